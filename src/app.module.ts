@@ -1,0 +1,35 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AppCacheModule } from './cache/app-cache.module.js';
+import { configNamespaces } from './config/configuration.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+
+export interface AppModuleOptions {
+  /** Extra modules to load (tests add their own flow modules this way). */
+  modules?: Array<Type | DynamicModule>;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          cache: true,
+          load: configNamespaces,
+          // createApp() has already read .env into the environment.
+          ignoreEnvFile: true,
+        }),
+        LoggingModule,
+        DatabaseModule,
+        AppCacheModule,
+        HealthModule,
+        ...(options.modules ?? []),
+      ],
+    };
+  }
+}

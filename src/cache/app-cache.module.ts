@@ -1,0 +1,32 @@
+import { Logger, Module } from '@nestjs/common';
+import { CacheModule, type CacheModuleOptions } from '@nestjs/cache-manager';
+import type { ConfigType } from '@nestjs/config';
+import KeyvRedis from '@keyv/redis';
+import { Keyv } from 'keyv';
+import { cacheConfig } from './cache.config.js';
+
+/** The global cache: in memory by default, Redis when REDIS_URL is set. */
+@Module({
+  imports: [
+    CacheModule.registerAsync({
+      isGlobal: true,
+      inject: [cacheConfig.KEY],
+      useFactory: (config: ConfigType<typeof cacheConfig>): CacheModuleOptions => {
+        const logger = new Logger('Cache');
+        if (!config.redisUrl) {
+          logger.log('Cache: in memory (set REDIS_URL to share it between replicas)');
+          return { ttl: config.ttlMs };
+        }
+        const redis = new KeyvRedis(
+          { url: config.redisUrl, socket: { connectTimeout: 2_000 } },
+          { throwOnConnectError: false },
+        );
+        const store = new Keyv({ store: redis, namespace: 'flowgate' });
+        store.on('error', (error: Error) => logger.warn(`Redis cache error: ${error.message}`));
+        logger.log('Cache: Redis');
+        return { ttl: config.ttlMs, stores: [store] };
+      },
+    }),
+  ],
+})
+export class AppCacheModule {}

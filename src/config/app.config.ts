@@ -1,0 +1,47 @@
+import { registerAs } from '@nestjs/config';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { validateEnv } from './validate-env.js';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+class AppEnv {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be an integer port number between 1 and 65535' })
+  @Min(1, { message: 'must be an integer port number between 1 and 65535' })
+  @Max(65535, { message: 'must be an integer port number between 1 and 65535' })
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  HOST?: string;
+
+  @IsOptional()
+  @IsIn(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV?: (typeof NODE_ENVS)[number];
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  LOG_DEBUG_PAYLOADS?: 'true' | 'false';
+}
+
+export const appConfig = registerAs('app', () => {
+  const env = validateEnv(AppEnv);
+  return {
+    port: env.PORT ?? 3000,
+    host: env.HOST ?? '0.0.0.0',
+    nodeEnv: env.NODE_ENV ?? 'development',
+    isProduction: env.NODE_ENV === 'production',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    /** Logs decrypted payloads (redacted) at debug level; never enable in production by accident. */
+    logDebugPayloads: env.LOG_DEBUG_PAYLOADS === 'true',
+  };
+});
+
+export type AppConfig = ReturnType<typeof appConfig>;

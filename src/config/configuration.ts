@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { appConfig } from './app.config.js';
+import { cacheConfig } from '../cache/cache.config.js';
+import { databaseConfig } from '../database/database.config.js';
+
+/**
+ * Every configuration namespace. Each module owns its namespace (variables, validation, types)
+ * next to its code; this list loads them all, globally, and validates them before anything starts.
+ */
+export const configNamespaces = [appConfig, databaseConfig, cacheConfig];
+
+/** Reads and validates every namespace; throws ConfigValidationError with one line on the first bad one. */
+export function assertValidConfiguration(): void {
+  for (const namespace of configNamespaces) namespace();
+}
+
+/**
+ * Reads `.env` from the working directory when present; variables already set in the
+ * environment win. Tests (NODE_ENV=test) take their configuration from the environment only.
+ */
+export function loadEnvFile(path = '.env'): void {
+  if (process.env.NODE_ENV !== 'test' && existsSync(path)) process.loadEnvFile(path);
+}

@@ -1,0 +1,44 @@
+import { registerAs } from '@nestjs/config';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
+
+class DatabaseEnv {
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// connection URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  EMBEDDED_DB_DIR?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be an integer between 1 and 100' })
+  @Min(1, { message: 'must be an integer between 1 and 100' })
+  @Max(100, { message: 'must be an integer between 1 and 100' })
+  DATABASE_POOL_SIZE?: number;
+
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+}
+
+/** `EMBEDDED_DB_DIR=memory` keeps the embedded database in memory only. */
+export const EMBEDDED_IN_MEMORY = 'memory';
+
+export const databaseConfig = registerAs('database', () => {
+  const env = validateEnv(DatabaseEnv);
+  if (!env.DATABASE_URL && env.NODE_ENV === 'production' && !env.EMBEDDED_DB_DIR) {
+    throw new ConfigValidationError(
+      'Invalid configuration: DATABASE_URL is required when NODE_ENV=production (set EMBEDDED_DB_DIR to use the embedded database on purpose)',
+    );
+  }
+  return {
+    url: env.DATABASE_URL,
+    embeddedDir: env.EMBEDDED_DB_DIR ?? '.data/pglite',
+    poolSize: env.DATABASE_POOL_SIZE ?? 10,
+  };
+});
+
+export type DatabaseConfig = ReturnType<typeof databaseConfig>;

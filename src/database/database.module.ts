@@ -1,0 +1,48 @@
+import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { ConfigType } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { databaseConfig } from './database.config.js';
+import { EmbeddedDatabase } from './embedded-database.js';
+import { runMigrations } from './migrate.js';
+import { typeOrmOptions } from './typeorm-options.js';
+
+/** Owns the embedded database so it outlives the data source that uses it. */
+@Global()
+@Module({ providers: [EmbeddedDatabase], exports: [EmbeddedDatabase] })
+class EmbeddedDatabaseModule implements OnApplicationShutdown {
+  constructor(
+    private readonly embedded: EmbeddedDatabase,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.embedded.running) return;
+    // Close the pool before the server under it, whatever order Nest runs the hooks in.
+    const dataSource = this.moduleRef.get(DataSource, { strict: false });
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await this.embedded.stop();
+  }
+}
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      imports: [EmbeddedDatabaseModule],
+      inject: [databaseConfig.KEY, EmbeddedDatabase],
+      useFactory: async (config: ConfigType<typeof databaseConfig>, embedded: EmbeddedDatabase) => {
+        const url = config.url ?? (await embedded.start(config.embeddedDir, config.poolSize + 5));
+        return { ...typeOrmOptions(url, config.poolSize), autoLoadEntities: true };
+      },
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        await runMigrations(dataSource);
+        return dataSource;
+      },
+    }),
+    EmbeddedDatabaseModule,
+  ],
+})
+export class DatabaseModule {}

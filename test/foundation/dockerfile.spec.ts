@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { PROJECT_ROOT } from '../support/server-process.js';
+
+const dockerfile = readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+const instructions = dockerfile
+  .replace(/\\\n\s*/g, ' ')
+  .split('\n')
+  .filter((line) => line.trim() && !line.trim().startsWith('#'));
+const stages = dockerfile.split(/^FROM /m).slice(1);
+const runtime = stages[stages.length - 1];
+
+describe('Dockerfile', () => {
+  it('is multi-stage and copies only files that exist in the repository', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const copied = instructions
+      .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
+      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+    expect(copied.length).toBeGreaterThan(0);
+    for (const path of copied) expect([path, existsSync(join(PROJECT_ROOT, path))]).toEqual([path, true]);
+  });
+
+  it('runs the built server entrypoint, which exists after a build', () => {
+    const cmd = runtime.match(/^CMD (\[.*\])$/m);
+    expect(cmd).not.toBeNull();
+    const argv = JSON.parse(cmd![1]) as string[];
+    expect(argv[0]).toBe('node');
+    expect(argv[1]).toBe('dist/src/main.js');
+    expect(existsSync(join(PROJECT_ROOT, argv[1]))).toBe(true);
+    const scripts = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts;
+    expect(scripts.start).toContain('node dist/src/main.js');
+  });
+
+  it('runs as a non-root user with production dependencies only', () => {
+    const user = runtime.match(/^USER (\S+)/m);
+    expect(user?.[1]).toBeDefined();
+    expect(['root', '0']).not.toContain(user![1]);
+    expect(runtime).toMatch(/NODE_ENV=production/);
+    expect(dockerfile).toMatch(/npm prune --omit=dev|npm ci --omit=dev/);
+  });
+
+  it('has a HEALTHCHECK on /health/live', () => {
+    expect(runtime).toMatch(/HEALTHCHECK[\s\S]*\/health\/live/);
+  });
+});

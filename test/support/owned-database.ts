@@ -1,0 +1,133 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { usingRealPostgres } from './test-database.js';
+
+/**
+ * A database server that belongs to one test, so the test can stop and restart it without
+ * touching the machine's shared services. On a machine with PostgreSQL's binaries and
+ * DATABASE_URL set (CI), a real PostgreSQL cluster of its own; elsewhere a PGlite server.
+ */
+export interface OwnedDatabase {
+  readonly url: string;
+  readonly kind: 'postgres' | 'pglite';
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function postgresBin(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const version = readdirSync(root).sort().pop();
+  const bin = version && join(root, version, 'bin');
+  return bin && existsSync(join(bin, 'pg_ctl')) ? bin : undefined;
+}
+
+class OwnedPostgres implements OwnedDatabase {
+  readonly kind = 'postgres';
+  readonly url: string;
+  private readonly dataDir: string;
+
+  constructor(
+    private readonly bin: string,
+    private readonly root: string,
+    private readonly port: number,
+  ) {
+    this.dataDir = join(root, 'data');
+    this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  }
+
+  /** Runs a PostgreSQL tool as the postgres OS user when we are root (initdb refuses root). */
+  private run(tool: string, args: string[]): void {
+    const asRoot = process.getuid?.() === 0;
+    const [cmd, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(this.bin, tool), ...args]]
+      : [join(this.bin, tool), args];
+    execFileSync(cmd, argv, { stdio: 'pipe', cwd: this.root });
+  }
+
+  init(): void {
+    this.run('initdb', ['-D', this.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  }
+
+  async start(): Promise<void> {
+    const options = `-p ${this.port} -k ${this.root} -c listen_addresses=127.0.0.1 -c fsync=off`;
+    this.run('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.root, 'log'), '-w', 'start']);
+  }
+
+  async stop(): Promise<void> {
+    this.run('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']);
+  }
+
+  async destroy(): Promise<void> {
+    spawnSync('runuser', ['-u', 'postgres', '--', join(this.bin, 'pg_ctl'), '-D', this.dataDir, '-m', 'immediate', 'stop'], {
+      stdio: 'ignore',
+    });
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+class OwnedPglite implements OwnedDatabase {
+  readonly kind = 'pglite';
+  readonly url: string;
+  private server?: PGLiteSocketServer;
+
+  constructor(
+    private readonly db: PGlite,
+    private readonly port: number,
+  ) {
+    this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  }
+
+  async start(): Promise<void> {
+    this.server = new PGLiteSocketServer({ db: this.db, host: '127.0.0.1', port: this.port, maxConnections: 50 });
+    await this.server.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop();
+    this.server = undefined;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    await this.db.close();
+  }
+}
+
+export async function startOwnedDatabase(): Promise<OwnedDatabase> {
+  const port = await freePort();
+  const bin = postgresBin();
+  if (usingRealPostgres() && bin) {
+    const root = mkdtempSync(join(tmpdir(), 'flowgate-pg-'));
+    chmodSync(root, 0o755);
+    if (process.getuid?.() === 0) {
+      const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+      const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+      chownSync(root, uid, gid);
+    }
+    const owned = new OwnedPostgres(bin, root, port);
+    owned.init();
+    await owned.start();
+    return owned;
+  }
+  const owned = new OwnedPglite(await PGlite.create(), port);
+  await owned.start();
+  return owned;
+}

@@ -1,0 +1,55 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.factory.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** Base URL of the real HTTP server, e.g. http://127.0.0.1:40123 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Environment for this app; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  modules?: Array<Type | DynamicModule>;
+  /** Reuse a database (e.g. to restart an app on the same data); default: a fresh one. */
+  database?: TestDatabase;
+}
+
+/** Applies env overrides for the duration of `fn`; config is read while the app is created. */
+async function withEnv<T>(env: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
+
+/** Boots the real application on a real HTTP port (127.0.0.1, random port). */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const env = { NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...database.env, ...options.env };
+  const app = await withEnv(env, async () => {
+    const created = await createApp({ modules: options.modules });
+    await created.listen(0, '127.0.0.1');
+    return created;
+  });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
