@@ -1,3 +1,4 @@
+import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -27,6 +28,7 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  applyRouteBodyLimits(app);
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -36,4 +38,16 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
     reply.header('x-request-id', request.id);
   });
   return app;
+}
+
+/**
+ * Routes declare `@RouteConfig({ bodyLimitConfig: 'namespace.key' })`; the limit is read from
+ * configuration when the route is registered (routes are registered later, in `init()`).
+ */
+function applyRouteBodyLimits(app: NestFastifyApplication): void {
+  const config = app.get(ConfigService);
+  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+    const key = (route.config as { bodyLimitConfig?: string } | undefined)?.bodyLimitConfig;
+    if (key) route.bodyLimit = config.getOrThrow<number>(key);
+  });
 }

@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { AppCacheModule } from './cache/app-cache.module.js';
 import { configNamespaces } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
+import { FlowsCoreModule } from './flows-core/flows-core.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 
@@ -28,6 +29,7 @@ export class AppModule {
         DatabaseModule,
         AppCacheModule,
         HealthModule,
+        FlowsCoreModule,
         ...(options.modules ?? []),
       ],
     };

@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { appConfig } from './app.config.js';
 import { cacheConfig } from '../cache/cache.config.js';
 import { databaseConfig } from '../database/database.config.js';
+import { flowsConfig } from '../flows-core/flows.config.js';
 
 /**
  * Every configuration namespace. Each module owns its namespace (variables, validation, types)
  * next to its code; this list loads them all, globally, and validates them before anything starts.
  */
-export const configNamespaces = [appConfig, databaseConfig, cacheConfig];
+export const configNamespaces = [appConfig, databaseConfig, cacheConfig, flowsConfig];
 
 /** Reads and validates every namespace; throws ConfigValidationError with one line on the first bad one. */
 export function assertValidConfiguration(): void {

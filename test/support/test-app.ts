@@ -1,12 +1,24 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory.js';
+import { FlowTestClient } from '../kit/flow-test-client.js';
+import { generateAppSecret, generateTestKeyPair, type TestKeyPair } from '../kit/test-keys.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+let defaultKeys: TestKeyPair | undefined;
+/** One key pair per test file is plenty for tests that are not about keys. */
+export function defaultTestKeys(): TestKeyPair {
+  return (defaultKeys ??= generateTestKeyPair());
+}
 
 export interface TestApp {
   app: NestFastifyApplication;
   /** Base URL of the real HTTP server, e.g. http://127.0.0.1:40123 */
   url: string;
+  /** A WhatsApp client for this server's current key and app secret. */
+  client: FlowTestClient;
+  appSecret: string;
+  keys: TestKeyPair;
   close(): Promise<void>;
 }
 
@@ -16,6 +28,9 @@ export interface TestAppOptions {
   modules?: Array<Type | DynamicModule>;
   /** Reuse a database (e.g. to restart an app on the same data); default: a fresh one. */
   database?: TestDatabase;
+  /** The current private key; default: one pair per test file. */
+  keys?: TestKeyPair;
+  appSecret?: string;
 }
 
 /** Applies env overrides for the duration of `fn`; config is read while the app is created. */
@@ -36,7 +51,17 @@ async function withEnv<T>(env: Record<string, string | undefined>, fn: () => Pro
 /** Boots the real application on a real HTTP port (127.0.0.1, random port). */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
-  const env = { NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...database.env, ...options.env };
+  const keys = options.keys ?? defaultTestKeys();
+  const appSecret = options.appSecret ?? generateAppSecret();
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    FLOW_PRIVATE_KEY: keys.privatePem,
+    FLOW_PRIVATE_KEY_PASSPHRASE: keys.passphrase,
+    WHATSAPP_APP_SECRET: appSecret,
+    ...database.env,
+    ...options.env,
+  };
   const app = await withEnv(env, async () => {
     const created = await createApp({ modules: options.modules });
     await created.listen(0, '127.0.0.1');
@@ -44,9 +69,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
   return {
     app,
-    url: `http://127.0.0.1:${port}`,
+    url,
+    client: new FlowTestClient({ baseUrl: url, publicKey: keys.publicPem, appSecret }),
+    appSecret,
+    keys,
     close: async () => {
       await app.close();
       if (!options.database) await database.drop();

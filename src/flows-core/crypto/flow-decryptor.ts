@@ -1,0 +1,65 @@
+import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { FlowDecryptionError } from '../flow-errors.js';
+import type { FlowRequest } from '../flow-request.js';
+import { FlowKeyRing } from '../keys/flow-key-ring.js';
+import { decryptPayload, unwrapAesKey, type AesSession } from './flow-crypto.js';
+import { invalidEnvelopeField, isPlainObject } from './flow-envelope.js';
+
+export interface DecryptedFlowRequest {
+  request: FlowRequest;
+  aes: AesSession;
+  /** Fingerprint of the ring key that decrypted the request. */
+  keyFingerprint: string;
+}
+
+/** Opens a request envelope with the key ring: current key first, then the previous one. */
+@Injectable()
+export class FlowDecryptor {
+  private readonly logger = new Logger(FlowDecryptor.name);
+
+  constructor(private readonly keys: FlowKeyRing) {}
+
+  decrypt(body: unknown): DecryptedFlowRequest {
+    if (!isPlainObject(body)) throw new BadRequestException('The request body must be a JSON object');
+    const invalid = invalidEnvelopeField(body);
+    if (invalid) throw new FlowDecryptionError(`${invalid} is missing, empty or not base64`);
+
+    const wrappedKey = Buffer.from(body.encrypted_aes_key as string, 'base64');
+    const iv = Buffer.from(body.initial_vector as string, 'base64');
+    const ciphertext = Buffer.from(body.encrypted_flow_data as string, 'base64');
+
+    let aesKey: Buffer | undefined;
+    let keyFingerprint = '';
+    for (const key of this.keys.candidates()) {
+      try {
+        aesKey = unwrapAesKey(wrappedKey, key.privateKey);
+        keyFingerprint = key.fingerprint;
+        if (key.label === 'previous') this.logger.log(`Request decrypted with the previous key ${key.fingerprint}`);
+        break;
+      } catch {
+        // try the next key of the ring
+      }
+    }
+    if (!aesKey) throw new FlowDecryptionError('no key of the ring unwraps encrypted_aes_key');
+
+    const aes = { key: aesKey, iv };
+    let plaintext: Buffer;
+    try {
+      plaintext = decryptPayload(ciphertext, aes);
+    } catch (error) {
+      throw new FlowDecryptionError(`encrypted_flow_data does not decrypt: ${(error as Error).message}`);
+    }
+
+    let request: unknown;
+    try {
+      request = JSON.parse(plaintext.toString('utf8'));
+    } catch {
+      throw new BadRequestException('The decrypted payload is not JSON');
+    }
+    if (!isPlainObject(request)) throw new BadRequestException('The decrypted payload is not a JSON object');
+    if (typeof request.action !== 'string' || request.action === '') {
+      throw new BadRequestException('The decrypted payload has no action');
+    }
+    return { request: request as unknown as FlowRequest, aes, keyFingerprint };
+  }
+}

@@ -1,0 +1,23 @@
+/** The three base64 fields WhatsApp posts to the data endpoint. */
+export interface FlowEnvelope {
+  encrypted_flow_data: string;
+  encrypted_aes_key: string;
+  initial_vector: string;
+}
+
+export const ENVELOPE_FIELDS = ['encrypted_flow_data', 'encrypted_aes_key', 'initial_vector'] as const;
+
+// Standard base64 with padding, as WhatsApp sends it; Buffer.from() alone would silently skip junk.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Names the first envelope field that is missing, empty, not a string or not base64; undefined when valid. */
+export function invalidEnvelopeField(body: Record<string, unknown>): string | undefined {
+  return ENVELOPE_FIELDS.find((field) => {
+    const value = body[field];
+    return typeof value !== 'string' || value.length === 0 || !BASE64.test(value);
+  });
+}

@@ -1,0 +1,39 @@
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FlowDecryptor } from './crypto/flow-decryptor.js';
+import { FlowEndpointController } from './http/flow-endpoint.controller.js';
+import { FlowSignatureGuard } from './http/flow-signature.guard.js';
+import { KnownFlowGuard } from './http/known-flow.guard.js';
+import { FlowKeyRing } from './keys/flow-key-ring.js';
+import { KeyRingHealth } from './keys/key-ring.health.js';
+import { FlowExplorer } from './routing/flow-explorer.js';
+import { FlowRegistry } from './routing/flow-registry.js';
+import { FlowRouter } from './routing/flow-router.js';
+import { FlowSessionEntity } from './sessions/flow-session.entity.js';
+import { FlowSessions } from './sessions/flow-sessions.service.js';
+import { AppSecrets } from './signature/app-secrets.js';
+
+/**
+ * The WhatsApp Flows data endpoint: signature, crypto, key ring, routing to `@Flow` controllers
+ * and flow-token sessions. Knows no business flow; flow modules depend on it.
+ */
+@Global()
+@Module({
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity])],
+  controllers: [FlowEndpointController],
+  providers: [
+    AppSecrets,
+    FlowKeyRing,
+    KeyRingHealth,
+    FlowDecryptor,
+    FlowRegistry,
+    FlowExplorer,
+    FlowRouter,
+    FlowSessions,
+    FlowSignatureGuard,
+    KnownFlowGuard,
+  ],
+  exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry],
+})
+export class FlowsCoreModule {}

@@ -1,0 +1,102 @@
+import { registerAs } from '@nestjs/config';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
+import { ensureDevCredentials } from './keys/dev-credentials.js';
+
+class FlowsEnv {
+  @IsOptional() @IsString() NODE_ENV?: string;
+
+  @IsOptional() @IsString() WHATSAPP_APP_SECRET?: string;
+  @IsOptional() @IsString() WHATSAPP_APP_SECRET_PREVIOUS?: string;
+
+  @IsOptional() @IsString() FLOW_PRIVATE_KEY_FILE?: string;
+  @IsOptional() @IsString() FLOW_PRIVATE_KEY?: string;
+  @IsOptional() @IsString() FLOW_PRIVATE_KEY_PASSPHRASE?: string;
+  @IsOptional() @IsString() FLOW_PREVIOUS_PRIVATE_KEY_FILE?: string;
+  @IsOptional() @IsString() FLOW_PREVIOUS_PRIVATE_KEY?: string;
+  @IsOptional() @IsString() FLOW_PREVIOUS_PRIVATE_KEY_PASSPHRASE?: string;
+
+  @IsOptional() @IsString() FLOW_DEV_KEYS_DIR?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of bytes between 1024 and 104857600' })
+  @Min(1024, { message: 'must be a whole number of bytes between 1024 and 104857600' })
+  @Max(100 * 1024 * 1024, { message: 'must be a whole number of bytes between 1024 and 104857600' })
+  FLOW_BODY_LIMIT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of milliseconds between 100 and 9000' })
+  @Min(100, { message: 'must be a whole number of milliseconds between 100 and 9000' })
+  @Max(9_000, { message: 'must be a whole number of milliseconds between 100 and 9000' })
+  FLOW_RESPONSE_BUDGET_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds (at least 60)' })
+  @Min(60, { message: 'must be a whole number of seconds (at least 60)' })
+  FLOW_SESSION_TTL_S?: number;
+}
+
+/** Where one private key of the ring comes from. Files are re-read on reload; inline values cannot change. */
+export interface KeySource {
+  label: 'current' | 'previous';
+  /** The variable that names it, for error messages. */
+  variable: string;
+  file?: string;
+  pem?: string;
+  passphrase?: string;
+}
+
+export const flowsConfig = registerAs('flows', () => {
+  const env = validateEnv(FlowsEnv);
+  const production = env.NODE_ENV === 'production';
+  const hasKey = Boolean(env.FLOW_PRIVATE_KEY_FILE || env.FLOW_PRIVATE_KEY);
+  const hasSecret = Boolean(env.WHATSAPP_APP_SECRET);
+  if (production && !hasKey) {
+    throw new ConfigValidationError(
+      'Invalid configuration: FLOW_PRIVATE_KEY_FILE (or FLOW_PRIVATE_KEY) is required when NODE_ENV=production',
+    );
+  }
+  if (production && !hasSecret) {
+    throw new ConfigValidationError('Invalid configuration: WHATSAPP_APP_SECRET is required when NODE_ENV=production');
+  }
+  // Outside production, missing credentials are generated once into a git-ignored folder and reused.
+  const dev = !hasKey || !hasSecret ? ensureDevCredentials(env.FLOW_DEV_KEYS_DIR ?? 'config/keys') : undefined;
+
+  const keys: KeySource[] = [
+    hasKey
+      ? {
+          label: 'current',
+          variable: env.FLOW_PRIVATE_KEY_FILE ? 'FLOW_PRIVATE_KEY_FILE' : 'FLOW_PRIVATE_KEY',
+          file: env.FLOW_PRIVATE_KEY_FILE,
+          pem: env.FLOW_PRIVATE_KEY,
+          passphrase: env.FLOW_PRIVATE_KEY_PASSPHRASE,
+        }
+      : { label: 'current', variable: 'FLOW_DEV_KEYS_DIR', file: dev!.privateKeyFile },
+  ];
+  if (env.FLOW_PREVIOUS_PRIVATE_KEY_FILE || env.FLOW_PREVIOUS_PRIVATE_KEY) {
+    keys.push({
+      label: 'previous',
+      variable: env.FLOW_PREVIOUS_PRIVATE_KEY_FILE ? 'FLOW_PREVIOUS_PRIVATE_KEY_FILE' : 'FLOW_PREVIOUS_PRIVATE_KEY',
+      file: env.FLOW_PREVIOUS_PRIVATE_KEY_FILE,
+      pem: env.FLOW_PREVIOUS_PRIVATE_KEY,
+      passphrase: env.FLOW_PREVIOUS_PRIVATE_KEY_PASSPHRASE,
+    });
+  }
+
+  return {
+    appSecret: env.WHATSAPP_APP_SECRET ?? dev!.appSecret,
+    appSecretPrevious: env.WHATSAPP_APP_SECRET_PREVIOUS,
+    keys,
+    /** Set when development credentials were generated or reused. */
+    devCredentials: dev,
+    bodyLimit: env.FLOW_BODY_LIMIT ?? 1024 * 1024,
+    responseBudgetMs: env.FLOW_RESPONSE_BUDGET_MS ?? 3_000,
+    sessionTtlS: env.FLOW_SESSION_TTL_S ?? 24 * 3600,
+  };
+});
+
+export type FlowsConfig = ReturnType<typeof flowsConfig>;

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { encryptResponse } from '../crypto/flow-crypto.js';
+import { FlowDecryptionError, FlowEndpointError, FlowTokenRejectedError } from '../flow-errors.js';
+import type { FlowHttpRequest } from './flow-http-request.js';
+
+/**
+ * Writes the data endpoint's failure answers itself (Fastify would force JSON bodies):
+ * 432 and 421 with an empty body, 427 with an encrypted `{ error_msg }`. HTTP errors raised before
+ * decryption (400, 404) keep their JSON body; anything else gets a correlation id, never a stack.
+ */
+@Catch()
+export class FlowExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(FlowExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FlowHttpRequest>();
+
+    if (exception instanceof FlowTokenRejectedError) {
+      this.logger.log(`Flow token rejected (427): ${exception.userMessage}`);
+      const body = request.flow ? encryptResponse({ error_msg: exception.userMessage }, request.flow.aes) : '';
+      reply.status(427).header('content-type', 'text/plain; charset=utf-8').send(body);
+      return;
+    }
+    if (exception instanceof FlowEndpointError) {
+      if (exception instanceof FlowDecryptionError) this.logger.warn(`Flow request not decrypted (421): ${exception.message}`);
+      else this.logger.warn(`Flow request rejected (${exception.status}): ${exception.message}`);
+      reply.status(exception.status).header('content-type', 'text/plain; charset=utf-8').send('');
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      reply.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
+      return;
+    }
+    const correlationId = randomUUID();
+    this.logger.error(`Unexpected error on the flow endpoint [${correlationId}]: ${(exception as Error)?.stack ?? exception}`);
+    reply.status(500).send({ statusCode: 500, message: 'Internal error', correlationId });
+  }
+}

@@ -1,0 +1,5 @@
+import type { SignedRequest } from '../signature/hub-signature.guard.js';
+import type { DecryptedFlowRequest } from '../crypto/flow-decryptor.js';
+
+/** The Fastify request on the flow route, once the interceptor has opened the envelope. */
+export type FlowHttpRequest = SignedRequest & { flow?: DecryptedFlowRequest };

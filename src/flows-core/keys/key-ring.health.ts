@@ -1,0 +1,22 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { ReadinessRegistry } from '../../health/readiness-registry.js';
+import { FlowKeyRing } from './flow-key-ring.js';
+
+/** Readiness reports the key ring by fingerprint (never key material). */
+@Injectable()
+export class KeyRingHealth implements OnModuleInit {
+  constructor(
+    private readonly registry: ReadinessRegistry,
+    private readonly health: HealthIndicatorService,
+    private readonly keys: FlowKeyRing,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register('keys', async () => {
+      const check = this.health.check('keys');
+      const keys = this.keys.describe();
+      return keys.current ? check.up(keys) : check.down({ message: 'no current private key' });
+    });
+  }
+}

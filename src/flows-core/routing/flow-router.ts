@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { FlowTokenRejectedError } from '../flow-errors.js';
+import { isErrorNotification, SUPPORTED_VERSIONS, type FlowRequest } from '../flow-request.js';
+import { FlowResponse } from '../flow-response.js';
+import { flowsConfig } from '../flows.config.js';
+import { FlowSessions } from '../sessions/flow-sessions.service.js';
+import { FlowRegistry, type RegisteredFlow, type RegisteredHandler } from './flow-registry.js';
+import type { FlowHandlerContext } from './flow.decorators.js';
+
+export const USER_MESSAGES = {
+  unexpected: 'Something went wrong on our side. Please try again.',
+  slow: 'This is taking longer than usual. Please try again in a moment.',
+  unavailable: 'This step is not available right now. Please try again later.',
+} as const;
+
+type WireReply = Record<string, unknown>;
+
+const BUDGET_EXCEEDED = Symbol('budget exceeded');
+
+/**
+ * Turns a decrypted request into the plaintext reply: built-ins (ping, error notifications),
+ * token policy, the handler for the action and screen, and every failure as a screen the user can read.
+ */
+@Injectable()
+export class FlowRouter {
+  private readonly logger = new Logger(FlowRouter.name);
+
+  constructor(
+    private readonly registry: FlowRegistry,
+    private readonly sessions: FlowSessions,
+    @Inject(flowsConfig.KEY) private readonly config: ConfigType<typeof flowsConfig>,
+  ) {}
+
+  async dispatch(flowName: string, request: FlowRequest): Promise<WireReply> {
+    const flow = this.registry.get(flowName)!;
+    if (request.version !== undefined && !SUPPORTED_VERSIONS.includes(request.version)) {
+      throw new BadRequestException(`Unsupported version "${String(request.version)}"; expected ${SUPPORTED_VERSIONS.join(' or ')}`);
+    }
+    if (request.action === 'ping') return { data: { status: 'active' } };
+    if (isErrorNotification(request)) return this.acknowledgeErrorNotification(flow, request);
+    if (!['INIT', 'BACK', 'data_exchange'].includes(request.action)) {
+      throw new BadRequestException(`Unknown action "${request.action}"`);
+    }
+
+    const currentScreen = (typeof request.screen === 'string' && request.screen) || flow.entryScreen || '';
+    try {
+      const session = await this.sessions.open(flowName, request.flow_token, flow.metadata.tokens);
+      const handler = this.registry.handlerFor(flow, request.action, request.screen);
+      if (!handler) {
+        this.logger.warn(`Flow "${flowName}" has no handler for ${request.action} on screen "${request.screen ?? ''}"`);
+        return FlowResponse.error(USER_MESSAGES.unavailable).toWire(currentScreen, request.flow_token);
+      }
+      const result = await this.withinBudget(flowName, handler, { flow: flowName, request, session });
+      if (result === BUDGET_EXCEEDED) return FlowResponse.error(USER_MESSAGES.slow).toWire(currentScreen, request.flow_token);
+      const response = this.toFlowResponse(result, handler);
+      if (response.kind === 'complete') await this.sessions.complete(session.token);
+      return response.toWire(currentScreen, request.flow_token);
+    } catch (error) {
+      if (error instanceof FlowTokenRejectedError) throw error;
+      return FlowResponse.error(this.userMessageFor(flowName, request, error)).toWire(currentScreen, request.flow_token);
+    }
+  }
+
+  private async acknowledgeErrorNotification(flow: RegisteredFlow, request: FlowRequest): Promise<WireReply> {
+    const data = request.data ?? {};
+    this.logger.warn(
+      `Client error notification on flow "${flow.metadata.name}" (action ${request.action}, screen "${request.screen ?? ''}"): ` +
+        `${String(data.error ?? '')} ${String(data.error_message ?? '')}`.trim(),
+    );
+    const hook = flow.handlers.get('error_notification');
+    if (hook) {
+      await hook
+        .invoke({ flow: flow.metadata.name, request, session: undefined as never })
+        .catch((error: Error) => this.logger.error(`${hook.location} failed: ${error.message}`));
+    }
+    return { data: { acknowledged: true } };
+  }
+
+  /** Runs the handler; past the budget the user gets a "try again" answer instead of WhatsApp's timeout. */
+  private async withinBudget(flowName: string, handler: RegisteredHandler, context: FlowHandlerContext) {
+    let timer: NodeJS.Timeout | undefined;
+    const running = handler.invoke(context);
+    const budget = new Promise<typeof BUDGET_EXCEEDED>((resolve) => {
+      timer = setTimeout(() => resolve(BUDGET_EXCEEDED), this.config.responseBudgetMs);
+    });
+    try {
+      const result = await Promise.race([running, budget]);
+      if (result === BUDGET_EXCEEDED) {
+        this.logger.warn(`${handler.location} exceeded the ${this.config.responseBudgetMs} ms budget on flow "${flowName}"`);
+        running.catch((error: Error) => this.logger.warn(`${handler.location} failed after the budget: ${error.message}`));
+      }
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private toFlowResponse(result: unknown, handler: RegisteredHandler): FlowResponse {
+    if (result instanceof FlowResponse) return result;
+    throw new Error(`${handler.location} returned ${typeof result}; flow handlers return a FlowResponse`);
+  }
+
+  /** A readable message for the user; validation errors say what to fix, the rest is logged with an id. */
+  private userMessageFor(flowName: string, request: FlowRequest, error: unknown): string {
+    if (error instanceof BadRequestException) {
+      const body = error.getResponse() as { message?: string | string[] };
+      const messages = Array.isArray(body.message) ? body.message : [body.message ?? error.message];
+      return messages.join('. ');
+    }
+    const correlationId = randomUUID();
+    const status = error instanceof HttpException ? ` (${error.getStatus()})` : '';
+    this.logger.error(
+      `Flow "${flowName}" ${request.action} on "${request.screen ?? ''}" failed${status} [${correlationId}]: ${(error as Error)?.stack ?? String(error)}`,
+    );
+    return USER_MESSAGES.unexpected;
+  }
+}

@@ -1,0 +1,46 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+
+export type FlowSessionStatus = 'active' | 'completed' | 'expired';
+
+/** One flow token: who it was issued to, for which flow, and the state handlers keep between screens. */
+@Entity('flow_sessions')
+@Index(['flow', 'status'])
+export class FlowSessionEntity {
+  @PrimaryColumn({ type: 'text' })
+  token: string;
+
+  @Column({ type: 'text' })
+  flow: string;
+
+  /** Phone number or another user reference; never logged. */
+  @Column({ type: 'text', nullable: true })
+  phone: string | null;
+
+  @Column({ type: 'text', default: 'active' })
+  status: FlowSessionStatus;
+
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  state: Record<string, unknown>;
+
+  /** True when Flowgate issued the token; false when it was opened on first sight. */
+  @Column({ type: 'boolean', default: false })
+  issued: boolean;
+
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
+
+  @Column({ name: 'outbound_message_id', type: 'text', nullable: true })
+  outboundMessageId: string | null;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  @VersionColumn({ default: 1 })
+  version: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { FlowTokenRejectedError } from '../flow-errors.js';
+import { flowsConfig } from '../flows.config.js';
+import { FlowSession, type SessionState, type SessionStore } from './flow-session.js';
+import { FlowSessionEntity } from './flow-session.entity.js';
+
+const MAX_TOKEN_LENGTH = 512;
+const MAX_UPDATE_ATTEMPTS = 10;
+
+export const TOKEN_MESSAGES = {
+  invalid: 'This link is not valid. Please ask us for a new one.',
+  completed: 'You have already completed this. Please ask us for a new link if you need to start again.',
+  expired: 'This link has expired. Please ask us for a new one.',
+} as const;
+
+export class SessionConflictError extends Error {}
+
+// TypeORM's deep-partial typing does not accept an open record for a jsonb column.
+const jsonb = (value: SessionState) => value as QueryDeepPartialEntity<SessionState>;
+
+/** Flow-token sessions in Postgres: issuing tokens, opening sessions per the flow's policy, state. */
+@Injectable()
+export class FlowSessions implements SessionStore {
+  constructor(
+    @InjectRepository(FlowSessionEntity) private readonly sessions: Repository<FlowSessionEntity>,
+    @Inject(flowsConfig.KEY) private readonly config: ConfigType<typeof flowsConfig>,
+  ) {}
+
+  /** Issues an unpredictable token (256 bits) bound to `flow` and `phone`. */
+  async issue(flow: string, options: { phone?: string; expiresInS?: number; state?: SessionState } = {}) {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + (options.expiresInS ?? this.config.sessionTtlS) * 1000);
+    await this.sessions.insert({
+      token,
+      flow,
+      phone: options.phone ?? null,
+      issued: true,
+      expiresAt,
+      state: jsonb(options.state ?? {}),
+    });
+    return { token, expiresAt };
+  }
+
+  /**
+   * The session for a request, or a 427 answer: unknown tokens (policy `issued`), tokens of another
+   * flow, completed and expired sessions are rejected; policy `any` opens a session on first sight.
+   */
+  async open(flow: string, token: string | undefined, policy: 'issued' | 'any'): Promise<FlowSession> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+      throw new FlowTokenRejectedError(TOKEN_MESSAGES.invalid);
+    }
+    let row = await this.sessions.findOneBy({ token });
+    if (!row && policy === 'any') {
+      await this.sessions
+        .createQueryBuilder()
+        .insert()
+        .values({ token, flow, issued: false, expiresAt: new Date(Date.now() + this.config.sessionTtlS * 1000) })
+        .orIgnore()
+        .execute();
+      row = await this.sessions.findOneBy({ token });
+    }
+    if (!row || row.flow !== flow) throw new FlowTokenRejectedError(TOKEN_MESSAGES.invalid);
+    if (row.status === 'completed') throw new FlowTokenRejectedError(TOKEN_MESSAGES.completed);
+    if (row.status === 'expired' || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
+      if (row.status !== 'expired') await this.sessions.update({ token, status: 'active' }, { status: 'expired' });
+      throw new FlowTokenRejectedError(TOKEN_MESSAGES.expired);
+    }
+    return new FlowSession(row, this);
+  }
+
+  /** Marks a session completed; later requests with its token get 427. Idempotent. */
+  async complete(token: string): Promise<void> {
+    await this.sessions
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'completed', completedAt: () => 'now()' })
+      .where('token = :token AND status <> :status', { token, status: 'completed' })
+      .execute();
+  }
+
+  async find(token: string): Promise<FlowSessionEntity | null> {
+    return this.sessions.findOneBy({ token });
+  }
+
+  /** Optimistic read-modify-write on the version column; retries when another request won. */
+  async updateState(token: string, change: (state: SessionState) => SessionState): Promise<SessionState> {
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const row = await this.sessions.findOneByOrFail({ token });
+      const next = change({ ...row.state });
+      const result = await this.sessions
+        .createQueryBuilder()
+        .update()
+        .set({ state: jsonb(next), version: () => 'version + 1' })
+        .where('token = :token AND version = :version', { token, version: row.version })
+        .execute();
+      if (result.affected === 1) return next;
+    }
+    throw new SessionConflictError(`session state kept changing under ${MAX_UPDATE_ATTEMPTS} attempts`);
+  }
+}

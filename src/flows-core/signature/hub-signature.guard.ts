@@ -1,0 +1,32 @@
+import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AppSecrets, type SecretMatch } from './app-secrets.js';
+
+export type SignedRequest = FastifyRequest & { rawBody?: Buffer; signedWith?: SecretMatch };
+
+/**
+ * Verifies `X-Hub-Signature-256` over the raw request bytes. Subclasses decide how a failure is
+ * answered (the Flows endpoint wants 432, webhooks 401).
+ */
+@Injectable()
+export abstract class HubSignatureGuard implements CanActivate {
+  protected readonly logger = new Logger(this.constructor.name);
+
+  constructor(private readonly secrets: AppSecrets) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<SignedRequest>();
+    const match = this.secrets.verify(request.rawBody, request.headers['x-hub-signature-256']);
+    if (!match) return this.reject();
+    request.signedWith = match;
+    if (match.label === 'previous') {
+      this.logger.log(`Signature matched the previous app secret ${match.fingerprint}`);
+    } else {
+      this.logger.debug(`Signature matched the current app secret ${match.fingerprint}`);
+    }
+    return true;
+  }
+
+  /** Throws the failure answer for this route. */
+  protected abstract reject(): never;
+}

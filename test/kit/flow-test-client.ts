@@ -1,0 +1,106 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { decryptResponse, encryptRequest, type AesSession, type ClientEncryptOptions } from '../../src/flows-core/crypto/flow-crypto.js';
+import type { FlowEnvelope } from '../../src/flows-core/crypto/flow-envelope.js';
+import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+
+export interface FlowTestClientOptions {
+  baseUrl: string;
+  /** The server's public key (PEM or KeyObject), as WhatsApp fetched it. */
+  publicKey: string | KeyObject;
+  appSecret: string;
+}
+
+export interface SendOptions extends ClientEncryptOptions {
+  /** Wrap the AES key for this public key instead of the server's (negative cases). */
+  encryptFor?: string | KeyObject;
+  /** Sign with this secret instead of the client's; `null` sends no signature header. */
+  signWith?: string | null;
+  /** Use this exact `X-Hub-Signature-256` value. */
+  signatureHeader?: string;
+  /** Change the envelope after encryption (negative cases). */
+  tamper?: (envelope: FlowEnvelope) => Record<string, unknown>;
+  /** Change the body bytes after signing (negative cases). */
+  alterAfterSigning?: (body: Buffer) => Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface FlowReply {
+  status: number;
+  contentType: string | null;
+  /** The raw response body. */
+  text: string;
+  /** The decrypted reply (200, and 427 with a body), as WhatsApp's client reads it. */
+  json?: any;
+  session: AesSession;
+}
+
+/**
+ * Plays WhatsApp's client against a Flowgate data endpoint: a fresh AES-128 key and 16-byte IV per
+ * request, the key wrapped with RSA-OAEP-SHA256, the GCM tag appended, the exact body bytes signed
+ * with HMAC-SHA256, and replies decrypted with the inverted IV.
+ */
+export class FlowTestClient {
+  private readonly publicKey: KeyObject;
+
+  constructor(private readonly options: FlowTestClientOptions) {
+    this.publicKey =
+      typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
+  }
+
+  /** Sends `payload` to `POST /flows/<flow>` and decrypts the answer. */
+  async send(flow: string, payload: unknown, options: SendOptions = {}): Promise<FlowReply> {
+    const { envelope, session } = encryptRequest(payload, options.encryptFor ?? this.publicKey, options);
+    const body = Buffer.from(JSON.stringify(options.tamper ? options.tamper(envelope) : envelope), 'utf8');
+    return this.post(flow, body, session, options);
+  }
+
+  /** Posts exact bytes (signed unless told otherwise); `session` decrypts the reply. */
+  async post(flow: string, body: Buffer, session: AesSession, options: SendOptions = {}): Promise<FlowReply> {
+    const secret = options.signWith === undefined ? this.options.appSecret : options.signWith;
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+    if (options.signatureHeader !== undefined) headers['x-hub-signature-256'] = options.signatureHeader;
+    else if (secret !== null) headers['x-hub-signature-256'] = signBody(body, secret);
+    const sent = options.alterAfterSigning ? options.alterAfterSigning(body) : body;
+
+    const response = await fetch(`${this.options.baseUrl}/flows/${flow}`, { method: 'POST', headers, body: sent });
+    const text = await response.text();
+    const reply: FlowReply = { status: response.status, contentType: response.headers.get('content-type'), text, session };
+    if ((response.status === 200 || response.status === 427) && text.length > 0) {
+      reply.json = decryptResponse(text, session);
+    }
+    return reply;
+  }
+
+  ping(flow: string, options?: SendOptions) {
+    return this.send(flow, { version: '3.0', action: 'ping' }, options);
+  }
+
+  init(flow: string, flowToken: string, options?: SendOptions) {
+    return this.send(flow, { version: '3.0', action: 'INIT', flow_token: flowToken }, options);
+  }
+
+  dataExchange(flow: string, flowToken: string, screen: string, data: Record<string, unknown>, options?: SendOptions) {
+    return this.send(flow, { version: '3.0', action: 'data_exchange', screen, data, flow_token: flowToken }, options);
+  }
+
+  back(flow: string, flowToken: string, screen: string, options?: SendOptions) {
+    return this.send(flow, { version: '3.0', action: 'BACK', screen, data: {}, flow_token: flowToken }, options);
+  }
+
+  /** The asynchronous notification the client sends after rejecting a response. */
+  errorNotification(flow: string, flowToken: string, screen: string, error: string, message: string, options?: SendOptions) {
+    return this.send(
+      flow,
+      { version: '3.0', action: 'data_exchange', screen, flow_token: flowToken, data: { error, error_message: message } },
+      options,
+    );
+  }
+}
+
+/** Flips one byte of a base64 value (negative cases). */
+export function flipByte(base64: string, index: number): string {
+  const bytes = Buffer.from(base64, 'base64');
+  const at = index < 0 ? bytes.length + index : index;
+  bytes[at] ^= 0x01;
+  return bytes.toString('base64');
+}
