@@ -29,7 +29,8 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   });
   app.useLogger(app.get(Logger));
   applyRouteBodyLimits(app);
-  app.enableShutdownHooks();
+  // Not SIGHUP: that one reloads the key ring.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {

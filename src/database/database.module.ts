@@ -33,7 +33,7 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
       imports: [EmbeddedDatabaseModule],
       inject: [databaseConfig.KEY, EmbeddedDatabase],
       useFactory: async (config: ConfigType<typeof databaseConfig>, embedded: EmbeddedDatabase) => {
-        const url = config.url ?? (await embedded.start(config.embeddedDir, config.poolSize + 5));
+        const url = config.url ?? (await embedded.start(config.embeddedDir));
         return { ...typeOrmOptions(url, config.poolSize), autoLoadEntities: true };
       },
       dataSourceFactory: async (options) => {

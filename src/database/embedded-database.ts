@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGliteServer } from './pglite-server.js';
 import { EMBEDDED_IN_MEMORY } from './database.config.js';
 
 /**
@@ -13,23 +13,22 @@ import { EMBEDDED_IN_MEMORY } from './database.config.js';
 export class EmbeddedDatabase {
   private readonly logger = new Logger(EmbeddedDatabase.name);
   private db?: PGlite;
-  private server?: PGLiteSocketServer;
+  private server?: PGliteServer;
 
   /** Starts PGlite and returns a connection URL for it. */
-  async start(dir: string, maxConnections: number): Promise<string> {
+  async start(dir: string): Promise<string> {
     const inMemory = dir === EMBEDDED_IN_MEMORY;
     const dataDir = inMemory ? undefined : resolve(dir);
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     this.db = await PGlite.create(dataDir ? { dataDir } : {});
-    this.server = new PGLiteSocketServer({ db: this.db, host: '127.0.0.1', port: 0, maxConnections });
-    await this.server.start();
-    const [host, port] = this.server.getServerConn().split(':');
+    this.server = new PGliteServer(this.db);
+    const port = await this.server.listen(0, '127.0.0.1');
     this.logger.log(
       inMemory
         ? 'Using the embedded database (PGlite) in memory: data is lost on exit. Set DATABASE_URL for Postgres.'
         : `Using the embedded database (PGlite); data lives in ${dataDir}. Set DATABASE_URL for Postgres.`,
     );
-    return `postgres://postgres@${host}:${port}/postgres`;
+    return `postgres://postgres@127.0.0.1:${port}/postgres`;
   }
 
   get running(): boolean {
@@ -40,7 +39,7 @@ export class EmbeddedDatabase {
     const { server, db } = this;
     this.server = undefined;
     this.db = undefined;
-    await server?.stop();
+    await server?.close();
     await db?.close();
   }
 }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
 import { ensureDevCredentials } from './keys/dev-credentials.js';
+import { loadRing } from './keys/ring-key.js';
 
 class FlowsEnv {
   @IsOptional() @IsString() NODE_ENV?: string;
@@ -85,6 +86,13 @@ export const flowsConfig = registerAs('flows', () => {
       pem: env.FLOW_PREVIOUS_PRIVATE_KEY,
       passphrase: env.FLOW_PREVIOUS_PRIVATE_KEY_PASSPHRASE,
     });
+  }
+
+  // Parse the keys now so a bad key or passphrase fails the boot with one line.
+  try {
+    loadRing(keys);
+  } catch (error) {
+    throw new ConfigValidationError(`Invalid configuration: ${(error as Error).message}`);
   }
 
   return {

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGliteServer } from '../../src/database/pglite-server.js';
 import { usingRealPostgres } from './test-database.js';
 
 /**
@@ -86,7 +86,7 @@ class OwnedPostgres implements OwnedDatabase {
 class OwnedPglite implements OwnedDatabase {
   readonly kind = 'pglite';
   readonly url: string;
-  private server?: PGLiteSocketServer;
+  private server?: PGliteServer;
 
   constructor(
     private readonly db: PGlite,
@@ -96,12 +96,12 @@ class OwnedPglite implements OwnedDatabase {
   }
 
   async start(): Promise<void> {
-    this.server = new PGLiteSocketServer({ db: this.db, host: '127.0.0.1', port: this.port, maxConnections: 50 });
-    await this.server.start();
+    this.server = new PGliteServer(this.db);
+    await this.server.listen(this.port);
   }
 
   async stop(): Promise<void> {
-    await this.server?.stop();
+    await this.server?.close();
     this.server = undefined;
   }
 

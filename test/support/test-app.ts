@@ -63,8 +63,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   };
   const app = await withEnv(env, async () => {
-    const created = await createApp({ modules: options.modules });
-    await created.listen(0, '127.0.0.1');
+    const created = await createApp({ modules: options.modules }).catch(async (error) => {
+      if (!options.database) await database.drop();
+      throw error;
+    });
+    try {
+      await created.listen(0, '127.0.0.1');
+    } catch (error) {
+      // A boot that fails after the database started must not leave it running.
+      await created.close().catch(() => undefined);
+      if (!options.database) await database.drop();
+      throw error;
+    }
     return created;
   });
   const address = app.getHttpServer().address();

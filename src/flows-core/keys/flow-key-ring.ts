@@ -2,9 +2,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ConfigValidationError } from '../../config/validate-env.js';
 import { flowsConfig } from '../flows.config.js';
-import { loadRingKey, type RingKey } from './ring-key.js';
+import { loadRing, type RingKey } from './ring-key.js';
 
 export interface ReloadResult {
   ok: boolean;
@@ -28,11 +27,7 @@ export class FlowKeyRing implements OnModuleInit, OnModuleDestroy {
   constructor(@Inject(flowsConfig.KEY) private readonly config: ConfigType<typeof flowsConfig>) {}
 
   onModuleInit(): void {
-    try {
-      this.ring = this.config.keys.map(loadRingKey);
-    } catch (error) {
-      throw new ConfigValidationError(`Invalid configuration: ${(error as Error).message}`);
-    }
+    this.ring = loadRing(this.config.keys);
     this.logRing('Flow key ring loaded');
     const dev = this.config.devCredentials;
     if (dev) {
@@ -64,7 +59,7 @@ export class FlowKeyRing implements OnModuleInit, OnModuleDestroy {
   /** Re-reads every key source; swaps the ring only when all of them load. */
   reload(reason = 'request'): ReloadResult {
     try {
-      const next = this.config.keys.map(loadRingKey);
+      const next = loadRing(this.config.keys);
       this.ring = next;
       this.logRing(`Flow key ring reloaded (${reason})`);
       return { ok: true, fingerprints: next.map((key) => key.fingerprint) };

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { KeySource } from '../flows.config.js';
 
 /** One parsed private key of the ring. Only the fingerprint is ever logged. */
@@ -14,6 +14,16 @@ export interface RingKey {
 export function keyFingerprint(publicKey: KeyObject): string {
   const der = publicKey.export({ type: 'spki', format: 'der' });
   return `sha256:${createHash('sha256').update(der).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * Loads every key source of the ring. A previous-key file that does not exist means "no previous
+ * key" (its path can be configured before the first rotation); anything else wrong throws.
+ */
+export function loadRing(sources: KeySource[]): RingKey[] {
+  return sources
+    .filter((source) => !(source.label === 'previous' && source.file && !existsSync(source.file)))
+    .map(loadRingKey);
 }
 
 /** Reads and parses one key source; throws an Error whose message names the variable. */

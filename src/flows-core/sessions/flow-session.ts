@@ -39,7 +39,7 @@ export class FlowSession {
     return this.update((state) => ({ ...state, ...patch }));
   }
 
-  /** Read-modify-write of the stored state; `change` may run more than once under contention. */
+  /** Read-modify-write of the stored state, atomic against concurrent requests on the same token. */
   async update(change: (state: SessionState) => SessionState): Promise<SessionState> {
     this.current = await this.store.updateState(this.row.token, change);
     return this.current;

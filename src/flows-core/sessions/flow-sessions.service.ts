@@ -10,15 +10,12 @@ import { FlowSession, type SessionState, type SessionStore } from './flow-sessio
 import { FlowSessionEntity } from './flow-session.entity.js';
 
 const MAX_TOKEN_LENGTH = 512;
-const MAX_UPDATE_ATTEMPTS = 10;
 
 export const TOKEN_MESSAGES = {
   invalid: 'This link is not valid. Please ask us for a new one.',
   completed: 'You have already completed this. Please ask us for a new link if you need to start again.',
   expired: 'This link has expired. Please ask us for a new one.',
 } as const;
-
-export class SessionConflictError extends Error {}
 
 // TypeORM's deep-partial typing does not accept an open record for a jsonb column.
 const jsonb = (value: SessionState) => value as QueryDeepPartialEntity<SessionState>;
@@ -87,19 +84,16 @@ export class FlowSessions implements SessionStore {
     return this.sessions.findOneBy({ token });
   }
 
-  /** Optimistic read-modify-write on the version column; retries when another request won. */
+  /** Read-modify-write under a row lock: concurrent requests on one token apply one after another. */
   async updateState(token: string, change: (state: SessionState) => SessionState): Promise<SessionState> {
-    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-      const row = await this.sessions.findOneByOrFail({ token });
+    return this.sessions.manager.transaction(async (manager) => {
+      const row = await manager.findOneOrFail(FlowSessionEntity, {
+        where: { token },
+        lock: { mode: 'pessimistic_write' },
+      });
       const next = change({ ...row.state });
-      const result = await this.sessions
-        .createQueryBuilder()
-        .update()
-        .set({ state: jsonb(next), version: () => 'version + 1' })
-        .where('token = :token AND version = :version', { token, version: row.version })
-        .execute();
-      if (result.affected === 1) return next;
-    }
-    throw new SessionConflictError(`session state kept changing under ${MAX_UPDATE_ATTEMPTS} attempts`);
+      await manager.update(FlowSessionEntity, { token }, { state: jsonb(next), version: () => 'version + 1' });
+      return next;
+    });
   }
 }

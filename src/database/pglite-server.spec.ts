@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { PGliteServer } from './pglite-server.js';
+
+describe('PGliteServer', () => {
+  let db: PGlite;
+  let server: PGliteServer;
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    db = await PGlite.create();
+    server = new PGliteServer(db);
+    const port = await server.listen();
+    pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`, max: 8 });
+    await pool.query('CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL)');
+    await pool.query('INSERT INTO counter VALUES (1, 0)');
+  });
+  afterAll(async () => {
+    await pool.end();
+    await server.close();
+    await db.close();
+  });
+
+  it('parameterized statements from many connections never interleave', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => pool.query('SELECT $1::int AS i, $2::text AS s', [i, `v${i}`])),
+    );
+    results.forEach((result, i) => expect(result.rows[0]).toEqual({ i, s: `v${i}` }));
+  });
+
+  it('transactions on different connections are isolated and row locks serialize writers', async () => {
+    const increment = async () => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query('SELECT n FROM counter WHERE id = $1 FOR UPDATE', [1]);
+        await client.query('UPDATE counter SET n = $1 WHERE id = $2', [rows[0].n + 1, 1]);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    };
+    await Promise.all(Array.from({ length: 40 }, increment));
+    expect((await pool.query('SELECT n FROM counter')).rows[0].n).toBe(40);
+  });
+
+  it('a client that disconnects mid-transaction has its work rolled back and frees the database', async () => {
+    const client = new pg.Client({ connectionString: (pool as any).options.connectionString });
+    client.on('error', () => undefined);
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query('UPDATE counter SET n = -1 WHERE id = 1');
+    (client as any).connection.stream.destroy();
+    const { rows } = await pool.query('SELECT n FROM counter');
+    expect(rows[0].n).toBe(40);
+  });
+});

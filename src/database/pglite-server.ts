@@ -1,0 +1,128 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+
+const SSL_REQUEST = 80877103;
+const PROTOCOL_3 = 196608;
+
+/** Hands PGlite to one connection at a time, in arrival order. */
+class Turnstile {
+  private tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const ready = this.tail.then(() => release);
+    this.tail = this.tail.then(() => next);
+    return ready;
+  }
+}
+
+/**
+ * Serves a PGlite database over the Postgres wire protocol on a TCP port, so the ordinary `pg`
+ * driver (TypeORM, queues) talks to it as to a real server.
+ *
+ * PGlite runs one session; several client connections share it. A connection owns the database
+ * from its first message until a Sync or simple Query completes outside a transaction, so the
+ * statements (Parse/Bind/Execute) and transactions of different connections never interleave.
+ */
+export class PGliteServer {
+  private server?: Server;
+  private readonly turnstile = new Turnstile();
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly db: PGlite) {}
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    const server = createServer((socket) => this.serve(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    return (server.address() as { port: number }).port;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private serve(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    let buffer = Buffer.alloc(0);
+    let started = false;
+    let release: (() => void) | undefined;
+    let chain = Promise.resolve();
+
+    const run = async (message: Buffer, endsTurn: boolean) => {
+      if (socket.destroyed) return;
+      release ??= await this.turnstile.acquire();
+      await this.db.runExclusive(() =>
+        this.db.execProtocolRawStream(new Uint8Array(message), {
+          onRawData: (chunk) => {
+            if (!socket.destroyed) socket.write(chunk);
+          },
+        }),
+      );
+      if (endsTurn && !this.db.isInTransaction()) {
+        release();
+        release = undefined;
+      }
+    };
+
+    const finish = async () => {
+      this.sockets.delete(socket);
+      await chain.catch(() => undefined);
+      if (release) {
+        // A client that vanished mid-transaction must not leave it open for the next one.
+        if (this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => undefined);
+        release();
+        release = undefined;
+      }
+    };
+
+    socket.on('data', (data) => {
+      buffer = Buffer.concat([buffer, data]);
+      for (;;) {
+        if (!started) {
+          if (buffer.length < 8) return;
+          const length = buffer.readInt32BE(0);
+          const code = buffer.readInt32BE(4);
+          if (buffer.length < length) return;
+          const message = buffer.subarray(0, length);
+          buffer = buffer.subarray(length);
+          if (code === SSL_REQUEST) {
+            socket.write('N');
+            continue;
+          }
+          if (code !== PROTOCOL_3) {
+            // Cancel requests and unknown protocols: nothing PGlite can act on.
+            socket.destroy();
+            return;
+          }
+          started = true;
+          // PGlite answers the startup itself (authentication ok, parameters, ready).
+          chain = chain.then(() => run(message, true)).catch(() => void socket.destroy());
+          continue;
+        }
+        if (buffer.length < 5) return;
+        const type = String.fromCharCode(buffer[0]);
+        const length = buffer.readInt32BE(1) + 1;
+        if (buffer.length < length) return;
+        const message = buffer.subarray(0, length);
+        buffer = buffer.subarray(length);
+        if (type === 'X') {
+          socket.end();
+          return;
+        }
+        const endsTurn = type === 'S' || type === 'Q';
+        chain = chain.then(() => run(message, endsTurn)).catch(() => void socket.destroy());
+      }
+    });
+    socket.on('close', () => void finish());
+    socket.on('error', () => socket.destroy());
+  }
+}
