@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { appConfig } from '../config/app.config.js';
@@ -34,12 +34,18 @@ export const REDACTED_PATHS = [
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (config: ConfigType<typeof appConfig>) => ({
+        forRoutes: [{ path: '*', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.logLevel,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           // Fastify assigns the id first (see app.factory.ts); reuse it so both agree.
           genReqId: (req: IncomingMessage) => (req as { id?: string }).id ?? requestIdFor(req),
-          customProps: () => ({ service: 'flowgate' }),
+          // Which flow key and app secret served the request, by fingerprint: tells when an old one can retire.
+          customProps: (req: IncomingMessage & { flowKey?: string; signedWith?: string }) => ({
+            service: 'flowgate',
+            ...(req.flowKey && { flowKey: req.flowKey }),
+            ...(req.signedWith && { signedWith: req.signedWith }),
+          }),
           serializers: {
             req: (req: { id: string; method: string; url: string }) => ({
               id: req.id,

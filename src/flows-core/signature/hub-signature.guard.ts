@@ -19,6 +19,7 @@ export abstract class HubSignatureGuard implements CanActivate {
     const match = this.secrets.verify(request.rawBody, request.headers['x-hub-signature-256']);
     if (!match) return this.reject();
     request.signedWith = match;
+    (request.raw as { signedWith?: string }).signedWith = `${match.label}:${match.fingerprint}`;
     if (match.label === 'previous') {
       this.logger.log(`Signature matched the previous app secret ${match.fingerprint}`);
     } else {
