@@ -11,6 +11,7 @@ export class FlowSessions1795240000000 implements MigrationInterface {
         "phone" text,
         "status" text NOT NULL DEFAULT 'active' CHECK ("status" IN ('active', 'completed', 'expired')),
         "state" jsonb NOT NULL DEFAULT '{}'::jsonb,
+        "screens" jsonb NOT NULL DEFAULT '{}'::jsonb,
         "issued" boolean NOT NULL DEFAULT false,
         "expires_at" timestamptz,
         "outbound_message_id" text,

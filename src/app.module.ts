@@ -4,6 +4,7 @@ import { AppCacheModule } from './cache/app-cache.module.js';
 import { configNamespaces } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FlowsCoreModule } from './flows-core/flows-core.module.js';
+import { flowModules } from './flows/index.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 
@@ -30,6 +31,7 @@ export class AppModule {
         AppCacheModule,
         HealthModule,
         FlowsCoreModule,
+        ...flowModules,
         ...(options.modules ?? []),
       ],
     };

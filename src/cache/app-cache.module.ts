@@ -1,11 +1,13 @@
-import { Logger, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { CacheModule, type CacheModuleOptions } from '@nestjs/cache-manager';
 import type { ConfigType } from '@nestjs/config';
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { cacheConfig } from './cache.config.js';
+import { ReadThroughCache } from './read-through-cache.js';
 
 /** The global cache: in memory by default, Redis when REDIS_URL is set. */
+@Global()
 @Module({
   imports: [
     CacheModule.registerAsync({
@@ -28,5 +30,7 @@ import { cacheConfig } from './cache.config.js';
       },
     }),
   ],
+  providers: [ReadThroughCache],
+  exports: [ReadThroughCache],
 })
 export class AppCacheModule {}

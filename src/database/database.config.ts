@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
 
 class DatabaseEnv {
@@ -18,6 +18,10 @@ class DatabaseEnv {
   @Min(1, { message: 'must be an integer between 1 and 100' })
   @Max(100, { message: 'must be an integer between 1 and 100' })
   DATABASE_POOL_SIZE?: number;
+
+  @IsOptional()
+  @IsIn(['auto', 'true', 'false'], { message: 'must be auto, true or false' })
+  DEMO_DATA?: 'auto' | 'true' | 'false';
 
   @IsOptional()
   @IsString()
@@ -38,6 +42,8 @@ export const databaseConfig = registerAs('database', () => {
     url: env.DATABASE_URL,
     embeddedDir: env.EMBEDDED_DB_DIR ?? '.data/pglite',
     poolSize: env.DATABASE_POOL_SIZE ?? 10,
+    /** `auto`: demo data on the embedded database only. */
+    demoData: env.DEMO_DATA ?? 'auto',
   };
 });
 

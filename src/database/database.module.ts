@@ -4,6 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from './database.config.js';
+import { DemoData } from './demo-data.js';
 import { EmbeddedDatabase } from './embedded-database.js';
 import { runMigrations } from './migrate.js';
 import { typeOrmOptions } from './typeorm-options.js';
@@ -44,5 +45,7 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
     }),
     EmbeddedDatabaseModule,
   ],
+  providers: [DemoData],
+  exports: [DemoData],
 })
 export class DatabaseModule {}

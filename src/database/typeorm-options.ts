@@ -14,7 +14,8 @@ export function typeOrmOptions(url: string, poolSize = 10): DataSourceOptions {
     migrationsRun: false,
     migrations,
     migrationsTableName: 'migrations',
-    uuidExtension: 'pgcrypto',
+    // gen_random_uuid() is built into Postgres 13+; no extension to install (PGlite has none).
+    installExtensions: false,
     poolSize,
     extra: {
       // Fail fast when the database is unreachable instead of hanging a request.

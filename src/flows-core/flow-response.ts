@@ -33,14 +33,23 @@ export class FlowResponse {
     throw new FlowTokenRejectedError(message);
   }
 
-  /** The plaintext body sent to WhatsApp. */
-  toWire(currentScreen: string, flowToken: string | undefined): { screen: string; data: FlowData } {
+  /** The screen this response shows, given the screen the request came from. */
+  targetScreen(currentScreen: string): string {
+    return this.screen ?? currentScreen;
+  }
+
+  /**
+   * The plaintext body sent to WhatsApp. An error keeps the data last shown on its screen
+   * (`screenData`), because the phone checks every reply against the screen's declared data.
+   */
+  toWire(currentScreen: string, flowToken: string | undefined, screenData?: FlowData): { screen: string; data: FlowData } {
     if (this.kind === 'complete') {
       return {
         screen: 'SUCCESS',
         data: { extension_message_response: { params: { ...this.data, flow_token: flowToken } } },
       };
     }
-    return { screen: this.screen ?? currentScreen, data: this.data };
+    const data = this.kind === 'error' ? { ...screenData, ...this.data } : this.data;
+    return { screen: this.targetScreen(currentScreen), data };
   }
 }

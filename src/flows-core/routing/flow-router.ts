@@ -5,6 +5,7 @@ import { FlowTokenRejectedError } from '../flow-errors.js';
 import { isErrorNotification, SUPPORTED_VERSIONS, type FlowRequest } from '../flow-request.js';
 import { FlowResponse } from '../flow-response.js';
 import { flowsConfig } from '../flows.config.js';
+import type { FlowSession } from '../sessions/flow-session.js';
 import { FlowSessions } from '../sessions/flow-sessions.service.js';
 import { FlowRegistry, type RegisteredFlow, type RegisteredHandler } from './flow-registry.js';
 import type { FlowHandlerContext } from './flow.decorators.js';
@@ -45,21 +46,30 @@ export class FlowRouter {
     }
 
     const currentScreen = (typeof request.screen === 'string' && request.screen) || flow.entryScreen || '';
+    let session: FlowSession | undefined;
+    const answer = (response: FlowResponse) =>
+      response.toWire(currentScreen, request.flow_token, session?.screenData(response.targetScreen(currentScreen)));
     try {
-      const session = await this.sessions.open(flowName, request.flow_token, flow.metadata.tokens);
+      session = await this.sessions.open(flowName, request.flow_token, flow.metadata.tokens);
       const handler = this.registry.handlerFor(flow, request.action, request.screen);
       if (!handler) {
         this.logger.warn(`Flow "${flowName}" has no handler for ${request.action} on screen "${request.screen ?? ''}"`);
-        return FlowResponse.error(USER_MESSAGES.unavailable).toWire(currentScreen, request.flow_token);
+        return answer(FlowResponse.error(USER_MESSAGES.unavailable));
       }
       const result = await this.withinBudget(flowName, handler, { flow: flowName, request, session });
-      if (result === BUDGET_EXCEEDED) return FlowResponse.error(USER_MESSAGES.slow).toWire(currentScreen, request.flow_token);
+      if (result === BUDGET_EXCEEDED) return answer(FlowResponse.error(USER_MESSAGES.slow));
       const response = this.toFlowResponse(result, handler);
-      if (response.kind === 'complete') await this.sessions.complete(session.token);
-      return response.toWire(currentScreen, request.flow_token);
+      if (response.kind === 'complete') {
+        await this.sessions.complete(session.token);
+        return answer(response);
+      }
+      const wire = answer(response);
+      const { error_message: _, ...shown } = wire.data;
+      await this.sessions.rememberScreen(session.token, wire.screen, shown);
+      return wire;
     } catch (error) {
       if (error instanceof FlowTokenRejectedError) throw error;
-      return FlowResponse.error(this.userMessageFor(flowName, request, error)).toWire(currentScreen, request.flow_token);
+      return answer(FlowResponse.error(this.userMessageFor(flowName, request, error)));
     }
   }
 
@@ -107,7 +117,7 @@ export class FlowRouter {
     if (error instanceof BadRequestException) {
       const body = error.getResponse() as { message?: string | string[] };
       const messages = Array.isArray(body.message) ? body.message : [body.message ?? error.message];
-      return messages.join('. ');
+      return [...new Set(messages)].join('. ');
     }
     const correlationId = randomUUID();
     const status = error instanceof HttpException ? ` (${error.getStatus()})` : '';

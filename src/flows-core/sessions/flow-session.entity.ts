@@ -22,6 +22,10 @@ export class FlowSessionEntity {
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   state: Record<string, unknown>;
 
+  /** The data last sent for each screen, so an error shown on that screen can carry it again. */
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  screens: Record<string, Record<string, unknown>>;
+
   /** True when Flowgate issued the token; false when it was opened on first sight. */
   @Column({ type: 'boolean', default: false })
   issued: boolean;

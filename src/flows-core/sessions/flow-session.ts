@@ -15,7 +15,7 @@ export class FlowSession {
   private current: SessionState;
 
   constructor(
-    private readonly row: Pick<FlowSessionEntity, 'token' | 'flow' | 'phone' | 'state'>,
+    private readonly row: Pick<FlowSessionEntity, 'token' | 'flow' | 'phone' | 'state' | 'screens'>,
     private readonly store: SessionStore,
   ) {
     this.current = row.state ?? {};
@@ -32,6 +32,11 @@ export class FlowSession {
   }
   get state(): Readonly<SessionState> {
     return this.current;
+  }
+
+  /** The data last sent for `screen` in this session, if any. */
+  screenData(screen: string): Record<string, unknown> | undefined {
+    return this.row.screens?.[screen];
   }
 
   /** Merges `patch` into the stored state. */

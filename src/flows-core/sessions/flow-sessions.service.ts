@@ -80,6 +80,14 @@ export class FlowSessions implements SessionStore {
       .execute();
   }
 
+  /** Remembers the data sent for `screen`, for error answers on that screen later. */
+  async rememberScreen(token: string, screen: string, data: Record<string, unknown>): Promise<void> {
+    await this.sessions.query(
+      `UPDATE flow_sessions SET screens = screens || jsonb_build_object($2::text, $3::jsonb) WHERE token = $1`,
+      [token, screen, JSON.stringify(data)],
+    );
+  }
+
   async find(token: string): Promise<FlowSessionEntity | null> {
     return this.sessions.findOneBy({ token });
   }

@@ -1,0 +1,31 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
+
+/**
+ * Read-through caching that never fails a request: when the cache store is down, reads go to the
+ * source and writes are skipped.
+ */
+@Injectable()
+export class ReadThroughCache {
+  private readonly logger = new Logger(ReadThroughCache.name);
+
+  constructor(@Inject(CACHE_MANAGER) private readonly cache: Cache) {}
+
+  async get<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    try {
+      const hit = await this.cache.get<T>(key);
+      if (hit !== undefined && hit !== null) return hit;
+    } catch (error) {
+      this.logger.warn(`Cache read failed for ${key.split(':')[0]}: ${(error as Error).message}`);
+    }
+    const value = await load();
+    if (value !== undefined && value !== null) {
+      await this.cache.set(key, value, ttlMs).catch((error: Error) => this.logger.warn(`Cache write failed: ${error.message}`));
+    }
+    return value;
+  }
+
+  async invalidate(key: string): Promise<void> {
+    await this.cache.del(key).catch((error: Error) => this.logger.warn(`Cache invalidation failed: ${error.message}`));
+  }
+}

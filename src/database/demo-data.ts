@@ -1,0 +1,44 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DataSource, type EntityManager } from 'typeorm';
+import { databaseConfig } from './database.config.js';
+
+export type DemoDataSeed = (manager: EntityManager) => Promise<void>;
+
+/**
+ * Demo data of the flow modules. Each module registers an idempotent seed; they run at start on the
+ * embedded database (so a newcomer has data at once), wherever DEMO_DATA=true, and by `npm run db:seed`.
+ */
+@Injectable()
+export class DemoData implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DemoData.name);
+  private readonly seeds = new Map<string, DemoDataSeed>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(databaseConfig.KEY) private readonly config: ConfigType<typeof databaseConfig>,
+  ) {}
+
+  register(name: string, seed: DemoDataSeed): void {
+    if (this.seeds.has(name)) throw new Error(`Demo data "${name}" is registered twice`);
+    this.seeds.set(name, seed);
+  }
+
+  get enabled(): boolean {
+    return this.config.demoData === 'true' || (this.config.demoData === 'auto' && !this.config.url);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.enabled) await this.seedAll();
+  }
+
+  /** Runs every seed, each in its own transaction. */
+  async seedAll(): Promise<string[]> {
+    const names = [...this.seeds.keys()];
+    for (const [name, seed] of this.seeds) {
+      await this.dataSource.transaction((manager) => seed(manager));
+    }
+    if (names.length) this.logger.log(`Demo data applied: ${names.join(', ')}`);
+    return names;
+  }
+}

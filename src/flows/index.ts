@@ -1,0 +1,8 @@
+// The business flows this service runs. Adding a flow: create src/flows/<name>/ and list its module
+// (and its config namespace, if it has one) here.
+import { inventoryConfig } from './inventory/inventory.config.js';
+import { InventoryFlowModule } from './inventory/inventory.module.js';
+
+export const flowModules = [InventoryFlowModule];
+
+export const flowConfigs = [inventoryConfig];

@@ -1,0 +1,101 @@
+import { CurrentSession, Flow, FlowData, FlowResponse, FlowScreen, type FlowSession } from '../../flows-core/index.js';
+import { LookupDto } from './dto/lookup.dto.js';
+import { ReserveDto } from './dto/reserve.dto.js';
+import { ResultsDto } from './dto/results.dto.js';
+import { InventoryService, SKU, type Availability } from './inventory.service.js';
+
+type InventoryScreen = 'INVENTORY' | 'RESULTS' | 'AVAILABILITY';
+
+const formatPrice = (price: number, currency: string) => `${price.toFixed(2)} ${currency}`;
+
+/** The AVAILABILITY screen's data for a product. */
+function availabilityData(product: Availability) {
+  const withStock = product.stock.filter((level) => level.units > 0);
+  const units = withStock.reduce((sum, level) => sum + level.units, 0);
+  const warehouse =
+    withStock.length === 0 ? 'None' : withStock.length === 1 ? withStock[0].warehouseName : 'All warehouses';
+  return {
+    product_id: product.sku,
+    product_name: product.name,
+    price: product.price,
+    price_label: formatPrice(product.price, product.currency),
+    units_available: units,
+    warehouse,
+    in_stock: units > 0,
+    stock_summary:
+      units === 0
+        ? 'Out of stock at the moment.'
+        : `${units} unit${units === 1 ? '' : 's'} available${withStock.length === 1 ? ` in ${warehouse}` : ` in ${withStock.length} warehouses`}`,
+    warehouses: withStock.map((level) => ({ id: level.warehouseId, title: `${level.warehouseName} (${level.units})` })),
+  };
+}
+
+/**
+ * Inventory check: look a product up by id (or search by name), see its stock, reserve units.
+ * Any flow token is accepted (the flow can be opened from Flow Builder previews and templates).
+ */
+@Flow('inventory', { tokens: 'any', flowJson: new URL('./inventory.flow.json', import.meta.url) })
+export class InventoryFlowController {
+  constructor(private readonly inventory: InventoryService) {}
+
+  @FlowScreen<InventoryScreen>('INVENTORY')
+  async lookup(@FlowData() { product_id: input }: LookupDto) {
+    const sku = input.toUpperCase();
+    if (SKU.test(sku)) {
+      const product = await this.inventory.availability(sku);
+      if (product) return FlowResponse.navigate('AVAILABILITY', availabilityData(product));
+    }
+    const page = await this.searchPage(input, 0);
+    if (page) return page;
+    return FlowResponse.error(`We could not find a product "${input}". Check the id and try again.`);
+  }
+
+  @FlowScreen<InventoryScreen>('RESULTS')
+  async results(@FlowData() data: ResultsDto) {
+    if (data.product_id) {
+      const product = await this.inventory.availability(data.product_id.toUpperCase());
+      if (product) return FlowResponse.navigate('AVAILABILITY', availabilityData(product));
+      return FlowResponse.error('That product is no longer available. Please choose another one.');
+    }
+    if (data.query) {
+      const page = await this.searchPage(data.query, data.page ?? 0);
+      if (page) return page;
+    }
+    return FlowResponse.error('Please choose a product.');
+  }
+
+  @FlowScreen<InventoryScreen>('AVAILABILITY')
+  async reserve(@FlowData() data: ReserveDto, @CurrentSession() session: FlowSession) {
+    const sku = data.product_id.toUpperCase();
+    const result = await this.inventory.reserve(sku, data.quantity, data.warehouse, session.token);
+    if (result.ok) {
+      return FlowResponse.complete({
+        reservation_id: result.reservationId,
+        product_id: sku,
+        quantity: data.quantity,
+        warehouse: result.warehouseId,
+      });
+    }
+    const product = await this.inventory.availability(sku);
+    if (!product) return FlowResponse.error('That product is no longer available.', { screen: 'INVENTORY' });
+    const current = availabilityData(product);
+    const message = current.in_stock
+      ? `Only ${current.units_available} unit${current.units_available === 1 ? ' is' : 's are'} available${data.warehouse ? ' there' : ''}. Please reserve fewer.`
+      : 'This product is out of stock now.';
+    return FlowResponse.error(message, { screen: 'AVAILABILITY', data: current });
+  }
+
+  private async searchPage(query: string, page: number): Promise<FlowResponse | undefined> {
+    const { items, offset, hasMore } = await this.inventory.search(query, page);
+    if (items.length === 0) return undefined;
+    const first = offset + 1;
+    return FlowResponse.navigate('RESULTS', {
+      query,
+      summary: `Products ${first} to ${first + items.length - 1} whose name starts with "${query}"`,
+      page,
+      next_page: page + 1,
+      has_more: hasMore,
+      products: items.map((item) => ({ id: item.sku, title: item.name, description: formatPrice(item.price, item.currency) })),
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFlowJson } from '../../flows-core/contract/flow-json.js';
+import { contractErrors } from '../../../test/kit/flow-contract.js';
+import type { FlowReply } from '../../../test/kit/flow-test-client.js';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
+
+const flowJson = readFlowJson(new URL('./inventory.flow.json', import.meta.url));
+
+describe('inventory flow', () => {
+  let test: TestApp;
+  let tokens = 0;
+  const token = () => `inventory-test-${++tokens}`;
+
+  /** Every reply of this flow must be accepted by the phone: checked on each call. */
+  const valid = (reply: FlowReply) => {
+    expect(contractErrors(flowJson, reply)).toEqual([]);
+    return reply.json;
+  };
+  const lookup = async (productId: unknown, flowToken = token()) =>
+    valid(await test.client.dataExchange('inventory', flowToken, 'INVENTORY', { product_id: productId }));
+  /** As on the phone: the token is shown AVAILABILITY for PROD-99 first, then reserves from it. */
+  const reserve = async (quantity: unknown, flowToken = token()) => {
+    if (!flowToken.startsWith('seen-')) await lookup('PROD-99', flowToken);
+    return valid(await test.client.dataExchange('inventory', flowToken, 'AVAILABILITY', { product_id: 'PROD-99', quantity }));
+  };
+
+  beforeAll(async () => {
+    // Demo data is applied by the server itself (on the embedded database by default; forced here for Postgres).
+    test = await startTestApp({ env: { DEMO_DATA: 'true' } });
+  });
+  afterAll(async () => test?.close());
+
+  it('the Flow JSON declares every screen key with a type and an example', () => {
+    expect(flowJson.version).toMatch(/^7\.\d+$/);
+    expect(flowJson.data_api_version).toBe('3.0');
+    for (const screen of flowJson.screens) {
+      for (const [key, schema] of Object.entries(screen.data ?? {})) {
+        expect([screen.id, key, typeof schema.type, '__example__' in schema]).toEqual([screen.id, key, 'string', true]);
+      }
+    }
+  });
+
+  it('PROD-99 → AVAILABILITY with units_available exactly the number 5, all in the local warehouse', async () => {
+    const reply = await lookup('PROD-99');
+    expect(reply).toEqual({
+      screen: 'AVAILABILITY',
+      data: {
+        product_id: 'PROD-99',
+        product_name: 'Wireless Mouse',
+        price: 24.99,
+        price_label: '24.99 EUR',
+        units_available: 5,
+        warehouse: 'Local warehouse',
+        in_stock: true,
+        stock_summary: '5 units available in Local warehouse',
+        warehouses: [{ id: 'LOCAL', title: 'Local warehouse (5)' }],
+      },
+    });
+  });
+
+  it('ids are matched case-insensitively and trimmed', async () => {
+    expect((await lookup('  prod-99 ')).data.units_available).toBe(5);
+  });
+
+  it('an out-of-stock product shows in_stock false and no warehouses', async () => {
+    const reply = await lookup('PROD-00');
+    expect(reply.data).toMatchObject({ units_available: 0, in_stock: false, warehouse: 'None', warehouses: [] });
+  });
+
+  it('an unknown id stays on INVENTORY with a readable error', async () => {
+    expect(await lookup('PROD-404')).toEqual({
+      screen: 'INVENTORY',
+      data: { error_message: 'We could not find a product "PROD-404". Check the id and try again.' },
+    });
+  });
+
+  it.each([[''], ['x'], [42], ['y'.repeat(65)], [null]])('a malformed id (%p) stays on INVENTORY with a readable error', async (id) => {
+    const reply = await lookup(id);
+    expect(reply.screen).toBe('INVENTORY');
+    expect(reply.data.error_message).toBe('Please type a product id, for example PROD-99');
+  });
+
+  it('a name prefix search is paginated server-side', async () => {
+    const first = await lookup('cable');
+    expect(first.screen).toBe('RESULTS');
+    expect(first.data.products).toHaveLength(10);
+    expect(first.data).toMatchObject({ query: 'cable', page: 0, next_page: 1, has_more: true });
+    const seen = new Set<string>(first.data.products.map((p: { id: string }) => p.id));
+    let page = first;
+    while (page.data.has_more) {
+      page = valid(await test.client.dataExchange('inventory', token(), 'RESULTS', { query: 'cable', page: page.data.next_page }));
+      expect(page.data.products.length).toBeLessThanOrEqual(10);
+      page.data.products.forEach((p: { id: string }) => seen.add(p.id));
+    }
+    expect(seen.size).toBe(45);
+    const picked = valid(await test.client.dataExchange('inventory', token(), 'RESULTS', { product_id: first.data.products[0].id }));
+    expect(picked.screen).toBe('AVAILABILITY');
+  });
+
+  it('reserving completes the flow with the reservation id; the next lookup shows the new stock', async () => {
+    const flowToken = token();
+    expect((await lookup('PROD-99', flowToken)).data.units_available).toBe(5);
+    const done = await reserve('2', flowToken);
+    expect(done.screen).toBe('SUCCESS');
+    const params = done.data.extension_message_response.params;
+    expect(params).toEqual({
+      flow_token: flowToken,
+      reservation_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      product_id: 'PROD-99',
+      quantity: 2,
+      warehouse: 'LOCAL',
+    });
+    // The availability was cached by the first lookup: the reservation must have invalidated it.
+    expect((await lookup('PROD-99')).data.units_available).toBe(3);
+    // The flow is over for that token.
+    expect((await test.client.dataExchange('inventory', flowToken, 'INVENTORY', { product_id: 'PROD-99' })).status).toBe(427);
+  });
+
+  it('reserving more than is available stays on AVAILABILITY with current stock and an error', async () => {
+    const reply = await reserve(4);
+    expect(reply.screen).toBe('AVAILABILITY');
+    expect(reply.data.units_available).toBe(3);
+    expect(reply.data.error_message).toBe('Only 3 units are available. Please reserve fewer.');
+  });
+
+  it('an invalid quantity is a readable error on AVAILABILITY', async () => {
+    for (const quantity of ['0', 'lots', -1, 1000]) {
+      const reply = await reserve(quantity);
+      expect([quantity, reply.screen, reply.data.error_message]).toEqual([
+        quantity,
+        'AVAILABILITY',
+        'Please enter how many units to reserve (1 to 100)',
+      ]);
+    }
+  });
+
+  it('30 concurrent reservations racing for the last units reserve exactly what is left, never below zero', async () => {
+    const left = (await lookup('PROD-99')).data.units_available as number;
+    expect(left).toBe(3);
+    const racers = Array.from({ length: 30 }, (_, i) => `seen-race-${i}`);
+    for (const racer of racers) await lookup('PROD-99', racer);
+    const replies = await Promise.all(
+      racers.map((racer) => test.client.dataExchange('inventory', racer, 'AVAILABILITY', { product_id: 'PROD-99', quantity: 1 })),
+    );
+    expect(replies.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+    replies.forEach(valid);
+    const completed = replies.filter((r) => r.json.screen === 'SUCCESS');
+    const refused = replies.filter((r) => r.json.screen === 'AVAILABILITY');
+    expect(completed).toHaveLength(3);
+    expect(refused).toHaveLength(27);
+    expect((await lookup('PROD-99')).data.units_available).toBe(0);
+    const [{ reserved }] = await test.app.get((await import('typeorm')).DataSource).query(
+      `SELECT sum(quantity)::int AS reserved FROM inventory_reservations WHERE sku = 'PROD-99'`,
+    );
+    expect(reserved).toBe(5);
+  });
+});
