@@ -1,9 +1,14 @@
 import type { MigrationInterface } from 'typeorm';
 import { FlowSessions1795240000000 } from './1795240000000-FlowSessions.js';
 import { Inventory1795250000000 } from './1795250000000-Inventory.js';
+import { Appointments1795250100000 } from './1795250100000-Appointments.js';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file in this folder;
  * add its class here (a test fails when a migration file is missing from this list).
  */
-export const migrations: Array<new () => MigrationInterface> = [FlowSessions1795240000000, Inventory1795250000000];
+export const migrations: Array<new () => MigrationInterface> = [
+  FlowSessions1795240000000,
+  Inventory1795250000000,
+  Appointments1795250100000,
+];

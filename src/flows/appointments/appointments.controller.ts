@@ -1,0 +1,110 @@
+import { Inject } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { CurrentSession, Flow, FlowData, FlowInit, FlowResponse, FlowScreen, type FlowSession } from '../../flows-core/index.js';
+import { appointmentsConfig } from './appointments.config.js';
+import { AppointmentsService, type FreeSlot } from './appointments.service.js';
+import { ChooseServiceDto } from './dto/choose-service.dto.js';
+import { ChooseSlotDto } from './dto/choose-slot.dto.js';
+
+type AppointmentScreen = 'SERVICE' | 'SLOTS' | 'CONFIRM';
+
+/** What the user chose so far; kept in the flow-token session, never trusted from the phone. */
+interface BookingState {
+  service_id?: string;
+  date?: string;
+  slot_id?: string;
+  name?: string;
+  email?: string;
+}
+
+const SLOT_TAKEN = 'Sorry, that time was just taken. Please choose another one.';
+
+/**
+ * Appointment booking: service and date → free times → name and email → confirmation → booked.
+ * Only tokens Flowgate issued are accepted (the flow is sent to a known customer).
+ */
+@Flow('appointments', { tokens: 'issued', flowJson: new URL('./appointments.flow.json', import.meta.url) })
+export class AppointmentsFlowController {
+  private readonly dayFormat: Intl.DateTimeFormat;
+  private readonly timeFormat: Intl.DateTimeFormat;
+  private readonly whenFormat: Intl.DateTimeFormat;
+
+  constructor(
+    private readonly appointments: AppointmentsService,
+    @Inject(appointmentsConfig.KEY) private readonly config: ConfigType<typeof appointmentsConfig>,
+  ) {
+    const timeZone = config.timeZone;
+    this.dayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
+    this.timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' });
+    this.whenFormat = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+  }
+
+  @FlowInit()
+  async start() {
+    const [services, days] = await Promise.all([this.appointments.services(), this.appointments.availableDays()]);
+    return FlowResponse.navigate('SERVICE', {
+      services: services.map((service) => ({ id: service.id, title: service.name, description: `${service.durationMinutes} min` })),
+      dates: days.map((day) => ({ id: day, title: this.dayLabel(day) })),
+    });
+  }
+
+  @FlowScreen<AppointmentScreen>('SERVICE')
+  async chooseService(@FlowData() data: ChooseServiceDto, @CurrentSession() session: FlowSession) {
+    const slots = await this.appointments.freeSlots(data.service, data.date);
+    if (slots.length === 0) return FlowResponse.error('There are no free times that day. Please pick another day.');
+    await session.set({ service_id: data.service, date: data.date, slot_id: undefined } satisfies BookingState);
+    return FlowResponse.navigate('SLOTS', this.slotsData(slots));
+  }
+
+  @FlowScreen<AppointmentScreen>('SLOTS')
+  async chooseSlot(@FlowData() data: ChooseSlotDto, @CurrentSession() session: FlowSession) {
+    const state = session.state as BookingState;
+    const slot = await this.appointments.slot(data.slot);
+    if (!slot || slot.serviceId !== state.service_id || slot.day !== state.date) {
+      return FlowResponse.error('Please choose one of the times shown.');
+    }
+    await session.set({ slot_id: slot.id, name: data.name, email: data.email } satisfies BookingState);
+    return FlowResponse.navigate('CONFIRM', {
+      service_name: slot.serviceName,
+      when: this.whenFormat.format(slot.startsAt),
+      staff_name: slot.staffName,
+      customer_name: data.name,
+      customer_email: data.email,
+    });
+  }
+
+  @FlowScreen<AppointmentScreen>('CONFIRM')
+  async confirm(@CurrentSession() session: FlowSession) {
+    const state = session.state as BookingState;
+    if (!state.slot_id || !state.name || !state.email || !state.service_id || !state.date) {
+      return FlowResponse.error('Please choose a time first.', { screen: 'SERVICE' });
+    }
+    const result = await this.appointments.book(state.slot_id, session.token, state.name, state.email);
+    if (result.ok) {
+      return FlowResponse.complete({
+        appointment_id: result.bookingId,
+        status: 'confirmed',
+        service: result.slot.serviceName,
+        starts_at: result.slot.startsAt.toISOString(),
+      });
+    }
+    const slots = await this.appointments.freeSlots(state.service_id, state.date);
+    return FlowResponse.error(slots.length ? SLOT_TAKEN : 'Sorry, that day is now fully booked. Please go back and pick another day.', {
+      screen: 'SLOTS',
+      data: this.slotsData(slots, state.date),
+    });
+  }
+
+  private slotsData(slots: FreeSlot[], day = slots[0]?.day ?? '') {
+    return {
+      service_name: slots[0]?.serviceName ?? '',
+      date_label: day ? this.dayLabel(day) : '',
+      slots: slots.map((slot) => ({ id: slot.id, title: `${this.timeFormat.format(slot.startsAt)} with ${slot.staffName}` })),
+    };
+  }
+
+  /** YYYY-MM-DD is already a calendar day in the configured zone: format it as such. */
+  private dayLabel(day: string): string {
+    return this.dayFormat.format(new Date(`${day}T12:00:00Z`));
+  }
+}

@@ -1,0 +1,23 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DemoData } from '../../database/demo-data.js';
+import { AppointmentsFlowController } from './appointments.controller.js';
+import { seedAppointments } from './appointments.demo-data.js';
+import { AppointmentsService } from './appointments.service.js';
+import { Booking } from './entities/booking.entity.js';
+import { BookableService } from './entities/service.entity.js';
+import { Slot } from './entities/slot.entity.js';
+import { StaffMember } from './entities/staff.entity.js';
+
+/** The appointment booking flow: `POST /flows/appointments`. */
+@Module({
+  imports: [TypeOrmModule.forFeature([BookableService, StaffMember, Slot, Booking])],
+  providers: [AppointmentsFlowController, AppointmentsService],
+})
+export class AppointmentsFlowModule implements OnModuleInit {
+  constructor(private readonly demoData: DemoData) {}
+
+  onModuleInit(): void {
+    this.demoData.register('appointments', seedAppointments);
+  }
+}
