@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
 import { ensureDevCredentials } from './keys/dev-credentials.js';
 import { loadRing } from './keys/ring-key.js';
@@ -19,6 +19,10 @@ class FlowsEnv {
   @IsOptional() @IsString() FLOW_PREVIOUS_PRIVATE_KEY_PASSPHRASE?: string;
 
   @IsOptional() @IsString() FLOW_DEV_KEYS_DIR?: string;
+
+  @IsOptional()
+  @IsIn(['enforce', 'log', 'off'], { message: 'must be enforce, log or off' })
+  FLOW_CONTRACT_CHECK?: 'enforce' | 'log' | 'off';
 
   @IsOptional()
   @Type(() => Number)
@@ -104,6 +108,11 @@ export const flowsConfig = registerAs('flows', () => {
     bodyLimit: env.FLOW_BODY_LIMIT ?? 1024 * 1024,
     responseBudgetMs: env.FLOW_RESPONSE_BUDGET_MS ?? 3_000,
     sessionTtlS: env.FLOW_SESSION_TTL_S ?? 24 * 3600,
+    /**
+     * Replies are checked against the flow's Flow JSON. `enforce` answers a violation with an error
+     * screen instead (tests, development); `log` logs it and still answers (production default).
+     */
+    contractCheck: env.FLOW_CONTRACT_CHECK ?? (production ? 'log' : 'enforce'),
   };
 });
 

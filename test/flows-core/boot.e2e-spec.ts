@@ -8,7 +8,9 @@ import { Injectable } from '@nestjs/common';
 import { runServer } from '../support/server-process.js';
 import { startTestApp } from '../support/test-app.js';
 
-@Flow('orders')
+const bootJson = new URL('./fixtures/boot.flow.json', import.meta.url);
+
+@Flow('orders', { flowJson: bootJson })
 class OrdersFlow {
   @FlowScreen('CART')
   cart() {
@@ -16,7 +18,7 @@ class OrdersFlow {
   }
 }
 
-@Flow('orders')
+@Flow('orders', { flowJson: bootJson })
 class LegacyOrdersFlow {
   @FlowScreen('CART')
   cart() {
@@ -24,7 +26,7 @@ class LegacyOrdersFlow {
   }
 }
 
-@Flow('payments')
+@Flow('payments', { flowJson: bootJson })
 class PaymentsFlow {
   @FlowScreen('PAY')
   pay() {
@@ -36,6 +38,20 @@ class PaymentsFlow {
     return FlowResponse.navigate('PAY');
   }
 }
+
+@Flow('shop', { flowJson: bootJson })
+class ShopFlow {
+  @FlowScreen('CHECKOUT')
+  checkout() {
+    return FlowResponse.navigate('PAY');
+  }
+}
+
+@Flow('broken', { flowJson: new URL('./fixtures/invalid.flow.json', import.meta.url) })
+class BrokenJsonFlow {}
+
+@Flow('missing', { flowJson: new URL('./fixtures/missing.flow.json', import.meta.url) })
+class MissingJsonFlow {}
 
 @Injectable()
 class NotAFlow {
@@ -54,6 +70,15 @@ class DuplicateScreenModule {}
 @Module({ providers: [NotAFlow] })
 class StrayHandlerModule {}
 
+@Module({ providers: [ShopFlow] })
+class UnknownScreenModule {}
+
+@Module({ providers: [BrokenJsonFlow] })
+class BrokenJsonModule {}
+
+@Module({ providers: [MissingJsonFlow] })
+class MissingJsonModule {}
+
 describe('flow registration stops the boot on mistakes', () => {
   it('the same flow in two classes names both classes', async () => {
     await expect(startTestApp({ modules: [DuplicateFlowModule] })).rejects.toThrow(
@@ -65,6 +90,27 @@ describe('flow registration stops the boot on mistakes', () => {
     await expect(startTestApp({ modules: [DuplicateScreenModule] })).rejects.toThrow(
       'Flow "payments" has two handlers for data_exchange:PAY: PaymentsFlow.pay and PaymentsFlow.payAgain',
     );
+  });
+
+  it('a handler for a screen the Flow JSON does not declare names the handler, the screen and the file', async () => {
+    await expect(startTestApp({ modules: [UnknownScreenModule] })).rejects.toThrow(
+      /ShopFlow\.checkout handles screen "CHECKOUT", which .*boot\.flow\.json does not declare/,
+    );
+  });
+
+  it('an invalid Flow JSON lists every problem with the file', async () => {
+    const error = await startTestApp({ modules: [BrokenJsonModule] }).then(
+      () => undefined,
+      (caught: Error) => caught,
+    );
+    expect(error?.message).toMatch(/Flow "broken" \(BrokenJsonFlow\): .*invalid\.flow\.json is not a valid Flow JSON/);
+    expect(error?.message).toContain('SUCCESS is reserved and cannot be a screen id');
+    expect(error?.message).toContain('screen CART: data.total: missing __example__');
+    expect(error?.message).toContain('routing_model.CART: "PAY" is not a screen');
+  });
+
+  it('a Flow JSON file that does not exist is named', async () => {
+    await expect(startTestApp({ modules: [MissingJsonModule] })).rejects.toThrow(/Flow "missing" \(MissingJsonFlow\): cannot read .*missing\.flow\.json/);
   });
 
   it('a handler decorator outside a @Flow class', async () => {

@@ -190,7 +190,7 @@ describe('cross-check with WebCrypto, which is what WhatsApp’s client uses', (
     );
     expect(JSON.parse(new TextDecoder().decode(decrypted))).toEqual({
       screen: 'START',
-      data: { greeting: 'Olá 👋', token_length: 15 },
+      data: { greeting: 'Olá 👋', token_length: 15, came_back_from: '' },
     });
   });
 });

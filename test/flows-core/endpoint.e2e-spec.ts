@@ -31,7 +31,7 @@ describe('flow data endpoint: round trips', () => {
   it('INIT reaches @FlowInit with the flow token', async () => {
     const reply = await test.client.init('echo', 'preview-token-1');
     expect(reply.status).toBe(200);
-    expect(reply.json).toEqual({ screen: 'START', data: { greeting: 'Olá 👋', token_length: 15 } });
+    expect(reply.json).toEqual({ screen: 'START', data: { greeting: 'Olá 👋', token_length: 15, came_back_from: '' } });
   });
 
   it('data_exchange reaches the @FlowScreen handler with validated data, non-ASCII and emoji intact', async () => {
@@ -49,7 +49,7 @@ describe('flow data endpoint: round trips', () => {
 
   it('BACK reaches @FlowBack', async () => {
     const reply = await test.client.back('echo', 'tok-back', 'ECHO');
-    expect(reply.json).toEqual({ screen: 'START', data: { came_back_from: 'ECHO' } });
+    expect(reply.json).toEqual({ screen: 'START', data: { greeting: 'Welcome back', token_length: 0, came_back_from: 'ECHO' } });
   });
 
   it('an error notification with error "" is acknowledged and handed to the hook', async () => {
@@ -85,10 +85,17 @@ describe('flow data endpoint: round trips', () => {
     expect(wrongType.json.data.error_message).toContain('Please enter a whole number of units');
   });
 
-  it('a screen without a handler answers 200 on that screen with error_message', async () => {
+  it('a screen the flow does not know answers 200 on the entry screen with error_message', async () => {
     const reply = await test.client.dataExchange('echo', 'tok-unknown', 'NOWHERE', {});
     expect(reply.status).toBe(200);
-    expect(reply.json).toEqual({ screen: 'NOWHERE', data: { error_message: USER_MESSAGES.unavailable } });
+    expect(reply.json).toEqual({ screen: 'START', data: { error_message: USER_MESSAGES.unavailable } });
+  });
+
+  it('a known screen without a handler answers 200 on that screen, with the data it last showed', async () => {
+    await test.client.dataExchange('echo', 'tok-nohandler', 'START', { text: 'hello' });
+    const reply = await test.client.dataExchange('echo', 'tok-nohandler', 'ECHO', {});
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual({ screen: 'ECHO', data: { text: 'hello', length: 5, error_message: USER_MESSAGES.unavailable } });
   });
 
   it('an exception in a handler answers 200 with a readable error_message and no internals', async () => {

@@ -5,6 +5,9 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator.js';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
+import { FlowContract } from '../contract/flow-contract.js';
+import type { FlowJson } from '../contract/flow-json.js';
+import { flowJsonProblems } from '../contract/flow-json-validator.js';
 import { FLOW_HANDLER_METADATA, FLOW_METADATA, type FlowHandlerKind, type FlowMetadata } from './flow.decorators.js';
 import { FlowRegistry, handlerKey, type BoundFlowHandler, type RegisteredFlow } from './flow-registry.js';
 
@@ -13,15 +16,23 @@ const FLOW_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Flow handlers only take custom parameter decorators (@FlowData, @FlowToken...); nothing else to resolve. */
 const noBuiltInParams = { exchangeKeyForValue: () => null };
 
-/** Entry screen of a Flow JSON: the first screen no route leads to (else the first screen). */
-function entryScreenOf(flowJson: URL): string | undefined {
-  const json = JSON.parse(readFileSync(fileURLToPath(flowJson), 'utf8')) as {
-    screens?: Array<{ id: string }>;
-    routing_model?: Record<string, string[]>;
-  };
-  const screens = (json.screens ?? []).map((screen) => screen.id);
-  const targets = new Set(Object.values(json.routing_model ?? {}).flat());
-  return screens.find((id) => !targets.has(id)) ?? screens[0];
+/** Reads and validates a flow's Flow JSON; any problem stops the boot naming the file. */
+function loadContract(className: string, flowName: string, flowJson: URL | undefined): { file: string; contract: FlowContract } {
+  if (!(flowJson instanceof URL)) {
+    throw new Error(`${className}: @Flow('${flowName}') needs flowJson: new URL('./${flowName}.flow.json', import.meta.url)`);
+  }
+  const file = fileURLToPath(flowJson);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Flow "${flowName}" (${className}): cannot read ${file}: ${(error as Error).message}`);
+  }
+  const problems = flowJsonProblems(json);
+  if (problems.length) {
+    throw new Error(`Flow "${flowName}" (${className}): ${file} is not a valid Flow JSON:\n  - ${problems.join('\n  - ')}`);
+  }
+  return { file, contract: new FlowContract(json as FlowJson) };
 }
 
 /**
@@ -59,18 +70,17 @@ export class FlowExplorer implements OnModuleInit {
     if (!FLOW_NAME.test(metadata.name)) {
       throw new Error(`${className}: flow name "${metadata.name}" must be lowercase letters, digits, - or _`);
     }
-    const flow: RegisteredFlow = {
-      metadata,
-      className,
-      entryScreen: metadata.entryScreen ?? (metadata.flowJson ? entryScreenOf(metadata.flowJson) : undefined),
-      handlers: new Map(),
-    };
+    const { file, contract } = loadContract(className, metadata.name, metadata.flowJson);
+    const flow: RegisteredFlow = { metadata, className, flowJsonFile: file, contract, handlers: new Map() };
     const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown>;
     for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
       const kind = this.reflector.get<FlowHandlerKind | undefined>(FLOW_HANDLER_METADATA, instance[method]);
       if (!kind) continue;
       const key = handlerKey(kind);
       const location = `${className}.${method}`;
+      if ('screen' in kind && kind.screen && !contract.hasScreen(kind.screen)) {
+        throw new Error(`${location} handles screen "${kind.screen}", which ${file} does not declare`);
+      }
       const existing = flow.handlers.get(key);
       if (existing) {
         throw new Error(`Flow "${metadata.name}" has two handlers for ${key}: ${existing.location} and ${location}`);

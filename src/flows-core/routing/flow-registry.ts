@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { FlowContract } from '../contract/flow-contract.js';
 import type { FlowHandlerContext, FlowHandlerKind, FlowMetadata } from './flow.decorators.js';
 
 /** A flow handler bound with Nest's guards, pipes and interceptors. */
@@ -14,8 +15,9 @@ export interface RegisteredHandler {
 export interface RegisteredFlow {
   metadata: FlowMetadata;
   className: string;
-  /** Screen shown for errors when the request names none. */
-  entryScreen?: string;
+  /** Where the Flow JSON was read from, for messages. */
+  flowJsonFile: string;
+  contract: FlowContract;
   handlers: Map<string, RegisteredHandler>;
 }
 

@@ -45,7 +45,9 @@ export class FlowRouter {
       throw new BadRequestException(`Unknown action "${request.action}"`);
     }
 
-    const currentScreen = (typeof request.screen === 'string' && request.screen) || flow.entryScreen || '';
+    // Errors are shown on the screen the user is on; a screen the Flow JSON does not know falls back to the entry.
+    const fromScreen = request.action === 'INIT' ? undefined : request.screen;
+    const currentScreen = fromScreen && flow.contract.hasScreen(fromScreen) ? fromScreen : flow.contract.entryScreen;
     let session: FlowSession | undefined;
     const answer = (response: FlowResponse) =>
       response.toWire(currentScreen, request.flow_token, session?.screenData(response.targetScreen(currentScreen)));
@@ -59,13 +61,20 @@ export class FlowRouter {
       const result = await this.withinBudget(flowName, handler, { flow: flowName, request, session });
       if (result === BUDGET_EXCEEDED) return answer(FlowResponse.error(USER_MESSAGES.slow));
       const response = this.toFlowResponse(result, handler);
+      const wire = answer(response);
+      const violations = this.config.contractCheck === 'off' ? [] : flow.contract.violations(fromScreen, wire);
+      if (violations.length > 0) {
+        this.logger.error(
+          `Contract violation by ${handler.location} (${fromScreen ?? request.action} → ${wire.screen}), checked against ${flow.flowJsonFile}: ${violations.join('; ')}`,
+        );
+        if (this.config.contractCheck === 'enforce') return answer(FlowResponse.error(USER_MESSAGES.unexpected));
+      }
       if (response.kind === 'complete') {
         await this.sessions.complete(session.token);
-        return answer(response);
+      } else {
+        const { error_message: _, ...shown } = wire.data;
+        await this.sessions.rememberScreen(session.token, wire.screen, shown);
       }
-      const wire = answer(response);
-      const { error_message: _, ...shown } = wire.data;
-      await this.sessions.rememberScreen(session.token, wire.screen, shown);
       return wire;
     } catch (error) {
       if (error instanceof FlowTokenRejectedError) throw error;

@@ -11,13 +11,14 @@ export interface FlowOptions {
    * `any`: a session is opened for any token on first sight (Flow Builder previews, template sends).
    */
   tokens?: 'issued' | 'any';
-  /** The flow's Flow JSON file, e.g. `new URL('./inventory.flow.json', import.meta.url)`. */
-  flowJson?: URL;
-  /** Screen shown when an error happens before any screen is known (INIT). Default: the Flow JSON's entry screen. */
-  entryScreen?: string;
+  /**
+   * The flow's Flow JSON file, e.g. `new URL('./inventory.flow.json', import.meta.url)`: the contract
+   * every reply is checked against, validated at boot.
+   */
+  flowJson: URL;
 }
 
-export interface FlowMetadata extends Required<Pick<FlowOptions, 'tokens'>>, Omit<FlowOptions, 'tokens'> {
+export interface FlowMetadata extends Required<FlowOptions> {
   name: string;
 }
 
@@ -38,7 +39,7 @@ export interface FlowHandlerContext {
  * Marks a per-flow controller served at `POST /flows/<name>`. List it in its module's `providers`:
  * the core routes to it (with its guards, pipes and interceptors), not Nest's HTTP router.
  */
-export function Flow(name: string, options: FlowOptions = {}): ClassDecorator {
+export function Flow(name: string, options: FlowOptions): ClassDecorator {
   const metadata: FlowMetadata = { name, ...options, tokens: options.tokens ?? 'issued' };
   return applyDecorators(SetMetadata(FLOW_METADATA, metadata), Injectable());
 }
