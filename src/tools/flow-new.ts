@@ -1,0 +1,176 @@
+// `npm run flow:new -- <name>`: generates src/flows/<name>/ (module, controller, service, Flow JSON,
+// e2e test) and registers the module in src/flows/index.ts. The result builds and its test passes.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const name = process.argv[2];
+if (!name || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > 40) {
+  console.error('Usage: npm run flow:new -- <name>   (lowercase letters, digits and dashes, e.g. gift-cards)');
+  process.exit(2);
+}
+
+const pascal = name.split('-').map((part) => part[0].toUpperCase() + part.slice(1)).join('');
+const dir = join('src', 'flows', name);
+const index = join('src', 'flows', 'index.ts');
+
+if (existsSync(dir)) {
+  console.error(`${dir} already exists`);
+  process.exit(1);
+}
+if (!existsSync(index)) {
+  console.error(`${index} not found: run this from the project root`);
+  process.exit(1);
+}
+
+const files: Record<string, string> = {
+  [`${name}.flow.json`]: `${JSON.stringify(
+    {
+      version: '7.3',
+      data_api_version: '3.0',
+      routing_model: { START: ['RESULT'], RESULT: [] },
+      screens: [
+        {
+          id: 'START',
+          title: pascal,
+          data: {},
+          layout: {
+            type: 'SingleColumnLayout',
+            children: [
+              { type: 'TextInput', name: 'name', label: 'Your name', 'input-type': 'text', required: true },
+              { type: 'Footer', label: 'Continue', 'on-click-action': { name: 'data_exchange', payload: { name: '${form.name}' } } },
+            ],
+          },
+        },
+        {
+          id: 'RESULT',
+          title: pascal,
+          terminal: true,
+          data: { greeting: { type: 'string', __example__: 'Hello, Maria!' } },
+          layout: {
+            type: 'SingleColumnLayout',
+            children: [
+              { type: 'TextBody', text: '${data.greeting}' },
+              { type: 'Footer', label: 'Done', 'on-click-action': { name: 'data_exchange', payload: { done: true } } },
+            ],
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  )}\n`,
+
+  [`${name}.service.ts`]: `import { Injectable } from '@nestjs/common';
+
+/** The business logic of the ${name} flow. Inject repositories or the ReadThroughCache here. */
+@Injectable()
+export class ${pascal}Service {
+  greet(name: string): string {
+    return \`Hello, \${name}!\`;
+  }
+}
+`,
+
+  [`dto/start.dto.ts`]: `import { Transform } from 'class-transformer';
+import { IsString, Length } from 'class-validator';
+
+/** What the START screen sends. The messages are shown to the user. */
+export class StartDto {
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString({ message: 'Please enter your name' })
+  @Length(1, 80, { message: 'Please enter your name (up to 80 characters)' })
+  name: string;
+}
+`,
+
+  [`${name}.controller.ts`]: `import { CurrentSession, Flow, FlowData, FlowResponse, FlowScreen, type FlowSession } from '../../flows-core/index.js';
+import { StartDto } from './dto/start.dto.js';
+import { ${pascal}Service } from './${name}.service.js';
+
+type ${pascal}Screen = 'START' | 'RESULT';
+
+/** POST /flows/${name}. Screens and their data are declared in ${name}.flow.json. */
+@Flow('${name}', { tokens: 'any', flowJson: new URL('./${name}.flow.json', import.meta.url) })
+export class ${pascal}FlowController {
+  constructor(private readonly service: ${pascal}Service) {}
+
+  @FlowScreen<${pascal}Screen>('START')
+  async start(@FlowData() data: StartDto, @CurrentSession() session: FlowSession) {
+    await session.set({ name: data.name });
+    return FlowResponse.navigate('RESULT', { greeting: this.service.greet(data.name) });
+  }
+
+  @FlowScreen<${pascal}Screen>('RESULT')
+  finish(@CurrentSession() session: FlowSession) {
+    return FlowResponse.complete({ name: String(session.state.name ?? '') });
+  }
+}
+`,
+
+  [`${name}.module.ts`]: `import { Module } from '@nestjs/common';
+import { ${pascal}FlowController } from './${name}.controller.js';
+import { ${pascal}Service } from './${name}.service.js';
+
+/** The ${name} flow: POST /flows/${name}. */
+@Module({
+  providers: [${pascal}FlowController, ${pascal}Service],
+})
+export class ${pascal}FlowModule {}
+`,
+
+  [`${name}.e2e-spec.ts`]: `import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFlowJson } from '../../flows-core/contract/flow-json.js';
+import { contractErrors } from '../../../test/kit/flow-contract.js';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
+
+const flowJson = readFlowJson(new URL('./${name}.flow.json', import.meta.url));
+
+describe('${name} flow', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await startTestApp();
+  });
+  afterAll(async () => test?.close());
+
+  it('greets the user, then completes with their name', async () => {
+    const greeting = await test.client.dataExchange('${name}', 'token-1', 'START', { name: 'Maria' });
+    expect(contractErrors(flowJson, greeting)).toEqual([]);
+    expect(greeting.json).toEqual({ screen: 'RESULT', data: { greeting: 'Hello, Maria!' } });
+
+    const done = await test.client.dataExchange('${name}', 'token-1', 'RESULT', { done: true });
+    expect(contractErrors(flowJson, done)).toEqual([]);
+    expect(done.json.data.extension_message_response.params).toEqual({ name: 'Maria', flow_token: 'token-1' });
+  });
+
+  it('an empty name stays on START with a readable error', async () => {
+    const reply = await test.client.dataExchange('${name}', 'token-2', 'START', { name: '' });
+    expect(reply.json).toEqual({ screen: 'START', data: { error_message: 'Please enter your name (up to 80 characters)' } });
+  });
+});
+`,
+};
+
+mkdirSync(join(dir, 'dto'), { recursive: true });
+for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
+
+// Register the module in src/flows/index.ts.
+const source = readFileSync(index, 'utf8');
+const list = /export const flowModules = \[([^\]]*)\];/;
+if (!list.test(source)) {
+  console.error(`Created ${dir}, but could not find "export const flowModules = [...]" in ${index}: add ${pascal}FlowModule there.`);
+  process.exit(1);
+}
+const updated = source
+  .replace(list, (_, items: string) => `export const flowModules = [${[...items.split(',').map((item) => item.trim()).filter(Boolean), `${pascal}FlowModule`].join(', ')}];`)
+  .replace(/^(\/\/[^\n]*\n)*/, (header) => `${header}import { ${pascal}FlowModule } from './${name}/${name}.module.js';\n`);
+writeFileSync(index, updated);
+
+console.log(`Created ${dir}/ and registered ${pascal}FlowModule in ${index}:
+  ${Object.keys(files).map((file) => join(dir, file)).join('\n  ')}
+
+Next:
+  npm test -- ${dir}                 # its e2e test
+  npm start                          # serves POST /flows/${name}
+  npm run flow:simulate -- ${name}   # walk it like a phone
+Upload ${name}.flow.json to Meta as the flow's JSON, with the endpoint https://<your host>/flows/${name}.`);
