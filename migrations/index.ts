@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm';
 import { FlowSessions1795240000000 } from './1795240000000-FlowSessions.js';
 import { Inventory1795250000000 } from './1795250000000-Inventory.js';
 import { Appointments1795250100000 } from './1795250100000-Appointments.js';
+import { Webhooks1795260000000 } from './1795260000000-Webhooks.js';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file in this folder;
@@ -11,4 +12,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   FlowSessions1795240000000,
   Inventory1795250000000,
   Appointments1795250100000,
+  Webhooks1795260000000,
 ];

@@ -5,6 +5,9 @@ import { configNamespaces } from './config/configuration.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FlowsCoreModule } from './flows-core/flows-core.module.js';
 import { flowModules } from './flows/index.js';
+import { AdminModule } from './admin/admin.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 
@@ -30,7 +33,10 @@ export class AppModule {
         DatabaseModule,
         AppCacheModule,
         HealthModule,
+        AdminModule,
+        QueueModule,
         FlowsCoreModule,
+        WebhooksModule,
         ...flowModules,
         ...(options.modules ?? []),
       ],

@@ -4,12 +4,24 @@ import { cacheConfig } from '../cache/cache.config.js';
 import { databaseConfig } from '../database/database.config.js';
 import { flowsConfig } from '../flows-core/flows.config.js';
 import { flowConfigs } from '../flows/index.js';
+import { adminConfig } from '../admin/admin.config.js';
+import { queueConfig } from '../queue/queue.config.js';
+import { webhooksConfig } from '../webhooks/webhooks.config.js';
 
 /**
  * Every configuration namespace. Each module owns its namespace (variables, validation, types)
  * next to its code; this list loads them all, globally, and validates them before anything starts.
  */
-export const configNamespaces = [appConfig, databaseConfig, cacheConfig, flowsConfig, ...flowConfigs];
+export const configNamespaces = [
+  appConfig,
+  databaseConfig,
+  cacheConfig,
+  flowsConfig,
+  queueConfig,
+  webhooksConfig,
+  adminConfig,
+  ...flowConfigs,
+];
 
 /** Reads and validates every namespace; throws ConfigValidationError with one line on the first bad one. */
 export function assertValidConfiguration(): void {

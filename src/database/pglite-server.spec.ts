@@ -56,3 +56,32 @@ describe('PGliteServer', () => {
     expect(rows[0].n).toBe(40);
   });
 });
+
+describe('PGliteServer notifications', () => {
+  it('delivers NOTIFY to the connection that LISTENs, not to the one that notified', async () => {
+    const db = await PGlite.create();
+    const server = new PGliteServer(db);
+    const port = await server.listen();
+    const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    const listener = new pg.Client({ connectionString: url });
+    const notifier = new pg.Client({ connectionString: url });
+    await listener.connect();
+    await notifier.connect();
+    try {
+      const received = new Promise<pg.Notification>((resolve) => listener.on('notification', resolve));
+      const stray: pg.Notification[] = [];
+      notifier.on('notification', (n) => stray.push(n));
+      await listener.query('LISTEN jobs_ready');
+      await notifier.query(`SELECT pg_notify('jobs_ready', 'job-1')`);
+      const notification = await received;
+      expect(notification).toMatchObject({ channel: 'jobs_ready', payload: 'job-1' });
+      expect(stray).toEqual([]);
+      expect((await notifier.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await listener.end();
+      await notifier.end();
+      await server.close();
+      await db.close();
+    }
+  });
+});

@@ -29,6 +29,8 @@ export class PGliteServer {
   private server?: Server;
   private readonly turnstile = new Turnstile();
   private readonly sockets = new Set<Socket>();
+  /** LISTEN channels of each connection; PGlite emits notifications on whichever connection ran the NOTIFY. */
+  private readonly listeners = new Map<Socket, Set<string>>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -49,6 +51,47 @@ export class PGliteServer {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Remembers LISTEN / UNLISTEN sent in a simple query or a Parse message. */
+  private trackListen(socket: Socket, message: Buffer): void {
+    const type = String.fromCharCode(message[0]);
+    if (type !== 'Q' && type !== 'P') return;
+    const text = message.subarray(5).toString('utf8');
+    for (const [, command, channel] of text.matchAll(/\b(LISTEN|UNLISTEN)\s+"?([A-Za-z0-9_.$-]+|\*)"?/gi)) {
+      const channels = this.listeners.get(socket) ?? new Set<string>();
+      if (command.toUpperCase() === 'LISTEN') channels.add(channel);
+      else if (channel === '*') channels.clear();
+      else channels.delete(channel);
+      this.listeners.set(socket, channels);
+    }
+  }
+
+  /**
+   * Takes NotificationResponse messages out of a chunk of output and sends each to the connections
+   * listening on its channel; returns the rest, for the connection that ran the statement.
+   */
+  private routeNotifications(chunk: Buffer): Buffer {
+    if (!chunk.includes(0x41)) return chunk; // 'A'
+    const kept: Buffer[] = [];
+    let offset = 0;
+    while (offset + 5 <= chunk.length) {
+      const length = chunk.readInt32BE(offset + 1) + 1;
+      if (offset + length > chunk.length) break;
+      const message = chunk.subarray(offset, offset + length);
+      if (message[0] === 0x41) {
+        const end = message.indexOf(0, 9);
+        const channel = message.subarray(9, end).toString('utf8');
+        for (const [listener, channels] of this.listeners) {
+          if (channels.has(channel) && !listener.destroyed) listener.write(message);
+        }
+      } else {
+        kept.push(message);
+      }
+      offset += length;
+    }
+    if (offset < chunk.length) kept.push(chunk.subarray(offset));
+    return Buffer.concat(kept);
+  }
+
   private serve(socket: Socket): void {
     this.sockets.add(socket);
     socket.setNoDelay(true);
@@ -59,11 +102,13 @@ export class PGliteServer {
 
     const run = async (message: Buffer, endsTurn: boolean) => {
       if (socket.destroyed) return;
+      this.trackListen(socket, message);
       release ??= await this.turnstile.acquire();
       await this.db.runExclusive(() =>
         this.db.execProtocolRawStream(new Uint8Array(message), {
           onRawData: (chunk) => {
-            if (!socket.destroyed) socket.write(chunk);
+            const own = this.routeNotifications(Buffer.from(chunk));
+            if (own.length && !socket.destroyed) socket.write(own);
           },
         }),
       );
@@ -75,6 +120,7 @@ export class PGliteServer {
 
     const finish = async () => {
       this.sockets.delete(socket);
+      this.listeners.delete(socket);
       await chain.catch(() => undefined);
       if (release) {
         // A client that vanished mid-transaction must not leave it open for the next one.

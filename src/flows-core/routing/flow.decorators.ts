@@ -1,4 +1,5 @@
 import { applyDecorators, createParamDecorator, Injectable, SetMetadata, ValidationPipe, type ExecutionContext, type PipeTransform, type Type } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { FlowRequest } from '../flow-request.js';
 import type { FlowSession } from '../sessions/flow-session.js';
 
@@ -26,13 +27,27 @@ export type FlowHandlerKind =
   | { action: 'INIT' }
   | { action: 'BACK'; screen?: string }
   | { action: 'data_exchange'; screen: string }
-  | { action: 'error_notification' };
+  | { action: 'error_notification' }
+  | { action: 'completion' };
+
+/** A completed flow, as delivered by WhatsApp's `nfm_reply` webhook. */
+export interface FlowCompletionEvent {
+  /** The flow's `response_json`: the completion params (including `flow_token`). */
+  response: Record<string, unknown>;
+  flowToken?: string;
+  /** The user's WhatsApp id (phone number); never log it. */
+  phone?: string;
+  messageId: string;
+  /** The transaction that records the submission: write through it so both commit together. */
+  manager: EntityManager;
+}
 
 /** What a flow handler receives as its (only) argument; the parameter decorators read from it. */
 export interface FlowHandlerContext {
   flow: string;
   request: FlowRequest;
   session: FlowSession;
+  completion?: FlowCompletionEvent;
 }
 
 /**
@@ -59,6 +74,13 @@ export const FlowBack = <Screen extends string>(screen?: Screen): MethodDecorato
 export const FlowErrorNotification = (): MethodDecorator =>
   SetMetadata(FLOW_HANDLER_METADATA, { action: 'error_notification' } satisfies FlowHandlerKind);
 
+/**
+ * Called once per completed flow (the `nfm_reply` webhook), in the transaction that stores the
+ * submission. Receive it with `@Completion()`.
+ */
+export const FlowCompletion = (): MethodDecorator =>
+  SetMetadata(FLOW_HANDLER_METADATA, { action: 'completion' } satisfies FlowHandlerKind);
+
 const handlerContext = (ctx: ExecutionContext) => ctx.getArgByIndex<FlowHandlerContext>(0);
 
 const validateFlowData = new ValidationPipe({
@@ -83,3 +105,6 @@ export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionCo
 
 /** The whole decrypted request. */
 export const CurrentFlowRequest = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).request);
+
+/** The completion event, in a `@FlowCompletion()` handler. */
+export const Completion = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).completion);

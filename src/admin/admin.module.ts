@@ -1,0 +1,15 @@
+import { Global, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { adminConfig } from './admin.config.js';
+import { AdminTokenGuard } from './admin-token.guard.js';
+
+/** The admin API's authentication; admin controllers live with the capability they manage. */
+@Global()
+@Module({ providers: [AdminTokenGuard], exports: [AdminTokenGuard] })
+export class AdminModule implements OnModuleInit {
+  constructor(@Inject(adminConfig.KEY) private readonly config: ConfigType<typeof adminConfig>) {}
+
+  onModuleInit(): void {
+    if (!this.config.token) new Logger('Admin').warn('ADMIN_TOKEN is not set: the admin API (/admin/*) is disabled');
+  }
+}

@@ -1,0 +1,51 @@
+import { BadRequestException, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AdminTokenGuard } from '../../admin/admin-token.guard.js';
+import { WebhookIntake } from '../intake/webhook-intake.service.js';
+import { WEBHOOK_QUEUE, type WebhookJob } from '../webhook-queue.js';
+
+const STATUSES = ['received', 'processed', 'failed'];
+
+/** Stored webhook events: list them (dead letters by default) and replay one. */
+@Controller('admin/webhooks')
+@UseGuards(AdminTokenGuard)
+export class WebhookAdminController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<WebhookJob>,
+    private readonly intake: WebhookIntake,
+  ) {}
+
+  @Get()
+  async list(@Query('status') status = 'failed') {
+    if (!STATUSES.includes(status)) throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}`);
+    const events = await this.db.query(
+      `SELECT id, source, kind, status, attempts, last_error AS "lastError", received_at AS "receivedAt", processed_at AS "processedAt"
+         FROM webhook_events WHERE status = $1 ORDER BY received_at DESC LIMIT 100`,
+      [status],
+    );
+    return { events };
+  }
+
+  /** Puts a dead-lettered (or stuck) event back in the queue with fresh attempts. */
+  @Post(':id/replay')
+  @HttpCode(202)
+  async replay(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string) {
+    const [, updated]: [unknown, number] = await this.db.query(
+      `UPDATE webhook_events SET status = 'received', attempts = 0, last_error = NULL WHERE id = $1 AND status <> 'processed'`,
+      [id],
+    );
+    if (updated === 0) {
+      const [event] = await this.db.query('SELECT status FROM webhook_events WHERE id = $1', [id]);
+      if (!event) throw new NotFoundException(`No webhook event ${id}`);
+      throw new BadRequestException(`Webhook event ${id} was processed already`);
+    }
+    const job = await this.queue.getJob(id);
+    if (job) await job.remove();
+    await this.intake.enqueue([id]);
+    return { id, status: 'queued' };
+  }
+}

@@ -1,0 +1,23 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Delivery statuses of the messages we sent (sent, delivered, read, failed). */
+@Entity('message_statuses')
+export class MessageStatus {
+  @PrimaryColumn({ name: 'message_id', type: 'text' })
+  messageId: string;
+
+  @PrimaryColumn({ type: 'text' })
+  status: string;
+
+  @Column({ type: 'text', nullable: true })
+  recipient: string | null;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz', nullable: true })
+  occurredAt: Date | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  errors: unknown;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt: Date;
+}

@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectQueue } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { webhooksConfig } from '../webhooks.config.js';
+import { WEBHOOK_QUEUE, type WebhookJob } from '../webhook-queue.js';
+import type { IncomingEvent } from './split-events.js';
+
+export interface IntakeResult {
+  stored: number;
+  duplicates: number;
+}
+
+/**
+ * Stores events durably (one idempotent insert: redeliveries hit the dedupe key) and queues the new
+ * ones. A database failure is a 503, so the provider retries: nothing is acknowledged unless stored.
+ * A queue failure is not: the event is stored and the reconciler will queue it.
+ */
+@Injectable()
+export class WebhookIntake {
+  private readonly logger = new Logger(WebhookIntake.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<WebhookJob>,
+    @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
+  ) {
+    // Backend outages are reported as events; an unhandled 'error' event would end the process.
+    queue.on('error', (error: Error) => this.logger.warn(`Webhook queue: ${error.message}`));
+  }
+
+  async accept(source: string, events: IncomingEvent[]): Promise<IntakeResult> {
+    if (events.length === 0) return { stored: 0, duplicates: 0 };
+    let ids: string[];
+    try {
+      const rows: Array<{ id: string }> = await this.db.query(
+        `INSERT INTO webhook_events (source, kind, dedupe_key, payload, provider_timestamp)
+         SELECT $1, kind, dedupe_key, payload, provider_timestamp
+           FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS e (kind, dedupe_key, payload, provider_timestamp)
+         ON CONFLICT (source, dedupe_key) DO NOTHING
+         RETURNING id`,
+        [
+          source,
+          events.map((event) => event.kind),
+          events.map((event) => event.dedupeKey),
+          events.map((event) => JSON.stringify(event.payload)),
+          events.map((event) => event.providerTimestamp?.toISOString() ?? null),
+        ],
+      );
+      ids = rows.map((row) => row.id);
+    } catch (error) {
+      this.logger.error(`Could not store ${events.length} ${source} webhook event(s): ${(error as Error).message}`);
+      throw new ServiceUnavailableException('Webhook not stored; please retry');
+    }
+    await this.enqueue(ids);
+    if (events.length > ids.length) this.logger.log(`${events.length - ids.length} duplicate ${source} event(s) ignored`);
+    return { stored: ids.length, duplicates: events.length - ids.length };
+  }
+
+  /** Queues events by id; the job id is the event id, so an event is queued at most once. */
+  async enqueue(eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    try {
+      await this.queue.addBulk(
+        eventIds.map((eventId) => ({
+          name: 'process',
+          data: { eventId },
+          opts: {
+            jobId: eventId,
+            attempts: this.config.maxAttempts,
+            backoff: { type: 'exponential', delay: this.config.backoffMs },
+            removeOnComplete: { age: 24 * 3600, count: 10_000 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
+        })),
+      );
+    } catch (error) {
+      this.logger.warn(`Stored ${eventIds.length} event(s) but could not queue them yet (the reconciler will): ${(error as Error).message}`);
+    }
+  }
+}

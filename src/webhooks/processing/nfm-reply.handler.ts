@@ -1,0 +1,76 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { FlowRegistry } from '../../flows-core/routing/flow-registry.js';
+import { FlowSession } from '../../flows-core/sessions/flow-session.js';
+import type { FlowSessionEntity } from '../../flows-core/sessions/flow-session.entity.js';
+import { FlowSessions } from '../../flows-core/sessions/flow-sessions.service.js';
+import { PermanentWebhookError } from './webhook-errors.js';
+
+interface NfmMessage {
+  id: string;
+  from?: string;
+  interactive?: { type?: string; nfm_reply?: { response_json?: unknown; name?: string } };
+}
+
+export function isNfmReply(message: unknown): message is NfmMessage {
+  const m = message as NfmMessage | undefined;
+  return m?.interactive?.type === 'nfm_reply';
+}
+
+/**
+ * A completed flow: stores the submission once per message, marks the session completed (its token
+ * gets 427 from then on) and calls the flow's @FlowCompletion() handler, all in the caller's
+ * transaction, so a redelivery or a retry after a crash changes nothing.
+ */
+@Injectable()
+export class NfmReplyHandler {
+  private readonly logger = new Logger(NfmReplyHandler.name);
+
+  constructor(
+    private readonly registry: FlowRegistry,
+    private readonly sessions: FlowSessions,
+  ) {}
+
+  async handle(message: NfmMessage, manager: EntityManager): Promise<void> {
+    const raw = message.interactive?.nfm_reply?.response_json;
+    let response: unknown;
+    try {
+      response = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    } catch {
+      throw new PermanentWebhookError(`nfm_reply.response_json of message ${message.id} is not valid JSON`);
+    }
+    if (!response || typeof response !== 'object' || Array.isArray(response)) {
+      throw new PermanentWebhookError(`nfm_reply.response_json of message ${message.id} is not a JSON object`);
+    }
+    const params = response as Record<string, unknown>;
+    const flowToken = typeof params.flow_token === 'string' ? params.flow_token : undefined;
+    const [session] = flowToken
+      ? ((await manager.query('SELECT * FROM flow_sessions WHERE token = $1 FOR UPDATE', [flowToken])) as Array<Record<string, any>>)
+      : [];
+
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO flow_submissions (flow, flow_token, phone, message_id, response)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
+      [session?.flow ?? null, flowToken ?? null, message.from ?? null, message.id, JSON.stringify(params)],
+    );
+    if (inserted.length === 0) return; // this message was recorded before
+    if (!session) {
+      this.logger.warn(`Flow completion ${message.id} names no known flow session; stored without a flow`);
+      return;
+    }
+    await manager.query(
+      `UPDATE flow_sessions SET status = 'completed', completed_at = coalesce(completed_at, now()) WHERE token = $1`,
+      [flowToken],
+    );
+    const flow = this.registry.get(session.flow);
+    const handler = flow?.handlers.get('completion');
+    if (!flow || !handler) return;
+    const row = { token: session.token, flow: session.flow, phone: session.phone, state: session.state, screens: session.screens } as FlowSessionEntity;
+    await handler.invoke({
+      flow: session.flow,
+      request: { action: 'complete', flow_token: flowToken },
+      session: new FlowSession(row, this.sessions),
+      completion: { response: params, flowToken, phone: message.from, messageId: message.id, manager },
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { WebhookEvent } from '../entities/webhook-event.entity.js';
+import { isNfmReply, NfmReplyHandler } from './nfm-reply.handler.js';
+
+type Json = Record<string, any>;
+
+const ALERT_ERRORS = new Set(['ENDPOINT_ERROR_RATE', 'ENDPOINT_LATENCY', 'ENDPOINT_AVAILABILITY', 'CLIENT_ERROR_RATE']);
+
+/**
+ * Processes one stored event, exactly once in effect: the event row is locked and its status checked
+ * in the same transaction that applies the effects and marks it processed.
+ */
+@Injectable()
+export class WebhookEvents {
+  private readonly logger = new Logger(WebhookEvents.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly nfmReplies: NfmReplyHandler,
+  ) {}
+
+  /** Returns false when there was nothing to do (unknown, already processed or dead-lettered). */
+  async process(eventId: string): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      const [event]: Array<Record<string, any>> = await manager.query(
+        `SELECT id, source, kind, payload, status, received_at, provider_timestamp FROM webhook_events WHERE id = $1 FOR UPDATE`,
+        [eventId],
+      );
+      if (!event || event.status !== 'received') return false;
+      await this.apply(event as unknown as WebhookEvent & { received_at: Date; provider_timestamp: Date | null }, manager);
+      await manager.query(
+        `UPDATE webhook_events SET status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+        [eventId],
+      );
+      return true;
+    });
+  }
+
+  /** Records a failed attempt; the last one (or a permanent failure) dead-letters the event. */
+  async recordFailure(eventId: string, error: string, final: boolean): Promise<void> {
+    await this.db.query(
+      `UPDATE webhook_events SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END
+        WHERE id = $1 AND status = 'received'`,
+      [eventId, error.slice(0, 2_000), final],
+    );
+    if (final) this.logger.error(`Webhook event ${eventId} failed for good (dead letter): ${error}`);
+  }
+
+  private async apply(event: WebhookEvent & { received_at: Date; provider_timestamp: Date | null }, manager: EntityManager): Promise<void> {
+    const payload = event.payload as Json;
+    switch (event.kind) {
+      case 'message':
+        if (isNfmReply(payload.message)) await this.nfmReplies.handle(payload.message, manager);
+        return;
+      case 'status': {
+        const status = payload.status as Json;
+        await manager.query(
+          `INSERT INTO message_statuses (message_id, status, recipient, occurred_at, errors)
+           VALUES ($1, $2, $3, to_timestamp($4), $5) ON CONFLICT (message_id, status) DO NOTHING`,
+          [status.id, status.status, status.recipient_id ?? null, Number(status.timestamp) || null, status.errors ? JSON.stringify(status.errors) : null],
+        );
+        if (status.status === 'failed') {
+          const codes = (Array.isArray(status.errors) ? status.errors : []).map((e: Json) => `${e.code} ${e.title ?? ''}`.trim());
+          this.logger.warn(`Message ${status.id} failed to deliver: ${codes.join(', ') || 'no error details'}`);
+        }
+        return;
+      }
+      case 'flows_alert': {
+        const alert = (payload.alert ?? {}) as Json;
+        const text = `WhatsApp Flows alert ${alert.event ?? 'unknown'} ${alert.alert_state ?? ''} for flow ${alert.flow_id ?? '?'}: ${alert.message ?? ''}`.trim();
+        if (ALERT_ERRORS.has(alert.event) && alert.alert_state !== 'DEACTIVATED') this.logger.error(text);
+        else this.logger.warn(text);
+        return;
+      }
+      case 'wasender': {
+        const lag = event.provider_timestamp ? new Date(event.received_at).getTime() - new Date(event.provider_timestamp).getTime() : undefined;
+        this.logger.log(`WASenderApi event ${String(payload.event ?? 'unknown')}${lag !== undefined ? ` (forwarding lag ${lag} ms)` : ''}`);
+        return;
+      }
+    }
+  }
+}

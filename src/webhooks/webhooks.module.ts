@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { WebhookAdminController } from './admin/webhook-admin.controller.js';
+import { FlowSubmission } from './entities/flow-submission.entity.js';
+import { MessageStatus } from './entities/message-status.entity.js';
+import { WebhookEvent } from './entities/webhook-event.entity.js';
+import { WasenderSignatureGuard } from './intake/wasender-signature.guard.js';
+import { WasenderWebhookController } from './intake/wasender-webhook.controller.js';
+import { WebhookIntake } from './intake/webhook-intake.service.js';
+import { WebhookSignatureGuard } from './intake/webhook-signature.guard.js';
+import { WhatsAppWebhookController } from './intake/whatsapp-webhook.controller.js';
+import { NfmReplyHandler } from './processing/nfm-reply.handler.js';
+import { WebhookEventsProcessor } from './processing/webhook-events.processor.js';
+import { WebhookEvents } from './processing/webhook-events.service.js';
+import { WebhookQueueHealth } from './processing/webhook-queue.health.js';
+import { WebhookReconciler } from './processing/webhook-reconciler.js';
+import { WEBHOOK_QUEUE } from './webhook-queue.js';
+
+/**
+ * Webhooks from Meta (`/webhooks/whatsapp`) and WASenderApi (`/webhooks/wasender`): stored before
+ * they are acknowledged, processed once in the background.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([WebhookEvent, FlowSubmission, MessageStatus]), BullModule.registerQueue({ name: WEBHOOK_QUEUE })],
+  controllers: [WhatsAppWebhookController, WasenderWebhookController, WebhookAdminController],
+  providers: [
+    WebhookIntake,
+    WebhookSignatureGuard,
+    WasenderSignatureGuard,
+    WebhookEvents,
+    NfmReplyHandler,
+    WebhookEventsProcessor,
+    WebhookReconciler,
+    WebhookQueueHealth,
+  ],
+  exports: [WebhookIntake, WebhookReconciler],
+})
+export class WebhooksModule {}

@@ -1,0 +1,115 @@
+import { Module } from '@nestjs/common';
+import { Completion, Flow, FlowCompletion, FlowResponse, FlowScreen, type FlowCompletionEvent } from '../../src/flows-core/index.js';
+
+/** What the completion handler saw, and how many more times it should fail (set by tests). */
+export const completions = { calls: [] as Array<{ token?: string; response: Record<string, unknown> }>, failuresLeft: 0 };
+
+@Flow('signup', { tokens: 'issued', flowJson: new URL('../flows-core/fixtures/members.flow.json', import.meta.url) })
+export class SignupFlow {
+  @FlowScreen('WELCOME')
+  welcome() {
+    return FlowResponse.navigate('WELCOME', { plan: 'basic' });
+  }
+
+  @FlowCompletion()
+  async completed(@Completion() event: FlowCompletionEvent) {
+    if (completions.failuresLeft > 0) {
+      completions.failuresLeft--;
+      throw new Error('CRM is down');
+    }
+    // Written through the submission's transaction: it commits with it, once.
+    await event.manager.query('SELECT 1');
+    completions.calls.push({ token: event.flowToken, response: event.response });
+  }
+}
+
+@Module({ providers: [SignupFlow] })
+export class SignupFlowModule {}
+
+let sequence = 0;
+
+/** An `nfm_reply` notification shaped exactly like Meta's. */
+export function nfmReply(flowToken: string, response: Record<string, unknown> | string, messageId = `wamid.TEST${++sequence}${Date.now()}`) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+              contacts: [{ profile: { name: 'Maria' }, wa_id: '351910000000' }],
+              messages: [
+                {
+                  context: { from: '15550783881', id: 'wamid.HBgLMTU1NTA3ODM4ODEVAgARGBI' },
+                  from: '351910000000',
+                  id: messageId,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'interactive',
+                  interactive: {
+                    type: 'nfm_reply',
+                    nfm_reply: {
+                      response_json: typeof response === 'string' ? response : JSON.stringify({ ...response, flow_token: flowToken }),
+                      body: 'Sent',
+                      name: 'flow',
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function statusUpdate(messageId: string, status: string) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+              statuses: [
+                {
+                  id: messageId,
+                  status,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  recipient_id: '351910000000',
+                  ...(status === 'failed' ? { errors: [{ code: 131026, title: 'Message undeliverable' }] } : {}),
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function flowsAlert(event: string, state: string) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        time: Math.floor(Date.now() / 1000),
+        changes: [
+          {
+            field: 'flows',
+            value: { event, message: `Flow endpoint ${event}`, flow_id: '1234567890', alert_state: state, requests_count: 300 },
+          },
+        ],
+      },
+    ],
+  };
+}
