@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { BullModule } from '@nestjs/bullmq';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WebhookAdminController } from './admin/webhook-admin.controller.js';
 import { FlowSubmission } from './entities/flow-submission.entity.js';
@@ -11,26 +10,27 @@ import { WebhookIntake } from './intake/webhook-intake.service.js';
 import { WebhookSignatureGuard } from './intake/webhook-signature.guard.js';
 import { WhatsAppWebhookController } from './intake/whatsapp-webhook.controller.js';
 import { NfmReplyHandler } from './processing/nfm-reply.handler.js';
-import { WebhookEventsProcessor } from './processing/webhook-events.processor.js';
+import { WebhookWorker } from './processing/webhook-worker.js';
 import { WebhookEvents } from './processing/webhook-events.service.js';
 import { WebhookQueueHealth } from './processing/webhook-queue.health.js';
 import { WebhookReconciler } from './processing/webhook-reconciler.js';
-import { WEBHOOK_QUEUE } from './webhook-queue.js';
+import { WebhookQueue } from './webhook-queue.js';
 
 /**
  * Webhooks from Meta (`/webhooks/whatsapp`) and WASenderApi (`/webhooks/wasender`): stored before
  * they are acknowledged, processed once in the background.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([WebhookEvent, FlowSubmission, MessageStatus]), BullModule.registerQueue({ name: WEBHOOK_QUEUE })],
+  imports: [TypeOrmModule.forFeature([WebhookEvent, FlowSubmission, MessageStatus])],
   controllers: [WhatsAppWebhookController, WasenderWebhookController, WebhookAdminController],
   providers: [
+    WebhookQueue,
     WebhookIntake,
     WebhookSignatureGuard,
     WasenderSignatureGuard,
     WebhookEvents,
     NfmReplyHandler,
-    WebhookEventsProcessor,
+    WebhookWorker,
     WebhookReconciler,
     WebhookQueueHealth,
   ],

@@ -1,11 +1,9 @@
 import { BadRequestException, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AdminTokenGuard } from '../../admin/admin-token.guard.js';
 import { WebhookIntake } from '../intake/webhook-intake.service.js';
-import { WEBHOOK_QUEUE, type WebhookJob } from '../webhook-queue.js';
+import { WebhookQueue } from '../webhook-queue.js';
 
 const STATUSES = ['received', 'processed', 'failed'];
 
@@ -15,7 +13,7 @@ const STATUSES = ['received', 'processed', 'failed'];
 export class WebhookAdminController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<WebhookJob>,
+    private readonly queue: WebhookQueue,
     private readonly intake: WebhookIntake,
   ) {}
 

@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { webhooksConfig } from '../webhooks.config.js';
-import { WEBHOOK_QUEUE, type WebhookJob } from '../webhook-queue.js';
+import { WebhookQueue } from '../webhook-queue.js';
 import type { IncomingEvent } from './split-events.js';
 
 export interface IntakeResult {
@@ -24,12 +22,9 @@ export class WebhookIntake {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<WebhookJob>,
+    private readonly queue: WebhookQueue,
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
-  ) {
-    // Backend outages are reported as events; an unhandled 'error' event would end the process.
-    queue.on('error', (error: Error) => this.logger.warn(`Webhook queue: ${error.message}`));
-  }
+  ) {}
 
   async accept(source: string, events: IncomingEvent[]): Promise<IntakeResult> {
     if (events.length === 0) return { stored: 0, duplicates: 0 };

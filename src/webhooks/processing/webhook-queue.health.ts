@@ -1,11 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ReadinessRegistry } from '../../health/readiness-registry.js';
-import { WEBHOOK_QUEUE, type WebhookJob } from '../webhook-queue.js';
+import { WebhookQueue } from '../webhook-queue.js';
 
 const TIMEOUT_MS = 1_500;
 
@@ -15,7 +13,7 @@ export class WebhookQueueHealth implements OnModuleInit {
   constructor(
     private readonly registry: ReadinessRegistry,
     private readonly health: HealthIndicatorService,
-    @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<WebhookJob>,
+    private readonly queue: WebhookQueue,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 

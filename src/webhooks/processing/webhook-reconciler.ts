@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { WebhookIntake } from '../intake/webhook-intake.service.js';
 import { webhooksConfig } from '../webhooks.config.js';
-import { WEBHOOK_QUEUE, type WebhookJob } from '../webhook-queue.js';
+import { WebhookQueue } from '../webhook-queue.js';
 
 /**
  * Finds stored events that no job will process (a crash between the insert and the enqueue, a queue
@@ -20,7 +18,7 @@ export class WebhookReconciler implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<WebhookJob>,
+    private readonly queue: WebhookQueue,
     private readonly intake: WebhookIntake,
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
   ) {}
