@@ -6,6 +6,7 @@ import { FlowEndpointController } from './http/flow-endpoint.controller.js';
 import { FlowSignatureGuard } from './http/flow-signature.guard.js';
 import { KnownFlowGuard } from './http/known-flow.guard.js';
 import { FlowKeyRing } from './keys/flow-key-ring.js';
+import { KeysAdminController } from './keys/keys-admin.controller.js';
 import { KeyRingHealth } from './keys/key-ring.health.js';
 import { FlowExplorer } from './routing/flow-explorer.js';
 import { FlowRegistry } from './routing/flow-registry.js';
@@ -21,7 +22,7 @@ import { AppSecrets } from './signature/app-secrets.js';
 @Global()
 @Module({
   imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity])],
-  controllers: [FlowEndpointController],
+  controllers: [FlowEndpointController, KeysAdminController],
   providers: [
     AppSecrets,
     FlowKeyRing,

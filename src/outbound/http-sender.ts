@@ -1,0 +1,94 @@
+/** A provider's answer that is not a success, made readable. */
+export class OutboundError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status from the provider (0 when it could not be reached). */
+    readonly status: number,
+    /** Meta's error code, when there is one (e.g. 132068). */
+    readonly code?: number,
+    /** True when retrying cannot help (4xx other than 429). */
+    readonly permanent = true,
+  ) {
+    super(message);
+  }
+}
+
+/** Readable messages for Meta error codes that matter when sending flows. */
+const META_ERRORS: Record<number, string> = {
+  131000: 'Meta could not send the message (131000: something went wrong); try again later',
+  131005: 'The access token is not allowed to send messages (131005: access denied)',
+  131008: 'A required parameter is missing (131008)',
+  131009: 'A parameter value is not valid (131009)',
+  131026: 'The recipient cannot receive this message (131026: not on WhatsApp or an old app version)',
+  131047: 'More than 24 hours passed since the customer last wrote; send a template instead (131047)',
+  131051: 'Unsupported message type (131051)',
+  132068: 'The flow is blocked by Meta (132068); check its health and endpoint',
+  132069: 'The flow is throttled by Meta (132069): only 10 messages an hour; check its endpoint health',
+  190: 'The WhatsApp access token is invalid or expired (190)',
+  100: 'Meta rejected a parameter (100)',
+};
+
+export interface SendOptions {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string | URLSearchParams;
+  /** Give up retrying 429/5xx once this much time has passed. */
+  maxTotalMs: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One HTTP call to a messaging provider with bounded retries: 429 and 5xx (and network errors) are
+ * retried with exponential backoff (honouring Retry-After) until `maxTotalMs`; anything else that
+ * is not 2xx becomes an OutboundError with a readable message.
+ */
+export async function sendWithRetries(options: SendOptions): Promise<unknown> {
+  const started = Date.now();
+  let delay = 250;
+  for (let attempt = 1; ; attempt++) {
+    let status = 0;
+    let body: any;
+    let retryAfterMs: number | undefined;
+    try {
+      const response = await fetch(options.url, {
+        method: options.method ?? 'POST',
+        headers: options.headers,
+        body: options.body,
+        signal: AbortSignal.timeout(Math.max(1_000, options.maxTotalMs - (Date.now() - started))),
+      });
+      status = response.status;
+      const text = await response.text();
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = text;
+      }
+      if (response.ok) return body;
+      const retryAfter = Number(response.headers.get('retry-after'));
+      if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterMs = retryAfter * 1000;
+    } catch (error) {
+      body = { error: { message: (error as Error).message } };
+    }
+    const retryable = status === 0 || status === 429 || status >= 500;
+    const error = toOutboundError(status, body, retryable);
+    const wait = retryAfterMs ?? delay;
+    if (!retryable || Date.now() - started + wait > options.maxTotalMs) throw error;
+    await sleep(wait);
+    delay *= 2;
+  }
+}
+
+function toOutboundError(status: number, body: any, retryable: boolean): OutboundError {
+  const meta = body?.error;
+  const code = typeof meta?.code === 'number' ? meta.code : undefined;
+  const known = code !== undefined ? META_ERRORS[code] : undefined;
+  const detail = meta?.error_user_msg ?? meta?.message ?? (typeof body === 'string' ? body.slice(0, 200) : undefined);
+  const message =
+    known ??
+    (status === 0
+      ? `The provider could not be reached: ${detail ?? 'no answer'}`
+      : `The provider answered ${status}${code !== undefined ? ` (code ${code})` : ''}${detail ? `: ${detail}` : ''}`);
+  return new OutboundError(message, status, code, !retryable);
+}
