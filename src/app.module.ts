@@ -8,6 +8,7 @@ import { flowModules } from './flows/index.js';
 import { AdminModule } from './admin/admin.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { OutboundModule } from './outbound/outbound.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 
@@ -37,6 +38,7 @@ export class AppModule {
         QueueModule,
         FlowsCoreModule,
         WebhooksModule,
+        OutboundModule,
         ...flowModules,
         ...(options.modules ?? []),
       ],

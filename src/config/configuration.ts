@@ -7,6 +7,7 @@ import { flowConfigs } from '../flows/index.js';
 import { adminConfig } from '../admin/admin.config.js';
 import { queueConfig } from '../queue/queue.config.js';
 import { webhooksConfig } from '../webhooks/webhooks.config.js';
+import { outboundConfig } from '../outbound/outbound.config.js';
 
 /**
  * Every configuration namespace. Each module owns its namespace (variables, validation, types)
@@ -20,6 +21,7 @@ export const configNamespaces = [
   queueConfig,
   webhooksConfig,
   adminConfig,
+  outboundConfig,
   ...flowConfigs,
 ];
 

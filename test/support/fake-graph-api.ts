@@ -29,6 +29,12 @@ export class FakeGraphApi {
     this.scripts.set(path, [...(this.scripts.get(path) ?? []), ...answers]);
   }
 
+  /** Forgets recorded requests and unused scripted answers. */
+  reset(): void {
+    this.requests.length = 0;
+    this.scripts.clear();
+  }
+
   /** The default answer when no script is left: a Cloud API-like success. */
   defaultAnswer: (request: RecordedRequest) => ScriptedAnswer = (request) =>
     request.path.endsWith('/messages')

@@ -1,0 +1,80 @@
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+export const E164 = /^\+[1-9]\d{6,14}$/;
+const E164_MESSAGE = 'must be a phone number in E.164 format, e.g. +351910000000';
+
+export class IssueSessionDto {
+  @Matches(E164, { message: `phone ${E164_MESSAGE}` })
+  phone: string;
+
+  @IsOptional()
+  @IsInt({ message: 'expires_in_s must be a whole number of seconds' })
+  @Min(60, { message: 'expires_in_s must be at least 60' })
+  @Max(30 * 24 * 3600, { message: 'expires_in_s must be at most 30 days' })
+  expires_in_s?: number;
+}
+
+export class SendFlowDto {
+  @Matches(E164, { message: `to ${E164_MESSAGE}` })
+  to: string;
+
+  @IsOptional()
+  @Matches(/^\d{1,30}$/, { message: 'flow_id must be the numeric id of the flow' })
+  flow_id?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 200, { message: 'flow_name must be 1 to 200 characters' })
+  flow_name?: string;
+
+  @IsString()
+  @Length(1, 20, { message: 'cta must be 1 to 20 characters' })
+  @Matches(/^[^\p{Extended_Pictographic}]*$/u, { message: 'cta cannot contain emoji' })
+  cta: string;
+
+  @IsString()
+  @Length(1, 1024, { message: 'body must be 1 to 1024 characters' })
+  body: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 60, { message: 'header must be 1 to 60 characters' })
+  header?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 60, { message: 'footer must be 1 to 60 characters' })
+  footer?: string;
+
+  /** Opens the flow on this screen (flow_action navigate); without it the endpoint gets INIT. */
+  @IsOptional()
+  @Matches(/^[A-Za-z_]+$/, { message: 'screen must be a screen id (letters and underscores)' })
+  screen?: string;
+
+  @IsOptional()
+  @IsObject({ message: 'data must be an object' })
+  data?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsIn(['published', 'draft'], { message: 'mode must be published or draft' })
+  mode?: 'published' | 'draft';
+
+  @IsOptional()
+  @IsInt({ message: 'expires_in_s must be a whole number of seconds' })
+  @Min(60, { message: 'expires_in_s must be at least 60' })
+  @Max(30 * 24 * 3600, { message: 'expires_in_s must be at most 30 days' })
+  expires_in_s?: number;
+}
+
+export class SendTextDto {
+  @Matches(E164, { message: `to ${E164_MESSAGE}` })
+  to: string;
+
+  @IsString()
+  @Length(1, 4096, { message: 'text must be 1 to 4096 characters' })
+  text: string;
+
+  @IsOptional()
+  @IsIn(['cloud', 'wasender'], { message: 'channel must be cloud or wasender' })
+  channel?: 'cloud' | 'wasender';
+}

@@ -1,0 +1,86 @@
+import { BadGatewayException, BadRequestException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { FlowRegistry } from '../flows-core/routing/flow-registry.js';
+import { FlowSessions } from '../flows-core/sessions/flow-sessions.service.js';
+import { CloudApiChannel } from './channels/cloud-api.channel.js';
+import type { MessageChannel } from './channels/message-channel.js';
+import { WasenderChannel } from './channels/wasender.channel.js';
+import type { IssueSessionDto, SendFlowDto, SendTextDto } from './dto/send-flow.dto.js';
+import { OutboundError } from './http-sender.js';
+import { outboundConfig } from './outbound.config.js';
+
+/** Provider failures as answers: a rejection Meta explained is 422, a provider that kept failing is 502. */
+function asHttpError(error: unknown): Error {
+  if (!(error instanceof OutboundError)) return error as Error;
+  const body = { message: error.message, providerStatus: error.status, ...(error.code !== undefined ? { code: error.code } : {}) };
+  return error.permanent ? new UnprocessableEntityException(body) : new BadGatewayException(body);
+}
+
+/** Starting a flow for a customer: issue a token bound to them, send the flow message, record it. */
+@Injectable()
+export class FlowMessages {
+  private readonly logger = new Logger(FlowMessages.name);
+
+  constructor(
+    private readonly registry: FlowRegistry,
+    private readonly sessions: FlowSessions,
+    private readonly cloud: CloudApiChannel,
+    private readonly wasender: WasenderChannel,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(outboundConfig.KEY) private readonly config: ConfigType<typeof outboundConfig>,
+  ) {}
+
+  async issueSession(flow: string, dto: IssueSessionDto) {
+    this.assertFlow(flow);
+    const { token, expiresAt } = await this.sessions.issue(flow, { phone: dto.phone, expiresInS: dto.expires_in_s });
+    return { flow_token: token, flow, expires_at: expiresAt.toISOString() };
+  }
+
+  async sendFlow(flow: string, dto: SendFlowDto) {
+    this.assertFlow(flow);
+    if (Boolean(dto.flow_id) === Boolean(dto.flow_name)) throw new BadRequestException('Give exactly one of flow_id and flow_name');
+    if (dto.data && !dto.screen) throw new BadRequestException('data needs a screen to open (flow_action navigate)');
+    if (dto.data && Object.keys(dto.data).length === 0) throw new BadRequestException('data must not be empty when given');
+    const { token, expiresAt } = await this.sessions.issue(flow, { phone: dto.to, expiresInS: dto.expires_in_s });
+    let messageId: string | undefined;
+    try {
+      ({ messageId } = await this.cloud.sendFlow({
+        to: dto.to,
+        flowToken: token,
+        flowId: dto.flow_id,
+        flowName: dto.flow_name,
+        cta: dto.cta,
+        body: dto.body,
+        header: dto.header,
+        footer: dto.footer,
+        screen: dto.screen,
+        data: dto.data,
+        mode: dto.mode,
+      }));
+    } catch (error) {
+      // The token was never delivered: retire it.
+      await this.db.query(`UPDATE flow_sessions SET status = 'expired' WHERE token = $1`, [token]).catch(() => undefined);
+      this.logger.warn(`Flow message for "${flow}" not sent: ${(error as Error).message}`);
+      throw asHttpError(error);
+    }
+    await this.db.query('UPDATE flow_sessions SET outbound_message_id = $2 WHERE token = $1', [token, messageId ?? null]);
+    return { flow_token: token, message_id: messageId, expires_at: expiresAt.toISOString() };
+  }
+
+  /** A plain text (e.g. an invitation to open a flow) through the chosen channel, or the configured one. */
+  async sendText(dto: SendTextDto) {
+    const channel: MessageChannel = (dto.channel ?? this.config.triggerChannel) === 'wasender' ? this.wasender : this.cloud;
+    try {
+      const { messageId } = await channel.sendText(dto.to, dto.text);
+      return { channel: channel.name, message_id: messageId };
+    } catch (error) {
+      throw asHttpError(error);
+    }
+  }
+
+  private assertFlow(flow: string): void {
+    if (!this.registry.get(flow)) throw new NotFoundException(`No flow named "${flow}"`);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CloudApiChannel } from './channels/cloud-api.channel.js';
+import { WasenderChannel } from './channels/wasender.channel.js';
+import { FlowMessages } from './flow-messages.service.js';
+import { OutboundAdminController } from './outbound-admin.controller.js';
+
+/** Outbound messages: flow messages through the Cloud API, trigger texts through Cloud API or WASenderApi. */
+@Module({
+  controllers: [OutboundAdminController],
+  providers: [CloudApiChannel, WasenderChannel, FlowMessages],
+  exports: [CloudApiChannel, WasenderChannel, FlowMessages],
+})
+export class OutboundModule {}

@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.service.js';
+import { FakeGraphApi } from '../support/fake-graph-api.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const ADMIN_TOKEN = 'outbound-admin-token-0123456789';
+const auth = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+
+describe('admin API: flow sessions and outbound messages', () => {
+  let graph: FakeGraphApi;
+  let wasender: FakeGraphApi;
+  let test: TestApp;
+
+  const post = async (path: string, body: unknown, headers: Record<string, string> = auth) => {
+    const response = await fetch(`${test.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
+  };
+  const sendBody = { to: '+351910000000', flow_id: '1234567890', cta: 'Book now', body: 'Book your next visit' };
+
+  beforeAll(async () => {
+    graph = await new FakeGraphApi().start();
+    wasender = await new FakeGraphApi().start();
+    wasender.defaultAnswer = () => ({ status: 200, body: { success: true, data: { msgId: 42 } } });
+    test = await startTestApp({
+      env: {
+        ADMIN_TOKEN,
+        GRAPH_API_BASE_URL: `${graph.url}/v23.0`,
+        WHATSAPP_ACCESS_TOKEN: 'EAAG-test-token',
+        WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+        WASENDER_API_BASE_URL: wasender.url,
+        WASENDER_API_KEY: 'wasender-key',
+        OUTBOUND_MAX_TOTAL_MS: '2000',
+      },
+    });
+  });
+  afterAll(async () => {
+    await test?.close();
+    await graph?.stop();
+    await wasender?.stop();
+  });
+  beforeEach(() => {
+    graph.reset();
+    wasender.reset();
+  });
+
+  it('every admin route is 401 without the token or with a wrong one', async () => {
+    const routes: Array<[string, string]> = [
+      ['POST', '/admin/flows/appointments/sessions'],
+      ['POST', '/admin/flows/appointments/send'],
+      ['POST', '/admin/messages/text'],
+      ['POST', '/admin/keys/reload'],
+      ['GET', '/admin/webhooks'],
+      ['POST', '/admin/webhooks/00000000-0000-4000-8000-000000000000/replay'],
+    ];
+    for (const [method, path] of routes) {
+      const variants: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token-wrong-token' }, { authorization: ADMIN_TOKEN }, { authorization: 'Basic abc' }];
+      for (const headers of variants) {
+        const response = await fetch(`${test.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: method === 'POST' ? '{}' : undefined });
+        expect([method, path, JSON.stringify(headers), response.status]).toEqual([method, path, JSON.stringify(headers), 401]);
+      }
+    }
+    expect(graph.requests).toHaveLength(0);
+  });
+
+  it('issues a flow token bound to a flow and a phone, with an expiry', async () => {
+    const { status, body } = await post('/admin/flows/appointments/sessions', { phone: '+351910000000', expires_in_s: 3600 });
+    expect(status).toBe(201);
+    expect(body.flow_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const session = await test.app.get(FlowSessions).find(body.flow_token);
+    expect(session).toMatchObject({ flow: 'appointments', phone: '+351910000000', issued: true, status: 'active' });
+    expect(Math.abs(session!.expiresAt!.getTime() - Date.now() - 3600_000)).toBeLessThan(10_000);
+    // The data endpoint accepts it.
+    expect((await test.client.init('appointments', body.flow_token)).status).toBe(200);
+  });
+
+  it('refuses bad input with 400 and a clear message', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ phone: '910000000' }, 'phone must be a phone number in E.164 format'],
+      [{ phone: '+351910000000', expires_in_s: 5 }, 'expires_in_s must be at least 60'],
+      [{ phone: '+351910000000', extra: 1 }, 'property extra should not exist'],
+    ];
+    for (const [body, message] of cases) {
+      const answer = await post('/admin/flows/appointments/sessions', body);
+      expect(answer.status).toBe(400);
+      expect(JSON.stringify(answer.body.message)).toContain(message);
+    }
+    expect((await post('/admin/flows/nope/sessions', { phone: '+351910000000' })).status).toBe(404);
+  });
+
+  it('sends a data_exchange flow message exactly in the Cloud API shape and records its id on the session', async () => {
+    const { status, body } = await post('/admin/flows/appointments/send', { ...sendBody, header: 'Salon', footer: 'Reply STOP to opt out' });
+    expect(status).toBe(200);
+    expect(graph.requests).toHaveLength(1);
+    const [request] = graph.requests;
+    expect(request.method).toBe('POST');
+    expect(request.path).toBe('/v23.0/106540352242922/messages');
+    expect(request.headers.authorization).toBe('Bearer EAAG-test-token');
+    expect(request.json).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '+351910000000',
+      type: 'interactive',
+      interactive: {
+        type: 'flow',
+        header: { type: 'text', text: 'Salon' },
+        body: { text: 'Book your next visit' },
+        footer: { text: 'Reply STOP to opt out' },
+        action: {
+          name: 'flow',
+          parameters: {
+            flow_message_version: '3',
+            flow_token: body.flow_token,
+            flow_id: '1234567890',
+            flow_cta: 'Book now',
+            mode: 'published',
+            flow_action: 'data_exchange',
+          },
+        },
+      },
+    });
+    expect(body.message_id).toBe('wamid.FAKE1');
+    expect((await test.app.get(FlowSessions).find(body.flow_token))!.outboundMessageId).toBe('wamid.FAKE1');
+  });
+
+  it('sends a navigate flow message with its screen and data', async () => {
+    const { status } = await post('/admin/flows/inventory/send', {
+      ...sendBody,
+      flow_id: undefined,
+      flow_name: 'inventory_check',
+      screen: 'INVENTORY',
+      data: { hint: 'PROD-99' },
+      mode: 'draft',
+    });
+    expect(status).toBe(200);
+    expect(graph.requests[0].json.interactive.action.parameters).toMatchObject({
+      flow_name: 'inventory_check',
+      mode: 'draft',
+      flow_action: 'navigate',
+      flow_action_payload: { screen: 'INVENTORY', data: { hint: 'PROD-99' } },
+    });
+    expect(graph.requests[0].json.interactive.action.parameters.flow_id).toBeUndefined();
+  });
+
+  it.each([
+    [{ ...sendBody, cta: 'A call to action that is long' }, 'cta must be 1 to 20 characters'],
+    [{ ...sendBody, cta: 'Book 📅' }, 'cta cannot contain emoji'],
+    [{ ...sendBody, to: '0910000000' }, 'to must be a phone number in E.164 format'],
+    [{ ...sendBody, flow_name: 'x' }, 'Give exactly one of flow_id and flow_name'],
+    [{ ...sendBody, flow_id: undefined }, 'Give exactly one of flow_id and flow_name'],
+    [{ ...sendBody, screen: 'START', data: {} }, 'data must not be empty when given'],
+    [{ ...sendBody, mode: 'live' }, 'mode must be published or draft'],
+  ])('send refuses invalid input with 400: %j', async (body, message) => {
+    const answer = await post('/admin/flows/appointments/send', body);
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body.message)).toContain(message);
+    expect(graph.requests).toHaveLength(0);
+  });
+
+  it('retries 429 and 5xx with backoff, then succeeds', async () => {
+    const path = '/v23.0/106540352242922/messages';
+    graph.script(path, { status: 429, body: { error: { code: 130429, message: 'Rate limit hit' } }, headers: { 'retry-after': '0' } }, { status: 503 }, { status: 500, body: { error: { message: 'temporary' } } });
+    const { status } = await post('/admin/flows/appointments/send', sendBody);
+    expect(status).toBe(200);
+    expect(graph.requests).toHaveLength(4);
+  });
+
+  it('stops retrying within the bounded total time and answers 502 with what happened', async () => {
+    const path = '/v23.0/106540352242922/messages';
+    graph.script(path, ...Array.from({ length: 50 }, () => ({ status: 500, body: { error: { code: 131000, message: 'Something went wrong' } } })));
+    const started = Date.now();
+    const { status, body } = await post('/admin/flows/appointments/send', sendBody);
+    expect(status).toBe(502);
+    expect(body.message).toContain('131000');
+    expect(Date.now() - started).toBeLessThan(6_000);
+  });
+
+  it.each([
+    [132068, 'The flow is blocked by Meta (132068)'],
+    [132069, 'The flow is throttled by Meta (132069)'],
+    [131026, 'The recipient cannot receive this message (131026'],
+  ])('maps Meta error %i to a readable 422', async (code, message) => {
+    graph.script('/v23.0/106540352242922/messages', { status: 400, body: { error: { code, message: 'raw', type: 'OAuthException' } } });
+    const answer = await post('/admin/flows/appointments/send', sendBody);
+    expect(answer.status).toBe(422);
+    expect(answer.body.message).toContain(message);
+    expect(answer.body.code).toBe(code);
+  });
+
+  it('a trigger text goes through WASenderApi or the Cloud API, as chosen', async () => {
+    const viaWasender = await post('/admin/messages/text', { to: '+351910000000', text: 'Tap to book: ...', channel: 'wasender' });
+    expect(viaWasender).toEqual({ status: 200, body: { channel: 'wasender', message_id: '42' } });
+    expect(wasender.requests[0]).toMatchObject({ method: 'POST', path: '/api/send-message', json: { to: '+351910000000', text: 'Tap to book: ...' } });
+    expect(wasender.requests[0].headers.authorization).toBe('Bearer wasender-key');
+
+    const viaCloud = await post('/admin/messages/text', { to: '+351910000000', text: 'Hello' });
+    expect(viaCloud.body.channel).toBe('cloud');
+    expect(graph.requests[0].json).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: '+351910000000', type: 'text', text: { body: 'Hello' } });
+  });
+
+  it('WASenderApi failures are retried the same way', async () => {
+    wasender.script('/api/send-message', { status: 502 }, { status: 200, body: { success: true, data: { msgId: 7 } } });
+    const answer = await post('/admin/messages/text', { to: '+351910000000', text: 'x', channel: 'wasender' });
+    expect(answer.body).toEqual({ channel: 'wasender', message_id: '7' });
+    expect(wasender.requests).toHaveLength(2);
+  });
+});
+
+describe('admin API without provider credentials', () => {
+  it('answers 400 naming what to configure, never a 5xx', async () => {
+    const test = await startTestApp({ env: { ADMIN_TOKEN } });
+    try {
+      const send = await fetch(`${test.url}/admin/flows/appointments/send`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ to: '+351910000000', flow_id: '1', cta: 'Go', body: 'Hi' }),
+      });
+      expect(send.status).toBe(400);
+      expect(((await send.json()) as { message: string }).message).toBe(
+        'Sending through the Cloud API needs WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID',
+      );
+      const text = await fetch(`${test.url}/admin/messages/text`, { method: 'POST', headers: auth, body: JSON.stringify({ to: '+351910000000', text: 'x', channel: 'wasender' }) });
+      expect(text.status).toBe(400);
+    } finally {
+      await test.close();
+    }
+  });
+
+  it('without ADMIN_TOKEN the admin API does not exist (404)', async () => {
+    const test = await startTestApp();
+    try {
+      const response = await fetch(`${test.url}/admin/flows/appointments/sessions`, { method: 'POST', headers: auth, body: '{}' });
+      expect(response.status).toBe(404);
+    } finally {
+      await test.close();
+    }
+  });
+});
