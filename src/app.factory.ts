@@ -2,6 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { AdminDocs } from './admin/admin-docs.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { requestIdFor } from './logging/logging.module.js';
@@ -31,6 +32,8 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   applyRouteBodyLimits(app);
   // Not SIGHUP: that one reloads the key ring.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+  app.get(AdminDocs).build(app);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {

@@ -1,11 +1,12 @@
 import { Global, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { adminConfig } from './admin.config.js';
+import { AdminDocs, AdminDocsController } from './admin-docs.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 
 /** The admin API's authentication; admin controllers live with the capability they manage. */
 @Global()
-@Module({ providers: [AdminTokenGuard], exports: [AdminTokenGuard] })
+@Module({ controllers: [AdminDocsController], providers: [AdminTokenGuard, AdminDocs], exports: [AdminTokenGuard, AdminDocs] })
 export class AdminModule implements OnModuleInit {
   constructor(@Inject(adminConfig.KEY) private readonly config: ConfigType<typeof adminConfig>) {}
 

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards, UsePipes, ValidationPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../admin/admin-token.guard.js';
 import { IssueSessionDto, SendFlowDto, SendTextDto } from './dto/send-flow.dto.js';
 import { FlowMessages } from './flow-messages.service.js';
@@ -8,6 +9,8 @@ const validate = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: tru
 /** Admin API for starting flows: issue a token, send a flow message, send a trigger text. */
 @Controller('admin')
 @UseGuards(AdminTokenGuard)
+@ApiTags('flows and messages')
+@ApiBearerAuth()
 @UsePipes(validate)
 export class OutboundAdminController {
   constructor(private readonly messages: FlowMessages) {}

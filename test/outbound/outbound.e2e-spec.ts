@@ -51,6 +51,7 @@ describe('admin API: flow sessions and outbound messages', () => {
       ['POST', '/admin/keys/reload'],
       ['GET', '/admin/webhooks'],
       ['POST', '/admin/webhooks/00000000-0000-4000-8000-000000000000/replay'],
+      ['GET', '/admin/docs'],
     ];
     for (const [method, path] of routes) {
       const variants: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token-wrong-token' }, { authorization: ADMIN_TOKEN }, { authorization: 'Basic abc' }];
@@ -60,6 +61,23 @@ describe('admin API: flow sessions and outbound messages', () => {
       }
     }
     expect(graph.requests).toHaveLength(0);
+  });
+
+  it('serves the OpenAPI document of the admin API, and only of it, behind the token', async () => {
+    const response = await fetch(`${test.url}/admin/docs`, { headers: auth });
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, any> } };
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/admin/docs',
+      '/admin/flows/{flow}/send',
+      '/admin/flows/{flow}/sessions',
+      '/admin/keys/reload',
+      '/admin/messages/text',
+      '/admin/webhooks',
+      '/admin/webhooks/{id}/replay',
+    ]);
+    expect(document.components.schemas.SendFlowDto.required).toEqual(expect.arrayContaining(['to', 'cta', 'body']));
   });
 
   it('issues a flow token bound to a flow and a phone, with an expiry', async () => {

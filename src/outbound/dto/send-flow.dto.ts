@@ -1,12 +1,15 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 const E164_MESSAGE = 'must be a phone number in E.164 format, e.g. +351910000000';
 
 export class IssueSessionDto {
+  @ApiProperty({ type: String })
   @Matches(E164, { message: `phone ${E164_MESSAGE}` })
   phone: string;
 
+  @ApiPropertyOptional({ type: Number })
   @IsOptional()
   @IsInt({ message: 'expires_in_s must be a whole number of seconds' })
   @Min(60, { message: 'expires_in_s must be at least 60' })
@@ -15,50 +18,61 @@ export class IssueSessionDto {
 }
 
 export class SendFlowDto {
+  @ApiProperty({ type: String })
   @Matches(E164, { message: `to ${E164_MESSAGE}` })
   to: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @Matches(/^\d{1,30}$/, { message: 'flow_id must be the numeric id of the flow' })
   flow_id?: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @Length(1, 200, { message: 'flow_name must be 1 to 200 characters' })
   flow_name?: string;
 
+  @ApiProperty({ type: String })
   @IsString()
   @Length(1, 20, { message: 'cta must be 1 to 20 characters' })
   @Matches(/^[^\p{Extended_Pictographic}]*$/u, { message: 'cta cannot contain emoji' })
   cta: string;
 
+  @ApiProperty({ type: String })
   @IsString()
   @Length(1, 1024, { message: 'body must be 1 to 1024 characters' })
   body: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @Length(1, 60, { message: 'header must be 1 to 60 characters' })
   header?: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @Length(1, 60, { message: 'footer must be 1 to 60 characters' })
   footer?: string;
 
   /** Opens the flow on this screen (flow_action navigate); without it the endpoint gets INIT. */
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @Matches(/^[A-Za-z_]+$/, { message: 'screen must be a screen id (letters and underscores)' })
   screen?: string;
 
+  @ApiPropertyOptional({ type: Object })
   @IsOptional()
   @IsObject({ message: 'data must be an object' })
   data?: Record<string, unknown>;
 
+  @ApiPropertyOptional({ type: String, enum: ['published', 'draft'] })
   @IsOptional()
   @IsIn(['published', 'draft'], { message: 'mode must be published or draft' })
   mode?: 'published' | 'draft';
 
+  @ApiPropertyOptional({ type: Number })
   @IsOptional()
   @IsInt({ message: 'expires_in_s must be a whole number of seconds' })
   @Min(60, { message: 'expires_in_s must be at least 60' })
@@ -67,13 +81,16 @@ export class SendFlowDto {
 }
 
 export class SendTextDto {
+  @ApiProperty({ type: String })
   @Matches(E164, { message: `to ${E164_MESSAGE}` })
   to: string;
 
+  @ApiProperty({ type: String })
   @IsString()
   @Length(1, 4096, { message: 'text must be 1 to 4096 characters' })
   text: string;
 
+  @ApiPropertyOptional({ type: String, enum: ['cloud', 'wasender'] })
   @IsOptional()
   @IsIn(['cloud', 'wasender'], { message: 'channel must be cloud or wasender' })
   channel?: 'cloud' | 'wasender';

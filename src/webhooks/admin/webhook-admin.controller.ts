@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../../admin/admin-token.guard.js';
 import { WebhookIntake } from '../intake/webhook-intake.service.js';
 import { WebhookQueue } from '../webhook-queue.js';
@@ -10,6 +11,8 @@ const STATUSES = ['received', 'processed', 'failed'];
 /** Stored webhook events: list them (dead letters by default) and replay one. */
 @Controller('admin/webhooks')
 @UseGuards(AdminTokenGuard)
+@ApiTags('webhooks')
+@ApiBearerAuth()
 export class WebhookAdminController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
