@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
+import { EnvInt } from '../config/env-int.js';
 import { validateEnv } from '../config/validate-env.js';
 
 class CacheEnv {
@@ -8,10 +8,7 @@ class CacheEnv {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number of milliseconds' })
-  @Min(1, { message: 'must be a whole number of milliseconds' })
+  @EnvInt({ min: 1, message: 'must be a whole number of milliseconds' })
   CACHE_TTL_MS?: number;
 }
 

@@ -1,17 +1,13 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { EnvInt } from './env-int.js';
 import { validateEnv } from './validate-env.js';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 class AppEnv {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be an integer port number between 1 and 65535' })
-  @Min(1, { message: 'must be an integer port number between 1 and 65535' })
-  @Max(65535, { message: 'must be an integer port number between 1 and 65535' })
+  @EnvInt({ min: 1, max: 65535, message: 'must be an integer port number between 1 and 65535' })
   PORT?: number;
 
   @IsOptional()

@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { EnvInt } from '../config/env-int.js';
 import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
 
 class DatabaseEnv {
@@ -12,11 +12,7 @@ class DatabaseEnv {
   @IsString()
   EMBEDDED_DB_DIR?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be an integer between 1 and 100' })
-  @Min(1, { message: 'must be an integer between 1 and 100' })
-  @Max(100, { message: 'must be an integer between 1 and 100' })
+  @EnvInt({ min: 1, max: 100, message: 'must be an integer between 1 and 100' })
   DATABASE_POOL_SIZE?: number;
 
   @IsOptional()

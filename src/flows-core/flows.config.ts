@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { EnvInt } from '../config/env-int.js';
 import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
 import { ensureDevCredentials } from './keys/dev-credentials.js';
 import { loadRing } from './keys/ring-key.js';
@@ -24,24 +24,13 @@ class FlowsEnv {
   @IsIn(['enforce', 'log', 'off'], { message: 'must be enforce, log or off' })
   FLOW_CONTRACT_CHECK?: 'enforce' | 'log' | 'off';
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number of bytes between 1024 and 104857600' })
-  @Min(1024, { message: 'must be a whole number of bytes between 1024 and 104857600' })
-  @Max(100 * 1024 * 1024, { message: 'must be a whole number of bytes between 1024 and 104857600' })
+  @EnvInt({ min: 1024, max: 100 * 1024 * 1024, message: 'must be a whole number of bytes between 1024 and 104857600' })
   FLOW_BODY_LIMIT?: number;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number of milliseconds between 100 and 9000' })
-  @Min(100, { message: 'must be a whole number of milliseconds between 100 and 9000' })
-  @Max(9_000, { message: 'must be a whole number of milliseconds between 100 and 9000' })
+  @EnvInt({ min: 100, max: 9_000, message: 'must be a whole number of milliseconds between 100 and 9000' })
   FLOW_RESPONSE_BUDGET_MS?: number;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number of seconds (at least 60)' })
-  @Min(60, { message: 'must be a whole number of seconds (at least 60)' })
+  @EnvInt({ min: 60, message: 'must be a whole number of seconds (at least 60)' })
   FLOW_SESSION_TTL_S?: number;
 }
 

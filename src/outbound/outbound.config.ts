@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { EnvInt } from '../config/env-int.js';
 import { validateEnv } from '../config/validate-env.js';
 
 class OutboundEnv {
@@ -24,11 +24,7 @@ class OutboundEnv {
   @IsIn(['cloud', 'wasender'], { message: 'must be cloud or wasender' })
   TRIGGER_CHANNEL?: 'cloud' | 'wasender';
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number of milliseconds between 1000 and 60000' })
-  @Min(1_000, { message: 'must be a whole number of milliseconds between 1000 and 60000' })
-  @Max(60_000, { message: 'must be a whole number of milliseconds between 1000 and 60000' })
+  @EnvInt({ min: 1_000, max: 60_000, message: 'must be a whole number of milliseconds between 1000 and 60000' })
   OUTBOUND_MAX_TOTAL_MS?: number;
 }
 

@@ -1,29 +1,19 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
+import { EnvInt } from '../config/env-int.js';
 import { validateEnv } from '../config/validate-env.js';
 
 class WebhooksEnv {
   @IsOptional() @IsString() WHATSAPP_VERIFY_TOKEN?: string;
   @IsOptional() @IsString() WASENDER_WEBHOOK_SECRET?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number between 1 and 50' })
-  @Min(1, { message: 'must be a whole number between 1 and 50' })
-  @Max(50, { message: 'must be a whole number between 1 and 50' })
+  @EnvInt({ min: 1, max: 50, message: 'must be a whole number between 1 and 50' })
   WEBHOOK_MAX_ATTEMPTS?: number;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number of milliseconds (at least 10)' })
-  @Min(10, { message: 'must be a whole number of milliseconds (at least 10)' })
+  @EnvInt({ min: 10, message: 'must be a whole number of milliseconds (at least 10)' })
   WEBHOOK_BACKOFF_MS?: number;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number of milliseconds (at least 100)' })
-  @Min(100, { message: 'must be a whole number of milliseconds (at least 100)' })
+  @EnvInt({ min: 100, message: 'must be a whole number of milliseconds (at least 100)' })
   WEBHOOK_RECONCILE_INTERVAL_MS?: number;
 }
 

@@ -1,20 +1,13 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+import { EnvInt } from '../../config/env-int.js';
 import { validateEnv } from '../../config/validate-env.js';
 
 class InventoryEnv {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number of milliseconds (at least 1)' })
-  @Min(1, { message: 'must be a whole number of milliseconds (at least 1)' })
+  @EnvInt({ min: 1, message: 'must be a whole number of milliseconds (at least 1)' })
   INVENTORY_CACHE_TTL_MS?: number;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number between 1 and 20' })
-  @Min(1, { message: 'must be a whole number between 1 and 20' })
-  @Max(20, { message: 'must be a whole number between 1 and 20' })
+  @EnvInt({ min: 1, max: 20, message: 'must be a whole number between 1 and 20' })
   INVENTORY_PAGE_SIZE?: number;
 }
 
