@@ -80,6 +80,7 @@ describe('key rotation without downtime', () => {
 
   it('SIGHUP with a corrupted key file keeps the working ring', async () => {
     const before = ring.describe();
+    // A deliberately broken PEM (not a key): the reload must refuse it.
     replaceFile(join(dir, 'current.pem'), '-----BEGIN RSA PRIVATE KEY-----\ngarbage\n-----END RSA PRIVATE KEY-----\n');
     process.emit('SIGHUP', 'SIGHUP');
     await new Promise((resolve) => setTimeout(resolve, 400));
