@@ -2,7 +2,13 @@ import { Module } from '@nestjs/common';
 import { Completion, Flow, FlowCompletion, FlowResponse, FlowScreen, type FlowCompletionEvent } from '../../src/flows-core/index.js';
 
 /** What the completion handler saw, and how many more times it should fail (set by tests). */
-export const completions = { calls: [] as Array<{ token?: string; response: Record<string, unknown> }>, failuresLeft: 0 };
+export const completions = {
+  calls: [] as Array<{ token?: string; response: Record<string, unknown> }>,
+  failuresLeft: 0,
+  /** How long the handler takes, and the tokens whose handling has started. */
+  delayMs: 0,
+  started: [] as Array<string | undefined>,
+};
 
 @Flow('signup', { tokens: 'issued', flowJson: new URL('../flows-core/fixtures/members.flow.json', import.meta.url) })
 export class SignupFlow {
@@ -13,6 +19,8 @@ export class SignupFlow {
 
   @FlowCompletion()
   async completed(@Completion() event: FlowCompletionEvent) {
+    completions.started.push(event.flowToken);
+    if (completions.delayMs) await new Promise((resolve) => setTimeout(resolve, completions.delayMs));
     if (completions.failuresLeft > 0) {
       completions.failuresLeft--;
       throw new Error('CRM is down');

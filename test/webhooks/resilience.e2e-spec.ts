@@ -81,6 +81,21 @@ describe('webhooks under failures', () => {
     }
   });
 
+  it('graceful shutdown lets an in-flight job finish', async () => {
+    const app = await startTestApp({ modules: [SignupFlowModule], database: shared, appSecret, env: { QUEUE_BACKEND: 'postgres', QUEUE_PREFIX: queuePrefix } });
+    completions.delayMs = 1_500;
+    try {
+      const token = await issue('signup');
+      const payload = nfmReply(token, { plan: 'shutdown' });
+      expect((await post(app.url, appSecret, payload)).status).toBe(200);
+      await eventually(async () => completions.started.includes(token), Boolean);
+      await app.close();
+      expect(await eventStatus(messageIdOf(payload))).toBe('processed');
+    } finally {
+      completions.delayMs = 0;
+    }
+  });
+
   it('database down at intake: 503 (WhatsApp retries), nothing acknowledged; back up: stored and processed', async () => {
     const app: TestApp = await startTestApp({ modules: [SignupFlowModule], database: shared, appSecret, env: { QUEUE_BACKEND: 'postgres', QUEUE_PREFIX: queuePrefix } });
     try {
