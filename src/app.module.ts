@@ -9,6 +9,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 
@@ -31,6 +32,7 @@ export class AppModule {
           ignoreEnvFile: true,
         }),
         LoggingModule,
+        MetricsModule,
         DatabaseModule,
         AppCacheModule,
         HealthModule,

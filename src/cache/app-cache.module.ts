@@ -23,7 +23,7 @@ import { ReadThroughCache } from './read-through-cache.js';
           { url: config.redisUrl, socket: { connectTimeout: 2_000 } },
           { throwOnConnectError: false },
         );
-        const store = new Keyv({ store: redis, namespace: 'flowgate' });
+        const store = new Keyv({ store: redis, namespace: config.namespace });
         store.on('error', (error: Error) => logger.warn(`Redis cache error: ${error.message}`));
         logger.log('Cache: Redis');
         return { ttl: config.ttlMs, stores: [store] };

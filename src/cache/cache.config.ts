@@ -8,6 +8,10 @@ class CacheEnv {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9_-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, - or _' })
+  CACHE_NAMESPACE?: string;
+
   @EnvInt({ min: 1, message: 'must be a whole number of milliseconds' })
   CACHE_TTL_MS?: number;
 }
@@ -18,6 +22,8 @@ export const cacheConfig = registerAs('cache', () => {
     redisUrl: env.REDIS_URL,
     /** Default TTL for entries that do not set their own. */
     ttlMs: env.CACHE_TTL_MS ?? 60_000,
+    /** Key prefix in Redis, so deployments (or test runs) sharing one Redis never see each other's entries. */
+    namespace: env.CACHE_NAMESPACE ?? 'flowgate',
   };
 });
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
+import { Metrics } from '../metrics/metrics.service.js';
 
 /**
  * Read-through caching that never fails a request: when the cache store is down, reads go to the
@@ -9,13 +10,21 @@ import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 export class ReadThroughCache {
   private readonly logger = new Logger(ReadThroughCache.name);
 
-  constructor(@Inject(CACHE_MANAGER) private readonly cache: Cache) {}
+  constructor(
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly metrics: Metrics,
+  ) {}
 
   async get<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
     try {
       const hit = await this.cache.get<T>(key);
-      if (hit !== undefined && hit !== null) return hit;
+      if (hit !== undefined && hit !== null) {
+        this.metrics.cacheRequests.inc({ result: 'hit' });
+        return hit;
+      }
+      this.metrics.cacheRequests.inc({ result: 'miss' });
     } catch (error) {
+      this.metrics.cacheRequests.inc({ result: 'error' });
       this.logger.warn(`Cache read failed for ${key.split(':')[0]}: ${(error as Error).message}`);
     }
     const value = await load();

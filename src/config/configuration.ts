@@ -8,6 +8,7 @@ import { adminConfig } from '../admin/admin.config.js';
 import { queueConfig } from '../queue/queue.config.js';
 import { webhooksConfig } from '../webhooks/webhooks.config.js';
 import { outboundConfig } from '../outbound/outbound.config.js';
+import { metricsConfig } from '../metrics/metrics.config.js';
 
 /**
  * Every configuration namespace. Each module owns its namespace (variables, validation, types)
@@ -22,6 +23,7 @@ export const configNamespaces = [
   webhooksConfig,
   adminConfig,
   outboundConfig,
+  metricsConfig,
   ...flowConfigs,
 ];
 

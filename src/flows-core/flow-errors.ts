@@ -14,6 +14,13 @@ export class FlowSignatureError extends FlowEndpointError {
 /** 421: the envelope cannot be decrypted with any key of the ring; the client refetches our public key. */
 export class FlowDecryptionError extends FlowEndpointError {
   readonly status = 421;
+  constructor(
+    message: string,
+    /** For metrics: `envelope` (malformed fields), `key` (no key unwraps it), `payload` (AES-GCM fails). */
+    readonly reason: 'envelope' | 'key' | 'payload',
+  ) {
+    super(message);
+  }
 }
 
 /** 427: the flow token is unknown, expired or already used; the client closes the flow with `message`. */

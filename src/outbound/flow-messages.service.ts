@@ -9,6 +9,7 @@ import type { MessageChannel } from './channels/message-channel.js';
 import { WasenderChannel } from './channels/wasender.channel.js';
 import type { IssueSessionDto, SendFlowDto, SendTextDto } from './dto/send-flow.dto.js';
 import { OutboundError } from './http-sender.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { outboundConfig } from './outbound.config.js';
 
 /** Provider failures as answers: a rejection Meta explained is 422, a provider that kept failing is 502. */
@@ -30,6 +31,7 @@ export class FlowMessages {
     private readonly wasender: WasenderChannel,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(outboundConfig.KEY) private readonly config: ConfigType<typeof outboundConfig>,
+    private readonly metrics: Metrics,
   ) {}
 
   async issueSession(flow: string, dto: IssueSessionDto) {
@@ -59,7 +61,9 @@ export class FlowMessages {
         data: dto.data,
         mode: dto.mode,
       }));
+      this.metrics.outboundSends.inc({ channel: 'cloud', kind: 'flow', result: 'sent' });
     } catch (error) {
+      this.metrics.outboundSends.inc({ channel: 'cloud', kind: 'flow', result: 'failed' });
       // The token was never delivered: retire it.
       await this.db.query(`UPDATE flow_sessions SET status = 'expired' WHERE token = $1`, [token]).catch(() => undefined);
       this.logger.warn(`Flow message for "${flow}" not sent: ${(error as Error).message}`);
@@ -74,8 +78,10 @@ export class FlowMessages {
     const channel: MessageChannel = (dto.channel ?? this.config.triggerChannel) === 'wasender' ? this.wasender : this.cloud;
     try {
       const { messageId } = await channel.sendText(dto.to, dto.text);
+      this.metrics.outboundSends.inc({ channel: channel.name, kind: 'text', result: 'sent' });
       return { channel: channel.name, message_id: messageId };
     } catch (error) {
+      this.metrics.outboundSends.inc({ channel: channel.name, kind: 'text', result: 'failed' });
       throw asHttpError(error);
     }
   }

@@ -6,6 +6,7 @@ import { generateAppSecret, generateTestKeyPair, type TestKeyPair } from '../kit
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 let defaultKeys: TestKeyPair | undefined;
+let apps = 0;
 /** One key pair per test file is plenty for tests that are not about keys. */
 export function defaultTestKeys(): TestKeyPair {
   return (defaultKeys ??= generateTestKeyPair());
@@ -59,6 +60,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     FLOW_PRIVATE_KEY: keys.privatePem,
     FLOW_PRIVATE_KEY_PASSPHRASE: keys.passphrase,
     WHATSAPP_APP_SECRET: appSecret,
+    // Test files share one Redis: each app keeps its cache entries to itself.
+    CACHE_NAMESPACE: `test-${process.pid}-${++apps}`,
     ...database.env,
     ...options.env,
   };

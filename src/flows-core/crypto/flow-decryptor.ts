@@ -22,7 +22,7 @@ export class FlowDecryptor {
   decrypt(body: unknown): DecryptedFlowRequest {
     if (!isPlainObject(body)) throw new BadRequestException('The request body must be a JSON object');
     const invalid = invalidEnvelopeField(body);
-    if (invalid) throw new FlowDecryptionError(`${invalid} is missing, empty or not base64`);
+    if (invalid) throw new FlowDecryptionError(`${invalid} is missing, empty or not base64`, 'envelope');
 
     const wrappedKey = Buffer.from(body.encrypted_aes_key as string, 'base64');
     const iv = Buffer.from(body.initial_vector as string, 'base64');
@@ -40,14 +40,14 @@ export class FlowDecryptor {
         // try the next key of the ring
       }
     }
-    if (!aesKey) throw new FlowDecryptionError('no key of the ring unwraps encrypted_aes_key');
+    if (!aesKey) throw new FlowDecryptionError('no key of the ring unwraps encrypted_aes_key', 'key');
 
     const aes = { key: aesKey, iv };
     let plaintext: Buffer;
     try {
       plaintext = decryptPayload(ciphertext, aes);
     } catch (error) {
-      throw new FlowDecryptionError(`encrypted_flow_data does not decrypt: ${(error as Error).message}`);
+      throw new FlowDecryptionError(`encrypted_flow_data does not decrypt: ${(error as Error).message}`, 'payload');
     }
 
     let request: unknown;

@@ -2,6 +2,9 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import { encryptResponse } from '../crypto/flow-crypto.js';
+import { setFlowLabels } from '../../metrics/flow-request-metrics.js';
+import { Metrics } from '../../metrics/metrics.service.js';
+import { FLOW_ACTIONS } from '../flow-request.js';
 import { FlowDecryptor } from '../crypto/flow-decryptor.js';
 import type { FlowHttpRequest } from './flow-http-request.js';
 
@@ -11,7 +14,10 @@ import type { FlowHttpRequest } from './flow-http-request.js';
  */
 @Injectable()
 export class FlowCryptoInterceptor implements NestInterceptor {
-  constructor(private readonly decryptor: FlowDecryptor) {}
+  constructor(
+    private readonly decryptor: FlowDecryptor,
+    private readonly metrics: Metrics,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<string> {
     const http = context.switchToHttp();
@@ -20,6 +26,9 @@ export class FlowCryptoInterceptor implements NestInterceptor {
     request.flow = decrypted;
     request.body = decrypted.request;
     (request.raw as { flowKey?: string }).flowKey = decrypted.keyFingerprint;
+    this.metrics.requestsByKey.inc({ key: decrypted.keyFingerprint });
+    const action = (FLOW_ACTIONS as readonly string[]).includes(decrypted.request.action) ? decrypted.request.action : 'other';
+    setFlowLabels(request.raw, { flow: (request.params as { flow: string }).flow, action });
     return next.handle().pipe(
       map((reply: unknown) => {
         http.getResponse<FastifyReply>().header('content-type', 'text/plain; charset=utf-8');

@@ -1,5 +1,7 @@
 import { Controller, HttpCode, Param, Post, Req, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { setFlowLabels } from '../../metrics/flow-request-metrics.js';
+import { FLOW_ACTIONS } from '../flow-request.js';
 import { FlowRouter } from '../routing/flow-router.js';
 import { FlowCryptoInterceptor } from './flow-crypto.interceptor.js';
 import { FlowExceptionFilter } from './flow-exception.filter.js';
@@ -21,7 +23,11 @@ export class FlowEndpointController {
   @Post(':flow')
   @HttpCode(200)
   @RouteConfig({ bodyLimitConfig: 'flows.bodyLimit' })
-  handle(@Param('flow') flow: string, @Req() request: FlowHttpRequest) {
-    return this.router.dispatch(flow, request.flow!.request);
+  async handle(@Param('flow') flow: string, @Req() request: FlowHttpRequest) {
+    const flowRequest = request.flow!.request;
+    const { body, outcome, screen } = await this.router.dispatch(flow, flowRequest);
+    const action = (FLOW_ACTIONS as readonly string[]).includes(flowRequest.action) ? flowRequest.action : 'other';
+    setFlowLabels(request.raw, { flow, screen, action, outcome });
+    return body;
   }
 }

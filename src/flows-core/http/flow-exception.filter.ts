@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { encryptResponse } from '../crypto/flow-crypto.js';
 import { FlowDecryptionError, FlowEndpointError, FlowTokenRejectedError } from '../flow-errors.js';
+import { setFlowLabels } from '../../metrics/flow-request-metrics.js';
+import { Metrics } from '../../metrics/metrics.service.js';
+import { FlowRegistry } from '../routing/flow-registry.js';
 import type { FlowHttpRequest } from './flow-http-request.js';
 
 /**
@@ -11,13 +14,23 @@ import type { FlowHttpRequest } from './flow-http-request.js';
  * decryption (400, 404) keep their JSON body; anything else gets a correlation id, never a stack.
  */
 @Catch()
+@Injectable()
 export class FlowExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(FlowExceptionFilter.name);
+
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly registry: FlowRegistry,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FlowHttpRequest>();
+    const flow = (request.params as { flow?: string } | undefined)?.flow;
+    const status = exception instanceof FlowEndpointError ? exception.status : exception instanceof HttpException ? exception.getStatus() : 500;
+    setFlowLabels(request.raw, { flow: flow && this.registry.get(flow) ? flow : 'unknown', outcome: String(status) });
+    if (exception instanceof FlowDecryptionError) this.metrics.decryptionFailures.inc({ reason: exception.reason });
 
     if (exception instanceof FlowTokenRejectedError) {
       this.logger.log(`Flow token rejected (427): ${exception.userMessage}`);
@@ -32,7 +45,6 @@ export class FlowExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
-      const status = exception.getStatus();
       const body = exception.getResponse();
       reply.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
       return;

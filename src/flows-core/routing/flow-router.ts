@@ -4,6 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { FlowTokenRejectedError } from '../flow-errors.js';
 import { isErrorNotification, SUPPORTED_VERSIONS, type FlowRequest } from '../flow-request.js';
 import { FlowResponse } from '../flow-response.js';
+import { Metrics } from '../../metrics/metrics.service.js';
 import { flowsConfig } from '../flows.config.js';
 import type { FlowSession } from '../sessions/flow-session.js';
 import { FlowSessions } from '../sessions/flow-sessions.service.js';
@@ -18,7 +19,28 @@ export const USER_MESSAGES = {
 
 type WireReply = Record<string, unknown>;
 
+/** How a request ended, for metrics. */
+export type FlowOutcome = 'ok' | 'client_error_ack' | 'error_message' | 'budget_exceeded' | 'contract_violation';
+
+export interface Dispatched {
+  body: WireReply;
+  outcome: FlowOutcome;
+  /** The request's screen when the Flow JSON declares it, `unknown` when it does not, '' when absent. */
+  screen: string;
+}
+
 const BUDGET_EXCEEDED = Symbol('budget exceeded');
+
+/** Client error keys WhatsApp documents; anything else is counted as `other` (labels stay bounded). */
+const KNOWN_CLIENT_ERRORS = new Set([
+  'payload-schema-error',
+  'invalid-screen-transition',
+  'response-decryption-error',
+  'components-validation-error',
+  'public-key-missing',
+  'public-key-signiture-verification',
+  'business-decryption-error',
+]);
 
 /**
  * Turns a decrypted request into the plaintext reply: built-ins (ping, error notifications),
@@ -31,16 +53,19 @@ export class FlowRouter {
   constructor(
     private readonly registry: FlowRegistry,
     private readonly sessions: FlowSessions,
+    private readonly metrics: Metrics,
     @Inject(flowsConfig.KEY) private readonly config: ConfigType<typeof flowsConfig>,
   ) {}
 
-  async dispatch(flowName: string, request: FlowRequest): Promise<WireReply> {
+  async dispatch(flowName: string, request: FlowRequest): Promise<Dispatched> {
     const flow = this.registry.get(flowName)!;
+    const screen = typeof request.screen === 'string' && request.screen ? (flow.contract.hasScreen(request.screen) ? request.screen : 'unknown') : '';
+    const done = (body: WireReply, outcome: FlowOutcome): Dispatched => ({ body, outcome, screen });
     if (request.version !== undefined && !SUPPORTED_VERSIONS.includes(request.version)) {
       throw new BadRequestException(`Unsupported version "${String(request.version)}"; expected ${SUPPORTED_VERSIONS.join(' or ')}`);
     }
-    if (request.action === 'ping') return { data: { status: 'active' } };
-    if (isErrorNotification(request)) return this.acknowledgeErrorNotification(flow, request);
+    if (request.action === 'ping') return done({ data: { status: 'active' } }, 'ok');
+    if (isErrorNotification(request)) return done(await this.acknowledgeErrorNotification(flow, request), 'client_error_ack');
     if (!['INIT', 'BACK', 'data_exchange'].includes(request.action)) {
       throw new BadRequestException(`Unknown action "${request.action}"`);
     }
@@ -56,10 +81,12 @@ export class FlowRouter {
       const handler = this.registry.handlerFor(flow, request.action, request.screen);
       if (!handler) {
         this.logger.warn(`Flow "${flowName}" has no handler for ${request.action} on screen "${request.screen ?? ''}"`);
-        return answer(FlowResponse.error(USER_MESSAGES.unavailable));
+        return done(answer(FlowResponse.error(USER_MESSAGES.unavailable)), 'error_message');
       }
+      const started = performance.now();
       const result = await this.withinBudget(flowName, handler, { flow: flowName, request, session });
-      if (result === BUDGET_EXCEEDED) return answer(FlowResponse.error(USER_MESSAGES.slow));
+      this.metrics.handlerDuration.observe({ flow: flowName }, (performance.now() - started) / 1000);
+      if (result === BUDGET_EXCEEDED) return done(answer(FlowResponse.error(USER_MESSAGES.slow)), 'budget_exceeded');
       const response = this.toFlowResponse(result, handler);
       const wire = answer(response);
       const violations = this.config.contractCheck === 'off' ? [] : flow.contract.violations(fromScreen, wire);
@@ -67,7 +94,7 @@ export class FlowRouter {
         this.logger.error(
           `Contract violation by ${handler.location} (${fromScreen ?? request.action} → ${wire.screen}), checked against ${flow.flowJsonFile}: ${violations.join('; ')}`,
         );
-        if (this.config.contractCheck === 'enforce') return answer(FlowResponse.error(USER_MESSAGES.unexpected));
+        if (this.config.contractCheck === 'enforce') return done(answer(FlowResponse.error(USER_MESSAGES.unexpected)), 'contract_violation');
       }
       if (response.kind === 'complete') {
         await this.sessions.complete(session.token);
@@ -75,15 +102,17 @@ export class FlowRouter {
         const { error_message: _, ...shown } = wire.data;
         await this.sessions.rememberScreen(session.token, wire.screen, shown);
       }
-      return wire;
+      return done(wire, violations.length > 0 ? 'contract_violation' : response.kind === 'error' ? 'error_message' : 'ok');
     } catch (error) {
       if (error instanceof FlowTokenRejectedError) throw error;
-      return answer(FlowResponse.error(this.userMessageFor(flowName, request, error)));
+      return done(answer(FlowResponse.error(this.userMessageFor(flowName, request, error))), 'error_message');
     }
   }
 
   private async acknowledgeErrorNotification(flow: RegisteredFlow, request: FlowRequest): Promise<WireReply> {
     const data = request.data ?? {};
+    const key = String(data.error ?? '');
+    this.metrics.clientErrors.inc({ flow: flow.metadata.name, error: KNOWN_CLIENT_ERRORS.has(key) ? key : key ? 'other' : 'uncategorised' });
     this.logger.warn(
       `Client error notification on flow "${flow.metadata.name}" (action ${request.action}, screen "${request.screen ?? ''}"): ` +
         `${String(data.error ?? '')} ${String(data.error_message ?? '')}`.trim(),

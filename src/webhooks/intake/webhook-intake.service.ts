@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Metrics } from '../../metrics/metrics.service.js';
 import { webhooksConfig } from '../webhooks.config.js';
 import { WebhookQueue } from '../webhook-queue.js';
 import type { IncomingEvent } from './split-events.js';
@@ -24,18 +25,19 @@ export class WebhookIntake {
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: WebhookQueue,
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
+    private readonly metrics: Metrics,
   ) {}
 
   async accept(source: string, events: IncomingEvent[]): Promise<IntakeResult> {
     if (events.length === 0) return { stored: 0, duplicates: 0 };
-    let ids: string[];
+    let rows: Array<{ id: string; dedupe_key: string }>;
     try {
-      const rows: Array<{ id: string }> = await this.db.query(
+      rows = await this.db.query(
         `INSERT INTO webhook_events (source, kind, dedupe_key, payload, provider_timestamp)
          SELECT $1, kind, dedupe_key, payload, provider_timestamp
            FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS e (kind, dedupe_key, payload, provider_timestamp)
          ON CONFLICT (source, dedupe_key) DO NOTHING
-         RETURNING id`,
+         RETURNING id, dedupe_key`,
         [
           source,
           events.map((event) => event.kind),
@@ -44,14 +46,24 @@ export class WebhookIntake {
           events.map((event) => event.providerTimestamp?.toISOString() ?? null),
         ],
       );
-      ids = rows.map((row) => row.id);
     } catch (error) {
       this.logger.error(`Could not store ${events.length} ${source} webhook event(s): ${(error as Error).message}`);
       throw new ServiceUnavailableException('Webhook not stored; please retry');
     }
+    const ids = rows.map((row) => row.id);
+    this.count(source, events, new Set(rows.map((row) => row.dedupe_key)));
     await this.enqueue(ids);
     if (events.length > ids.length) this.logger.log(`${events.length - ids.length} duplicate ${source} event(s) ignored`);
     return { stored: ids.length, duplicates: events.length - ids.length };
+  }
+
+  private count(source: string, events: IncomingEvent[], stored: Set<string>): void {
+    events.forEach((event) => {
+      this.metrics.webhookEvents.inc({ source, kind: event.kind, stage: stored.has(event.dedupeKey) ? 'received' : 'duplicate' });
+      if (event.providerTimestamp) {
+        this.metrics.providerLag.observe({ source }, Math.max(0, Date.now() - event.providerTimestamp.getTime()) / 1000);
+      }
+    });
   }
 
   /** Queues events by id; the job id is the event id, so an event is queued at most once. */

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { WebhookEvent } from '../entities/webhook-event.entity.js';
+import { Metrics } from '../../metrics/metrics.service.js';
 import { isNfmReply, NfmReplyHandler } from './nfm-reply.handler.js';
 
 type Json = Record<string, any>;
@@ -19,6 +20,7 @@ export class WebhookEvents {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly nfmReplies: NfmReplyHandler,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Returns false when there was nothing to do (unknown, already processed or dead-lettered). */
@@ -34,17 +36,20 @@ export class WebhookEvents {
         `UPDATE webhook_events SET status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
         [eventId],
       );
+      this.metrics.webhookEvents.inc({ source: event.source, kind: event.kind, stage: 'processed' });
+      this.metrics.webhookProcessing.observe({ kind: event.kind }, (Date.now() - new Date(event.received_at).getTime()) / 1000);
       return true;
     });
   }
 
   /** Records a failed attempt; the last one (or a permanent failure) dead-letters the event. */
   async recordFailure(eventId: string, error: string, final: boolean): Promise<void> {
-    await this.db.query(
+    const [rows]: [Array<{ source: string; kind: string }>, number] = await this.db.query(
       `UPDATE webhook_events SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END
-        WHERE id = $1 AND status = 'received'`,
+        WHERE id = $1 AND status = 'received' RETURNING source, kind`,
       [eventId, error.slice(0, 2_000), final],
     );
+    for (const { source, kind } of rows) this.metrics.webhookEvents.inc({ source, kind, stage: final ? 'dead_lettered' : 'retried' });
     if (final) this.logger.error(`Webhook event ${eventId} failed for good (dead letter): ${error}`);
   }
 

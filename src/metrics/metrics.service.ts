@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * Every Prometheus metric of the service, in one registry per application. Labels are bounded sets
+ * (flow names, screen ids of the Flow JSON, outcomes, key fingerprints): never tokens, phone numbers
+ * or payloads.
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly flowRequests = new Counter({
+    name: 'flowgate_flow_requests_total',
+    help: 'Data endpoint requests by flow, screen, action and outcome',
+    labelNames: ['flow', 'screen', 'action', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly flowDuration = new Histogram({
+    name: 'flowgate_flow_request_duration_seconds',
+    help: 'Data endpoint response time, from the first byte in to the last byte out',
+    labelNames: ['flow', 'action', 'outcome'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+  readonly decryptionFailures = new Counter({
+    name: 'flowgate_flow_decryption_failures_total',
+    help: 'Requests answered 421, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly requestsByKey = new Counter({
+    name: 'flowgate_flow_requests_by_key_total',
+    help: 'Requests decrypted by each key of the ring (retire a previous key when its count stops growing)',
+    labelNames: ['key'] as const,
+    registers: [this.registry],
+  });
+  readonly clientErrors = new Counter({
+    name: 'flowgate_flow_client_errors_total',
+    help: 'Error notifications sent by WhatsApp clients, by error key',
+    labelNames: ['flow', 'error'] as const,
+    registers: [this.registry],
+  });
+  readonly handlerDuration = new Histogram({
+    name: 'flowgate_flow_handler_duration_seconds',
+    help: 'Time spent in flow handlers (their database and cache work)',
+    labelNames: ['flow'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+  readonly cacheRequests = new Counter({
+    name: 'flowgate_cache_requests_total',
+    help: 'Read-through cache lookups by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly webhookEvents = new Counter({
+    name: 'flowgate_webhook_events_total',
+    help: 'Webhook events by source, kind and stage (received, duplicate, processed, retried, dead_lettered)',
+    labelNames: ['source', 'kind', 'stage'] as const,
+    registers: [this.registry],
+  });
+  readonly webhookProcessing = new Histogram({
+    name: 'flowgate_webhook_processing_seconds',
+    help: 'From receiving a webhook event to having processed it',
+    labelNames: ['kind'] as const,
+    buckets: [...SECONDS, 30, 60, 300],
+    registers: [this.registry],
+  });
+  readonly providerLag = new Histogram({
+    name: 'flowgate_webhook_provider_lag_seconds',
+    help: "Provider's event time to our receive time (time the provider's hops ate)",
+    labelNames: ['source'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly outboundSends = new Counter({
+    name: 'flowgate_outbound_sends_total',
+    help: 'Outbound messages by channel, kind and result',
+    labelNames: ['channel', 'kind', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    // Process metrics, including event-loop lag.
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
