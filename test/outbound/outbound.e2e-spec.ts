@@ -80,6 +80,13 @@ describe('admin API: flow sessions and outbound messages', () => {
     expect(document.components.schemas.SendFlowDto.required).toEqual(expect.arrayContaining(['to', 'cta', 'body']));
   });
 
+  it('admin bodies up to 1 MiB are read; larger ones are 413', async () => {
+    const near = await post('/admin/flows/appointments/sessions', { phone: '+351910000000', padding: 'x'.repeat(1_000_000) });
+    expect(near.status).toBe(400); // read and validated: padding is not a field
+    const over = await post('/admin/flows/appointments/sessions', { phone: '+351910000000', padding: 'x'.repeat(1_100_000) });
+    expect(over.status).toBe(413);
+  });
+
   it('issues a flow token bound to a flow and a phone, with an expiry', async () => {
     const { status, body } = await post('/admin/flows/appointments/sessions', { phone: '+351910000000', expires_in_s: 3600 });
     expect(status).toBe(201);
