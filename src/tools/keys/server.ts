@@ -1,0 +1,36 @@
+import { CliError } from './cli-error.js';
+
+/** The running Flowgate: --url, else FLOWGATE_URL, else localhost on PORT. */
+export function serverUrl(option?: string): string {
+  const url = option ?? process.env.FLOWGATE_URL ?? `http://localhost:${process.env.PORT || 3000}`;
+  return url.replace(/\/+$/, '');
+}
+
+export function assertAdminToken(): string {
+  const token = process.env.ADMIN_TOKEN;
+  if (!token) throw new CliError('ADMIN_TOKEN is not set: it is needed to ask the server to reload its keys (POST /admin/keys/reload)');
+  return token;
+}
+
+/** Asks the server to re-read its key files; returns its ring's fingerprints, current first. */
+export async function reloadServer(url: string): Promise<string[]> {
+  const token = assertAdminToken();
+  let response: Response;
+  try {
+    response = await fetch(`${url}/admin/keys/reload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    throw new CliError(`cannot reach the server at ${url} (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`);
+  }
+  const body: any = await response.json().catch(() => undefined);
+  if (response.status === 200 && body?.ok === true && Array.isArray(body.fingerprints)) return body.fingerprints;
+  const reasons: Record<number, string> = {
+    401: 'the server refused ADMIN_TOKEN (401): is it the same token the server uses?',
+    404: 'the server has no admin API (404): set ADMIN_TOKEN on the server',
+    422: `the server could not load the new key files and keeps its working keys (422: ${body?.message ?? body?.error ?? 'no reason given'})`,
+  };
+  throw new CliError(reasons[response.status] ?? `the server answered ${response.status}`);
+}
