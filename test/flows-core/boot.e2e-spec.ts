@@ -5,7 +5,8 @@ import { Module } from '@nestjs/common';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Flow, FlowResponse, FlowScreen } from '../../src/flows-core/index.js';
 import { Injectable } from '@nestjs/common';
-import { runServer } from '../support/server-process.js';
+import { freePort } from '../support/owned-database.js';
+import { runServer, startServer } from '../support/server-process.js';
 import { startTestApp } from '../support/test-app.js';
 
 const bootJson = new URL('./fixtures/boot.flow.json', import.meta.url);
@@ -171,6 +172,19 @@ describe('credentials at boot', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('the built server says it generated the credentials, then that it reused them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowgate-dev-run-'));
+    dirs.push(dir);
+    const env = { EMBEDDED_DB_DIR: 'memory', NODE_ENV: 'development', FLOW_DEV_KEYS_DIR: join(dir, 'keys') };
+    const first = await startServer(env, await freePort());
+    await first.stop();
+    expect(first.output()).toContain('(generated now)');
+    expect(first.output()).toContain('BEGIN PUBLIC KEY');
+    const second = await startServer(env, await freePort());
+    await second.stop();
+    expect(second.output()).toContain('(reused)');
   });
 
   it('the generated dev keys folder is git-ignored', () => {
