@@ -1,19 +1,26 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 const E164_MESSAGE = 'must be a phone number in E.164 format, e.g. +351910000000';
 
+/** Optional lifetime of an issued flow token: one minute to 30 days. */
+const ExpiresInSeconds = () =>
+  applyDecorators(
+    ApiPropertyOptional({ type: Number }),
+    IsOptional(),
+    IsInt({ message: 'expires_in_s must be a whole number of seconds' }),
+    Min(60, { message: 'expires_in_s must be at least 60' }),
+    Max(30 * 24 * 3600, { message: 'expires_in_s must be at most 30 days' }),
+  );
+
 export class IssueSessionDto {
   @ApiProperty({ type: String })
   @Matches(E164, { message: `phone ${E164_MESSAGE}` })
   phone: string;
 
-  @ApiPropertyOptional({ type: Number })
-  @IsOptional()
-  @IsInt({ message: 'expires_in_s must be a whole number of seconds' })
-  @Min(60, { message: 'expires_in_s must be at least 60' })
-  @Max(30 * 24 * 3600, { message: 'expires_in_s must be at most 30 days' })
+  @ExpiresInSeconds()
   expires_in_s?: number;
 }
 
@@ -72,11 +79,7 @@ export class SendFlowDto {
   @IsIn(['published', 'draft'], { message: 'mode must be published or draft' })
   mode?: 'published' | 'draft';
 
-  @ApiPropertyOptional({ type: Number })
-  @IsOptional()
-  @IsInt({ message: 'expires_in_s must be a whole number of seconds' })
-  @Min(60, { message: 'expires_in_s must be at least 60' })
-  @Max(30 * 24 * 3600, { message: 'expires_in_s must be at most 30 days' })
+  @ExpiresInSeconds()
   expires_in_s?: number;
 }
 
