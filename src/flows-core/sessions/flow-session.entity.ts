@@ -1,10 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 
 export type FlowSessionStatus = 'active' | 'completed' | 'expired';
 
 /** One flow token: who it was issued to, for which flow, and the state handlers keep between screens. */
+// Mirrors migrations/*-FlowSessions.ts, so migration:generate finds nothing to change.
 @Entity('flow_sessions')
-@Index(['flow', 'status'])
+@Index('IDX_flow_sessions_flow_status', ['flow', 'status'])
+@Check('flow_sessions_status_check', `"status" IN ('active', 'completed', 'expired')`)
 export class FlowSessionEntity {
   @PrimaryColumn({ type: 'text' })
   token: string;
@@ -19,11 +21,11 @@ export class FlowSessionEntity {
   @Column({ type: 'text', default: 'active' })
   status: FlowSessionStatus;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   state: Record<string, unknown>;
 
   /** The data last sent for each screen, so an error shown on that screen can carry it again. */
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   screens: Record<string, Record<string, unknown>>;
 
   /** True when Flowgate issued the token; false when it was opened on first sight. */

@@ -1,7 +1,9 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /** What a user submitted when a flow completed (the `nfm_reply`), once per message. */
 @Entity('flow_submissions')
+@Unique('flow_submissions_message_id_key', ['messageId'])
+@Index('IDX_flow_submissions_token', ['flowToken'])
 export class FlowSubmission {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -15,12 +17,12 @@ export class FlowSubmission {
   @Column({ type: 'text', nullable: true })
   phone: string | null;
 
-  @Column({ name: 'message_id', type: 'text', unique: true })
+  @Column({ name: 'message_id', type: 'text' })
   messageId: string;
 
   @Column({ type: 'jsonb' })
   response: Record<string, unknown>;
 
-  @Column({ name: 'received_at', type: 'timestamptz' })
+  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
   receivedAt: Date;
 }

@@ -18,6 +18,6 @@ export class MessageStatus {
   @Column({ type: 'jsonb', nullable: true })
   errors: unknown;
 
-  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
   recordedAt: Date;
 }

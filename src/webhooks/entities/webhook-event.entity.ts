@@ -1,10 +1,14 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 export type WebhookEventStatus = 'received' | 'processed' | 'failed';
 export type WebhookEventKind = 'message' | 'status' | 'flows_alert' | 'wasender';
 
 /** One event as received, stored before we acknowledge it; the queue works from these rows. */
 @Entity('webhook_events')
+@Unique('UQ_webhook_events_dedupe', ['source', 'dedupeKey'])
+@Index('IDX_webhook_events_pending', ['receivedAt'], { where: `"status" = 'received'` })
+@Index('IDX_webhook_events_status', ['status'])
+@Check('webhook_events_status_check', `"status" IN ('received', 'processed', 'failed')`)
 export class WebhookEvent {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -23,16 +27,16 @@ export class WebhookEvent {
   @Column({ type: 'jsonb' })
   payload: Record<string, unknown>;
 
-  @Column({ name: 'received_at', type: 'timestamptz' })
+  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
   receivedAt: Date;
 
   @Column({ name: 'provider_timestamp', type: 'timestamptz', nullable: true })
   providerTimestamp: Date | null;
 
-  @Column({ type: 'text' })
+  @Column({ type: 'text', default: 'received' })
   status: WebhookEventStatus;
 
-  @Column({ type: 'integer' })
+  @Column({ type: 'integer', default: 0 })
   attempts: number;
 
   @Column({ name: 'last_error', type: 'text', nullable: true })

@@ -1,6 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Slot } from './slot.entity.js';
 
 @Entity('appointment_bookings')
+@Unique('appointment_bookings_flow_token_key', ['flowToken'])
+@Index('IDX_appointment_bookings_slot', ['slotId'])
 export class Booking {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -9,7 +12,7 @@ export class Booking {
   slotId: string;
 
   /** One booking per flow token: a retried confirmation cannot book twice. */
-  @Column({ name: 'flow_token', type: 'text', unique: true })
+  @Column({ name: 'flow_token', type: 'text' })
   flowToken: string;
 
   @Column({ name: 'customer_name', type: 'text' })
@@ -23,4 +26,8 @@ export class Booking {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  @ManyToOne(() => Slot)
+  @JoinColumn({ name: 'slot_id', foreignKeyConstraintName: 'appointment_bookings_slot_id_fkey' })
+  slot?: Slot;
 }

@@ -1,6 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Product } from './product.entity.js';
+import { Warehouse } from './warehouse.entity.js';
 
 @Entity('inventory_reservations')
+@Index('IDX_inventory_reservations_sku', ['sku'])
+@Check('inventory_reservations_quantity_check', '"quantity" > 0')
 export class Reservation {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -19,4 +23,12 @@ export class Reservation {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  @ManyToOne(() => Product)
+  @JoinColumn({ name: 'sku', foreignKeyConstraintName: 'inventory_reservations_sku_fkey' })
+  product?: Product;
+
+  @ManyToOne(() => Warehouse)
+  @JoinColumn({ name: 'warehouse_id', foreignKeyConstraintName: 'inventory_reservations_warehouse_id_fkey' })
+  warehouse?: Warehouse;
 }
