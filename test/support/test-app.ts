@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory.js';
@@ -6,7 +7,6 @@ import { generateAppSecret, generateTestKeyPair, type TestKeyPair } from '../kit
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 let defaultKeys: TestKeyPair | undefined;
-let apps = 0;
 /** One key pair per test file is plenty for tests that are not about keys. */
 export function defaultTestKeys(): TestKeyPair {
   return (defaultKeys ??= generateTestKeyPair());
@@ -61,7 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     FLOW_PRIVATE_KEY_PASSPHRASE: keys.passphrase,
     WHATSAPP_APP_SECRET: appSecret,
     // Test files share one Redis: each app keeps its cache entries to itself.
-    CACHE_NAMESPACE: `test-${process.pid}-${++apps}`,
+    CACHE_NAMESPACE: `test-${randomBytes(6).toString('hex')}`,
     ...database.env,
     ...options.env,
   };
