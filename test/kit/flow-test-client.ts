@@ -24,6 +24,27 @@ export interface SendOptions extends ClientEncryptOptions {
   headers?: Record<string, string>;
 }
 
+/** Plaintext requests as WhatsApp's client builds them (Flow JSON version 3.0). */
+export const flowPayloads = {
+  ping: () => ({ version: '3.0', action: 'ping' }),
+  init: (flowToken: string) => ({ version: '3.0', action: 'INIT', flow_token: flowToken }),
+  dataExchange: (flowToken: string, screen: string, data: Record<string, unknown>) => ({
+    version: '3.0',
+    action: 'data_exchange',
+    screen,
+    data,
+    flow_token: flowToken,
+  }),
+};
+
+export interface PreparedFlowRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Decrypts the reply. */
+  session: AesSession;
+}
+
 export interface FlowReply {
   status: number;
   contentType: string | null;
@@ -49,17 +70,22 @@ export class FlowTestClient {
 
   /** Sends `payload` to `POST /flows/<flow>` and decrypts the answer. */
   async send(flow: string, payload: unknown, options: SendOptions = {}): Promise<FlowReply> {
-    const { envelope, session } = encryptRequest(payload, options.encryptFor ?? this.publicKey, options);
-    const body = Buffer.from(JSON.stringify(options.tamper ? options.tamper(envelope) : envelope), 'utf8');
+    const { body, session } = this.encrypt(payload, options);
     return this.post(flow, body, session, options);
+  }
+
+  /**
+   * Builds the exact request WhatsApp's client would send for `payload`, without sending it
+   * (load drivers build thousands ahead of time so encryption does not compete with the server).
+   */
+  prepare(flow: string, payload: unknown, options: SendOptions = {}): PreparedFlowRequest {
+    const { body, session } = this.encrypt(payload, options);
+    return { path: `/flows/${flow}`, headers: this.headersFor(body, options), body: options.alterAfterSigning ? options.alterAfterSigning(body) : body, session };
   }
 
   /** Posts exact bytes (signed unless told otherwise); `session` decrypts the reply. */
   async post(flow: string, body: Buffer, session: AesSession, options: SendOptions = {}): Promise<FlowReply> {
-    const secret = options.signWith === undefined ? this.options.appSecret : options.signWith;
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
-    if (options.signatureHeader !== undefined) headers['x-hub-signature-256'] = options.signatureHeader;
-    else if (secret !== null) headers['x-hub-signature-256'] = signBody(body, secret);
+    const headers = this.headersFor(body, options);
     const sent = options.alterAfterSigning ? options.alterAfterSigning(body) : body;
 
     const response = await fetch(`${this.options.baseUrl}/flows/${flow}`, { method: 'POST', headers, body: sent });
@@ -71,16 +97,30 @@ export class FlowTestClient {
     return reply;
   }
 
+  private encrypt(payload: unknown, options: SendOptions): { body: Buffer; session: AesSession } {
+    const { envelope, session } = encryptRequest(payload, options.encryptFor ?? this.publicKey, options);
+    return { body: Buffer.from(JSON.stringify(options.tamper ? options.tamper(envelope) : envelope), 'utf8'), session };
+  }
+
+  /** Content type and `X-Hub-Signature-256` over the exact body bytes, as Meta signs them. */
+  private headersFor(body: Buffer, options: SendOptions): Record<string, string> {
+    const secret = options.signWith === undefined ? this.options.appSecret : options.signWith;
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+    if (options.signatureHeader !== undefined) headers['x-hub-signature-256'] = options.signatureHeader;
+    else if (secret !== null) headers['x-hub-signature-256'] = signBody(body, secret);
+    return headers;
+  }
+
   ping(flow: string, options?: SendOptions) {
-    return this.send(flow, { version: '3.0', action: 'ping' }, options);
+    return this.send(flow, flowPayloads.ping(), options);
   }
 
   init(flow: string, flowToken: string, options?: SendOptions) {
-    return this.send(flow, { version: '3.0', action: 'INIT', flow_token: flowToken }, options);
+    return this.send(flow, flowPayloads.init(flowToken), options);
   }
 
   dataExchange(flow: string, flowToken: string, screen: string, data: Record<string, unknown>, options?: SendOptions) {
-    return this.send(flow, { version: '3.0', action: 'data_exchange', screen, data, flow_token: flowToken }, options);
+    return this.send(flow, flowPayloads.dataExchange(flowToken, screen, data), options);
   }
 
   back(flow: string, flowToken: string, screen: string, options?: SendOptions) {
