@@ -1,13 +1,24 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { ConfigService } from '@nestjs/config';
 import { createApp } from './app.factory.js';
-import type { AppConfig } from './config/app.config.js';
+import { appConfig, type AppConfig } from './config/app.config.js';
+import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { ConfigValidationError } from './config/validate-env.js';
+import { runClusterPrimary } from './server/cluster-primary.js';
 
 try {
-  const app = await createApp();
-  const { port, host } = app.get(ConfigService).getOrThrow<AppConfig>('app');
-  await app.listen(port, host);
+  loadEnvFile();
+  // Fail fast, once, before forking anything.
+  assertValidConfiguration();
+  const { webConcurrency, logLevel } = appConfig();
+  if (cluster.isPrimary && webConcurrency > 1) {
+    runClusterPrimary(webConcurrency, logLevel);
+  } else {
+    const app = await createApp();
+    const { port, host } = app.get(ConfigService).getOrThrow<AppConfig>('app');
+    await app.listen(port, host);
+  }
 } catch (error) {
   // Configuration mistakes get one line saying what to fix, not a stack trace.
   if (error instanceof ConfigValidationError) {

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { EnvInt } from './env-int.js';
-import { validateEnv } from './validate-env.js';
+import { ConfigValidationError, validateEnv } from './validate-env.js';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -25,10 +25,19 @@ class AppEnv {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   LOG_DEBUG_PAYLOADS?: 'true' | 'false';
+
+  @EnvInt({ min: 1, max: 64, message: 'must be an integer between 1 and 64' })
+  WEB_CONCURRENCY?: number;
 }
 
 export const appConfig = registerAs('app', () => {
   const env = validateEnv(AppEnv);
+  const webConcurrency = env.WEB_CONCURRENCY ?? 1;
+  if (webConcurrency > 1 && !process.env.DATABASE_URL) {
+    throw new ConfigValidationError(
+      'Invalid configuration: WEB_CONCURRENCY above 1 needs DATABASE_URL (the embedded database lives in one process)',
+    );
+  }
   return {
     port: env.PORT ?? 3000,
     host: env.HOST ?? '0.0.0.0',
@@ -37,6 +46,8 @@ export const appConfig = registerAs('app', () => {
     logLevel: env.LOG_LEVEL ?? 'info',
     /** Logs decrypted payloads (redacted) at debug level; never enable in production by accident. */
     logDebugPayloads: env.LOG_DEBUG_PAYLOADS === 'true',
+    /** Worker processes serving HTTP on the same port (node:cluster); 1 serves from this process. */
+    webConcurrency,
   };
 });
 

@@ -22,6 +22,6 @@ export class MetricsController {
       const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
       if (!match || !timingSafeEqual(digest(match[1]), digest(this.config.token))) throw new UnauthorizedException();
     }
-    return this.metrics.registry.metrics();
+    return this.metrics.exposition();
   }
 }

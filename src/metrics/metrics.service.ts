@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { clusterMetricsText, inCluster, joinClusterMetrics } from './cluster-metrics.js';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -86,5 +87,11 @@ export class Metrics {
   constructor() {
     // Process metrics, including event-loop lag.
     collectDefaultMetrics({ register: this.registry });
+    joinClusterMetrics(this.registry);
+  }
+
+  /** The exposition for a scrape: this process's metrics, or the whole cluster's under WEB_CONCURRENCY. */
+  async exposition(): Promise<string> {
+    return inCluster() ? clusterMetricsText() : this.registry.metrics();
   }
 }
