@@ -1,0 +1,92 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TASKSET = hasTaskset();
+
+/** Pins this process (all its threads, and threads it starts later) to `cores`, e.g. "1". */
+export function pinSelf(cores: string): void {
+  if (TASKSET) execFileSync('taskset', ['-a', '-cp', cores, String(process.pid)], { stdio: 'ignore' });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `script` (a built entry point) with node on `cores` (unpinned when undefined), output to
+ * `logFile`, and waits until `readyPath` answers 200.
+ */
+export async function startProcess(options: {
+  script: string;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  env: Record<string, string | undefined>;
+  port: number;
+  cores?: string;
+  logFile: string;
+  readyPath?: string;
+  timeoutMs?: number;
+}): Promise<ServerProcess> {
+  const node = [process.execPath, ...(options.nodeArgs ?? []), options.script];
+  const [command, ...args] = options.cores && TASKSET ? ['taskset', '-c', options.cores, ...node] : node;
+  const log = createWriteStream(options.logFile);
+  const child: ChildProcess = spawn(command, args, {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(options.port), ...options.env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const url = `http://127.0.0.1:${options.port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${options.script} exited with ${child.exitCode}; see ${options.logFile}`);
+    const ready = await fetch(`${url}${options.readyPath ?? '/'}`, { method: options.readyPath ? 'GET' : 'HEAD' }).then(
+      (response) => (options.readyPath ? response.status === 200 : true),
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${options.script} not ready after ${options.timeoutMs ?? 60_000} ms; see ${options.logFile}`);
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}

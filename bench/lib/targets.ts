@@ -1,0 +1,101 @@
+import { round } from './load.js';
+import type { Measurement } from './report.js';
+
+export interface Ratio {
+  scenario: string;
+  concurrency: number;
+  /** Flowgate req/s ÷ baseline req/s. */
+  throughput: number;
+  /** Flowgate CPU µs/request ÷ baseline CPU µs/request. */
+  cpuPerRequest: number;
+}
+
+export interface TargetResult {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+interface Inputs {
+  measurements: Measurement[];
+  multiWorker: Measurement[];
+  database: 'postgres' | 'embedded';
+  webhooks: { acknowledged: number; stored?: number };
+  smoke: boolean;
+}
+
+/**
+ * Correctness checks (every reply right, every acknowledged webhook stored: these fail the run)
+ * and the performance targets (reported as met or not: figures depend on the machine).
+ */
+export function evaluateTargets({ measurements, multiWorker, database, webhooks, smoke }: Inputs) {
+  const find = (target: string, scenario: string, concurrency: number) =>
+    measurements.find((row) => row.target === target && row.scenario === scenario && row.concurrency === concurrency);
+
+  const ratios: Ratio[] = measurements
+    .filter((row) => row.target === 'flowgate' && row.scenario !== 'webhook')
+    .flatMap((row) => {
+      const base = find('baseline', 'ping', row.concurrency);
+      if (!base || !base.rps || !base.cpuMicrosPerRequest) return [];
+      return [{ scenario: row.scenario, concurrency: row.concurrency, throughput: round(row.rps / base.rps, 3), cpuPerRequest: round(row.cpuMicrosPerRequest / base.cpuMicrosPerRequest, 3) }];
+    });
+
+  const checks: TargetResult[] = [];
+  const failed = [...measurements, ...multiWorker].filter((row) => row.errors > 0 || row.requests === 0);
+  checks.push({
+    target: 'every reply answered, decrypted and held the expected data',
+    measured: failed.length === 0 ? `${[...measurements, ...multiWorker].reduce((sum, row) => sum + row.requests, 0)} requests, 0 errors` : failed.map((row) => `${row.target} ${row.scenario} c=${row.concurrency}: ${row.errors} errors of ${row.requests}`).join('; '),
+    met: failed.length === 0,
+  });
+  if (webhooks.stored !== undefined) {
+    checks.push({
+      target: 'every acknowledged webhook event was stored',
+      measured: `${webhooks.acknowledged} acknowledged, ${webhooks.stored} stored`,
+      met: webhooks.acknowledged > 0 && webhooks.stored === webhooks.acknowledged,
+    });
+  }
+
+  const targets: TargetResult[] = [];
+  const ratio = (scenario: string, concurrency: number) => ratios.find((r) => r.scenario === scenario && r.concurrency === concurrency);
+  const top = 64;
+  const ping = ratio('ping', top);
+  if (ping) {
+    targets.push({ target: 'ping c=64: ≥ 90 % of the baseline req/s', measured: `${round(ping.throughput * 100, 1)} %`, met: ping.throughput >= 0.9 });
+    targets.push({ target: 'ping c=64: CPU/request ≤ 1.15 × baseline', measured: `${ping.cpuPerRequest} ×`, met: ping.cpuPerRequest <= 1.15 });
+  }
+  const inventory = ratio('inventory', top);
+  const inventoryRow = find('flowgate', 'inventory', top);
+  if (inventory && inventoryRow) {
+    targets.push({ target: 'inventory c=64: ≥ 75 % of the baseline req/s', measured: `${round(inventory.throughput * 100, 1)} %`, met: inventory.throughput >= 0.75 });
+    targets.push({ target: 'inventory c=64: p99 ≤ 25 ms', measured: `${inventoryRow.latencyMs.p99} ms`, met: inventoryRow.latencyMs.p99 <= 25 });
+  }
+  const lagRows = measurements.filter((row) => row.target === 'flowgate' && row.concurrency === top && row.eventLoopLagP99Ms !== undefined && row.scenario !== 'webhook');
+  if (lagRows.length) {
+    const worst = Math.max(...lagRows.map((row) => row.eventLoopLagP99Ms!));
+    targets.push({ target: 'event-loop lag p99 ≤ 5 ms at c=64 (data endpoint scenarios)', measured: `${worst} ms (worst)`, met: worst <= 5 });
+  }
+  const single = find('flowgate', 'ping', top);
+  const clustered = multiWorker.find((row) => row.scenario === 'ping');
+  if (single && clustered) {
+    const rise = clustered.cpuMicrosPerRequest / single.cpuMicrosPerRequest - 1;
+    targets.push({
+      target: `${clustered.target}: CPU/request ≤ +10 % over one process (ping c=64)`,
+      measured: `${rise >= 0 ? '+' : ''}${round(rise * 100, 1)} % (${clustered.cpuMicrosPerRequest} vs ${single.cpuMicrosPerRequest} µs; ${clustered.rps} vs ${single.rps} req/s)`,
+      met: rise <= 0.1,
+    });
+  }
+  const webhookRows = measurements.filter((row) => row.target === 'flowgate' && row.scenario === 'webhook');
+  if (webhookRows.length && database === 'postgres') {
+    const best = Math.max(...webhookRows.map((row) => row.rps));
+    targets.push({ target: 'webhook intake ≥ 1,000 persisted events/s on Postgres', measured: `${best} events/s (best concurrency)`, met: best >= 1000 });
+  }
+
+  const ok = checks.every((check) => check.met);
+  const line = (result: TargetResult) => `${result.met ? 'MET    ' : 'NOT MET'}  ${result.target}: ${result.measured}`;
+  const summary = [
+    ...checks.map((check) => `${check.met ? 'OK     ' : 'FAILED '}  ${check.target}: ${check.measured}`),
+    ...(smoke ? [] : targets.map(line)),
+    ...ratios.map((r) => `ratio flowgate ÷ baseline, ${r.scenario} c=${r.concurrency}: throughput ${r.throughput}, CPU/request ${r.cpuPerRequest}`),
+  ];
+  return { ok, checks, targets, ratios, summary };
+}

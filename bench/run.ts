@@ -1,0 +1,220 @@
+/**
+ * `npm run bench`: drives the built Flowgate server and a thin baseline with requests built exactly
+ * like WhatsApp's client, decrypts and checks every reply, and prints a table and a JSON report.
+ * `npm run bench -- --help` lists the options.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateAppSecret, generateTestKeyPair } from '../test/kit/test-keys.js';
+import { FlowTestClient } from '../test/kit/flow-test-client.js';
+import { cryptoCeiling } from './lib/crypto-ceiling.js';
+import { benchDatabase } from './lib/database.js';
+import { cyclingPool, oneShotPool, round, runLoad, type RequestPool } from './lib/load.js';
+import { parseOptions, type BenchOptions } from './lib/options.js';
+import { serverCpuMicros } from './lib/process-cpu.js';
+import { table, type Measurement } from './lib/report.js';
+import { evaluateTargets } from './lib/targets.js';
+import { inventoryRequests, pingRequests, SCENARIO_TITLES, slotRequests, webhookRequests, type ScenarioName, type Target } from './lib/scenarios.js';
+import { freePort, pinSelf, PROJECT_ROOT, startProcess, TASKSET, type ServerProcess } from './lib/servers.js';
+
+const SERVER_CORE = '0';
+const LOADGEN_CORE = '1';
+const OUT_DIR = resolve(PROJECT_ROOT, 'bench/out');
+
+const options = parseOptions(process.argv.slice(2));
+mkdirSync(OUT_DIR, { recursive: true });
+const pinned = TASKSET && cpus().length >= 2 && !options.noPin;
+if (pinned) pinSelf(LOADGEN_CORE);
+
+const keys = generateTestKeyPair();
+const appSecret = generateAppSecret();
+const adminToken = randomBytes(24).toString('hex');
+const keyDir = mkdtempSync(join(tmpdir(), 'flowgate-bench-keys-'));
+const privateKeyFile = join(keyDir, 'private.pem');
+writeFileSync(privateKeyFile, keys.privatePem, { mode: 0o600 });
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+/** Loads `requests` at each concurrency, measuring the server's CPU and (for Flowgate) its event-loop lag. */
+async function measure(
+  server: ServerProcess,
+  target: string,
+  scenario: string,
+  requests: RequestPool,
+  concurrencies: number[],
+  withMetrics: boolean,
+): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  await runLoad(server.url, requests, Math.max(...concurrencies), options.warmupSeconds);
+  for (const concurrency of concurrencies) {
+    if (withMetrics) await eventLoopLagP99(server.url); // reading resets the window
+    const cpuBefore = serverCpuMicros(server.pid);
+    const load = await runLoad(server.url, requests, concurrency, options.seconds);
+    const cpu = serverCpuMicros(server.pid) - cpuBefore;
+    const lag = withMetrics ? await eventLoopLagP99(server.url) : undefined;
+    const row: Measurement = { target, scenario, ...load, cpuMicrosPerRequest: load.requests ? round(cpu / load.requests, 0) : 0, eventLoopLagP99Ms: lag };
+    log(`  ${target} ${scenario} c=${concurrency}: ${row.rps} req/s, p99 ${row.latencyMs.p99} ms, ${row.errors} errors, ${row.cpuMicrosPerRequest} µs CPU/req`);
+    if (row.errorSamples.length) log(`    first errors: ${row.errorSamples.join(' | ')}`);
+    results.push(row);
+  }
+  return results;
+}
+
+/** Flowgate's event-loop delay p99 since the previous scrape, in ms (prom-client resets it on each read). */
+async function eventLoopLagP99(url: string): Promise<number | undefined> {
+  const text = await fetch(`${url}/metrics`).then((response) => response.text(), () => '');
+  const match = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
+  return match ? round(Number(match[1]) * 1000, 2) : undefined;
+}
+
+async function startFlowgate(database: Awaited<ReturnType<typeof benchDatabase>>, workers: number, cores: string | undefined, logName: string) {
+  const port = await freePort();
+  return startProcess({
+    script: 'dist/src/main.js',
+    nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT_DIR, 'profiles')}`] : [],
+    port,
+    cores,
+    logFile: join(OUT_DIR, logName),
+    readyPath: '/health/ready',
+    env: {
+      NODE_ENV: 'production',
+      WEB_CONCURRENCY: String(workers),
+      FLOW_PRIVATE_KEY_FILE: privateKeyFile,
+      WHATSAPP_APP_SECRET: appSecret,
+      ADMIN_TOKEN: adminToken,
+      DEMO_DATA: 'true',
+      REDIS_URL: process.env.REDIS_URL,
+      CACHE_NAMESPACE: `bench-${randomBytes(4).toString('hex')}`,
+      QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: process.env.LOG_LEVEL,
+      ...database.env,
+    },
+  });
+}
+
+async function main(opts: BenchOptions) {
+  const started = Date.now();
+  const measurements: Measurement[] = [];
+  log(`Flowgate benchmark${opts.smoke ? ' (smoke)' : ''}: ${opts.seconds}s per load, concurrency ${opts.concurrency.join('/')}, scenarios ${opts.scenarios.join(', ')}`);
+  log(pinned ? `Pinned: server on core ${SERVER_CORE}, load generator on core ${LOADGEN_CORE} (taskset)` : 'Not pinned (taskset or a second core missing, or --no-pin)');
+
+  log('crypto ceiling (in process)');
+  const ceiling = cryptoCeiling(keys.privatePem, opts.ceilingSeconds);
+  log(`  ${ceiling.opsPerSecond} unwrap+decrypt+encrypt per second (${ceiling.microsPerOp} µs each)`);
+
+  // The thin baseline takes the same ping-shaped load at each concurrency.
+  log('thin baseline (bench/baseline-server.ts)');
+  const baselinePort = await freePort();
+  const baseline = await startProcess({
+    script: 'dist-bench/bench/baseline-server.js',
+    port: baselinePort,
+    cores: pinned ? SERVER_CORE : undefined,
+    logFile: join(OUT_DIR, 'baseline.log'),
+    env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret },
+  });
+  const baselineClient = new FlowTestClient({ baseUrl: baseline.url, publicKey: keys.publicPem, appSecret });
+  try {
+    measurements.push(...(await measure(baseline, 'baseline', 'ping', cyclingPool(pingRequests({ client: baselineClient }, opts.poolSize)), opts.concurrency, false)));
+  } finally {
+    await baseline.stop();
+  }
+
+  const database = await benchDatabase(process.env.DATABASE_URL);
+  const webhooks = { acknowledged: 0 };
+  let webhooksStored: number | undefined;
+  let multiWorker: Measurement[] = [];
+  try {
+    log(`flowgate, 1 process (${database.description}${process.env.REDIS_URL ? ', Redis cache and queue' : ', memory cache, queue in the database'})`);
+    const server = await startFlowgate(database, 1, pinned ? SERVER_CORE : undefined, 'flowgate.log');
+    const target: Target = { url: server.url, appSecret, adminToken, client: new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret }) };
+    try {
+      for (const scenario of opts.scenarios) {
+        measurements.push(...(await measure(server, 'flowgate', scenario, await buildRequests(scenario, target, opts, webhooks), opts.concurrency, true)));
+      }
+    } finally {
+      await server.stop();
+    }
+    if (opts.scenarios.includes('webhook')) {
+      webhooksStored = await database.count('webhook_events');
+      log(`  webhook events acknowledged ${webhooks.acknowledged}, stored ${webhooksStored}`);
+    }
+
+    if (opts.workers > 1) {
+      if (database.kind !== 'postgres') {
+        log(`multi-worker run skipped: WEB_CONCURRENCY > 1 needs DATABASE_URL (the embedded database lives in one process)`);
+      } else {
+        // Server and load generator share both cores, as they would on a small production machine.
+        if (pinned) pinSelf(`${SERVER_CORE},${LOADGEN_CORE}`);
+        log(`flowgate, WEB_CONCURRENCY=${opts.workers}, server and load generator on the same cores`);
+        const cluster = await startFlowgate(database, opts.workers, undefined, 'flowgate-cluster.log');
+        const clusterTarget: Target = { ...target, url: cluster.url, client: new FlowTestClient({ baseUrl: cluster.url, publicKey: keys.publicPem, appSecret }) };
+        try {
+          const top = [Math.max(...opts.concurrency)];
+          for (const scenario of ['ping', 'inventory'] as const) {
+            if (!opts.scenarios.includes(scenario)) continue;
+            multiWorker.push(...(await measure(cluster, `flowgate x${opts.workers} workers`, scenario, await buildRequests(scenario, clusterTarget, opts, webhooks), top, false)));
+          }
+        } finally {
+          await cluster.stop();
+          if (pinned) pinSelf(LOADGEN_CORE);
+        }
+      }
+    }
+  } finally {
+    await database.dispose();
+    rmSync(keyDir, { recursive: true, force: true });
+  }
+
+  const report = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      memoryGiB: round(totalmem() / 2 ** 30, 1),
+      node: process.version,
+      kernel: release(),
+      database: database.description,
+      redis: process.env.REDIS_URL ? 'yes' : 'no',
+      pinning: pinned ? { server: SERVER_CORE, loadGenerator: LOADGEN_CORE } : null,
+    },
+    settings: { seconds: opts.seconds, warmupSeconds: opts.warmupSeconds, concurrency: opts.concurrency, poolSize: opts.poolSize, smoke: opts.smoke },
+    scenarios: Object.fromEntries(opts.scenarios.map((name) => [name, SCENARIO_TITLES[name]])),
+    cryptoCeiling: ceiling,
+    measurements: [...measurements, ...multiWorker],
+    webhooks: { acknowledged: webhooks.acknowledged, stored: webhooksStored },
+    ...evaluateTargets({ measurements, multiWorker, database: database.kind, webhooks: { acknowledged: webhooks.acknowledged, stored: webhooksStored }, smoke: opts.smoke }),
+    durationSeconds: round((Date.now() - started) / 1000, 1),
+  };
+  return report;
+}
+
+async function buildRequests(scenario: ScenarioName, target: Target, opts: BenchOptions, tally: { acknowledged: number }): Promise<RequestPool> {
+  switch (scenario) {
+    case 'ping':
+      return cyclingPool(pingRequests(target, opts.poolSize));
+    case 'inventory':
+      return cyclingPool(inventoryRequests(target, opts.poolSize));
+    case 'slots':
+      return cyclingPool(await slotRequests(target, opts.poolSize));
+    case 'webhook':
+      // Never reused: each post is a new message, so every acknowledged one must be stored.
+      return oneShotPool(webhookRequests(target, Math.ceil((opts.seconds * opts.concurrency.length + opts.warmupSeconds) * opts.webhooksPerSecondPool), tally));
+  }
+}
+
+main(options)
+  .then((report) => {
+    const path = join(OUT_DIR, options.smoke ? 'smoke.json' : 'report.json');
+    writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(report)}\n\n`);
+    process.stdout.write(`${table(report.measurements)}\n\n`);
+    process.stdout.write(`${report.summary.join('\n')}\n`);
+    process.stdout.write(`\nJSON report: ${path}\n`);
+    if (!report.ok) process.exitCode = 1;
+  })
+  .catch((error) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = 1;
+  });
