@@ -2,6 +2,7 @@ import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { QueryMetrics } from './query-metrics.js';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from './database.config.js';
 import { DemoData } from './demo-data.js';
@@ -45,7 +46,7 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
     }),
     EmbeddedDatabaseModule,
   ],
-  providers: [DemoData],
+  providers: [DemoData, QueryMetrics],
   exports: [DemoData],
 })
 export class DatabaseModule {}

@@ -2,6 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { clusterMetricsText, inCluster, joinClusterMetrics } from './cluster-metrics.js';
 
+/**
+ * Sampling interval of the event-loop delay histogram. Node records each sample as the whole
+ * interval plus the delay, so `nodejs_eventloop_lag_*` read this much above the real lag.
+ */
+export const EVENT_LOOP_RESOLUTION_MS = 10;
+
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
@@ -51,6 +57,13 @@ export class Metrics {
     buckets: SECONDS,
     registers: [this.registry],
   });
+  readonly dbQueryDuration = new Histogram({
+    name: 'flowgate_db_query_duration_seconds',
+    help: 'Database query time, by the flow whose handler ran the query (- outside flow handlers) and outcome',
+    labelNames: ['flow', 'outcome'] as const,
+    buckets: [0.001, 0.0025, ...SECONDS],
+    registers: [this.registry],
+  });
   readonly cacheRequests = new Counter({
     name: 'flowgate_cache_requests_total',
     help: 'Read-through cache lookups by result',
@@ -86,7 +99,7 @@ export class Metrics {
 
   constructor() {
     // Process metrics, including event-loop lag.
-    collectDefaultMetrics({ register: this.registry });
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_RESOLUTION_MS });
     joinClusterMetrics(this.registry);
   }
 

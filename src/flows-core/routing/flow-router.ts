@@ -4,6 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { FlowTokenRejectedError } from '../flow-errors.js';
 import { isErrorNotification, SUPPORTED_VERSIONS, type FlowRequest } from '../flow-request.js';
 import { FlowResponse } from '../flow-response.js';
+import { asFlow } from '../../metrics/flow-attribution.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { flowsConfig } from '../flows.config.js';
 import type { FlowSession } from '../sessions/flow-session.js';
@@ -129,7 +130,7 @@ export class FlowRouter {
   /** Runs the handler; past the budget the user gets a "try again" answer instead of WhatsApp's timeout. */
   private async withinBudget(flowName: string, handler: RegisteredHandler, context: FlowHandlerContext) {
     let timer: NodeJS.Timeout | undefined;
-    const running = handler.invoke(context);
+    const running = asFlow(flowName, () => handler.invoke(context));
     const budget = new Promise<typeof BUDGET_EXCEEDED>((resolve) => {
       timer = setTimeout(() => resolve(BUDGET_EXCEEDED), this.config.responseBudgetMs);
     });
