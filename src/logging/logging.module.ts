@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { hostname } from 'node:os';
 import { Module, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
@@ -11,6 +12,14 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export function requestIdFor(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+type ServedRequest = IncomingMessage & { flowKey?: string; signedWith?: string };
+
+function withKeys(req: ServedRequest, line: Record<string, unknown>): Record<string, unknown> {
+  if (req.flowKey) line.flowKey = req.flowKey;
+  if (req.signedWith) line.signedWith = req.signedWith;
+  return line;
 }
 
 /** Paths never written to logs, whatever the level. */
@@ -40,12 +49,11 @@ export const REDACTED_PATHS = [
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           // Fastify assigns the id first (see app.factory.ts); reuse it so both agree.
           genReqId: (req: IncomingMessage) => (req as { id?: string }).id ?? requestIdFor(req),
+          base: { pid: process.pid, hostname: hostname(), service: 'flowgate' },
           // Which flow key and app secret served the request, by fingerprint: tells when an old one can retire.
-          customProps: (req: IncomingMessage & { flowKey?: string; signedWith?: string }) => ({
-            service: 'flowgate',
-            ...(req.flowKey && { flowKey: req.flowKey }),
-            ...(req.signedWith && { signedWith: req.signedWith }),
-          }),
+          // Added to the completion line itself: per-request child loggers cost every request.
+          customSuccessObject: (req: ServedRequest, _res: unknown, line: Record<string, unknown>) => withKeys(req, line),
+          customErrorObject: (req: ServedRequest, _res: unknown, _error: unknown, line: Record<string, unknown>) => withKeys(req, line),
           serializers: {
             req: (req: { id: string; method: string; url: string }) => ({
               id: req.id,

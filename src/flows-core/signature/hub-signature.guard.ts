@@ -20,11 +20,8 @@ export abstract class HubSignatureGuard implements CanActivate {
     if (!match) return this.reject();
     request.signedWith = match;
     (request.raw as { signedWith?: string }).signedWith = `${match.label}:${match.fingerprint}`;
-    if (match.label === 'previous') {
-      this.logger.log(`Signature matched the previous app secret ${match.fingerprint}`);
-    } else {
-      this.logger.debug(`Signature matched the current app secret ${match.fingerprint}`);
-    }
+    // The request's log line names the secret (signedWith); only the previous one is worth a line of its own.
+    if (match.label === 'previous') this.logger.log(`Signature matched the previous app secret ${match.fingerprint}`);
     return true;
   }
 
