@@ -17,6 +17,9 @@ export const TOKEN_MESSAGES = {
   expired: 'This link has expired. Please ask us for a new one.',
 } as const;
 
+const OPENED_COLUMNS = 'token, flow, phone, status, state, screens, expires_at AS "expiresAt"';
+type OpenedSession = Pick<FlowSessionEntity, 'token' | 'flow' | 'phone' | 'status' | 'state' | 'screens' | 'expiresAt'>;
+
 // TypeORM's deep-partial typing does not accept an open record for a jsonb column.
 const jsonb = (value: SessionState) => value as QueryDeepPartialEntity<SessionState>;
 
@@ -51,15 +54,20 @@ export class FlowSessions implements SessionStore {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
       throw new FlowTokenRejectedError(TOKEN_MESSAGES.invalid);
     }
-    let row = await this.sessions.findOneBy({ token });
+    // One statement on the hot path (every data request): the row, opened first if the policy allows.
+    let [row]: Array<OpenedSession | undefined> = await this.sessions.query(
+      policy === 'any'
+        ? `WITH opened AS (
+             INSERT INTO flow_sessions (token, flow, issued, expires_at) VALUES ($1, $2, false, now() + make_interval(secs => $3))
+             ON CONFLICT (token) DO NOTHING
+             RETURNING ${OPENED_COLUMNS})
+           SELECT * FROM opened UNION ALL SELECT ${OPENED_COLUMNS} FROM flow_sessions WHERE token = $1 LIMIT 1`
+        : `SELECT ${OPENED_COLUMNS} FROM flow_sessions WHERE token = $1`,
+      policy === 'any' ? [token, flow, this.config.sessionTtlS] : [token],
+    );
     if (!row && policy === 'any') {
-      await this.sessions
-        .createQueryBuilder()
-        .insert()
-        .values({ token, flow, issued: false, expiresAt: new Date(Date.now() + this.config.sessionTtlS * 1000) })
-        .orIgnore()
-        .execute();
-      row = await this.sessions.findOneBy({ token });
+      // A concurrent first request inserted it after this statement's snapshot: read it again.
+      [row] = await this.sessions.query(`SELECT ${OPENED_COLUMNS} FROM flow_sessions WHERE token = $1`, [token]);
     }
     if (!row || row.flow !== flow) throw new FlowTokenRejectedError(TOKEN_MESSAGES.invalid);
     if (row.status === 'completed') throw new FlowTokenRejectedError(TOKEN_MESSAGES.completed);

@@ -58,6 +58,12 @@ describe('inventory flow', () => {
     });
   });
 
+  it('a token seen for the first time by many concurrent requests opens one session they all use', async () => {
+    const first = token();
+    const replies = await Promise.all(Array.from({ length: 20 }, () => lookup('PROD-99', first)));
+    expect(replies.map((reply) => reply.screen)).toEqual(Array(20).fill('AVAILABILITY'));
+  });
+
   it('ids are matched case-insensitively and trimmed', async () => {
     expect((await lookup('  prod-99 ')).data.units_available).toBe(5);
   });
