@@ -1,13 +1,15 @@
 /**
  * The thin baseline: what any data endpoint must do and nothing more. Node's http module, the
  * signature check, RSA unwrap, AES-GCM decrypt, and the encrypted fixed reply. No framework,
- * no routing, no logging, no database.
+ * no routing, no logging, no database. `GET /lag` reports its event-loop delay (for comparison with
+ * Flowgate's) and starts a new window.
  *
  * env: PORT, FLOW_PRIVATE_KEY_FILE, WHATSAPP_APP_SECRET
  */
 import { constants, createCipheriv, createDecipheriv, createHmac, createPrivateKey, privateDecrypt, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const privateKey = createPrivateKey(readFileSync(process.env.FLOW_PRIVATE_KEY_FILE!, 'utf8'));
 const appSecret = process.env.WHATSAPP_APP_SECRET!;
@@ -35,7 +37,19 @@ function answer(body: Buffer, signature: string | undefined): { status: number; 
   }
 }
 
+// Same sampling as Flowgate's metrics; each sample includes the interval, which /lag takes off.
+const LAG_RESOLUTION_MS = 10;
+const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+lag.enable();
+
 const server = createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/lag') {
+    const p99 = Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS);
+    lag.reset();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ p99Ms: p99 }));
+    return;
+  }
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {

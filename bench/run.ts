@@ -37,23 +37,23 @@ const privateKeyFile = join(keyDir, 'private.pem');
 writeFileSync(privateKeyFile, keys.privatePem, { mode: 0o600 });
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-/** Loads `requests` at each concurrency, measuring the server's CPU and (for Flowgate) its event-loop lag. */
+/** Loads `requests` at each concurrency, measuring the server's CPU and its event-loop lag p99. */
 async function measure(
   server: ServerProcess,
   target: string,
   scenario: string,
   requests: RequestPool,
   concurrencies: number[],
-  withMetrics: boolean,
+  lagOf: (url: string) => Promise<number | undefined>,
 ): Promise<Measurement[]> {
   const results: Measurement[] = [];
   await runLoad(server.url, requests, Math.max(...concurrencies), options.warmupSeconds);
   for (const concurrency of concurrencies) {
-    if (withMetrics) await eventLoopLagP99(server.url); // reading resets the window
+    await lagOf(server.url); // reading starts a new window
     const cpuBefore = serverCpuMicros(server.pid);
     const load = await runLoad(server.url, requests, concurrency, options.seconds);
     const cpu = serverCpuMicros(server.pid) - cpuBefore;
-    const lag = withMetrics ? await eventLoopLagP99(server.url) : undefined;
+    const lag = await lagOf(server.url);
     const row: Measurement = { target, scenario, ...load, cpuMicrosPerRequest: load.requests ? round(cpu / load.requests, 0) : 0, eventLoopLagP99Ms: lag };
     log(`  ${target} ${scenario} c=${concurrency}: ${row.rps} req/s, p99 ${row.latencyMs.p99} ms, ${row.errors} errors, ${row.cpuMicrosPerRequest} µs CPU/req`);
     if (row.errorSamples.length) log(`    first errors: ${row.errorSamples.join(' | ')}`);
@@ -66,10 +66,15 @@ async function measure(
  * Flowgate's event-loop lag p99 since the previous scrape, in ms (prom-client resets it on each
  * read), less the sampling interval Node counts into every sample.
  */
-async function eventLoopLagP99(url: string): Promise<number | undefined> {
+async function flowgateLag(url: string): Promise<number | undefined> {
   const text = await fetch(`${url}/metrics`).then((response) => response.text(), () => '');
   const match = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
   return match ? round(Math.max(0, Number(match[1]) * 1000 - EVENT_LOOP_RESOLUTION_MS), 2) : undefined;
+}
+
+/** The baseline's event-loop lag p99 since the previous read, in ms. */
+async function baselineLag(url: string): Promise<number | undefined> {
+  return fetch(`${url}/lag`).then(async (response) => round(((await response.json()) as { p99Ms: number }).p99Ms, 2), () => undefined);
 }
 
 async function startFlowgate(database: Awaited<ReturnType<typeof benchDatabase>>, workers: number, cores: string | undefined, logName: string) {
@@ -119,7 +124,7 @@ async function main(opts: BenchOptions) {
   });
   const baselineClient = new FlowTestClient({ baseUrl: baseline.url, publicKey: keys.publicPem, appSecret });
   try {
-    measurements.push(...(await measure(baseline, 'baseline', 'ping', cyclingPool(pingRequests({ client: baselineClient }, opts.poolSize)), opts.concurrency, false)));
+    measurements.push(...(await measure(baseline, 'baseline', 'ping', cyclingPool(pingRequests({ client: baselineClient }, opts.poolSize)), opts.concurrency, baselineLag)));
   } finally {
     await baseline.stop();
   }
@@ -134,7 +139,7 @@ async function main(opts: BenchOptions) {
     const target: Target = { url: server.url, appSecret, adminToken, client: new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret }) };
     try {
       for (const scenario of opts.scenarios) {
-        measurements.push(...(await measure(server, 'flowgate', scenario, await buildRequests(scenario, target, opts, webhooks), opts.concurrency, true)));
+        measurements.push(...(await measure(server, 'flowgate', scenario, await buildRequests(scenario, target, opts, webhooks), opts.concurrency, flowgateLag)));
       }
     } finally {
       await server.stop();
@@ -157,7 +162,7 @@ async function main(opts: BenchOptions) {
           const top = [Math.max(...opts.concurrency)];
           for (const scenario of ['ping', 'inventory'] as const) {
             if (!opts.scenarios.includes(scenario)) continue;
-            multiWorker.push(...(await measure(cluster, `flowgate x${opts.workers} workers`, scenario, await buildRequests(scenario, clusterTarget, opts, webhooks), top, false)));
+            multiWorker.push(...(await measure(cluster, `flowgate x${opts.workers} workers`, scenario, await buildRequests(scenario, clusterTarget, opts, webhooks), top, flowgateLag)));
           }
         } finally {
           await cluster.stop();

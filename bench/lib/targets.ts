@@ -72,7 +72,12 @@ export function evaluateTargets({ measurements, multiWorker, database, webhooks,
   const lagRows = measurements.filter((row) => row.target === 'flowgate' && row.concurrency === top && row.eventLoopLagP99Ms !== undefined && row.scenario !== 'webhook');
   if (lagRows.length) {
     const worst = Math.max(...lagRows.map((row) => row.eventLoopLagP99Ms!));
-    targets.push({ target: 'event-loop lag p99 ≤ 5 ms at c=64 (data endpoint scenarios)', measured: `${worst} ms (worst)`, met: worst <= 5 });
+    const baseline = find('baseline', 'ping', top)?.eventLoopLagP99Ms;
+    targets.push({
+      target: 'event-loop lag p99 ≤ 5 ms at c=64 (data endpoint scenarios)',
+      measured: `${worst} ms (worst; the thin baseline: ${baseline ?? '-'} ms)`,
+      met: worst <= 5,
+    });
   }
   const single = find('flowgate', 'ping', top);
   const clustered = multiWorker.find((row) => row.scenario === 'ping');
