@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { clusterMetricsText, inCluster, joinClusterMetrics } from './cluster-metrics.js';
 
 /**
@@ -90,6 +90,19 @@ export class Metrics {
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
     registers: [this.registry],
   });
+  private webhookBacklogSource?: () => Promise<Record<string, number>>;
+  readonly webhookBacklog = new Gauge({
+    name: 'flowgate_webhook_backlog',
+    help: 'Webhook jobs waiting, delayed and active, and dead-lettered events, read at scrape time',
+    labelNames: ['state'] as const,
+    // Every worker reads the same shared queue: the cluster figure is any one of them, not the sum.
+    aggregator: 'max',
+    registers: [this.registry],
+    collect: async () => {
+      const counts = await this.webhookBacklogSource?.().catch(() => undefined);
+      for (const [state, value] of Object.entries(counts ?? {})) this.webhookBacklog.set({ state }, value);
+    },
+  });
   readonly outboundSends = new Counter({
     name: 'flowgate_outbound_sends_total',
     help: 'Outbound messages by channel, kind and result',
@@ -101,6 +114,11 @@ export class Metrics {
     // Process metrics, including event-loop lag.
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_RESOLUTION_MS });
     joinClusterMetrics(this.registry);
+  }
+
+  /** Where the webhook backlog is read from at each scrape. */
+  measureWebhookBacklog(source: () => Promise<Record<string, number>>): void {
+    this.webhookBacklogSource = source;
   }
 
   /** The exposition for a scrape: this process's metrics, or the whole cluster's under WEB_CONCURRENCY. */

@@ -48,6 +48,8 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/flowgate_flow_requests_by_key_total\{key="sha256:[0-9a-f]{16}"\} [1-9]/);
     expect(text).toMatch(/flowgate_flow_request_duration_seconds_bucket\{le="[^"]+",flow="inventory",action="data_exchange",outcome="ok"\}/);
     expect(text).toMatch(/flowgate_flow_handler_duration_seconds_count\{flow="inventory"\} 2/);
+    expect(text).toMatch(/^flowgate_webhook_backlog\{state="waiting"\} \d+$/m);
+    expect(text).toMatch(/^flowgate_webhook_backlog\{state="dead_lettered"\} 0$/m);
     // The first lookup missed the cache: its queries are timed under the flow that ran them.
     expect(text).toMatch(/flowgate_db_query_duration_seconds_count\{flow="inventory",outcome="ok"\} [1-9]/);
     expect(text).toMatch(/flowgate_db_query_duration_seconds_count\{flow="-",outcome="ok"\} [1-9]/);
