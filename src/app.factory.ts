@@ -1,10 +1,11 @@
 import { ConfigService } from '@nestjs/config';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AdminDocs } from './admin/admin-docs.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
+import { GracefulFastifyAdapter } from './graceful-fastify-adapter.js';
 import { requestIdFor } from './logging/logging.module.js';
 
 /** Body limit for routes that do not set their own. */
@@ -18,7 +19,7 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   loadEnvFile();
   // Fail fast, before Nest logs anything, on a bad or missing variable.
   assertValidConfiguration();
-  const adapter = new FastifyAdapter({
+  const adapter = new GracefulFastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: true,
     genReqId: requestIdFor,
@@ -30,8 +31,9 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   });
   app.useLogger(app.get(Logger));
   applyRouteBodyLimits(app);
-  // Not SIGHUP: that one reloads the key ring.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Not SIGHUP: that one reloads the key ring. After a clean shutdown the process exits with 0
+  // (Nest would otherwise re-raise the signal, which orchestrators and shells report as a failure).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 
   app.get(AdminDocs).build(app);
 

@@ -20,7 +20,9 @@ import { ReadThroughCache } from './read-through-cache.js';
           return { ttl: config.ttlMs };
         }
         const redis = new KeyvRedis(
-          { url: config.redisUrl, socket: { connectTimeout: 2_000 } },
+          // Without Redis, commands fail at once instead of waiting in the client's offline queue
+          // for a reconnect: a waiting cache read would hold flow requests past their time budget.
+          { url: config.redisUrl, socket: { connectTimeout: 2_000 }, disableOfflineQueue: true },
           { throwOnConnectError: false },
         );
         const store = new Keyv({ store: redis, namespace: config.namespace });

@@ -3,6 +3,21 @@ import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { Metrics } from '../metrics/metrics.service.js';
 
 /**
+ * Longest wait for the cache store. A healthy store answers in about a millisecond; one that is
+ * unreachable in a way the client does not notice (a lost network, a reconnect in progress) must
+ * not hold a request: past this, the read goes to the source.
+ */
+const CACHE_TIMEOUT_MS = 500;
+
+function bounded<T>(operation: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from the cache in ${CACHE_TIMEOUT_MS} ms`)), CACHE_TIMEOUT_MS);
+  });
+  return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
  * Read-through caching that never fails a request: when the cache store is down, reads go to the
  * source and writes are skipped.
  */
@@ -17,7 +32,7 @@ export class ReadThroughCache {
 
   async get<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
     try {
-      const hit = await this.cache.get<T>(key);
+      const hit = await bounded(this.cache.get<T>(key));
       if (hit !== undefined && hit !== null) {
         this.metrics.cacheRequests.inc({ result: 'hit' });
         return hit;
@@ -29,12 +44,12 @@ export class ReadThroughCache {
     }
     const value = await load();
     if (value !== undefined && value !== null) {
-      await this.cache.set(key, value, ttlMs).catch((error: Error) => this.logger.warn(`Cache write failed: ${error.message}`));
+      await bounded(this.cache.set(key, value, ttlMs)).catch((error: Error) => this.logger.warn(`Cache write failed: ${error.message}`));
     }
     return value;
   }
 
   async invalidate(key: string): Promise<void> {
-    await this.cache.del(key).catch((error: Error) => this.logger.warn(`Cache invalidation failed: ${error.message}`));
+    await bounded(this.cache.del(key)).catch((error: Error) => this.logger.warn(`Cache invalidation failed: ${error.message}`));
   }
 }

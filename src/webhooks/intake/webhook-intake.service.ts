@@ -7,6 +7,13 @@ import { webhooksConfig } from '../webhooks.config.js';
 import { WebhookQueue } from '../webhook-queue.js';
 import type { IncomingEvent } from './split-events.js';
 
+/**
+ * Longest wait for the queue after an event is stored. A queue on Redis waits for a lost Redis
+ * to come back (its commands queue up), which would hold the provider's delivery without an answer;
+ * the event is already stored, so past this the answer goes out and the reconciler queues it later.
+ */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
 export interface IntakeResult {
   stored: number;
   duplicates: number;
@@ -69,22 +76,31 @@ export class WebhookIntake {
   /** Queues events by id; the job id is the event id, so an event is queued at most once. */
   async enqueue(eventIds: string[]): Promise<void> {
     if (eventIds.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from the queue in ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+    });
+    const adding = this.queue.addBulk(
+      eventIds.map((eventId) => ({
+        name: 'process',
+        data: { eventId },
+        opts: {
+          jobId: eventId,
+          attempts: this.config.maxAttempts,
+          backoff: { type: 'exponential', delay: this.config.backoffMs },
+          removeOnComplete: { age: 24 * 3600, count: 10_000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      })),
+    );
+    // Still running after a timeout, it may complete later: job ids keep an event queued once.
+    adding.catch(() => undefined);
     try {
-      await this.queue.addBulk(
-        eventIds.map((eventId) => ({
-          name: 'process',
-          data: { eventId },
-          opts: {
-            jobId: eventId,
-            attempts: this.config.maxAttempts,
-            backoff: { type: 'exponential', delay: this.config.backoffMs },
-            removeOnComplete: { age: 24 * 3600, count: 10_000 },
-            removeOnFail: { age: 7 * 24 * 3600 },
-          },
-        })),
-      );
+      await Promise.race([adding, timeout]);
     } catch (error) {
       this.logger.warn(`Stored ${eventIds.length} event(s) but could not queue them yet (the reconciler will): ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
