@@ -15,7 +15,7 @@ import { benchDatabase } from './lib/database.js';
 import { cyclingPool, oneShotPool, round, runLoad, type RequestPool } from './lib/load.js';
 import { parseOptions, type BenchOptions } from './lib/options.js';
 import { serverCpuMicros } from './lib/process-cpu.js';
-import { table, type Measurement } from './lib/report.js';
+import { markdownTable, table, type Measurement } from './lib/report.js';
 import { evaluateTargets } from './lib/targets.js';
 import { inventoryRequests, pingRequests, SCENARIO_TITLES, slotRequests, webhookRequests, type ScenarioName, type Target } from './lib/scenarios.js';
 import { freePort, pinSelf, PROJECT_ROOT, startProcess, TASKSET, type ServerProcess } from './lib/servers.js';
@@ -217,6 +217,7 @@ main(options)
   .then((report) => {
     const path = join(OUT_DIR, options.smoke ? 'smoke.json' : 'report.json');
     writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(path.replace(/\.json$/, '.md'), `${markdownTable(report.measurements)}\n\n${report.summary.map((line) => `- ${line}`).join('\n')}\n`);
     process.stdout.write(`${JSON.stringify(report)}\n\n`);
     process.stdout.write(`${table(report.measurements)}\n\n`);
     process.stdout.write(`${report.summary.join('\n')}\n`);

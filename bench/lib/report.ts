@@ -37,3 +37,13 @@ export function table(rows: Measurement[]): string {
     ),
   ].join('\n');
 }
+
+/** The same measurements as a Markdown table (for bench/RESULTS.md). */
+export function markdownTable(rows: Measurement[]): string {
+  const header = '| target | scenario | conc | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | CPU µs/req | loop lag p99 ms |';
+  const lines = rows.map(
+    (row) =>
+      `| ${row.target} | ${row.scenario} | ${row.concurrency} | ${row.rps} | ${row.latencyMs.p50} | ${row.latencyMs.p90} | ${row.latencyMs.p99} | ${row.latencyMs.max} | ${row.errors} | ${row.cpuMicrosPerRequest} | ${row.eventLoopLagP99Ms ?? '-'} |`,
+  );
+  return [header, `|${'---|'.repeat(11)}`, ...lines].join('\n');
+}
