@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AdminDocs } from './admin/admin-docs.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
+import { requireJsonBodies } from './http/json-bodies.js';
 import { requestIdFor } from './logging/logging.module.js';
 
 /** Body limit for routes that do not set their own. */
@@ -41,6 +42,7 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
     (request.raw as { id?: string }).id = request.id;
     reply.header('x-request-id', request.id);
   });
+  requireJsonBodies(fastify);
   return app;
 }
 
