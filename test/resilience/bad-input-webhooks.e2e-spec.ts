@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { signBody } from '../../src/flows-core/signature/app-secrets.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { statusUpdate } from '../webhooks/fixtures.js';
+import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.service.js';
+import { nfmReply, SignupFlowModule, statusUpdate } from '../webhooks/fixtures.js';
 import { itAnswers, type Answer, type InputCase } from './support/input-cases.js';
 import { rawRequest, requestHead } from './support/raw-http.js';
 
@@ -123,7 +124,8 @@ const wasenderCases: InputCase[] = [
 describe('bad input on the webhooks, POST /webhooks/whatsapp and /webhooks/wasender', () => {
   beforeAll(async () => {
     test = await startTestApp({
-      env: { WASENDER_WEBHOOK_SECRET: WASENDER_SECRET, QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}` },
+      modules: [SignupFlowModule],
+      env: { WASENDER_WEBHOOK_SECRET: WASENDER_SECRET, QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`, WEBHOOK_BACKOFF_MS: '50' },
     });
     db = test.app.get(DataSource);
   });
@@ -136,4 +138,20 @@ describe('bad input on the webhooks, POST /webhooks/whatsapp and /webhooks/wasen
       expect([answer.status, answer.json]).toEqual([200, { stored: 1, duplicates: 0 }]);
     },
   }));
+
+  it('a form value with U+0000 in a flow completion is processed, not dead-lettered', async () => {
+    const { token } = await test.app.get(FlowSessions).issue('signup');
+    const payload = nfmReply(token, { name: 'Ma\u0000ria' });
+    expect((await post('/webhooks/whatsapp', json(payload), metaSignature)).status).toBe(200);
+    const messageId = payload.entry[0].changes[0].value.messages[0].id;
+    const deadline = Date.now() + 15_000;
+    let row: { status: string; last_error: string | null } | undefined;
+    while (Date.now() < deadline && row?.status !== 'processed' && row?.status !== 'failed') {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      [row] = await db.query('SELECT status, last_error FROM webhook_events WHERE dedupe_key = $1', [messageId]);
+    }
+    expect(row).toEqual({ status: 'processed', last_error: null });
+    const [submission] = await db.query('SELECT response FROM flow_submissions WHERE message_id = $1', [messageId]);
+    expect(submission.response).toEqual({ name: 'Ma\ufffdria', flow_token: token });
+  });
 });
