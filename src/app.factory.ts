@@ -3,6 +3,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AdminDocs } from './admin/admin-docs.js';
+import { AdminTokenGuard } from './admin/admin-token.guard.js';
+import { requireAdminToken } from './admin/admin-token.hook.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { requireJsonBodies } from './http/json-bodies.js';
@@ -42,6 +44,8 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
     (request.raw as { id?: string }).id = request.id;
     reply.header('x-request-id', request.id);
   });
+  // In this order: an admin request without its token learns nothing about its body.
+  requireAdminToken(fastify, app.get(AdminTokenGuard));
   requireJsonBodies(fastify);
   return app;
 }
