@@ -8,6 +8,7 @@ import { requireAdminToken } from './admin/admin-token.hook.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { requireJsonBodies } from './http/json-bodies.js';
+import { addSecurityHeaders } from './http/security-headers.js';
 import { requestIdFor } from './logging/logging.module.js';
 
 /** Body limit for routes that do not set their own. */
@@ -44,6 +45,7 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
     (request.raw as { id?: string }).id = request.id;
     reply.header('x-request-id', request.id);
   });
+  addSecurityHeaders(fastify);
   // In this order: an admin request without its token learns nothing about its body.
   requireAdminToken(fastify, app.get(AdminTokenGuard));
   requireJsonBodies(fastify);
