@@ -9,8 +9,9 @@ import type { AdminTokenGuard } from './admin-token.guard.js';
  */
 export function requireAdminToken(fastify: FastifyInstance, guard: AdminTokenGuard): void {
   fastify.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0];
-    if (path !== '/admin' && !path.startsWith('/admin/')) return;
+    // The route that matched, not the URL: "/%61dmin/..." reaches the admin routes too.
+    const route = request.routeOptions.url ?? request.url.split('?')[0];
+    if (route !== '/admin' && !route.startsWith('/admin/')) return;
     try {
       guard.authorize(request.headers.authorization);
     } catch (error) {

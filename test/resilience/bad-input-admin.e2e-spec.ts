@@ -59,6 +59,8 @@ const tokenCases: InputCase[] = [
   { name: 'no token and an invalid JSON body', send: issue('{"phone":', { authorization: null }), status: 401, check: unauthorized },
   { name: 'no token and a body of another type', send: issue('phone=1', { authorization: null, contentType: 'text/plain' }), status: 401 },
   { name: 'no token and a body over the limit', send: issue(JSON.stringify({ phone: 'x'.repeat(2 * 1024 * 1024) }), { authorization: null }), status: 401 },
+  { name: 'no token, a percent-encoded path and an invalid body', send: () => call('/%61dmin/flows/members/sessions', { body: '{"phone":', authorization: null }), status: 401, check: unauthorized },
+  { name: 'no token, a trailing slash and an invalid body', send: () => call('/admin/flows/members/sessions/', { body: '{"phone":', authorization: null }), status: 401 },
   { name: 'metrics: no token', send: scrapeWith(null), status: 401 },
   { name: 'metrics: the admin token', send: scrapeWith(`Bearer ${ADMIN_TOKEN}`), status: 401 },
   { name: 'metrics: token of 8 kB', send: scrapeWith(`Bearer ${'m'.repeat(8_000)}`), status: 401 },
