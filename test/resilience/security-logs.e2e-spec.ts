@@ -65,6 +65,10 @@ describe('logs of a full flow and its webhook at the default level', () => {
     const done = await client.dataExchange('inventory', flowToken, 'AVAILABILITY', { product_id: 'PROD-99', quantity: 1 });
     expect(done.json.screen).toBe('SUCCESS');
     expect((await client.dataExchange('inventory', flowToken, 'INVENTORY', { product_id: 'PROD-99' })).status).toBe(427);
+    // Values whose size the client chooses, which the log must not copy whole.
+    expect((await client.dataExchange('inventory', 'preview-token', 'S'.repeat(20_000), {})).json.data.error_message).toBeDefined();
+    expect((await client.send('inventory', { version: '3.0', action: 'A'.repeat(20_000), flow_token: 'x' })).status).toBe(400);
+    expect((await client.errorNotification('inventory', 'preview-token', 'E'.repeat(20_000), 'payload-schema-error', 'M'.repeat(20_000))).status).toBe(200);
     expect((await client.ping('inventory', { signWith: generateAppSecret() })).status).toBe(432);
     expect((await client.ping('inventory', { tamper: (e) => ({ ...e, initial_vector: 'AAAA' }) })).status).toBe(421);
     expect((await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(200);
@@ -107,6 +111,14 @@ describe('logs of a full flow and its webhook at the default level', () => {
     const lines = log.split('\n').filter((line) => line.trim());
     const entries = lines.map((line) => JSON.parse(line) as { level: number; msg?: string });
     expect(entries.filter((entry) => entry.level === 40 && entry.msg === 'Flow "inventory" has no handler for data_exchange on screen "NO_SUCH_SCREEN"')).toHaveLength(1);
+  });
+
+  it('no line copies a client-chosen value whole: none is longer than 2 kB', () => {
+    const long = log.split('\n').filter((line) => line.length > 2048).map((line) => line.slice(0, 200));
+    expect(long).toEqual([]);
+    expect(log).toContain('SSSS…');
+    expect(log).toContain('EEEE…');
+    expect(log).toContain('MMMM…');
   });
 
   it('no phone number, in any of its forms', () => {
