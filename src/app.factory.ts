@@ -3,9 +3,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AdminDocs } from './admin/admin-docs.js';
+import { AdminTokenGuard } from './admin/admin-token.guard.js';
+import { requireAdminToken } from './admin/admin-token.hook.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { GracefulFastifyAdapter } from './graceful-fastify-adapter.js';
+import { requireJsonBodies } from './http/json-bodies.js';
+import { addSecurityHeaders } from './http/security-headers.js';
 import { requestIdFor } from './logging/logging.module.js';
 
 /** Body limit for routes that do not set their own. */
@@ -43,6 +47,10 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
     (request.raw as { id?: string }).id = request.id;
     reply.header('x-request-id', request.id);
   });
+  addSecurityHeaders(fastify);
+  // In this order: an admin request without its token learns nothing about its body.
+  requireAdminToken(fastify, app.get(AdminTokenGuard));
+  requireJsonBodies(fastify);
   return app;
 }
 

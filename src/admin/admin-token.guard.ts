@@ -1,10 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, NotFoundException, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
+import { bearerToken, sameSecret } from '../http/secrets.js';
 import { adminConfig } from './admin.config.js';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time, before anything else on every
@@ -12,19 +10,17 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
-  private readonly expected?: Buffer;
-
-  constructor(@Inject(adminConfig.KEY) config: ConfigType<typeof adminConfig>) {
-    this.expected = config.token ? digest(config.token) : undefined;
-  }
+  constructor(@Inject(adminConfig.KEY) private readonly config: ConfigType<typeof adminConfig>) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (!this.expected) throw new NotFoundException();
-    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/.exec(header) : null;
-    if (!match || !timingSafeEqual(digest(match[1]), this.expected)) {
-      throw new UnauthorizedException('Missing or invalid admin token');
-    }
+    this.authorize(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization);
     return true;
+  }
+
+  /** Throws the answer for a request that may not use the admin API (404 when it is disabled, else 401). */
+  authorize(header: unknown): void {
+    if (!this.config.token) throw new NotFoundException();
+    const token = bearerToken(header);
+    if (!token || !sameSecret(token, this.config.token)) throw new UnauthorizedException('Missing or invalid admin token');
   }
 }

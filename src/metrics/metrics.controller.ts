@@ -1,11 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Header, Inject, Req, UnauthorizedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
+import { bearerToken, sameSecret } from '../http/secrets.js';
 import { metricsConfig } from './metrics.config.js';
 import { Metrics } from './metrics.service.js';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Prometheus scrape endpoint; behind METRICS_TOKEN when it is set. */
 @Controller('metrics')
@@ -19,8 +17,8 @@ export class MetricsController {
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(@Req() request: FastifyRequest): Promise<string> {
     if (this.config.token) {
-      const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
-      if (!match || !timingSafeEqual(digest(match[1]), digest(this.config.token))) throw new UnauthorizedException();
+      const token = bearerToken(request.headers.authorization);
+      if (!token || !sameSecret(token, this.config.token)) throw new UnauthorizedException();
     }
     return this.metrics.exposition();
   }

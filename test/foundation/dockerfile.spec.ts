@@ -40,6 +40,20 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/npm prune --omit=dev|npm ci --omit=dev/);
   });
 
+  it('switches to the unprivileged user after the last file is copied, and never back', () => {
+    const steps = runtime.replace(/\\\n\s*/g, ' ').split('\n').map((line) => line.trim());
+    const users = steps.filter((line) => line.startsWith('USER '));
+    expect(users).toEqual(['USER node']);
+    const userAt = steps.indexOf('USER node');
+    const lastChange = Math.max(...steps.map((line, index) => (/^(COPY|ADD|RUN) /.test(line) ? index : -1)));
+    expect(userAt).toBeGreaterThan(lastChange);
+    expect(userAt).toBeLessThan(steps.findIndex((line) => line.startsWith('CMD ')));
+  });
+
+  it('leaves the application files owned by root, so the server cannot rewrite the code it runs', () => {
+    expect(runtime).not.toMatch(/--chown|--chmod|chown |chmod /);
+  });
+
   it('has a HEALTHCHECK on /health/live', () => {
     expect(runtime).toMatch(/HEALTHCHECK[\s\S]*\/health\/live/);
   });

@@ -1,12 +1,18 @@
 import { screenDataErrors, type FlowJson } from './flow-json.js';
 
+/**
+ * Largest reply sent to the phone. WhatsApp documents no cap but asks for small, fast replies; a
+ * screen's data beyond this is a handler bug (an unbounded list, a file inlined), not content.
+ */
+export const MAX_REPLY_BYTES = 1024 * 1024;
+
 export interface WireResponse {
   screen?: string;
   data?: Record<string, unknown>;
 }
 
 /**
- * What WhatsApp's client will accept from this flow, from its Flow JSON: the target screen exists,
+ * What WhatsApp's client will accept from this flow, from its Flow JSON: a reply of reasonable size, the target screen exists,
  * the transition is allowed by `routing_model` (staying and going back always are), the data matches
  * the screen's declaration, and a completion carries the flow token.
  */
@@ -31,6 +37,8 @@ export class FlowContract {
 
   /** Violations of a reply to a request made from `fromScreen` (undefined for INIT). Empty when valid. */
   violations(fromScreen: string | undefined, response: WireResponse): string[] {
+    const bytes = Buffer.byteLength(JSON.stringify(response));
+    if (bytes > MAX_REPLY_BYTES) return [`reply: ${bytes} bytes, over the ${MAX_REPLY_BYTES}-byte limit of a reply`];
     const { screen, data = {} } = response;
     if (screen === 'SUCCESS') {
       const params = (data.extension_message_response as { params?: Record<string, unknown> } | undefined)?.params;

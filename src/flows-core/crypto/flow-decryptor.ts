@@ -1,9 +1,15 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { nestsDeeperThan } from '../../http/json-depth.js';
 import { FlowDecryptionError } from '../flow-errors.js';
 import type { FlowRequest } from '../flow-request.js';
 import { FlowKeyRing } from '../keys/flow-key-ring.js';
 import { decryptPayload, unwrapAesKey, type AesSession } from './flow-crypto.js';
 import { invalidEnvelopeField, isPlainObject } from './flow-envelope.js';
+
+// Fatal: broken bytes are refused, not silently turned into U+FFFD and handed to a flow.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// Screens hold form values and lists of objects; far deeper nesting is an attack on recursive code.
+export const MAX_PAYLOAD_DEPTH = 32;
 
 export interface DecryptedFlowRequest {
   request: FlowRequest;
@@ -52,11 +58,14 @@ export class FlowDecryptor {
 
     let request: unknown;
     try {
-      request = JSON.parse(plaintext.toString('utf8'));
+      request = JSON.parse(UTF8.decode(plaintext));
     } catch {
-      throw new BadRequestException('The decrypted payload is not JSON');
+      throw new BadRequestException('The decrypted payload is not UTF-8 JSON');
     }
     if (!isPlainObject(request)) throw new BadRequestException('The decrypted payload is not a JSON object');
+    if (nestsDeeperThan(request, MAX_PAYLOAD_DEPTH)) {
+      throw new BadRequestException(`The decrypted payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+    }
     if (typeof request.action !== 'string' || request.action === '') {
       throw new BadRequestException('The decrypted payload has no action');
     }

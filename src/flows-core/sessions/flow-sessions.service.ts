@@ -4,12 +4,15 @@ import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { asStoredJson, toJsonb } from '../../database/jsonb.js';
 import { FlowTokenRejectedError } from '../flow-errors.js';
 import { flowsConfig } from '../flows.config.js';
 import { FlowSession, type SessionState, type SessionStore } from './flow-session.js';
 import { FlowSessionEntity } from './flow-session.entity.js';
 
 const MAX_TOKEN_LENGTH = 512;
+// Tokens are printable; control characters (U+0000 cannot even be stored) mark a forged or broken one.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 export const TOKEN_MESSAGES = {
   invalid: 'This link is not valid. Please ask us for a new one.',
@@ -21,7 +24,7 @@ const OPENED_COLUMNS = 'token, flow, phone, status, state, screens, expires_at A
 type OpenedSession = Pick<FlowSessionEntity, 'token' | 'flow' | 'phone' | 'status' | 'state' | 'screens' | 'expiresAt'>;
 
 // TypeORM's deep-partial typing does not accept an open record for a jsonb column.
-const jsonb = (value: SessionState) => value as QueryDeepPartialEntity<SessionState>;
+const jsonb = (value: SessionState) => asStoredJson(value) as QueryDeepPartialEntity<SessionState>;
 
 /** Flow-token sessions in Postgres: issuing tokens, opening sessions per the flow's policy, state. */
 @Injectable()
@@ -51,7 +54,7 @@ export class FlowSessions implements SessionStore {
    * flow, completed and expired sessions are rejected; policy `any` opens a session on first sight.
    */
   async open(flow: string, token: string | undefined, policy: 'issued' | 'any'): Promise<FlowSession> {
-    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH || CONTROL_CHARACTER.test(token)) {
       throw new FlowTokenRejectedError(TOKEN_MESSAGES.invalid);
     }
     // One statement on the hot path (every data request): the row, opened first if the policy allows.
@@ -92,7 +95,7 @@ export class FlowSessions implements SessionStore {
   async rememberScreen(token: string, screen: string, data: Record<string, unknown>): Promise<void> {
     await this.sessions.query(
       `UPDATE flow_sessions SET screens = screens || jsonb_build_object($2::text, $3::jsonb) WHERE token = $1`,
-      [token, screen, JSON.stringify(data)],
+      [token, screen, toJsonb(data)],
     );
   }
 

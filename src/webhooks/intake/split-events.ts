@@ -15,12 +15,25 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 
 const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
 
+const MAX_KEY_LENGTH = 200;
+
+/**
+ * A provider id as a dedupe key. Ids are short and printable; one that is not (too long for the
+ * unique index, or holding characters Postgres refuses) is replaced by its digest, still unique.
+ */
+function dedupeKey(id: string): string {
+  if (id.length <= MAX_KEY_LENGTH && !/[\u0000-\u001f\u007f]/.test(id)) return id;
+  return `sha256:${createHash('sha256').update(id).digest('hex')}`;
+}
+
 /** Unix seconds (as Meta and WASenderApi send them) or an ISO string → Date. */
 export function providerTime(value: unknown): Date | undefined {
   const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof number === 'number' && Number.isFinite(number)) return new Date(number < 1e12 ? number * 1000 : number);
-  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value);
-  return undefined;
+  let date: Date | undefined;
+  if (typeof number === 'number' && Number.isFinite(number)) date = new Date(number < 1e12 ? number * 1000 : number);
+  else if (typeof value === 'string') date = new Date(value);
+  // Out of Date's range (e.g. a 20-digit "timestamp") is no time at all, not an event that cannot be stored.
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
 /**
@@ -39,13 +52,13 @@ export function splitWhatsAppNotification(body: Json): IncomingEvent[] {
         const context = { metadata: value.metadata, contacts: value.contacts };
         for (const message of (Array.isArray(value.messages) ? value.messages : []).filter(isObject)) {
           if (typeof message.id !== 'string') continue;
-          events.push({ kind: 'message', dedupeKey: message.id, payload: { ...context, message }, providerTimestamp: providerTime(message.timestamp) });
+          events.push({ kind: 'message', dedupeKey: dedupeKey(message.id), payload: { ...context, message }, providerTimestamp: providerTime(message.timestamp) });
         }
         for (const status of (Array.isArray(value.statuses) ? value.statuses : []).filter(isObject)) {
           if (typeof status.id !== 'string' || typeof status.status !== 'string') continue;
           events.push({
             kind: 'status',
-            dedupeKey: `${status.id}:${status.status}`,
+            dedupeKey: dedupeKey(`${status.id}:${status.status}`),
             payload: { metadata: value.metadata, status },
             providerTimestamp: providerTime(status.timestamp),
           });
@@ -72,7 +85,7 @@ export function splitWasenderNotification(body: Json): IncomingEvent[] {
   return [
     {
       kind: 'wasender',
-      dedupeKey: id ?? `digest:${digest(body)}`,
+      dedupeKey: id ? dedupeKey(id) : `digest:${digest(body)}`,
       payload: body,
       providerTimestamp: providerTime(body.timestamp ?? messages.messageTimestamp),
     },

@@ -1,10 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
+import { sameSecret } from '../../http/secrets.js';
 import { webhooksConfig } from '../webhooks.config.js';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** WASenderApi sends its webhook secret as-is in X-Webhook-Signature; compared in constant time. */
 @Injectable()
@@ -14,8 +12,7 @@ export class WasenderSignatureGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers['x-webhook-signature'];
     const secret = this.config.wasenderSecret;
-    // Digests have equal lengths, so the comparison time says nothing about the secret's length.
-    if (!secret || typeof header !== 'string' || !timingSafeEqual(digest(header), digest(secret))) {
+    if (!secret || typeof header !== 'string' || !sameSecret(header, secret)) {
       throw new UnauthorizedException('Missing or invalid X-Webhook-Signature');
     }
     return true;

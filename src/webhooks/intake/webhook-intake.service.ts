@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { toJsonb } from '../../database/jsonb.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { webhooksConfig } from '../webhooks.config.js';
 import { WebhookQueue } from '../webhook-queue.js';
@@ -49,7 +50,7 @@ export class WebhookIntake {
           source,
           events.map((event) => event.kind),
           events.map((event) => event.dedupeKey),
-          events.map((event) => JSON.stringify(event.payload)),
+          events.map((event) => toJsonb(event.payload)),
           events.map((event) => event.providerTimestamp?.toISOString() ?? null),
         ],
       );

@@ -1,16 +1,13 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { BadRequestException, Body, Controller, ForbiddenException, Get, Header, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { isPlainObject } from '../../flows-core/crypto/flow-envelope.js';
+import { sameSecret } from '../../http/secrets.js';
 import { webhooksConfig } from '../webhooks.config.js';
 import { splitWhatsAppNotification } from './split-events.js';
 import { WebhookIntake } from './webhook-intake.service.js';
 import { WebhookSignatureGuard } from './webhook-signature.guard.js';
-
-const sameSecret = (a: string, b: string) =>
-  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /** Meta's webhook for the WhatsApp Business Account: verification (GET) and notifications (POST). */
 @Controller('webhooks/whatsapp')

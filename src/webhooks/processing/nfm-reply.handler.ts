@@ -5,6 +5,7 @@ import { FlowSession } from '../../flows-core/sessions/flow-session.js';
 import type { FlowSessionEntity } from '../../flows-core/sessions/flow-session.entity.js';
 import { FlowSessions } from '../../flows-core/sessions/flow-sessions.service.js';
 import { PermanentWebhookError } from './webhook-errors.js';
+import { toJsonb } from '../../database/jsonb.js';
 
 interface NfmMessage {
   id: string;
@@ -51,7 +52,7 @@ export class NfmReplyHandler {
     const inserted: unknown[] = await manager.query(
       `INSERT INTO flow_submissions (flow, flow_token, phone, message_id, response)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
-      [session?.flow ?? null, flowToken ?? null, message.from ?? null, message.id, JSON.stringify(params)],
+      [session?.flow ?? null, flowToken ?? null, message.from ?? null, message.id, toJsonb(params)],
     );
     if (inserted.length === 0) return; // this message was recorded before
     if (!session) {

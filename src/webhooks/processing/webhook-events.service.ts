@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { WebhookEvent } from '../entities/webhook-event.entity.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { isNfmReply, NfmReplyHandler } from './nfm-reply.handler.js';
+import { toJsonb } from '../../database/jsonb.js';
 
 type Json = Record<string, any>;
 
@@ -64,7 +65,7 @@ export class WebhookEvents {
         await manager.query(
           `INSERT INTO message_statuses (message_id, status, recipient, occurred_at, errors)
            VALUES ($1, $2, $3, to_timestamp($4), $5) ON CONFLICT (message_id, status) DO NOTHING`,
-          [status.id, status.status, status.recipient_id ?? null, Number(status.timestamp) || null, status.errors ? JSON.stringify(status.errors) : null],
+          [status.id, status.status, status.recipient_id ?? null, Number(status.timestamp) || null, status.errors ? toJsonb(status.errors) : null],
         );
         if (status.status === 'failed') {
           const codes = (Array.isArray(status.errors) ? status.errors : []).map((e: Json) => `${e.code} ${e.title ?? ''}`.trim());

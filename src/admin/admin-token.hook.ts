@@ -1,0 +1,22 @@
+import type { HttpException } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import type { AdminTokenGuard } from './admin-token.guard.js';
+
+/**
+ * Checks the admin token when a request arrives, before its body is read or parsed: without the
+ * token an admin route answers 401 (404 when the admin API is disabled) whatever the body. The guard
+ * on each admin controller checks again.
+ */
+export function requireAdminToken(fastify: FastifyInstance, guard: AdminTokenGuard): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    // The route that matched, not the URL: "/%61dmin/..." reaches the admin routes too.
+    const route = request.routeOptions.url ?? request.url.split('?')[0];
+    if (route !== '/admin' && !route.startsWith('/admin/')) return;
+    try {
+      guard.authorize(request.headers.authorization);
+    } catch (error) {
+      const refusal = error as HttpException;
+      await reply.code(refusal.getStatus()).send(refusal.getResponse());
+    }
+  });
+}
