@@ -111,10 +111,14 @@ class OwnedPglite implements OwnedDatabase {
   }
 }
 
-export async function startOwnedDatabase(): Promise<OwnedDatabase> {
+/**
+ * A database server of the test's own: a real PostgreSQL cluster when the tests run on Postgres (or
+ * `realPostgres` asks for one) and its binaries are installed, else PGlite on a loopback port.
+ */
+export async function startOwnedDatabase(options: { realPostgres?: boolean } = {}): Promise<OwnedDatabase> {
   const port = await freePort();
   const bin = postgresBin();
-  if (usingRealPostgres() && bin) {
+  if ((usingRealPostgres() || options.realPostgres) && bin) {
     const root = mkdtempSync(join(tmpdir(), 'flowgate-pg-'));
     chmodSync(root, 0o755);
     if (process.getuid?.() === 0) {

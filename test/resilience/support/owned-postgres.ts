@@ -6,12 +6,12 @@ import { startOwnedDatabase, type OwnedDatabase } from '../../support/owned-data
  * PostgreSQL's binaries they fail saying so instead of running against something else.
  */
 export async function startOwnedPostgres(): Promise<OwnedDatabase> {
-  const database = await startOwnedDatabase();
+  const database = await startOwnedDatabase({ realPostgres: true });
   if (database.kind !== 'postgres') {
     await database.destroy();
     throw new Error(
       'The resilience tests need a real PostgreSQL of their own: install PostgreSQL (initdb and pg_ctl under ' +
-        '/usr/lib/postgresql/<version>/bin) and set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)',
+        '/usr/lib/postgresql/<version>/bin)',
     );
   }
   return database;
