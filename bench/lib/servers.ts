@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -55,14 +55,15 @@ export async function startProcess(options: {
 }): Promise<ServerProcess> {
   const node = [process.execPath, ...(options.nodeArgs ?? []), options.script];
   const [command, ...args] = options.cores && TASKSET ? ['taskset', '-c', options.cores, ...node] : node;
-  const log = createWriteStream(options.logFile);
+  // The server writes its log straight to the file: piping it through this process would cost the
+  // load generator CPU and stall the server's synchronous log writes on a full pipe.
+  const log = openSync(options.logFile, 'w');
   const child: ChildProcess = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(options.port), ...options.env } as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', log, log],
   });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  closeSync(log);
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = `http://127.0.0.1:${options.port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);

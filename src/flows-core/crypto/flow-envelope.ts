@@ -8,7 +8,10 @@ export interface FlowEnvelope {
 export const ENVELOPE_FIELDS = ['encrypted_flow_data', 'encrypted_aes_key', 'initial_vector'] as const;
 
 // Standard base64 with padding, as WhatsApp sends it; Buffer.from() alone would silently skip junk.
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// A length that is a multiple of 4 plus this plain character run is the same rule as the grouped
+// pattern, at a fraction of its cost on every request.
+const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
+const isBase64 = (value: string) => value.length % 4 === 0 && BASE64_CHARS.test(value);
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -18,6 +21,6 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function invalidEnvelopeField(body: Record<string, unknown>): string | undefined {
   return ENVELOPE_FIELDS.find((field) => {
     const value = body[field];
-    return typeof value !== 'string' || value.length === 0 || !BASE64.test(value);
+    return typeof value !== 'string' || value.length === 0 || !isBase64(value);
   });
 }
