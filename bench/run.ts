@@ -154,18 +154,25 @@ async function main(opts: BenchOptions) {
         log(`multi-worker run skipped: WEB_CONCURRENCY > 1 needs DATABASE_URL (the embedded database lives in one process)`);
       } else {
         // Server and load generator share both cores, as they would on a small production machine.
+        // One process is measured the same way first, so the comparison shows what the workers add.
         if (pinned) pinSelf(`${SERVER_CORE},${LOADGEN_CORE}`);
-        log(`flowgate, WEB_CONCURRENCY=${opts.workers}, server and load generator on the same cores`);
-        const cluster = await startFlowgate(database, opts.workers, undefined, 'flowgate-cluster.log');
-        const clusterTarget: Target = { ...target, url: cluster.url, client: new FlowTestClient({ baseUrl: cluster.url, publicKey: keys.publicPem, appSecret }) };
         try {
-          const top = [Math.max(...opts.concurrency)];
-          for (const scenario of ['ping', 'inventory'] as const) {
-            if (!opts.scenarios.includes(scenario)) continue;
-            multiWorker.push(...(await measure(cluster, `flowgate x${opts.workers} workers`, scenario, await buildRequests(scenario, clusterTarget, opts, webhooks), top, flowgateLag)));
+          for (const workers of [1, opts.workers]) {
+            log(`flowgate, WEB_CONCURRENCY=${workers}, server and load generator sharing the cores`);
+            const server = await startFlowgate(database, workers, undefined, `flowgate-shared-x${workers}.log`);
+            const sharedTarget: Target = { ...target, url: server.url, client: new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret }) };
+            try {
+              const top = [Math.max(...opts.concurrency)];
+              for (const scenario of ['ping', 'inventory'] as const) {
+                if (!opts.scenarios.includes(scenario)) continue;
+                const label = `flowgate x${workers} shared cores`;
+                multiWorker.push(...(await measure(server, label, scenario, await buildRequests(scenario, sharedTarget, opts, webhooks), top, flowgateLag)));
+              }
+            } finally {
+              await server.stop();
+            }
           }
         } finally {
-          await cluster.stop();
           if (pinned) pinSelf(LOADGEN_CORE);
         }
       }

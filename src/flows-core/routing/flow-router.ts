@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { BadRequestException, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { FlowTokenRejectedError } from '../flow-errors.js';
@@ -107,7 +108,10 @@ export class FlowRouter {
         await this.sessions.complete(session.token);
       } else {
         const { error_message: _, ...shown } = wire.data;
-        await this.sessions.rememberScreen(session.token, wire.screen, shown);
+        // A screen shown again with the same data (a retry, an error on it) needs no write.
+        if (!isDeepStrictEqual(session.screenData(wire.screen), shown)) {
+          await this.sessions.rememberScreen(session.token, wire.screen, shown);
+        }
       }
       return done(wire, violations.length > 0 ? 'contract_violation' : response.kind === 'error' ? 'error_message' : 'ok');
     } catch (error) {
