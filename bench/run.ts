@@ -72,8 +72,8 @@ async function flowgateLag(url: string): Promise<number | undefined> {
   return match ? round(Math.max(0, Number(match[1]) * 1000 - EVENT_LOOP_RESOLUTION_MS), 2) : undefined;
 }
 
-/** The baseline's event-loop lag p99 since the previous read, in ms. */
-async function baselineLag(url: string): Promise<number | undefined> {
+/** A comparison server's event-loop lag p99 since the previous read, in ms. */
+async function comparisonLag(url: string): Promise<number | undefined> {
   return fetch(`${url}/lag`).then(async (response) => round(((await response.json()) as { p99Ms: number }).p99Ms, 2), () => undefined);
 }
 
@@ -112,21 +112,27 @@ async function main(opts: BenchOptions) {
   const ceiling = cryptoCeiling(keys.privatePem, opts.ceilingSeconds);
   log(`  ${ceiling.opsPerSecond} unwrap+decrypt+encrypt per second (${ceiling.microsPerOp} µs each)`);
 
-  // The thin baseline takes the same ping-shaped load at each concurrency.
-  log('thin baseline (bench/baseline-server.ts)');
-  const baselinePort = await freePort();
-  const baseline = await startProcess({
-    script: 'dist-bench/bench/baseline-server.js',
-    port: baselinePort,
-    cores: pinned ? SERVER_CORE : undefined,
-    logFile: join(OUT_DIR, 'baseline.log'),
-    env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret },
-  });
-  const baselineClient = new FlowTestClient({ baseUrl: baseline.url, publicKey: keys.publicPem, appSecret });
-  try {
-    measurements.push(...(await measure(baseline, 'baseline', 'ping', cyclingPool(pingRequests({ client: baselineClient }, opts.poolSize)), opts.concurrency, baselineLag)));
-  } finally {
-    await baseline.stop();
+  // The comparison servers take the same ping-shaped load at each concurrency.
+  const comparisons = [
+    { target: 'baseline', title: 'thin baseline (bench/baseline-server.ts)', script: 'baseline-server' },
+    { target: 'framework floor', title: 'framework floor: NestJS on Fastify, same crypto (bench/framework-floor-server.ts)', script: 'framework-floor-server' },
+  ];
+  for (const comparison of comparisons) {
+    log(comparison.title);
+    const server = await startProcess({
+      script: `dist-bench/bench/${comparison.script}.js`,
+      port: await freePort(),
+      cores: pinned ? SERVER_CORE : undefined,
+      logFile: join(OUT_DIR, `${comparison.script}.log`),
+      readyPath: '/lag',
+      env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret },
+    });
+    const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret });
+    try {
+      measurements.push(...(await measure(server, comparison.target, 'ping', cyclingPool(pingRequests({ client }, opts.poolSize)), opts.concurrency, comparisonLag)));
+    } finally {
+      await server.stop();
+    }
   }
 
   const database = await benchDatabase(process.env.DATABASE_URL);

@@ -98,12 +98,25 @@ export function evaluateTargets({ measurements, multiWorker, database, webhooks,
     targets.push({ target: 'webhook intake ≥ 1,000 persisted events/s on Postgres', measured: `${best} events/s (best concurrency)`, met: best >= 1000 });
   }
 
+  const floorLines = measurements
+    .filter((row) => row.target === 'framework floor')
+    .flatMap((row) => {
+      const base = find('baseline', 'ping', row.concurrency);
+      const flowgate = find('flowgate', 'ping', row.concurrency);
+      if (!base || !flowgate) return [];
+      return [
+        `CPU/request at c=${row.concurrency}: thin baseline ${base.cpuMicrosPerRequest} µs, framework floor ${row.cpuMicrosPerRequest} µs ` +
+          `(×${round(row.cpuMicrosPerRequest / base.cpuMicrosPerRequest, 3)}), Flowgate ping ${flowgate.cpuMicrosPerRequest} µs (×${round(flowgate.cpuMicrosPerRequest / base.cpuMicrosPerRequest, 3)})`,
+      ];
+    });
+
   const ok = checks.every((check) => check.met);
   const line = (result: TargetResult) => `${result.met ? 'MET    ' : 'NOT MET'}  ${result.target}: ${result.measured}`;
   const summary = [
     ...checks.map((check) => `${check.met ? 'OK     ' : 'FAILED '}  ${check.target}: ${check.measured}`),
     ...(smoke ? [] : targets.map(line)),
     ...ratios.map((r) => `ratio flowgate ÷ baseline, ${r.scenario} c=${r.concurrency}: throughput ${r.throughput}, CPU/request ${r.cpuPerRequest}`),
+    ...floorLines,
   ];
   return { ok, checks, targets, ratios, summary };
 }
