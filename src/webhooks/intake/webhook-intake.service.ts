@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -9,11 +9,12 @@ import { WebhookQueue } from '../webhook-queue.js';
 import type { IncomingEvent } from './split-events.js';
 
 /**
- * Longest wait for the queue after an event is stored. A queue on Redis waits for a lost Redis
- * to come back (its commands queue up), which would hold the provider's delivery without an answer;
- * the event is already stored, so past this the answer goes out and the reconciler queues it later.
+ * Longest wait for one call to the queue. A queue on Redis waits for a lost Redis to come back
+ * (its commands queue up); the events are already stored, so past this the reconciler queues them.
  */
 const ENQUEUE_TIMEOUT_MS = 2_000;
+/** Stored events queued per call to the queue backend. */
+const ENQUEUE_BATCH = 500;
 
 export interface IntakeResult {
   stored: number;
@@ -23,11 +24,15 @@ export interface IntakeResult {
 /**
  * Stores events durably (one idempotent insert: redeliveries hit the dedupe key) and queues the new
  * ones. A database failure is a 503, so the provider retries: nothing is acknowledged unless stored.
- * A queue failure is not: the event is stored and the reconciler will queue it.
+ * The answer does not wait for the queue: stored events are queued in the background, many per
+ * call (a queue backend costs about the same for one job as for hundreds), and a queue failure
+ * leaves them to the reconciler.
  */
 @Injectable()
-export class WebhookIntake {
+export class WebhookIntake implements OnApplicationShutdown {
   private readonly logger = new Logger(WebhookIntake.name);
+  private readonly unqueued: string[] = [];
+  private queueing?: Promise<void>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -60,7 +65,7 @@ export class WebhookIntake {
     }
     const ids = rows.map((row) => row.id);
     this.count(source, events, new Set(rows.map((row) => row.dedupe_key)));
-    await this.enqueue(ids);
+    this.queueSoon(ids);
     if (events.length > ids.length) this.logger.log(`${events.length - ids.length} duplicate ${source} event(s) ignored`);
     return { stored: ids.length, duplicates: events.length - ids.length };
   }
@@ -72,6 +77,26 @@ export class WebhookIntake {
         this.metrics.providerLag.observe({ source }, Math.max(0, Date.now() - event.providerTimestamp.getTime()) / 1000);
       }
     });
+  }
+
+  /** Gives the queue what is still waiting before the process stops (the reconciler would, later). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.queueing;
+  }
+
+  private queueSoon(eventIds: string[]): void {
+    if (eventIds.length === 0) return;
+    this.unqueued.push(...eventIds);
+    this.queueing ??= this.drain();
+  }
+
+  /** One call to the queue at a time; what arrives meanwhile goes in the next call. */
+  private async drain(): Promise<void> {
+    try {
+      while (this.unqueued.length > 0) await this.enqueue(this.unqueued.splice(0, ENQUEUE_BATCH));
+    } finally {
+      this.queueing = undefined;
+    }
   }
 
   /** Queues events by id; the job id is the event id, so an event is queued at most once. */
