@@ -1,16 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteServer } from '../../src/database/pglite-server.js';
+import { freePort } from './free-port.js';
 import { usingRealPostgres } from './test-database.js';
 
 /**
  * A database server that belongs to one test, so the test can stop and restart it without
- * touching the machine's shared services. On a machine with PostgreSQL's binaries and
- * DATABASE_URL set (CI), a real PostgreSQL cluster of its own; elsewhere a PGlite server.
+ * touching the machine's shared services: a real PostgreSQL cluster of its own, or a PGlite server
+ * (see startOwnedDatabase).
  */
 export interface OwnedDatabase {
   readonly url: string;
@@ -20,16 +20,7 @@ export interface OwnedDatabase {
   destroy(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 function postgresBin(): string | undefined {
   const root = '/usr/lib/postgresql';
