@@ -7,7 +7,7 @@ import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { requireAdminToken } from './admin/admin-token.hook.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
-import { GracefulFastifyAdapter } from './graceful-fastify-adapter.js';
+import { GracefulFastifyAdapter } from './http/graceful-fastify-adapter.js';
 import { requireJsonBodies } from './http/json-bodies.js';
 import { addSecurityHeaders } from './http/security-headers.js';
 import { requestIdFor } from './logging/logging.module.js';
