@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
+import { withTimeout } from '../common/with-timeout.js';
 import { Metrics } from '../metrics/metrics.service.js';
 
 /**
@@ -9,13 +10,7 @@ import { Metrics } from '../metrics/metrics.service.js';
  */
 const CACHE_TIMEOUT_MS = 500;
 
-function bounded<T>(operation: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from the cache in ${CACHE_TIMEOUT_MS} ms`)), CACHE_TIMEOUT_MS);
-  });
-  return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
-}
+const bounded = <T>(operation: Promise<T>) => withTimeout(operation, CACHE_TIMEOUT_MS, `no answer from the cache in ${CACHE_TIMEOUT_MS} ms`);
 
 /**
  * Read-through caching that never fails a request: when the cache store is down, reads go to the

@@ -2,17 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { withTimeout } from '../common/with-timeout.js';
 import { ReadinessRegistry } from './readiness-registry.js';
 
 const CHECK_TIMEOUT_MS = 1_500;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Readiness of the database and the cache. */
 @Injectable()

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, ServiceUnavailableException, type OnApplica
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { withTimeout } from '../../common/with-timeout.js';
 import { toJsonb } from '../../database/jsonb.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { webhooksConfig } from '../webhooks.config.js';
@@ -102,10 +103,6 @@ export class WebhookIntake implements OnApplicationShutdown {
   /** Queues events by id; the job id is the event id, so an event is queued at most once. */
   async enqueue(eventIds: string[]): Promise<void> {
     if (eventIds.length === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from the queue in ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
-    });
     const adding = this.queue.addBulk(
       eventIds.map((eventId) => ({
         name: 'process',
@@ -119,14 +116,11 @@ export class WebhookIntake implements OnApplicationShutdown {
         },
       })),
     );
-    // Still running after a timeout, it may complete later: job ids keep an event queued once.
-    adding.catch(() => undefined);
     try {
-      await Promise.race([adding, timeout]);
+      // Still running after a timeout, it may complete later: job ids keep an event queued once.
+      await withTimeout(adding, ENQUEUE_TIMEOUT_MS, `no answer from the queue in ${ENQUEUE_TIMEOUT_MS} ms`);
     } catch (error) {
       this.logger.warn(`Stored ${eventIds.length} event(s) but could not queue them yet (the reconciler will): ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

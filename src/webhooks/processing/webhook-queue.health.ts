@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { withTimeout } from '../../common/with-timeout.js';
 import { ReadinessRegistry } from '../../health/readiness-registry.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { WebhookQueue } from '../webhook-queue.js';
@@ -33,10 +34,11 @@ export class WebhookQueueHealth implements OnModuleInit {
   }
 
   private async counts() {
-    const timeout = new Promise<never>((_, reject) => {
-      setTimeout(() => reject(new Error(`no answer in ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref();
-    });
-    const counts = await Promise.race([this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), timeout]);
+    const counts = await withTimeout(
+      this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+      TIMEOUT_MS,
+      `no answer in ${TIMEOUT_MS} ms`,
+    );
     const [{ dead }]: Array<{ dead: number }> = await this.db.query(`SELECT count(*)::int AS dead FROM webhook_events WHERE status = 'failed'`);
     return { waiting: counts.waiting + counts.prioritized, delayed: counts.delayed, active: counts.active, dead_lettered: dead };
   }
