@@ -1,11 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { nestsDeeperThan } from './json-depth.js';
-
-/** Deeper than any body Meta, WASenderApi or an admin client sends; recursive code stays safe. */
-export const MAX_BODY_DEPTH = 32;
-
-// Fatal: invalid UTF-8 is not JSON (RFC 8259), and would otherwise be stored as U+FFFD silently.
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+import { MAX_JSON_DEPTH, nestsDeeperThan, strictUtf8 } from './strict-json.js';
 
 const refuse = (status: number, error: string, message: string) => ({ statusCode: status, error, message });
 
@@ -27,13 +21,13 @@ export function requireJsonBodies(fastify: FastifyInstance): void {
   fastify.addHook('preValidation', async (request: FastifyRequest & { rawBody?: Buffer }, reply) => {
     if (request.rawBody) {
       try {
-        UTF8.decode(request.rawBody);
+        strictUtf8.decode(request.rawBody);
       } catch {
         return reply.code(400).send(refuse(400, 'Bad Request', 'The body is not valid UTF-8'));
       }
     }
-    if (nestsDeeperThan(request.body, MAX_BODY_DEPTH)) {
-      return reply.code(400).send(refuse(400, 'Bad Request', `The body is nested deeper than ${MAX_BODY_DEPTH} levels`));
+    if (nestsDeeperThan(request.body)) {
+      return reply.code(400).send(refuse(400, 'Bad Request', `The body is nested deeper than ${MAX_JSON_DEPTH} levels`));
     }
   });
 }

@@ -1,15 +1,10 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
-import { nestsDeeperThan } from '../../http/json-depth.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan, strictUtf8 } from '../../http/strict-json.js';
 import { FlowDecryptionError } from '../flow-errors.js';
 import type { FlowRequest } from '../flow-request.js';
 import { FlowKeyRing } from '../keys/flow-key-ring.js';
 import { decryptPayload, unwrapAesKey, type AesSession } from './flow-crypto.js';
 import { invalidEnvelopeField, isPlainObject } from './flow-envelope.js';
-
-// Fatal: broken bytes are refused, not silently turned into U+FFFD and handed to a flow.
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-// Screens hold form values and lists of objects; far deeper nesting is an attack on recursive code.
-export const MAX_PAYLOAD_DEPTH = 32;
 
 export interface DecryptedFlowRequest {
   request: FlowRequest;
@@ -58,13 +53,13 @@ export class FlowDecryptor {
 
     let request: unknown;
     try {
-      request = JSON.parse(UTF8.decode(plaintext));
+      request = JSON.parse(strictUtf8.decode(plaintext));
     } catch {
       throw new BadRequestException('The decrypted payload is not UTF-8 JSON');
     }
     if (!isPlainObject(request)) throw new BadRequestException('The decrypted payload is not a JSON object');
-    if (nestsDeeperThan(request, MAX_PAYLOAD_DEPTH)) {
-      throw new BadRequestException(`The decrypted payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+    if (nestsDeeperThan(request)) {
+      throw new BadRequestException(`The decrypted payload is nested deeper than ${MAX_JSON_DEPTH} levels`);
     }
     if (typeof request.action !== 'string' || request.action === '') {
       throw new BadRequestException('The decrypted payload has no action');
