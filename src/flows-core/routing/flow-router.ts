@@ -34,7 +34,7 @@ export interface Dispatched {
 const BUDGET_EXCEEDED = Symbol('budget exceeded');
 
 /** A value from the request, cut short for a log line or an error: the client chooses its size. */
-function shown(value: unknown, max = 64): string {
+function clipped(value: unknown, max = 64): string {
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
@@ -70,12 +70,12 @@ export class FlowRouter {
     const screen = typeof request.screen === 'string' && request.screen ? (flow.contract.hasScreen(request.screen) ? request.screen : 'unknown') : '';
     const done = (body: WireReply, outcome: FlowOutcome): Dispatched => ({ body, outcome, screen });
     if (request.version !== undefined && !SUPPORTED_VERSIONS.includes(request.version)) {
-      throw new BadRequestException(`Unsupported version "${shown(request.version)}"; expected ${SUPPORTED_VERSIONS.join(' or ')}`);
+      throw new BadRequestException(`Unsupported version "${clipped(request.version)}"; expected ${SUPPORTED_VERSIONS.join(' or ')}`);
     }
     if (request.action === 'ping') return done({ data: { status: 'active' } }, 'ok');
     if (isErrorNotification(request)) return done(await this.acknowledgeErrorNotification(flow, request), 'client_error_ack');
     if (!['INIT', 'BACK', 'data_exchange'].includes(request.action)) {
-      throw new BadRequestException(`Unknown action "${shown(request.action)}"`);
+      throw new BadRequestException(`Unknown action "${clipped(request.action)}"`);
     }
 
     // Errors are shown on the screen the user is on; a screen the Flow JSON does not know falls back to the entry.
@@ -88,7 +88,7 @@ export class FlowRouter {
       session = await this.sessions.open(flowName, request.flow_token, flow.metadata.tokens);
       const handler = this.registry.handlerFor(flow, request.action, request.screen);
       if (!handler) {
-        this.logger.warn(`Flow "${flowName}" has no handler for ${request.action} on screen "${shown(request.screen)}"`);
+        this.logger.warn(`Flow "${flowName}" has no handler for ${request.action} on screen "${clipped(request.screen)}"`);
         return done(answer(FlowResponse.error(USER_MESSAGES.unavailable)), 'error_message');
       }
       const started = performance.now();
@@ -100,7 +100,7 @@ export class FlowRouter {
       const violations = this.config.contractCheck === 'off' ? [] : flow.contract.violations(fromScreen, wire);
       if (violations.length > 0) {
         this.logger.error(
-          `Contract violation by ${handler.location} (${shown(fromScreen ?? request.action)} → ${wire.screen}), checked against ${flow.flowJsonFile}: ${violations.join('; ')}`,
+          `Contract violation by ${handler.location} (${clipped(fromScreen ?? request.action)} → ${wire.screen}), checked against ${flow.flowJsonFile}: ${violations.join('; ')}`,
         );
         if (this.config.contractCheck === 'enforce') return done(answer(FlowResponse.error(USER_MESSAGES.unexpected)), 'contract_violation');
       }
@@ -125,8 +125,8 @@ export class FlowRouter {
     const key = String(data.error ?? '');
     this.metrics.clientErrors.inc({ flow: flow.metadata.name, error: KNOWN_CLIENT_ERRORS.has(key) ? key : key ? 'other' : 'uncategorised' });
     this.logger.warn(
-      `Client error notification on flow "${flow.metadata.name}" (action ${shown(request.action)}, screen "${shown(request.screen)}"): ` +
-        `${shown(data.error)} ${shown(data.error_message, 500)}`.trim(),
+      `Client error notification on flow "${flow.metadata.name}" (action ${clipped(request.action)}, screen "${clipped(request.screen)}"): ` +
+        `${clipped(data.error)} ${clipped(data.error_message, 500)}`.trim(),
     );
     const hook = flow.handlers.get('error_notification');
     if (hook) {
@@ -171,7 +171,7 @@ export class FlowRouter {
     const correlationId = randomUUID();
     const status = error instanceof HttpException ? ` (${error.getStatus()})` : '';
     this.logger.error(
-      `Flow "${flowName}" ${request.action} on "${shown(request.screen)}" failed${status} [${correlationId}]: ${(error as Error)?.stack ?? String(error)}`,
+      `Flow "${flowName}" ${request.action} on "${clipped(request.screen)}" failed${status} [${correlationId}]: ${(error as Error)?.stack ?? String(error)}`,
     );
     return USER_MESSAGES.unexpected;
   }
