@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FlowTestClient } from '../kit/flow-test-client.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
+import { eventually } from '../support/eventually.js';
 import { freePort, startOwnedDatabase } from '../support/owned-database.js';
 import { runServer, startServer, type RunningServer } from '../support/server-process.js';
 import { createTestDatabase, usingRealPostgres } from '../support/test-database.js';
@@ -21,14 +22,6 @@ function childrenOf(pid: number): number[] {
       }
     })
     .map(Number);
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('WEB_CONCURRENCY: worker processes behind one port', () => {
@@ -62,7 +55,7 @@ describe('WEB_CONCURRENCY: worker processes behind one port', () => {
   });
 
   it('runs two workers that answer flow requests', async () => {
-    await until(() => childrenOf(server.child.pid!).length === 2, 'two workers');
+    expect(await eventually(async () => childrenOf(server.child.pid!).length, (workers) => workers === 2, 15_000)).toBe(2);
     const replies = await Promise.all(Array.from({ length: 20 }, () => client.dataExchange('inventory', 'cluster-1', 'INVENTORY', { product_id: 'PROD-99' })));
     expect(replies.map((reply) => reply.status)).toEqual(Array(20).fill(200));
     expect(replies.every((reply) => reply.json.data.product_id === 'PROD-99')).toBe(true);
@@ -83,11 +76,9 @@ describe('WEB_CONCURRENCY: worker processes behind one port', () => {
   it('a worker killed with SIGKILL is replaced and the service keeps answering', async () => {
     const [victim] = childrenOf(server.child.pid!);
     process.kill(victim, 'SIGKILL');
-    await until(() => {
-      const workers = childrenOf(server.child.pid!);
-      return workers.length === 2 && !workers.includes(victim);
-    }, 'a replacement worker');
-    await until(async () => (await fetch(`${server.url}/health/ready`).then((r) => r.status, () => 0)) === 200, 'readiness');
+    const replaced = (workers: number[]) => workers.length === 2 && !workers.includes(victim);
+    expect(replaced(await eventually(async () => childrenOf(server.child.pid!), replaced, 15_000))).toBe(true);
+    expect(await eventually(() => fetch(`${server.url}/health/ready`).then((r) => r.status), (status) => status === 200, 15_000)).toBe(200);
     expect((await client.ping('inventory')).status).toBe(200);
     expect(server.output()).toMatch(/Worker \d+ exited \(SIGKILL\); starting another/);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
 import type { OwnedDatabase } from '../support/owned-database.js';
-import { eventually } from './support/eventually.js';
+import { eventually } from '../support/eventually.js';
 import { flowgateEnv, startFlowgate, stopFlowgate, type FlowgateProcess } from './support/flowgate-process.js';
 import { startOwnedPostgres } from './support/owned-postgres.js';
 import { createEffectsTable, effectsByMessage, issueToken, messageIdOf, nfmReply, postWebhook } from './support/webhooks.js';

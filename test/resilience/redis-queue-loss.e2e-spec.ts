@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
 import type { OwnedDatabase } from '../support/owned-database.js';
-import { eventually, within } from './support/eventually.js';
+import { eventually, within } from '../support/eventually.js';
 import { flowgateEnv, startFlowgate, stopFlowgate, type FlowgateProcess } from './support/flowgate-process.js';
 import { startOwnedPostgres } from './support/owned-postgres.js';
 import { startOwnedRedis, type OwnedRedis } from './support/owned-redis.js';

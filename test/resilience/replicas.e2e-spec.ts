@@ -4,7 +4,7 @@ import pg from 'pg';
 import { FlowTestClient } from '../kit/flow-test-client.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
 import type { OwnedDatabase } from '../support/owned-database.js';
-import { eventually } from './support/eventually.js';
+import { eventually } from '../support/eventually.js';
 import { flowgateEnv, startFlowgate, stopFlowgate, type FlowgateProcess } from './support/flowgate-process.js';
 import { startOwnedPostgres } from './support/owned-postgres.js';
 import { startOwnedRedis, type OwnedRedis } from './support/owned-redis.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FlowTestClient } from '../kit/flow-test-client.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
 import type { OwnedDatabase } from '../support/owned-database.js';
-import { eventually, sleep, within } from './support/eventually.js';
+import { eventually, sleep, within } from '../support/eventually.js';
 import { flowgateEnv, startFlowgate, stopFlowgate, type FlowgateProcess } from './support/flowgate-process.js';
 import { startLoad, tally } from './support/load-driver.js';
 import { startOwnedPostgres } from './support/owned-postgres.js';

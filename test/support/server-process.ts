@@ -34,12 +34,23 @@ export interface RunningServer {
   url: string;
   child: ChildProcess;
   output(): string;
+  /** Resolves with how the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Starts the built server on `port` and waits until /health/ready answers 200. */
-export async function startServer(env: Record<string, string | undefined>, port: number, timeoutMs = 30_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, [BUILT_SERVER], {
+/**
+ * Starts the built server (or `script`, a wrapper around it) on `port` and waits until
+ * /health/ready answers 200.
+ */
+export async function startServer(
+  env: Record<string, string | undefined>,
+  port: number,
+  timeoutMs = 30_000,
+  script = BUILT_SERVER,
+): Promise<RunningServer> {
+  const child = spawn(process.execPath, [script], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,7 +58,9 @@ export async function startServer(env: Record<string, string | undefined>, port:
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -64,9 +77,10 @@ export async function startServer(env: Record<string, string | undefined>, port:
     url,
     child,
     output: () => output,
+    exited,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+      return (await exited).code;
     },
   };
 }

@@ -1,19 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { freePort } from '../../support/owned-database.js';
-import { PROJECT_ROOT } from '../../support/server-process.js';
-import { eventually } from './eventually.js';
+import { freePort } from '../../support/free-port.js';
+import { startServer, type RunningServer } from '../../support/server-process.js';
 
 /** The built server plus the resilience flows (see resilience-server.mjs). */
 export const RESILIENCE_SERVER = resolve(import.meta.dirname, 'resilience-server.mjs');
 
-export interface FlowgateProcess {
-  url: string;
+export interface FlowgateProcess extends RunningServer {
   port: number;
-  child: ChildProcess;
-  output(): string;
-  /** Resolves with how the process ended. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill9(): Promise<void>;
 }
 
@@ -23,37 +16,13 @@ export interface FlowgateProcess {
  */
 export async function startFlowgate(env: Record<string, string | undefined>, options: { port?: number; timeoutMs?: number } = {}): Promise<FlowgateProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [RESILIENCE_SERVER], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env } as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.once('exit', (code, signal) => done({ code, signal })),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const ready = await eventually(
-    () => fetch(`${url}/health/ready`).then((r) => r.status === 200 || child.exitCode !== null, () => child.exitCode !== null),
-    Boolean,
-    options.timeoutMs ?? 60_000,
-    200,
-  );
-  if (!ready || child.exitCode !== null) {
-    child.kill('SIGKILL');
-    throw new Error(`Flowgate did not become ready on port ${port}:\n${output.slice(-4_000)}`);
-  }
+  const server = await startServer({ LOG_LEVEL: 'warn', ...env }, port, options.timeoutMs ?? 60_000, RESILIENCE_SERVER);
   return {
-    url,
+    ...server,
     port,
-    child,
-    output: () => output,
-    exited,
     kill9: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+      await server.exited;
     },
   };
 }

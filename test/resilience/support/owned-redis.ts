@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../support/owned-database.js';
-import { eventually } from './eventually.js';
+import { eventually } from '../../support/eventually.js';
 
 /**
  * A Redis server that belongs to one test (own port, own folder, nothing persisted), so the test
