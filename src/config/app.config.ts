@@ -22,10 +22,6 @@ class AppEnv {
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 
-  @IsOptional()
-  @IsIn(['true', 'false'], { message: 'must be true or false' })
-  LOG_DEBUG_PAYLOADS?: 'true' | 'false';
-
   @EnvInt({ min: 1, max: 64, message: 'must be an integer between 1 and 64' })
   WEB_CONCURRENCY?: number;
 }
@@ -44,8 +40,6 @@ export const appConfig = registerAs('app', () => {
     nodeEnv: env.NODE_ENV ?? 'development',
     isProduction: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL ?? 'info',
-    /** Logs decrypted payloads (redacted) at debug level; never enable in production by accident. */
-    logDebugPayloads: env.LOG_DEBUG_PAYLOADS === 'true',
     /** Worker processes serving HTTP on the same port (node:cluster); 1 serves from this process. */
     webConcurrency,
   };
