@@ -62,6 +62,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     WHATSAPP_APP_SECRET: appSecret,
     // Test files share one Redis: each app keeps its cache entries to itself.
     CACHE_NAMESPACE: `test-${randomBytes(6).toString('hex')}`,
+    // ...and its queue: a worker of another app (another test file, another run) sharing the same
+    // Redis would otherwise take this app's jobs and find their events missing from its database.
+    QUEUE_PREFIX: `t${randomBytes(6).toString('hex')}`,
     ...database.env,
     ...options.env,
   };
