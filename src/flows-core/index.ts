@@ -17,3 +17,5 @@ export { FlowResponse, type FlowData as FlowDataRecord } from './flow-response.j
 export type { FlowRequest } from './flow-request.js';
 export { FlowSession, type SessionState } from './sessions/flow-session.js';
 export { FlowSessions } from './sessions/flow-sessions.service.js';
+export { FlowContract, type WireResponse } from './contract/flow-contract.js';
+export { readFlowJson, type FlowJson, type FlowJsonScreen, type DataSchema } from './contract/flow-json.js';

@@ -1,4 +1,4 @@
-// `npm run flow:new -- <name>`: generates src/flows/<name>/ (module, controller, service, Flow JSON,
+// `npm run flow:new -- <name>`: generates src/flows/<name>/ (module, flow class, service, Flow JSON,
 // e2e test) and registers the module in src/flows/index.ts. The result builds and its test passes.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,7 +83,7 @@ export class StartDto {
 }
 `,
 
-  [`${name}.controller.ts`]: `import { CurrentSession, Flow, FlowData, FlowResponse, FlowScreen, type FlowSession } from '../../flows-core/index.js';
+  [`${name}.flow.ts`]: `import { CurrentSession, Flow, FlowData, FlowResponse, FlowScreen, type FlowSession } from '../../flows-core/index.js';
 import { StartDto } from './dto/start.dto.js';
 import { ${pascal}Service } from './${name}.service.js';
 
@@ -91,7 +91,7 @@ type ${pascal}Screen = 'START' | 'RESULT';
 
 /** POST /flows/${name}. Screens and their data are declared in ${name}.flow.json. */
 @Flow('${name}', { tokens: 'any', flowJson: new URL('./${name}.flow.json', import.meta.url) })
-export class ${pascal}FlowController {
+export class ${pascal}Flow {
   constructor(private readonly service: ${pascal}Service) {}
 
   @FlowScreen<${pascal}Screen>('START')
@@ -108,18 +108,18 @@ export class ${pascal}FlowController {
 `,
 
   [`${name}.module.ts`]: `import { Module } from '@nestjs/common';
-import { ${pascal}FlowController } from './${name}.controller.js';
+import { ${pascal}Flow } from './${name}.flow.js';
 import { ${pascal}Service } from './${name}.service.js';
 
 /** The ${name} flow: POST /flows/${name}. */
 @Module({
-  providers: [${pascal}FlowController, ${pascal}Service],
+  providers: [${pascal}Flow, ${pascal}Service],
 })
 export class ${pascal}FlowModule {}
 `,
 
   [`${name}.e2e-spec.ts`]: `import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFlowJson } from '../../flows-core/contract/flow-json.js';
+import { readFlowJson } from '../../flows-core/index.js';
 import { contractErrors } from '../../../test/kit/flow-contract.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
 

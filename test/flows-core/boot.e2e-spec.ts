@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Module } from '@nestjs/common';
+import { Inject, Injectable, Module, Scope } from '@nestjs/common';
+import { REQUEST } from '@nestjs/core';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Flow, FlowResponse, FlowScreen } from '../../src/flows-core/index.js';
-import { Injectable } from '@nestjs/common';
 import { freePort } from '../support/owned-database.js';
 import { runServer, startServer } from '../support/server-process.js';
 import { startTestApp } from '../support/test-app.js';
@@ -62,6 +62,50 @@ class NotAFlow {
   }
 }
 
+@Flow('per-request', { flowJson: bootJson })
+@Injectable({ scope: Scope.REQUEST })
+class PerRequestFlow {
+  @FlowScreen('CART')
+  cart() {
+    return FlowResponse.navigate('CART');
+  }
+}
+
+@Flow('per-call', { flowJson: bootJson })
+@Injectable({ scope: Scope.TRANSIENT })
+class TransientFlow {}
+
+/** Request-scoped because it injects the request. */
+@Injectable()
+class RequestContext {
+  constructor(@Inject(REQUEST) readonly request: unknown) {}
+}
+
+@Injectable()
+class Pricing {
+  constructor(readonly context: RequestContext) {}
+}
+
+@Flow('priced', { flowJson: bootJson })
+class PricedFlow {
+  constructor(readonly pricing: Pricing) {}
+}
+
+@Flow('routed', { flowJson: bootJson })
+class RoutedFlow {}
+
+@Module({ providers: [PerRequestFlow] })
+class RequestScopedFlowModule {}
+
+@Module({ providers: [TransientFlow] })
+class TransientFlowModule {}
+
+@Module({ providers: [PricedFlow, Pricing, RequestContext] })
+class RequestScopedDependencyModule {}
+
+@Module({ controllers: [RoutedFlow] })
+class FlowAsControllerModule {}
+
 @Module({ providers: [OrdersFlow, LegacyOrdersFlow] })
 class DuplicateFlowModule {}
 
@@ -117,6 +161,30 @@ describe('flow registration stops the boot on mistakes', () => {
   it('a handler decorator outside a @Flow class', async () => {
     await expect(startTestApp({ modules: [StrayHandlerModule] })).rejects.toThrow(
       'NotAFlow.lost has a flow handler decorator but NotAFlow has no @Flow()',
+    );
+  });
+});
+
+describe('a flow Nest cannot give one long-lived instance stops the boot', () => {
+  it('a request-scoped flow says why and what to do', async () => {
+    await expect(startTestApp({ modules: [RequestScopedFlowModule] })).rejects.toThrow(
+      'PerRequestFlow is a @Flow with scope REQUEST; flows are singletons: remove the scope, and read per-request values from the handler arguments',
+    );
+  });
+
+  it('a transient flow', async () => {
+    await expect(startTestApp({ modules: [TransientFlowModule] })).rejects.toThrow('TransientFlow is a @Flow with scope TRANSIENT; flows are singletons');
+  });
+
+  it('a flow depending on a request-scoped provider names the chain', async () => {
+    await expect(startTestApp({ modules: [RequestScopedDependencyModule] })).rejects.toThrow(
+      'PricedFlow is a @Flow that depends on a request-scoped provider (PricedFlow → Pricing → RequestContext → REQUEST), which makes it request-scoped; flows are singletons',
+    );
+  });
+
+  it('a flow listed in controllers is sent to providers', async () => {
+    await expect(startTestApp({ modules: [FlowAsControllerModule] })).rejects.toThrow(
+      "RoutedFlow is a @Flow listed in its module's controllers: list it in providers instead",
     );
   });
 });

@@ -1,17 +1,16 @@
-import { screenDataErrors, type FlowJson } from '../../src/flows-core/contract/flow-json.js';
+import { FlowContract, type FlowJson } from '../../src/flows-core/index.js';
 import type { FlowReply } from './flow-test-client.js';
 
 /**
- * Errors of a reply against the Flow JSON: the screen exists and its data matches the declared
- * schema; a completion carries the flow token. Empty when the reply is what the phone accepts.
+ * Errors of a reply, by the same check the server runs on every reply (FlowContract): size, the
+ * target screen exists, `routing_model` allows the move from the screen the request came from, the
+ * data matches the screen's declaration, a completion carries a non-empty flow token. Empty when
+ * the phone accepts the reply.
  */
-export function contractErrors(flowJson: FlowJson, reply: FlowReply): string[] {
-  const body = reply.json as { screen?: string; data?: Record<string, any> } | undefined;
-  if (reply.status !== 200 || !body) return [`status ${reply.status}`];
-  if (body.screen === 'SUCCESS') {
-    const params = body.data?.extension_message_response?.params;
-    return params && typeof params.flow_token === 'string' ? [] : ['SUCCESS without params.flow_token'];
-  }
-  if (typeof body.screen !== 'string') return ['no screen'];
-  return screenDataErrors(flowJson, body.screen, body.data ?? {});
+export function contractErrors(flow: FlowJson | FlowContract, reply: FlowReply): string[] {
+  const contract = flow instanceof FlowContract ? flow : new FlowContract(flow);
+  if (reply.status !== 200 || !reply.json) return [`status ${reply.status}`];
+  const { action, screen } = reply.request ?? {};
+  const fromScreen = action !== 'INIT' && typeof screen === 'string' ? screen : undefined;
+  return contract.violations(fromScreen, reply.json);
 }

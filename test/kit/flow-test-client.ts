@@ -53,6 +53,8 @@ export interface FlowReply {
   /** The decrypted reply (200, and 427 with a body), as WhatsApp's client reads it. */
   json?: any;
   session: AesSession;
+  /** What was asked (when the payload was an object): the contract check needs the screen it came from. */
+  request?: { action?: unknown; screen?: unknown };
 }
 
 /**
@@ -71,7 +73,12 @@ export class FlowTestClient {
   /** Sends `payload` to `POST /flows/<flow>` and decrypts the answer. */
   async send(flow: string, payload: unknown, options: SendOptions = {}): Promise<FlowReply> {
     const { body, session } = this.encrypt(payload, options);
-    return this.post(flow, body, session, options);
+    const reply = await this.post(flow, body, session, options);
+    if (payload && typeof payload === 'object') {
+      const { action, screen } = payload as Record<string, unknown>;
+      reply.request = { action, screen };
+    }
+    return reply;
   }
 
   /**

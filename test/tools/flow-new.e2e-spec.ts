@@ -30,7 +30,7 @@ describe('npm run flow:new', () => {
   it('generates a flow module that type-checks, is registered, and whose own test passes unedited', async () => {
     const { stdout } = await run(process.execPath, [SCAFFOLDER, 'gift-cards'], { cwd: copy, env });
     expect(stdout).toContain('registered GiftCardsFlowModule');
-    for (const file of ['gift-cards.module.ts', 'gift-cards.controller.ts', 'gift-cards.service.ts', 'gift-cards.flow.json', 'gift-cards.e2e-spec.ts', 'dto/start.dto.ts']) {
+    for (const file of ['gift-cards.module.ts', 'gift-cards.flow.ts', 'gift-cards.service.ts', 'gift-cards.flow.json', 'gift-cards.e2e-spec.ts', 'dto/start.dto.ts']) {
       expect([file, existsSync(join(copy, 'src/flows/gift-cards', file))]).toEqual([file, true]);
     }
     const index = readFileSync(join(copy, 'src/flows/index.ts'), 'utf8');

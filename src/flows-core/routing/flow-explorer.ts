@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Scope, type OnModuleInit } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator.js';
@@ -8,7 +8,7 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js'
 import { FlowContract } from '../contract/flow-contract.js';
 import type { FlowJson } from '../contract/flow-json.js';
 import { flowJsonProblems } from '../contract/flow-json-validator.js';
-import { FLOW_HANDLER_METADATA, FLOW_METADATA, type FlowHandlerKind, type FlowMetadata } from './flow.decorators.js';
+import { FlowClass, FlowHandler, FlowHandlerHost, type FlowMetadata } from './flow.decorators.js';
 import { FlowRegistry, handlerKey, type BoundFlowHandler, type RegisteredFlow } from './flow-registry.js';
 
 const FLOW_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -35,9 +35,24 @@ function loadContract(className: string, flowName: string, flowJson: URL | undef
   return { file, contract: new FlowContract(json as FlowJson) };
 }
 
+/** The provider that makes `wrapper` resolve per request (itself or a dependency, at any depth), as a path. */
+function requestScopedPath(wrapper: InstanceWrapper, seen = new Set<InstanceWrapper>()): string[] | undefined {
+  if (seen.has(wrapper)) return undefined;
+  seen.add(wrapper);
+  if (wrapper.scope === Scope.REQUEST) return [String(wrapper.name)];
+  const dependencies = [...(wrapper.getCtorMetadata() ?? []), ...(wrapper.getPropertiesMetadata() ?? []).map((property) => property.wrapper)];
+  for (const dependency of dependencies) {
+    if (!dependency || dependency.isDependencyTreeStatic()) continue;
+    const path = requestScopedPath(dependency, seen);
+    if (path) return [String(wrapper.name), ...path];
+  }
+  return undefined;
+}
+
 /**
- * Finds every `@Flow` controller at boot and registers its handlers, bound so that guards, pipes
- * and interceptors apply to them as to ordinary routes. Duplicates stop the boot.
+ * Finds every `@Flow` class at boot and registers its handlers, bound so that guards, pipes and
+ * interceptors apply to them as to ordinary routes. Duplicates, and flows Nest could not give one
+ * long-lived instance, stop the boot.
  */
 @Injectable()
 export class FlowExplorer implements OnModuleInit {
@@ -49,19 +64,42 @@ export class FlowExplorer implements OnModuleInit {
     private readonly reflector: Reflector,
     private readonly contextCreator: ExternalContextCreator,
     private readonly registry: FlowRegistry,
-  ) {}
+  ) {
+    // Here rather than in onModuleInit: Nest registers routes before that hook, and would stop at
+    // "does not have the @Controller() decorator" without saying what to do.
+    for (const wrapper of this.discovery.getControllers({ metadataKey: FlowClass.KEY })) {
+      throw new Error(
+        `${wrapper.metatype?.name} is a @Flow listed in its module's controllers: list it in providers instead (the core serves it at POST /flows/<name>, not Nest's HTTP router)`,
+      );
+    }
+  }
 
   onModuleInit(): void {
-    const wrappers = this.discovery.getProviders();
-    for (const wrapper of wrappers) {
-      if (!wrapper.metatype || !wrapper.instance) continue;
-      const metadata = this.reflector.get<FlowMetadata | undefined>(FLOW_METADATA, wrapper.metatype);
-      if (metadata) this.registerFlow(wrapper, metadata);
-      else this.assertNoStrayHandlers(wrapper);
+    for (const wrapper of this.discovery.getProviders({ metadataKey: FlowClass.KEY })) {
+      this.assertSingleton(wrapper);
+      this.registerFlow(wrapper, this.discovery.getMetadataByDecorator(FlowClass, wrapper)!);
     }
+    const hosts = [...this.discovery.getProviders({ metadataKey: FlowHandlerHost.KEY }), ...this.discovery.getControllers({ metadataKey: FlowHandlerHost.KEY })];
+    for (const wrapper of hosts) this.assertNoStrayHandlers(wrapper);
     for (const name of this.registry.names()) {
       const flow = this.registry.get(name)!;
       this.logger.log(`Flow "${name}" at POST /flows/${name}: ${[...flow.handlers.keys()].join(', ') || 'no handlers'}`);
+    }
+  }
+
+  /**
+   * The router calls one instance of each flow for every request. A request-scoped or transient
+   * flow (or one depending on a request-scoped provider) has no such instance: Nest keeps a
+   * placeholder whose constructor never ran.
+   */
+  private assertSingleton(wrapper: InstanceWrapper): void {
+    const className = wrapper.metatype!.name;
+    const fix = 'flows are singletons: remove the scope, and read per-request values from the handler arguments (@CurrentFlowRequest(), @CurrentSession()) instead';
+    if (wrapper.scope === Scope.REQUEST) throw new Error(`${className} is a @Flow with scope REQUEST; ${fix}`);
+    if (wrapper.isTransient) throw new Error(`${className} is a @Flow with scope TRANSIENT; ${fix}`);
+    const path = requestScopedPath(wrapper);
+    if (path) {
+      throw new Error(`${className} is a @Flow that depends on a request-scoped provider (${path.join(' → ')}), which makes it request-scoped; ${fix}`);
     }
   }
 
@@ -74,7 +112,7 @@ export class FlowExplorer implements OnModuleInit {
     const flow: RegisteredFlow = { metadata, className, flowJsonFile: file, contract, handlers: new Map() };
     const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown>;
     for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-      const kind = this.reflector.get<FlowHandlerKind | undefined>(FLOW_HANDLER_METADATA, instance[method]);
+      const kind = this.reflector.get(FlowHandler, instance[method]);
       if (!kind) continue;
       const key = handlerKey(kind);
       const location = `${className}.${method}`;
@@ -103,15 +141,9 @@ export class FlowExplorer implements OnModuleInit {
 
   /** Handler decorators outside a @Flow class would never run: say so at boot. */
   private assertNoStrayHandlers(wrapper: InstanceWrapper): void {
-    const instance = wrapper.instance as Record<string, unknown> | undefined;
-    if (!instance || typeof instance !== 'object') return;
-    const prototype = Object.getPrototypeOf(instance);
-    if (!prototype) return;
-    for (const method of this.scanner.getAllMethodNames(prototype)) {
-      const handler = instance[method];
-      if (typeof handler === 'function' && this.reflector.get(FLOW_HANDLER_METADATA, handler)) {
-        throw new Error(`${wrapper.metatype!.name}.${method} has a flow handler decorator but ${wrapper.metatype!.name} has no @Flow()`);
-      }
-    }
+    const metatype = wrapper.metatype;
+    if (!metatype || this.discovery.getMetadataByDecorator(FlowClass, wrapper)) return;
+    const method = this.scanner.getAllMethodNames(metatype.prototype).find((name) => this.reflector.get(FlowHandler, metatype.prototype[name]));
+    throw new Error(`${metatype.name}.${method} has a flow handler decorator but ${metatype.name} has no @Flow()`);
   }
 }

@@ -1,10 +1,9 @@
-import { applyDecorators, createParamDecorator, Injectable, SetMetadata, ValidationPipe, type ExecutionContext, type PipeTransform, type Type } from '@nestjs/common';
+import { createParamDecorator, Injectable, ValidationPipe, type ExecutionContext, type PipeTransform, type Type } from '@nestjs/common';
+import { INJECTABLE_WATERMARK } from '@nestjs/common/constants.js';
+import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
 import type { FlowRequest } from '../flow-request.js';
 import type { FlowSession } from '../sessions/flow-session.js';
-
-export const FLOW_METADATA = 'flowgate:flow';
-export const FLOW_HANDLER_METADATA = 'flowgate:flow-handler';
 
 export interface FlowOptions {
   /**
@@ -50,36 +49,52 @@ export interface FlowHandlerContext {
   completion?: FlowCompletionEvent;
 }
 
+/** Class metadata of `@Flow`; discoverable, so the explorer asks Nest for flow classes only. */
+export const FlowClass = DiscoveryService.createDecorator<FlowMetadata>();
+
+/** Class metadata set by every handler decorator, so a handler outside a `@Flow` class is found at boot. */
+export const FlowHandlerHost = DiscoveryService.createDecorator<true>();
+
+/** Method metadata of the handler decorators. */
+export const FlowHandler = Reflector.createDecorator<FlowHandlerKind>();
+
 /**
- * Marks a per-flow controller served at `POST /flows/<name>`. List it in its module's `providers`:
- * the core routes to it (with its guards, pipes and interceptors), not Nest's HTTP router.
+ * Marks a flow served at `POST /flows/<name>`. List it in its module's `providers` (not
+ * `controllers`): the core routes to it (with its guards, pipes and interceptors), not Nest's HTTP
+ * router. It must be a singleton with singleton dependencies; the boot says so otherwise.
  */
 export function Flow(name: string, options: FlowOptions): ClassDecorator {
-  const metadata: FlowMetadata = { name, ...options, tokens: options.tokens ?? 'issued' };
-  return applyDecorators(SetMetadata(FLOW_METADATA, metadata), Injectable());
+  return (target) => {
+    FlowClass({ name, ...options, tokens: options.tokens ?? 'issued' })(target);
+    // An @Injectable({ scope }) written below @Flow keeps its scope (and the boot then refuses it).
+    if (!Reflect.hasOwnMetadata(INJECTABLE_WATERMARK, target)) Injectable()(target);
+  };
+}
+
+function flowHandler(kind: FlowHandlerKind): MethodDecorator {
+  return (target, key, descriptor) => {
+    FlowHandlerHost(true)(target.constructor);
+    FlowHandler(kind)(target, key, descriptor);
+  };
 }
 
 /** Handles `data_exchange` sent from `screen`. */
-export const FlowScreen = <Screen extends string>(screen: Screen): MethodDecorator =>
-  SetMetadata(FLOW_HANDLER_METADATA, { action: 'data_exchange', screen } satisfies FlowHandlerKind);
+export const FlowScreen = <Screen extends string>(screen: Screen): MethodDecorator => flowHandler({ action: 'data_exchange', screen });
 
 /** Handles `INIT` (the flow was opened with `flow_action: data_exchange`). */
-export const FlowInit = (): MethodDecorator => SetMetadata(FLOW_HANDLER_METADATA, { action: 'INIT' } satisfies FlowHandlerKind);
+export const FlowInit = (): MethodDecorator => flowHandler({ action: 'INIT' });
 
 /** Handles `BACK` (a screen with `refresh_on_back: true`); without `screen`, from any screen. */
-export const FlowBack = <Screen extends string>(screen?: Screen): MethodDecorator =>
-  SetMetadata(FLOW_HANDLER_METADATA, { action: 'BACK', screen } satisfies FlowHandlerKind);
+export const FlowBack = <Screen extends string>(screen?: Screen): MethodDecorator => flowHandler({ action: 'BACK', screen });
 
 /** Optional hook called with client error notifications (the core acknowledges them). */
-export const FlowErrorNotification = (): MethodDecorator =>
-  SetMetadata(FLOW_HANDLER_METADATA, { action: 'error_notification' } satisfies FlowHandlerKind);
+export const FlowErrorNotification = (): MethodDecorator => flowHandler({ action: 'error_notification' });
 
 /**
  * Called once per completed flow (the `nfm_reply` webhook), in the transaction that stores the
  * submission. Receive it with `@Completion()`.
  */
-export const FlowCompletion = (): MethodDecorator =>
-  SetMetadata(FLOW_HANDLER_METADATA, { action: 'completion' } satisfies FlowHandlerKind);
+export const FlowCompletion = (): MethodDecorator => flowHandler({ action: 'completion' });
 
 const handlerContext = (ctx: ExecutionContext) => ctx.getArgByIndex<FlowHandlerContext>(0);
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { readFlowJson } from '../../flows-core/contract/flow-json.js';
-import { FlowSessions } from '../../flows-core/sessions/flow-sessions.service.js';
+import { FlowSessions, readFlowJson } from '../../flows-core/index.js';
 import { contractErrors } from '../../../test/kit/flow-contract.js';
 import type { FlowReply } from '../../../test/kit/flow-test-client.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';

@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DemoData } from '../../database/demo-data.js';
-import { AppointmentsFlowController } from './appointments.controller.js';
+import { AppointmentsFlow } from './appointments.flow.js';
 import { seedAppointments } from './appointments.demo-data.js';
 import { AppointmentsService } from './appointments.service.js';
 import { Booking } from './entities/booking.entity.js';
@@ -12,7 +12,7 @@ import { StaffMember } from './entities/staff.entity.js';
 /** The appointment booking flow: `POST /flows/appointments`. */
 @Module({
   imports: [TypeOrmModule.forFeature([BookableService, StaffMember, Slot, Booking])],
-  providers: [AppointmentsFlowController, AppointmentsService],
+  providers: [AppointmentsFlow, AppointmentsService],
 })
 export class AppointmentsFlowModule implements OnModuleInit {
   constructor(private readonly demoData: DemoData) {}

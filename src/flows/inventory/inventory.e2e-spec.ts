@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFlowJson } from '../../flows-core/contract/flow-json.js';
+import { readFlowJson } from '../../flows-core/index.js';
 import { contractErrors } from '../../../test/kit/flow-contract.js';
 import type { FlowReply } from '../../../test/kit/flow-test-client.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';

@@ -5,14 +5,14 @@ import { Product } from './entities/product.entity.js';
 import { Reservation } from './entities/reservation.entity.js';
 import { StockLevel } from './entities/stock-level.entity.js';
 import { Warehouse } from './entities/warehouse.entity.js';
-import { InventoryFlowController } from './inventory.controller.js';
+import { InventoryFlow } from './inventory.flow.js';
 import { seedInventory } from './inventory.demo-data.js';
 import { InventoryService } from './inventory.service.js';
 
 /** The inventory check flow: `POST /flows/inventory`. */
 @Module({
   imports: [TypeOrmModule.forFeature([Product, Warehouse, StockLevel, Reservation])],
-  providers: [InventoryFlowController, InventoryService],
+  providers: [InventoryFlow, InventoryService],
 })
 export class InventoryFlowModule implements OnModuleInit {
   constructor(private readonly demoData: DemoData) {}

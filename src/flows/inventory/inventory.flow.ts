@@ -35,7 +35,7 @@ function availabilityData(product: Availability) {
  * Any flow token is accepted (the flow can be opened from Flow Builder previews and templates).
  */
 @Flow('inventory', { tokens: 'any', flowJson: new URL('./inventory.flow.json', import.meta.url) })
-export class InventoryFlowController {
+export class InventoryFlow {
   constructor(private readonly inventory: InventoryService) {}
 
   @FlowScreen<InventoryScreen>('INVENTORY')

@@ -24,7 +24,7 @@ const SLOT_TAKEN = 'Sorry, that time was just taken. Please choose another one.'
  * Only tokens Flowgate issued are accepted (the flow is sent to a known customer).
  */
 @Flow('appointments', { tokens: 'issued', flowJson: new URL('./appointments.flow.json', import.meta.url) })
-export class AppointmentsFlowController {
+export class AppointmentsFlow {
   private readonly dayFormat: Intl.DateTimeFormat;
   private readonly timeFormat: Intl.DateTimeFormat;
   private readonly whenFormat: Intl.DateTimeFormat;
