@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { readFlowJson } from '../../flows-core/index.js';
 import { contractErrors } from '../../../test/kit/flow-contract.js';
 import type { FlowReply } from '../../../test/kit/flow-test-client.js';
@@ -18,11 +19,25 @@ describe('inventory flow', () => {
   };
   const lookup = async (productId: unknown, flowToken = token()) =>
     valid(await test.client.dataExchange('inventory', flowToken, 'INVENTORY', { product_id: productId }));
-  /** As on the phone: the token is shown AVAILABILITY for PROD-99 first, then reserves from it. */
-  const reserve = async (quantity: unknown, flowToken = token()) => {
-    if (!flowToken.startsWith('seen-')) await lookup('PROD-99', flowToken);
-    return valid(await test.client.dataExchange('inventory', flowToken, 'AVAILABILITY', { product_id: 'PROD-99', quantity }));
+  /** As on the phone: the token is shown AVAILABILITY for the product first, then reserves from it. */
+  const reserve = async (sku: string, quantity: unknown, flowToken = token()) => {
+    await lookup(sku, flowToken);
+    return valid(await test.client.dataExchange('inventory', flowToken, 'AVAILABILITY', { product_id: sku, quantity }));
   };
+
+  let products = 0;
+  /**
+   * A product of the calling test's own, with `units` in the local warehouse: tests that reserve
+   * change stock, so none of them shares a product with another (they pass alone and in any order).
+   */
+  async function aProduct(units: number): Promise<string> {
+    const sku = `TEST-${++products}`;
+    await test.app.get(DataSource).transaction(async (manager) => {
+      await manager.query(`INSERT INTO inventory_products (sku, name, price, currency) VALUES ($1, $2, 9.5, 'EUR')`, [sku, `Test lamp ${products}`]);
+      await manager.query(`INSERT INTO inventory_stock_levels (sku, warehouse_id, units) VALUES ($1, 'LOCAL', $2)`, [sku, units]);
+    });
+    return sku;
+  }
 
   beforeAll(async () => {
     // Demo data is applied by the server itself (on the embedded database by default; forced here for Postgres).
@@ -104,49 +119,52 @@ describe('inventory flow', () => {
   });
 
   it('reserving completes the flow with the reservation id; the next lookup shows the new stock', async () => {
+    const sku = await aProduct(5);
     const flowToken = token();
-    expect((await lookup('PROD-99', flowToken)).data.units_available).toBe(5);
-    const done = await reserve('2', flowToken);
+    expect((await lookup(sku, flowToken)).data.units_available).toBe(5);
+    const done = valid(await test.client.dataExchange('inventory', flowToken, 'AVAILABILITY', { product_id: sku, quantity: '2' }));
     expect(done.screen).toBe('SUCCESS');
     const params = done.data.extension_message_response.params;
     expect(params).toEqual({
       flow_token: flowToken,
       reservation_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      product_id: 'PROD-99',
+      product_id: sku,
       quantity: 2,
       warehouse: 'LOCAL',
     });
     // The availability was cached by the first lookup: the reservation must have invalidated it.
-    expect((await lookup('PROD-99')).data.units_available).toBe(3);
+    expect((await lookup(sku)).data.units_available).toBe(3);
     // The flow is over for that token.
-    expect((await test.client.dataExchange('inventory', flowToken, 'INVENTORY', { product_id: 'PROD-99' })).status).toBe(427);
+    expect((await test.client.dataExchange('inventory', flowToken, 'INVENTORY', { product_id: sku })).status).toBe(427);
   });
 
   it('reserving more than is available stays on AVAILABILITY with current stock and an error', async () => {
-    const reply = await reserve(4);
+    const sku = await aProduct(3);
+    const reply = await reserve(sku, 4);
     expect(reply.screen).toBe('AVAILABILITY');
     expect(reply.data.units_available).toBe(3);
     expect(reply.data.error_message).toBe('Only 3 units are available. Please reserve fewer.');
   });
 
   it('an invalid quantity is a readable error on AVAILABILITY', async () => {
+    const sku = await aProduct(5);
     for (const quantity of ['0', 'lots', -1, 1000]) {
-      const reply = await reserve(quantity);
+      const reply = await reserve(sku, quantity);
       expect([quantity, reply.screen, reply.data.error_message]).toEqual([
         quantity,
         'AVAILABILITY',
         'Please enter how many units to reserve (1 to 100)',
       ]);
     }
+    expect((await lookup(sku)).data.units_available).toBe(5);
   });
 
   it('30 concurrent reservations racing for the last units reserve exactly what is left, never below zero', async () => {
-    const left = (await lookup('PROD-99')).data.units_available as number;
-    expect(left).toBe(3);
-    const racers = Array.from({ length: 30 }, (_, i) => `seen-race-${i}`);
-    for (const racer of racers) await lookup('PROD-99', racer);
+    const sku = await aProduct(3);
+    const racers = Array.from({ length: 30 }, (_, i) => `race-${sku}-${i}`);
+    for (const racer of racers) await lookup(sku, racer);
     const replies = await Promise.all(
-      racers.map((racer) => test.client.dataExchange('inventory', racer, 'AVAILABILITY', { product_id: 'PROD-99', quantity: 1 })),
+      racers.map((racer) => test.client.dataExchange('inventory', racer, 'AVAILABILITY', { product_id: sku, quantity: 1 })),
     );
     expect(replies.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
     replies.forEach(valid);
@@ -154,10 +172,11 @@ describe('inventory flow', () => {
     const refused = replies.filter((r) => r.json.screen === 'AVAILABILITY');
     expect(completed).toHaveLength(3);
     expect(refused).toHaveLength(27);
-    expect((await lookup('PROD-99')).data.units_available).toBe(0);
-    const [{ reserved }] = await test.app.get((await import('typeorm')).DataSource).query(
-      `SELECT sum(quantity)::int AS reserved FROM inventory_reservations WHERE sku = 'PROD-99'`,
+    expect((await lookup(sku)).data.units_available).toBe(0);
+    const [{ reserved }] = await test.app.get(DataSource).query(
+      `SELECT sum(quantity)::int AS reserved FROM inventory_reservations WHERE sku = $1`,
+      [sku],
     );
-    expect(reserved).toBe(5);
+    expect(reserved).toBe(3);
   });
 });
