@@ -1,3 +1,4 @@
+import { Logger as NestLogger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
@@ -6,7 +7,9 @@ import { AdminDocs } from './admin/admin-docs.js';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { requireAdminToken } from './admin/admin-token.hook.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
+import { withConfiguration, type EnvOverrides } from './config/config-context.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
+import { ConfigValidationError } from './config/validate-env.js';
 import { GracefulFastifyAdapter } from './http/graceful-fastify-adapter.js';
 import { requireJsonBodies } from './http/json-bodies.js';
 import { addSecurityHeaders } from './http/security-headers.js';
@@ -15,25 +18,45 @@ import { requestIdFor } from './logging/logging.module.js';
 /** Body limit for routes that do not set their own. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+export interface CreateAppOptions extends AppModuleOptions {
+  /**
+   * Configuration of this application: variables set (or removed, `undefined`) on top of the
+   * environment. Read by every namespace; never written to `process.env`.
+   */
+  env?: EnvOverrides;
+}
+
 /**
  * Builds the Flowgate application exactly as it runs in production; `main.ts` and the tests
  * both start here.
  */
-export async function createApp(options: AppModuleOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   loadEnvFile();
+  return withConfiguration(options.env, () => build(options));
+}
+
+async function build(options: CreateAppOptions): Promise<NestFastifyApplication> {
+  const root = AppModule.forRoot(options);
   // Fail fast, before Nest logs anything, on a bad or missing variable.
-  assertValidConfiguration();
+  assertValidConfiguration(root);
   const adapter = new GracefulFastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: true,
     genReqId: requestIdFor,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     rawBody: true,
     bufferLogs: true,
     abortOnError: false,
+    // A configuration error found while Nest builds the app (a key that does not parse) is one
+    // line printed by the caller; anything else is printed with what Nest logged.
+    autoFlushLogs: false,
+  }).catch((error: unknown) => {
+    if (!(error instanceof ConfigValidationError)) NestLogger.flush();
+    throw error;
   });
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   applyRouteBodyLimits(app);
   // Not SIGHUP: that one reloads the key ring. After a clean shutdown the process exits with 0
   // (Nest would otherwise re-raise the signal, which orchestrators and shells report as a failure).

@@ -1,9 +1,9 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AppCacheModule } from './cache/app-cache.module.js';
-import { configNamespaces } from './config/configuration.js';
+import { appConfig } from './config/app.config.js';
 import { DatabaseModule } from './database/database.module.js';
-import { FlowsCoreModule } from './flows-core/flows-core.module.js';
+import { FlowsCoreModule } from './flows-core/index.js';
 import { flowModules } from './flows/index.js';
 import { AdminModule } from './admin/admin.module.js';
 import { QueueModule } from './queue/queue.module.js';
@@ -27,10 +27,11 @@ export class AppModule {
         ConfigModule.forRoot({
           isGlobal: true,
           cache: true,
-          load: configNamespaces,
-          // createApp() has already read .env into the environment.
+          // Each module registers its own namespace (ConfigModule.forFeature); createApp() has
+          // already read .env into the environment.
           ignoreEnvFile: true,
         }),
+        ConfigModule.forFeature(appConfig),
         LoggingModule,
         MetricsModule,
         DatabaseModule,

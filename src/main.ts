@@ -2,23 +2,30 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { ConfigService } from '@nestjs/config';
 import { createApp } from './app.factory.js';
+import { AppModule } from './app.module.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
+import { withConfiguration } from './config/config-context.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { ConfigValidationError } from './config/validate-env.js';
+import { flowCredentials, flowsConfig, loadConfiguredRing } from './flows-core/index.js';
 import { runClusterPrimary } from './server/cluster-primary.js';
 
 try {
   loadEnvFile();
-  // Fail fast, once, before forking anything.
-  assertValidConfiguration();
-  const { webConcurrency, logLevel } = appConfig();
-  if (cluster.isPrimary && webConcurrency > 1) {
-    runClusterPrimary(webConcurrency, logLevel);
-  } else {
-    const app = await createApp();
-    const { port, host } = app.get(ConfigService).getOrThrow<AppConfig>('app');
-    await app.listen(port, host);
-  }
+  await withConfiguration({}, async () => {
+    // Fail fast, once, before forking anything.
+    assertValidConfiguration(AppModule.forRoot());
+    const { webConcurrency, logLevel } = appConfig();
+    if (cluster.isPrimary && webConcurrency > 1) {
+      // Workers build their own key ring; check the keys (and generate development ones) once, here.
+      loadConfiguredRing(flowCredentials(flowsConfig()).keys);
+      runClusterPrimary(webConcurrency, logLevel);
+    } else {
+      const app = await createApp();
+      const { port, host } = app.get(ConfigService).getOrThrow<AppConfig>('app');
+      await app.listen(port, host);
+    }
+  });
 } catch (error) {
   // Configuration mistakes get one line saying what to fix, not a stack trace.
   if (error instanceof ConfigValidationError) {

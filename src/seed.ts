@@ -3,13 +3,17 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
+import { withConfiguration } from './config/config-context.js';
 import { ConfigValidationError } from './config/validate-env.js';
 import { DemoData } from './database/demo-data.js';
 
 try {
   loadEnvFile();
-  assertValidConfiguration();
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(), { logger: ['error', 'warn', 'log'] });
+  const root = AppModule.forRoot();
+  const app = await withConfiguration({}, async () => {
+    assertValidConfiguration(root);
+    return NestFactory.createApplicationContext(root, { logger: ['error', 'warn', 'log'] });
+  });
   const seeded = await app.get(DemoData).seedAll();
   process.stdout.write(`Demo data applied: ${seeded.join(', ') || 'none registered'}\n`);
   await app.close();

@@ -1,6 +1,6 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { CacheModule, type CacheModuleOptions } from '@nestjs/cache-manager';
-import type { ConfigType } from '@nestjs/config';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { cacheConfig } from './cache.config.js';
@@ -10,8 +10,10 @@ import { ReadThroughCache } from './read-through-cache.js';
 @Global()
 @Module({
   imports: [
+    ConfigModule.forFeature(cacheConfig),
     CacheModule.registerAsync({
       isGlobal: true,
+      imports: [ConfigModule.forFeature(cacheConfig)],
       inject: [cacheConfig.KEY],
       useFactory: (config: ConfigType<typeof cacheConfig>): CacheModuleOptions => {
         const logger = new Logger('Cache');

@@ -24,12 +24,16 @@ class AppEnv {
 
   @EnvInt({ min: 1, max: 64, message: 'must be an integer between 1 and 64' })
   WEB_CONCURRENCY?: number;
+
+  @IsOptional()
+  @IsString()
+  DATABASE_URL?: string;
 }
 
 export const appConfig = registerAs('app', () => {
   const env = validateEnv(AppEnv);
   const webConcurrency = env.WEB_CONCURRENCY ?? 1;
-  if (webConcurrency > 1 && !process.env.DATABASE_URL) {
+  if (webConcurrency > 1 && !env.DATABASE_URL) {
     throw new ConfigValidationError(
       'Invalid configuration: WEB_CONCURRENCY above 1 needs DATABASE_URL (the embedded database lives in one process)',
     );

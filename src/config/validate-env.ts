@@ -1,5 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { configEnvironment, validatedOnce } from './config-context.js';
 
 /** Thrown when an environment variable is missing or invalid. Its message is one line. */
 export class ConfigValidationError extends Error {
@@ -17,13 +18,15 @@ function describe(error: ValidationError, env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * Validates a slice of the environment against a class-validator class.
+ * Validates a slice of the environment (by default the current application's, see
+ * `withConfiguration`) against a class-validator class, once per application.
  * Empty strings count as unset, so `PORT=` in an env file falls back to the default.
  */
-export function validateEnv<T extends object>(
-  schema: ClassConstructor<T>,
-  env: NodeJS.ProcessEnv = process.env,
-): T {
+export function validateEnv<T extends object>(schema: ClassConstructor<T>, env: NodeJS.ProcessEnv = configEnvironment()): T {
+  return validatedOnce(schema, env, () => validate(schema, env));
+}
+
+function validate<T extends object>(schema: ClassConstructor<T>, env: NodeJS.ProcessEnv): T {
   const plain = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const instance = plainToInstance(schema, plain, { excludeExtraneousValues: false });
   const errors = validateSync(instance, { forbidUnknownValues: false });

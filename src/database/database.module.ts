@@ -1,6 +1,6 @@
 import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { ConfigType } from '@nestjs/config';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueryMetrics } from './query-metrics.js';
 import { DataSource } from 'typeorm';
@@ -11,7 +11,6 @@ import { runMigrations } from './migrate.js';
 import { typeOrmOptions } from './typeorm-options.js';
 
 /** Owns the embedded database so it outlives the data source that uses it. */
-@Global()
 @Module({ providers: [EmbeddedDatabase], exports: [EmbeddedDatabase] })
 class EmbeddedDatabaseModule implements OnApplicationShutdown {
   constructor(
@@ -32,7 +31,7 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      imports: [EmbeddedDatabaseModule],
+      imports: [EmbeddedDatabaseModule, ConfigModule.forFeature(databaseConfig)],
       inject: [databaseConfig.KEY, EmbeddedDatabase],
       useFactory: async (config: ConfigType<typeof databaseConfig>, embedded: EmbeddedDatabase) => {
         const url = config.url ?? (await embedded.start(config.embeddedDir));
@@ -45,6 +44,7 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
       },
     }),
     EmbeddedDatabaseModule,
+    ConfigModule.forFeature(databaseConfig),
   ],
   providers: [DemoData, QueryMetrics],
   exports: [DemoData],

@@ -1,6 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { flowsConfig } from './flows.config.js';
 import { FlowDecryptor } from './crypto/flow-decryptor.js';
 import { FlowEndpointController } from './http/flow-endpoint.controller.js';
 import { FlowSignatureGuard } from './http/flow-signature.guard.js';
@@ -17,11 +19,11 @@ import { AppSecrets } from './signature/app-secrets.js';
 
 /**
  * The WhatsApp Flows data endpoint: signature, crypto, key ring, routing to `@Flow` controllers
- * and flow-token sessions. Knows no business flow; flow modules depend on it.
+ * and flow-token sessions. Knows no business flow: `@Flow` classes are found wherever they are
+ * provided; modules that inject its services (sessions, registry) import it.
  */
-@Global()
 @Module({
-  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity])],
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity]), ConfigModule.forFeature(flowsConfig)],
   controllers: [FlowEndpointController, KeysAdminController],
   providers: [
     AppSecrets,

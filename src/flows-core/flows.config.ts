@@ -2,8 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { EnvInt } from '../config/env-int.js';
 import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
-import { ensureDevCredentials } from './keys/dev-credentials.js';
-import { loadRing } from './keys/ring-key.js';
+import type { KeySource } from './keys/ring-key.js';
 
 class FlowsEnv {
   @IsOptional() @IsString() NODE_ENV?: string;
@@ -34,66 +33,47 @@ class FlowsEnv {
   FLOW_SESSION_TTL_S?: number;
 }
 
-/** Where one private key of the ring comes from. Files are re-read on reload; inline values cannot change. */
-export interface KeySource {
-  label: 'current' | 'previous';
-  /** The variable that names it, for error messages. */
-  variable: string;
-  file?: string;
-  pem?: string;
-  passphrase?: string;
-}
-
 export const flowsConfig = registerAs('flows', () => {
   const env = validateEnv(FlowsEnv);
   const production = env.NODE_ENV === 'production';
   const hasKey = Boolean(env.FLOW_PRIVATE_KEY_FILE || env.FLOW_PRIVATE_KEY);
-  const hasSecret = Boolean(env.WHATSAPP_APP_SECRET);
   if (production && !hasKey) {
     throw new ConfigValidationError(
       'Invalid configuration: FLOW_PRIVATE_KEY_FILE (or FLOW_PRIVATE_KEY) is required when NODE_ENV=production',
     );
   }
-  if (production && !hasSecret) {
+  if (production && !env.WHATSAPP_APP_SECRET) {
     throw new ConfigValidationError('Invalid configuration: WHATSAPP_APP_SECRET is required when NODE_ENV=production');
   }
-  // Outside production, missing credentials are generated once into a git-ignored folder and reused.
-  const dev = !hasKey || !hasSecret ? ensureDevCredentials(env.FLOW_DEV_KEYS_DIR ?? 'config/keys') : undefined;
-
-  const keys: KeySource[] = [
-    hasKey
+  // Only where the keys are: the key ring reads and parses them, and generates development
+  // credentials (outside production) for what is missing.
+  const currentKey: KeySource | undefined = hasKey
+    ? {
+        label: 'current',
+        variable: env.FLOW_PRIVATE_KEY_FILE ? 'FLOW_PRIVATE_KEY_FILE' : 'FLOW_PRIVATE_KEY',
+        file: env.FLOW_PRIVATE_KEY_FILE,
+        pem: env.FLOW_PRIVATE_KEY,
+        passphrase: env.FLOW_PRIVATE_KEY_PASSPHRASE,
+      }
+    : undefined;
+  const previousKey: KeySource | undefined =
+    env.FLOW_PREVIOUS_PRIVATE_KEY_FILE || env.FLOW_PREVIOUS_PRIVATE_KEY
       ? {
-          label: 'current',
-          variable: env.FLOW_PRIVATE_KEY_FILE ? 'FLOW_PRIVATE_KEY_FILE' : 'FLOW_PRIVATE_KEY',
-          file: env.FLOW_PRIVATE_KEY_FILE,
-          pem: env.FLOW_PRIVATE_KEY,
-          passphrase: env.FLOW_PRIVATE_KEY_PASSPHRASE,
+          label: 'previous',
+          variable: env.FLOW_PREVIOUS_PRIVATE_KEY_FILE ? 'FLOW_PREVIOUS_PRIVATE_KEY_FILE' : 'FLOW_PREVIOUS_PRIVATE_KEY',
+          file: env.FLOW_PREVIOUS_PRIVATE_KEY_FILE,
+          pem: env.FLOW_PREVIOUS_PRIVATE_KEY,
+          passphrase: env.FLOW_PREVIOUS_PRIVATE_KEY_PASSPHRASE,
         }
-      : { label: 'current', variable: 'FLOW_DEV_KEYS_DIR', file: dev!.privateKeyFile },
-  ];
-  if (env.FLOW_PREVIOUS_PRIVATE_KEY_FILE || env.FLOW_PREVIOUS_PRIVATE_KEY) {
-    keys.push({
-      label: 'previous',
-      variable: env.FLOW_PREVIOUS_PRIVATE_KEY_FILE ? 'FLOW_PREVIOUS_PRIVATE_KEY_FILE' : 'FLOW_PREVIOUS_PRIVATE_KEY',
-      file: env.FLOW_PREVIOUS_PRIVATE_KEY_FILE,
-      pem: env.FLOW_PREVIOUS_PRIVATE_KEY,
-      passphrase: env.FLOW_PREVIOUS_PRIVATE_KEY_PASSPHRASE,
-    });
-  }
-
-  // Parse the keys now so a bad key or passphrase fails the boot with one line.
-  try {
-    loadRing(keys);
-  } catch (error) {
-    throw new ConfigValidationError(`Invalid configuration: ${(error as Error).message}`);
-  }
+      : undefined;
 
   return {
-    appSecret: env.WHATSAPP_APP_SECRET ?? dev!.appSecret,
+    /** Unset outside production: the key ring generates a development secret. */
+    appSecret: env.WHATSAPP_APP_SECRET,
     appSecretPrevious: env.WHATSAPP_APP_SECRET_PREVIOUS,
-    keys,
-    /** Set when development credentials were generated or reused. */
-    devCredentials: dev,
+    currentKey,
+    previousKey,
+    devKeysDir: env.FLOW_DEV_KEYS_DIR ?? 'config/keys',
     bodyLimit: env.FLOW_BODY_LIMIT ?? 1024 * 1024,
     responseBudgetMs: env.FLOW_RESPONSE_BUDGET_MS ?? 3_000,
     sessionTtlS: env.FLOW_SESSION_TTL_S ?? 24 * 3600,

@@ -1,4 +1,5 @@
-// The public surface of the flows core, for flow modules.
+// The public surface of the flows core: everything outside src/flows-core imports it from here.
+export { FlowsCoreModule } from './flows-core.module.js';
 export {
   Flow,
   FlowScreen,
@@ -19,3 +20,15 @@ export { FlowSession, type SessionState } from './sessions/flow-session.js';
 export { FlowSessions } from './sessions/flow-sessions.service.js';
 export { FlowContract, type WireResponse } from './contract/flow-contract.js';
 export { readFlowJson, type FlowJson, type FlowJsonScreen, type DataSchema } from './contract/flow-json.js';
+export { FlowRegistry, type RegisteredFlow, type RegisteredHandler } from './routing/flow-registry.js';
+export type { FlowSessionEntity } from './sessions/flow-session.entity.js';
+export { HubSignatureGuard } from './signature/hub-signature.guard.js';
+export { isPlainObject } from './crypto/flow-envelope.js';
+
+// For the command-line tools, the test kit and the benchmark: the same configuration, keys and crypto as the server.
+export { flowsConfig, type FlowsConfig } from './flows.config.js';
+export { flowCredentials, loadConfiguredRing, FlowKeyRing, type FlowCredentials } from './keys/flow-key-ring.js';
+export { keyFingerprint, loadRing, loadRingKey, type KeySource, type RingKey } from './keys/ring-key.js';
+export { decryptResponse, encryptRequest, type AesSession, type ClientEncryptOptions } from './crypto/flow-crypto.js';
+export type { FlowEnvelope } from './crypto/flow-envelope.js';
+export { signBody } from './signature/app-secrets.js';

@@ -1,10 +1,6 @@
 // The business flows this service runs. Adding a flow: create src/flows/<name>/ and list its module
-// (and its config namespace, if it has one) here.
-import { appointmentsConfig } from './appointments/appointments.config.js';
+// here (its module registers its own configuration namespace, if it has one).
 import { AppointmentsFlowModule } from './appointments/appointments.module.js';
-import { inventoryConfig } from './inventory/inventory.config.js';
 import { InventoryFlowModule } from './inventory/inventory.module.js';
 
 export const flowModules = [InventoryFlowModule, AppointmentsFlowModule];
-
-export const flowConfigs = [inventoryConfig, appointmentsConfig];

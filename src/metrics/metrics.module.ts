@@ -1,5 +1,7 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
+import { metricsConfig } from './metrics.config.js';
 import type { FastifyInstance } from 'fastify';
 import { flowLabels } from './flow-request-metrics.js';
 import { MetricsController } from './metrics.controller.js';
@@ -7,7 +9,7 @@ import { Metrics } from './metrics.service.js';
 
 /** Prometheus metrics at GET /metrics; modules record into the global Metrics service. */
 @Global()
-@Module({ controllers: [MetricsController], providers: [Metrics], exports: [Metrics] })
+@Module({ imports: [ConfigModule.forFeature(metricsConfig)], controllers: [MetricsController], providers: [Metrics], exports: [Metrics] })
 export class MetricsModule implements OnModuleInit {
   constructor(
     private readonly metrics: Metrics,

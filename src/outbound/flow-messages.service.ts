@@ -2,8 +2,7 @@ import { BadGatewayException, BadRequestException, Inject, Injectable, Logger, N
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FlowRegistry } from '../flows-core/routing/flow-registry.js';
-import { FlowSessions } from '../flows-core/sessions/flow-sessions.service.js';
+import { FlowRegistry, FlowSessions } from '../flows-core/index.js';
 import { CloudApiChannel } from './channels/cloud-api.channel.js';
 import type { MessageChannel } from './channels/message-channel.js';
 import { WasenderChannel } from './channels/wasender.channel.js';

@@ -1,4 +1,4 @@
-import type { FlowJsonScreen } from '../flows-core/contract/flow-json.js';
+import type { FlowJsonScreen } from '../flows-core/index.js';
 
 export interface FormField {
   name: string;

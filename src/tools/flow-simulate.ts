@@ -7,12 +7,17 @@ import { createInterface, type Interface } from 'node:readline/promises';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { loadEnvFile } from '../config/configuration.js';
 import { ConfigValidationError } from '../config/validate-env.js';
-import { FlowContract } from '../flows-core/contract/flow-contract.js';
-import { readFlowJson, type FlowJsonScreen } from '../flows-core/contract/flow-json.js';
-import { decryptResponse, encryptRequest } from '../flows-core/crypto/flow-crypto.js';
-import { flowsConfig } from '../flows-core/flows.config.js';
-import { loadRing } from '../flows-core/keys/ring-key.js';
-import { signBody } from '../flows-core/signature/app-secrets.js';
+import {
+  decryptResponse,
+  encryptRequest,
+  flowCredentials,
+  FlowContract,
+  flowsConfig,
+  loadConfiguredRing,
+  readFlowJson,
+  signBody,
+  type FlowJsonScreen,
+} from '../flows-core/index.js';
 import { footerAction, formFields, resolvePayload } from './flow-payload.js';
 
 interface Step {
@@ -73,8 +78,8 @@ function show(screen: FlowJsonScreen | undefined, body: Reply['body']): void {
 
 async function main(): Promise<void> {
   loadEnvFile();
-  const config = flowsConfig();
-  const publicKey = loadRing(config.keys)[0].publicKey;
+  const config = flowCredentials(flowsConfig());
+  const publicKey = loadConfiguredRing(config.keys)[0].publicKey;
   const contract = new FlowContract(readFlowJson(new URL(`file://${process.cwd()}/${flowJsonPath()}`)));
   const screens = new Map(contract.flowJson.screens.map((screen) => [screen.id, screen]));
   const token = options.token ?? `simulator-${randomBytes(8).toString('hex')}`;

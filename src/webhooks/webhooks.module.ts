@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FlowsCoreModule } from '../flows-core/index.js';
+import { QueueModule } from '../queue/queue.module.js';
+import { webhooksConfig } from './webhooks.config.js';
 import { WebhookAdminController } from './admin/webhook-admin.controller.js';
 import { FlowSubmission } from './entities/flow-submission.entity.js';
 import { MessageStatus } from './entities/message-status.entity.js';
@@ -21,7 +25,12 @@ import { WebhookQueue } from './webhook-queue.js';
  * they are acknowledged, processed once in the background.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([WebhookEvent, FlowSubmission, MessageStatus])],
+  imports: [
+    TypeOrmModule.forFeature([WebhookEvent, FlowSubmission, MessageStatus]),
+    ConfigModule.forFeature(webhooksConfig),
+    FlowsCoreModule,
+    QueueModule,
+  ],
   controllers: [WhatsAppWebhookController, WasenderWebhookController, WebhookAdminController],
   providers: [
     WebhookQueue,

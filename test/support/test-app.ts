@@ -24,7 +24,7 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  /** Environment for this app; `undefined` removes a variable. */
+  /** Configuration of this app, on top of the environment; `undefined` removes a variable. process.env is left alone. */
   env?: Record<string, string | undefined>;
   modules?: Array<Type | DynamicModule>;
   /** Reuse a database (e.g. to restart an app on the same data); default: a fresh one. */
@@ -32,21 +32,6 @@ export interface TestAppOptions {
   /** The current private key; default: one pair per test file. */
   keys?: TestKeyPair;
   appSecret?: string;
-}
-
-/** Applies env overrides for the duration of `fn`; config is read while the app is created. */
-async function withEnv<T>(env: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-  const saved = { ...process.env };
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  try {
-    return await fn();
-  } finally {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
 }
 
 /** Boots the real application on a real HTTP port (127.0.0.1, random port). */
@@ -68,21 +53,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...database.env,
     ...options.env,
   };
-  const app = await withEnv(env, async () => {
-    const created = await createApp({ modules: options.modules }).catch(async (error) => {
-      if (!options.database) await database.drop();
-      throw error;
-    });
-    try {
-      await created.listen(0, '127.0.0.1');
-    } catch (error) {
-      // A boot that fails after the database started must not leave it running.
-      await created.close().catch(() => undefined);
-      if (!options.database) await database.drop();
-      throw error;
-    }
-    return created;
+  const app = await createApp({ env, modules: options.modules }).catch(async (error) => {
+    if (!options.database) await database.drop();
+    throw error;
   });
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    // A boot that fails after the database started must not leave it running.
+    await app.close().catch(() => undefined);
+    if (!options.database) await database.drop();
+    throw error;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://127.0.0.1:${port}`;

@@ -11,17 +11,12 @@ export interface DevCredentials {
   created: boolean;
 }
 
-// Configuration is read more than once per process; remember what this process found or made.
-const seen = new Map<string, DevCredentials>();
-
 /**
  * Development-only credentials: an RSA-2048 pair and an app secret, created once in `dir`
  * (git-ignored) and reused on later starts. Never used in production.
  */
 export function ensureDevCredentials(dir: string): DevCredentials {
   const root = resolve(dir);
-  const known = seen.get(root);
-  if (known && existsSync(known.privateKeyFile)) return known;
   const privateKeyFile = join(root, 'private.pem');
   const publicKeyFile = join(root, 'public.pem');
   const secretFile = join(root, 'app-secret');
@@ -42,7 +37,5 @@ export function ensureDevCredentials(dir: string): DevCredentials {
     created = true;
   }
   chmodSync(privateKeyFile, 0o600);
-  const credentials = { dir: root, privateKeyFile, publicKeyFile, appSecret: readFileSync(secretFile, 'utf8').trim(), created };
-  seen.set(root, credentials);
-  return credentials;
+  return { dir: root, privateKeyFile, publicKeyFile, appSecret: readFileSync(secretFile, 'utf8').trim(), created };
 }

@@ -2,13 +2,42 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { flowsConfig } from '../flows.config.js';
-import { loadRing, type RingKey } from './ring-key.js';
+import { ConfigValidationError } from '../../config/validate-env.js';
+import { flowsConfig, type FlowsConfig } from '../flows.config.js';
+import { ensureDevCredentials, type DevCredentials } from './dev-credentials.js';
+import { loadRing, type KeySource, type RingKey } from './ring-key.js';
 
 export interface ReloadResult {
   ok: boolean;
   fingerprints: string[];
   error?: string;
+}
+
+/** The configured credentials, completed: what the ring reads, and the app secret. */
+export interface FlowCredentials {
+  keys: KeySource[];
+  appSecret: string;
+  /** Set when development credentials were generated or reused. */
+  dev?: DevCredentials;
+}
+
+/**
+ * The one place credentials are completed: outside production (where the configuration requires
+ * them), a missing key or app secret is generated once into the dev keys folder and reused.
+ */
+export function flowCredentials(config: FlowsConfig): FlowCredentials {
+  const dev = !config.currentKey || !config.appSecret ? ensureDevCredentials(config.devKeysDir) : undefined;
+  const current: KeySource = config.currentKey ?? { label: 'current', variable: 'FLOW_DEV_KEYS_DIR', file: dev!.privateKeyFile };
+  return { keys: config.previousKey ? [current, config.previousKey] : [current], appSecret: config.appSecret ?? dev!.appSecret, dev };
+}
+
+/** Parses the configured keys; a bad key or passphrase is a configuration error, one line naming the variable. */
+export function loadConfiguredRing(keys: KeySource[]): RingKey[] {
+  try {
+    return loadRing(keys);
+  } catch (error) {
+    throw new ConfigValidationError(`Invalid configuration: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -19,17 +48,22 @@ export interface ReloadResult {
 @Injectable()
 export class FlowKeyRing implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(FlowKeyRing.name);
-  private ring: readonly RingKey[] = [];
+  /** Also read by AppSecrets: the development app secret is generated with the development key. */
+  readonly credentials: FlowCredentials;
+  private ring: readonly RingKey[];
   private watchers: FSWatcher[] = [];
   private debounce?: NodeJS.Timeout;
   private readonly onSighup = () => this.reload('SIGHUP');
 
-  constructor(@Inject(flowsConfig.KEY) private readonly config: ConfigType<typeof flowsConfig>) {}
+  // Keys are parsed when the ring is built, so a bad one stops the boot before anything starts.
+  constructor(@Inject(flowsConfig.KEY) config: ConfigType<typeof flowsConfig>) {
+    this.credentials = flowCredentials(config);
+    this.ring = loadConfiguredRing(this.credentials.keys);
+  }
 
   onModuleInit(): void {
-    this.ring = loadRing(this.config.keys);
     this.logRing('Flow key ring loaded');
-    const dev = this.config.devCredentials;
+    const dev = this.credentials.dev;
     if (dev) {
       this.logger.warn(
         `Using development credentials from ${dev.dir} (${dev.created ? 'generated now' : 'reused'}). ` +
@@ -59,7 +93,7 @@ export class FlowKeyRing implements OnModuleInit, OnModuleDestroy {
   /** Re-reads every key source; swaps the ring only when all of them load. */
   reload(reason = 'request'): ReloadResult {
     try {
-      const next = loadRing(this.config.keys);
+      const next = loadRing(this.credentials.keys);
       this.ring = next;
       this.logRing(`Flow key ring reloaded (${reason})`);
       return { ok: true, fingerprints: next.map((key) => key.fingerprint) };
@@ -81,7 +115,7 @@ export class FlowKeyRing implements OnModuleInit, OnModuleDestroy {
 
   /** Watches the folders of key files (files are often replaced by rename, which a file watch misses). */
   private watchKeyFiles(): void {
-    const files = this.config.keys.flatMap((source) => (source.file ? [resolve(source.file)] : []));
+    const files = this.credentials.keys.flatMap((source) => (source.file ? [resolve(source.file)] : []));
     const byDir = new Map<string, Set<string>>();
     for (const file of files) {
       const names = byDir.get(dirname(file)) ?? new Set<string>();

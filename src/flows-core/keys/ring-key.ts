@@ -1,6 +1,15 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { KeySource } from '../flows.config.js';
+
+/** Where one private key of the ring comes from. Files are re-read on reload; inline values cannot change. */
+export interface KeySource {
+  label: 'current' | 'previous';
+  /** The variable that names it, for error messages. */
+  variable: string;
+  file?: string;
+  pem?: string;
+  passphrase?: string;
+}
 
 /** One parsed private key of the ring. Only the fingerprint is ever logged. */
 export interface RingKey {

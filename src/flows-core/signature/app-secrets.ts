@@ -2,6 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { flowsConfig } from '../flows.config.js';
+import { FlowKeyRing } from '../keys/flow-key-ring.js';
 
 export interface SecretMatch {
   label: 'current' | 'previous';
@@ -32,9 +33,9 @@ export function signBody(body: Buffer | string, secret: string): string {
 export class AppSecrets {
   private readonly secrets: Secret[];
 
-  constructor(@Inject(flowsConfig.KEY) config: ConfigType<typeof flowsConfig>) {
+  constructor(@Inject(flowsConfig.KEY) config: ConfigType<typeof flowsConfig>, ring: FlowKeyRing) {
     const entries: Array<[SecretMatch['label'], string | undefined]> = [
-      ['current', config.appSecret],
+      ['current', ring.credentials.appSecret],
       ['previous', config.appSecretPrevious],
     ];
     this.secrets = entries

@@ -1,5 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { appointmentsConfig } from './appointments.config.js';
 import { DemoData } from '../../database/demo-data.js';
 import { AppointmentsFlow } from './appointments.flow.js';
 import { seedAppointments } from './appointments.demo-data.js';
@@ -11,7 +13,7 @@ import { StaffMember } from './entities/staff.entity.js';
 
 /** The appointment booking flow: `POST /flows/appointments`. */
 @Module({
-  imports: [TypeOrmModule.forFeature([BookableService, StaffMember, Slot, Booking])],
+  imports: [TypeOrmModule.forFeature([BookableService, StaffMember, Slot, Booking]), ConfigModule.forFeature(appointmentsConfig)],
   providers: [AppointmentsFlow, AppointmentsService],
 })
 export class AppointmentsFlowModule implements OnModuleInit {

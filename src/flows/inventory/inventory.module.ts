@@ -1,5 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { inventoryConfig } from './inventory.config.js';
 import { DemoData } from '../../database/demo-data.js';
 import { Product } from './entities/product.entity.js';
 import { Reservation } from './entities/reservation.entity.js';
@@ -11,7 +13,7 @@ import { InventoryService } from './inventory.service.js';
 
 /** The inventory check flow: `POST /flows/inventory`. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Product, Warehouse, StockLevel, Reservation])],
+  imports: [TypeOrmModule.forFeature([Product, Warehouse, StockLevel, Reservation]), ConfigModule.forFeature(inventoryConfig)],
   providers: [InventoryFlow, InventoryService],
 })
 export class InventoryFlowModule implements OnModuleInit {

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { keyFingerprint } from '../../flows-core/keys/ring-key.js';
+import { keyFingerprint } from '../../flows-core/index.js';
 import { outboundConfig } from '../../outbound/outbound.config.js';
 import { OutboundError, sendWithRetries } from '../../outbound/http-sender.js';
 import { CliError } from './cli-error.js';

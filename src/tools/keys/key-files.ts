@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { keyFingerprint } from '../../flows-core/keys/ring-key.js';
+import { keyFingerprint } from '../../flows-core/index.js';
 
 export interface NewKeyPair {
   /** PKCS#8 PEM, encrypted with aes-256-cbc when a passphrase was given. Never printed. */

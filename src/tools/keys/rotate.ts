@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { flowsConfig } from '../../flows-core/flows.config.js';
-import { loadRing, loadRingKey } from '../../flows-core/keys/ring-key.js';
+import { flowCredentials, flowsConfig, loadRing, loadRingKey } from '../../flows-core/index.js';
 import { CliError } from './cli-error.js';
 import { assertGraphConfigured, fetchUploadedKey, uploadPublicKey } from './graph.js';
 import { generateKeyPair, writeFileAtomic } from './key-files.js';
@@ -37,7 +36,7 @@ export async function rotate(options: ServerOptions): Promise<number> {
   assertGraphConfigured();
   assertAdminToken();
   const url = serverUrl(options.url);
-  const sources = flowsConfig().keys;
+  const sources = flowCredentials(flowsConfig()).keys;
   const [currentSource, previousSource] = sources;
   const ring = loadRing(sources);
   const old = ring[0];
@@ -110,7 +109,7 @@ async function assertMetaHasCurrentKey(): Promise<void> {
     console.log(`Not checked with Meta (${(error as Error).message.split(':')[0]}): make sure the current key is uploaded.`);
     return;
   }
-  const current = loadRingKey(flowsConfig().keys[0]);
+  const current = loadRingKey(flowCredentials(flowsConfig()).keys[0]);
   const uploaded = await fetchUploadedKey();
   if (uploaded.fingerprint !== current.fingerprint) {
     throw new CliError(

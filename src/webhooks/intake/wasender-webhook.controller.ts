@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { isPlainObject } from '../../flows-core/crypto/flow-envelope.js';
+import { isPlainObject } from '../../flows-core/index.js';
 import { splitWasenderNotification } from './split-events.js';
 import { WasenderSignatureGuard } from './wasender-signature.guard.js';
 import { WebhookIntake } from './webhook-intake.service.js';

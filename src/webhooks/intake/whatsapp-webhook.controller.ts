@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, ForbiddenException, Get, Header,
 import type { ConfigType } from '@nestjs/config';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { isPlainObject } from '../../flows-core/crypto/flow-envelope.js';
+import { isPlainObject } from '../../flows-core/index.js';
 import { sameSecret } from '../../http/secrets.js';
 import { webhooksConfig } from '../webhooks.config.js';
 import { splitWhatsAppNotification } from './split-events.js';

@@ -1,9 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { FlowRegistry } from '../../flows-core/routing/flow-registry.js';
-import { FlowSession } from '../../flows-core/sessions/flow-session.js';
-import type { FlowSessionEntity } from '../../flows-core/sessions/flow-session.entity.js';
-import { FlowSessions } from '../../flows-core/sessions/flow-sessions.service.js';
+import { FlowRegistry, FlowSession, FlowSessions, type FlowSessionEntity } from '../../flows-core/index.js';
 import { PermanentWebhookError } from './webhook-errors.js';
 import { toJsonb } from '../../database/jsonb.js';
 
