@@ -81,7 +81,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       case '--help':
       case '-h':
         process.stdout.write(`${HELP}\n`);
-        process.exit(0);
+        return process.exit(0);
       default:
         fail(`unknown option "${argv[i]}"`);
     }

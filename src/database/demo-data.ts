@@ -35,7 +35,7 @@ export class DemoData implements OnApplicationBootstrap {
   /** Runs every seed, each in its own transaction. */
   async seedAll(): Promise<string[]> {
     const names = [...this.seeds.keys()];
-    for (const [name, seed] of this.seeds) {
+    for (const seed of this.seeds.values()) {
       await this.dataSource.transaction((manager) => seed(manager));
     }
     if (names.length) this.logger.log(`Demo data applied: ${names.join(', ')}`);

@@ -1,7 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { decryptResponse, encryptRequest, type AesSession, type ClientEncryptOptions } from '../../src/flows-core/crypto/flow-crypto.js';
-import type { FlowEnvelope } from '../../src/flows-core/crypto/flow-envelope.js';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { decryptResponse, encryptRequest, signBody, type AesSession, type ClientEncryptOptions, type FlowEnvelope } from '../../src/flows-core/index.js';
 
 export interface FlowTestClientOptions {
   baseUrl: string;
