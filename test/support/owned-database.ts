@@ -44,12 +44,13 @@ class OwnedPostgres implements OwnedDatabase {
     this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   }
 
-  /** Runs a PostgreSQL tool as the postgres OS user when we are root (initdb refuses root). */
+  /** A PostgreSQL tool's command line, as the postgres OS user when we are root (initdb refuses root). */
+  private command(tool: string, args: string[]): [string, string[]] {
+    return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', join(this.bin, tool), ...args]] : [join(this.bin, tool), args];
+  }
+
   private run(tool: string, args: string[]): void {
-    const asRoot = process.getuid?.() === 0;
-    const [cmd, argv] = asRoot
-      ? ['runuser', ['-u', 'postgres', '--', join(this.bin, tool), ...args]]
-      : [join(this.bin, tool), args];
+    const [cmd, argv] = this.command(tool, args);
     execFileSync(cmd, argv, { stdio: 'pipe', cwd: this.root });
   }
 
@@ -67,9 +68,9 @@ class OwnedPostgres implements OwnedDatabase {
   }
 
   async destroy(): Promise<void> {
-    spawnSync('runuser', ['-u', 'postgres', '--', join(this.bin, 'pg_ctl'), '-D', this.dataDir, '-m', 'immediate', 'stop'], {
-      stdio: 'ignore',
-    });
+    // Whoever runs the tests: a server left running would outlive its deleted data folder.
+    const [cmd, argv] = this.command('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']);
+    spawnSync(cmd, argv, { stdio: 'ignore', cwd: this.root });
     rmSync(this.root, { recursive: true, force: true });
   }
 }

@@ -42,10 +42,6 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     await this.worker?.close();
   }
 
-  get running(): boolean {
-    return Boolean(this.worker) && !this.recovering;
-  }
-
   private start(): void {
     const worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, (job) => this.process(job), {
       ...this.queue.connection.options,
