@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { MAX_JSON_DEPTH, nestsDeeperThan, strictUtf8 } from '../../http/strict-json.js';
 import { FlowDecryptionError } from '../flow-errors.js';
-import type { FlowRequest } from '../flow-request.js';
+import { typedFlowRequest, type FlowRequest } from '../flow-request.js';
 import { FlowKeyRing } from '../keys/flow-key-ring.js';
 import { decryptPayload, unwrapAesKey, type AesSession } from './flow-crypto.js';
 import { invalidEnvelopeField, isPlainObject } from './flow-envelope.js';
@@ -61,9 +61,8 @@ export class FlowDecryptor {
     if (nestsDeeperThan(request)) {
       throw new BadRequestException(`The decrypted payload is nested deeper than ${MAX_JSON_DEPTH} levels`);
     }
-    if (typeof request.action !== 'string' || request.action === '') {
-      throw new BadRequestException('The decrypted payload has no action');
-    }
-    return { request: request as unknown as FlowRequest, aes, keyFingerprint };
+    const typed = typedFlowRequest(request);
+    if ('problem' in typed) throw new BadRequestException(typed.problem);
+    return { request: typed.request, aes, keyFingerprint };
   }
 }
