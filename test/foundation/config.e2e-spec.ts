@@ -43,6 +43,9 @@ describe('configuration is validated at boot', () => {
   });
 });
 
+/** The embedded database and its migrations start slowly on a busy machine. */
+const BOOT_TIMEOUT_MS = 60_000;
+
 describe('production defaults fail safe', () => {
   const keys = generateTestKeyPair();
   const appSecret = generateAppSecret();
@@ -83,7 +86,7 @@ describe('production defaults fail safe', () => {
   };
 
   it('METRICS_PUBLIC=true serves /metrics openly and says so at boot; the embedded database gets no demo data', async () => {
-    const server = await startServer({ ...production, METRICS_PUBLIC: 'true' }, await freePort());
+    const server = await startServer({ ...production, METRICS_PUBLIC: 'true' }, await freePort(), BOOT_TIMEOUT_MS);
     try {
       expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
       expect(server.output()).toContain('GET /metrics is public (METRICS_PUBLIC=true)');
@@ -95,11 +98,11 @@ describe('production defaults fail safe', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 2 * BOOT_TIMEOUT_MS);
 
   it('with METRICS_TOKEN, /metrics needs it and the boot says so; DEMO_DATA=true still seeds on purpose', async () => {
     const token = 'metrics-token-0123456789';
-    const server = await startServer({ ...production, METRICS_TOKEN: token, DEMO_DATA: 'true' }, await freePort());
+    const server = await startServer({ ...production, METRICS_TOKEN: token, DEMO_DATA: 'true' }, await freePort(), BOOT_TIMEOUT_MS);
     try {
       expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
       expect((await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
@@ -109,5 +112,5 @@ describe('production defaults fail safe', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 2 * BOOT_TIMEOUT_MS);
 });
