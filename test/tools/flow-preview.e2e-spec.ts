@@ -1,0 +1,186 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.service.js';
+import { startPreviewServer, type PreviewServer } from '../../src/tools/preview/preview-server.js';
+import { openBrowser, type Browser } from '../support/browser.js';
+import { eventually } from '../support/eventually.js';
+import { PROJECT_ROOT } from '../support/server-process.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TestFlowsModule } from '../flows-core/fixtures/test-flows.js';
+
+/** The preview page in a real Chromium, driving a real Flowgate through the preview server. */
+describe('npm run flow:preview (in a real browser)', () => {
+  let test: TestApp;
+  let browser: Browser;
+  const servers: PreviewServer[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'flowgate-preview-'));
+
+  async function preview(flow: string, options: { file?: string; token?: string; url?: string } = {}) {
+    const server = await startPreviewServer({
+      flow,
+      flowJsonFile: options.file ?? join(PROJECT_ROOT, `src/flows/${flow}/${flow}.flow.json`),
+      url: options.url ?? test.url,
+      credentials: { publicKey: test.keys.publicPem, appSecret: test.appSecret },
+      port: 0,
+      token: options.token,
+    });
+    servers.push(server);
+    await browser.page.goto(server.url);
+    return server;
+  }
+
+  beforeAll(async () => {
+    test = await startTestApp({ modules: [TestFlowsModule], env: { DEMO_DATA: 'true', FLOW_CONTRACT_CHECK: 'log' } });
+    browser = await openBrowser('preview');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    for (const server of servers) await server.close();
+    await test?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('inventory: type PROD-99, see the stock, reserve, complete and post the nfm_reply', async () => {
+    const { page } = browser;
+    await preview('inventory');
+    const phone = page.locator('.phone');
+    await expect(phone.locator('.title').textContent()).resolves.toBe('Check stock');
+    const button = phone.getByRole('button', { name: 'Check availability' });
+    // The Footer stays disabled until the required field is filled, as on the phone.
+    expect(await button.isDisabled()).toBe(true);
+    await phone.getByLabel('Product id or name').fill('PROD-99');
+    await browser.screenshot('inventory-1-INVENTORY');
+    await button.click();
+
+    await phone.getByText('5 units available in Local warehouse').waitFor();
+    expect(await phone.getAttribute('data-screen')).toBe('AVAILABILITY');
+    expect(await page.locator('.inspector .entry.ok summary').first().textContent()).toContain('data_exchange from INVENTORY → AVAILABILITY · HTTP 200');
+    expect(await page.locator('.inspector').textContent()).toContain('The reply matches the Flow JSON');
+    await phone.getByLabel('Units to reserve').fill('2');
+    await phone.getByLabel('Warehouse (optional)').selectOption('LOCAL');
+    await browser.screenshot('inventory-2-AVAILABILITY');
+    await phone.getByRole('button', { name: 'Reserve' }).click();
+
+    await phone.locator('[data-completion]').waitFor();
+    expect(await phone.locator('.params').textContent()).toContain('"quantity": 2');
+    await phone.getByRole('button', { name: 'Send the completion webhook' }).click();
+    await phone.locator('[data-webhook-ok]').waitFor();
+    await browser.screenshot('inventory-3-completed');
+    // The webhook went through Flowgate's real intake and worker: the submission is stored.
+    const db = test.app.get(DataSource);
+    const stored = await eventually(
+      async () => (await db.query(`SELECT response FROM flow_submissions WHERE flow = 'inventory'`)) as Array<{ response: Record<string, unknown> }>,
+      (rows) => rows?.length === 1,
+    );
+    expect(stored[0].response).toMatchObject({ quantity: 2 });
+  });
+
+  it('appointments: an issued token walks INIT → SERVICE → SLOTS → CONFIRM → completed', async () => {
+    const { page } = browser;
+    const { token } = await test.app.get(FlowSessions).issue('appointments', { phone: '+351910000000' });
+    await preview('appointments', { token });
+    const phone = page.locator('.phone');
+    await page.getByRole('button', { name: 'Start with INIT' }).click();
+    await phone.getByRole('option', { name: 'Haircut · 30 min' }).waitFor({ state: 'attached' });
+    await phone.getByLabel('Service').selectOption('HAIRCUT');
+    const day = await phone.getByLabel('Day').locator('option:not([value=""])').first().getAttribute('value');
+    await phone.getByLabel('Day').selectOption(day!);
+    await browser.screenshot('appointments-1-SERVICE');
+    await phone.getByRole('button', { name: 'See free times' }).click();
+
+    await phone.locator('[data-screen="SLOTS"]').or(page.locator('.phone[data-screen="SLOTS"]')).waitFor();
+    await phone.locator('input[type="radio"]').first().check();
+    await phone.getByLabel('Your name').fill('Maria Silva');
+    await phone.getByLabel('Email').fill('maria@example.com');
+    await browser.screenshot('appointments-2-SLOTS');
+    await phone.getByRole('button', { name: 'Continue' }).click();
+
+    await page.locator('.phone[data-screen="CONFIRM"]').waitFor();
+    await phone.getByText('For Maria Silva (maria@example.com)').waitFor();
+    await browser.screenshot('appointments-3-CONFIRM');
+    await phone.getByRole('button', { name: 'Confirm booking' }).click();
+    await phone.locator('[data-completion]').waitFor();
+    await browser.screenshot('appointments-4-completed');
+    expect(await page.locator('.inspector .entry.bad').count()).toBe(0);
+  });
+
+  it('a token the flow did not issue shows the 427 and what to do', async () => {
+    const { page } = browser;
+    await preview('appointments');
+    await page.getByRole('button', { name: 'Start with INIT' }).click();
+    const problem = page.locator('.phone [data-problem]');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('HTTP 427');
+    expect(await problem.textContent()).toContain('--token');
+  });
+
+  it('without an endpoint call every screen shows with its __example__ data', async () => {
+    const { page } = browser;
+    await preview('inventory');
+    await page.locator('.screens button[data-screen="RESULTS"]').click();
+    const phone = page.locator('.phone[data-screen="RESULTS"]');
+    await phone.getByText('Products 1 to 10 starting with "Wire"').waitFor();
+    await phone.getByText('Wireless Mouse').waitFor();
+    // visible: ${data.has_more} is true in the example
+    await phone.getByText('Show more products').waitFor();
+    await browser.screenshot('inventory-RESULTS-example');
+  });
+
+  it('an unknown component shows a placeholder naming it, and the page reloads when the Flow JSON changes', async () => {
+    const { page } = browser;
+    const flowJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/flows-core/fixtures/echo.flow.json'), 'utf8'));
+    const start = flowJson.screens.find((screen: { id: string }) => screen.id === 'START');
+    start.layout.children = [
+      { type: 'TextHeading', text: '${data.greeting}' },
+      { type: 'FancyWidget', text: 'nobody draws me' },
+      { type: 'Footer', label: 'Go', 'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'ECHO' }, payload: { text: 'x', length: 1 } } },
+    ];
+    const file = join(dir, 'echo.flow.json');
+    writeFileSync(file, JSON.stringify(flowJson));
+    await preview('echo', { file });
+    const placeholder = page.locator('.phone .c-unknown');
+    await placeholder.waitFor();
+    expect(await placeholder.textContent()).toContain('FancyWidget');
+    await page.locator('.phone').getByText('Hello').waitFor();
+    await browser.screenshot('unknown-component');
+
+    start.layout.children[0] = { type: 'TextHeading', text: 'Edited while open' };
+    writeFileSync(file, JSON.stringify(flowJson));
+    await page.locator('.phone').getByText('Edited while open').waitFor();
+  });
+
+  it('a reply that breaks the contract is shown with what to fix', async () => {
+    const { page } = browser;
+    const flowJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/flows-core/fixtures/echo.flow.json'), 'utf8'));
+    const broken = flowJson.screens.find((screen: { id: string }) => screen.id === 'BROKEN');
+    broken.layout.children = [{ type: 'Footer', label: 'Send', 'on-click-action': { name: 'data_exchange', payload: { mode: 'not-array' } } }];
+    const file = join(dir, 'broken.flow.json');
+    writeFileSync(file, JSON.stringify(flowJson));
+    await preview('echo', { file });
+    await page.locator('.screens button[data-screen="BROKEN"]').click();
+    await page.locator('.phone').getByRole('button', { name: 'Send' }).click();
+    const problem = page.locator('.phone [data-problem]');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain("breaks the flow's contract");
+    expect(await problem.textContent()).toContain('Fix the handler of screen BROKEN');
+    expect(await page.locator('.inspector .violations').first().textContent()).toContain('data.items: expected array, got string');
+    await browser.screenshot('contract-violation');
+  });
+
+  it('the endpoint stopped: the page says so and how to fix it', async () => {
+    const { page } = browser;
+    await preview('inventory');
+    await test.close();
+    await page.locator('.phone').getByLabel('Product id or name').fill('PROD-99');
+    await page.locator('.phone').getByRole('button', { name: 'Check availability' }).click();
+    const problem = page.locator('.phone [data-problem]');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain(`Cannot reach ${test.url}`);
+    expect(await problem.textContent()).toContain('Start Flowgate (npm start)');
+    await browser.screenshot('endpoint-down');
+    test = undefined as unknown as TestApp;
+  });
+});
