@@ -67,7 +67,7 @@ function select(component: Component, context: RenderContext, value: unknown): v
 function text(component: Component, scope: Scope, tag: 'h2' | 'h3' | 'p', className: string): VNode {
   const content = str(resolve(component.text, scope));
   const weight = component['font-weight'] as string | undefined;
-  const classes = [className, weight ? `fw-${weight}` : '', component.strikethrough === true ? 'strike' : ''].join(' ');
+  const classes = [className, weight ? `fw-${weight}` : '', component.strikethrough === true ? 'strike' : ''].filter(Boolean).join(' ');
   const body = component.markdown === true ? inline(content) : content;
   if (tag === 'h2') return html`<h2 class=${classes}>${body}</h2>`;
   if (tag === 'h3') return html`<h3 class=${classes}>${body}</h3>`;
