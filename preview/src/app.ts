@@ -308,9 +308,9 @@ export function App() {
 
     <section class="inspector">
       <h2>Inspector</h2>
-      ${current && !completion ? html`<details class="entry"><summary>Screen data and form of ${current.id}</summary><pre>${json({ data: current.data, form: current.form })}</pre></details>` : null}
+      ${current && !completion ? html`<details class="entry state"><summary>Screen data and form of ${current.id}</summary><pre>${json({ data: current.data, form: current.form })}</pre></details>` : null}
       ${log.length === 0 ? html`<p class="hint">Requests to the endpoint and actions show here.</p>` : null}
-      ${log.map((entry) => html`<details class=${`entry ${entry.ok ? 'ok' : 'bad'}`} open=${entry.id === sequence} key=${entry.id}>
+      ${log.map((entry) => html`<details class=${`entry log ${entry.ok ? 'ok' : 'bad'}`} open=${entry.id === sequence} key=${entry.id}>
         <summary>${entry.ok ? '✔' : '✖'} ${entry.title}</summary>
         ${entry.exchange ? html`
           ${entry.exchange.problem ? html`<div class="problem"><strong>${entry.exchange.problem.title}</strong><div class="fix">${entry.exchange.problem.fix}</div></div>` : null}

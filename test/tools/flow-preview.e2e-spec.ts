@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.servic
 import { startPreviewServer, type PreviewServer } from '../../src/tools/preview/preview-server.js';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { eventually } from '../support/eventually.js';
+import { freePort } from '../support/free-port.js';
 import { PROJECT_ROOT } from '../support/server-process.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestFlowsModule } from '../flows-core/fixtures/test-flows.js';
@@ -57,7 +59,7 @@ describe('npm run flow:preview (in a real browser)', () => {
 
     await phone.getByText('5 units available in Local warehouse').waitFor();
     expect(await phone.getAttribute('data-screen')).toBe('AVAILABILITY');
-    expect(await page.locator('.inspector .entry.ok summary').first().textContent()).toContain('data_exchange from INVENTORY → AVAILABILITY · HTTP 200');
+    expect(await page.locator('.inspector .log.ok summary').first().textContent()).toContain('data_exchange from INVENTORY → AVAILABILITY · HTTP 200');
     expect(await page.locator('.inspector').textContent()).toContain('The reply matches the Flow JSON');
     await phone.getByLabel('Units to reserve').fill('2');
     await phone.getByLabel('Warehouse (optional)').selectOption('LOCAL');
@@ -104,7 +106,7 @@ describe('npm run flow:preview (in a real browser)', () => {
     await phone.getByRole('button', { name: 'Confirm booking' }).click();
     await phone.locator('[data-completion]').waitFor();
     await browser.screenshot('appointments-4-completed');
-    expect(await page.locator('.inspector .entry.bad').count()).toBe(0);
+    expect(await page.locator('.inspector .log.bad').count()).toBe(0);
   });
 
   it('a token the flow did not issue shows the 427 and what to do', async () => {
@@ -152,6 +154,40 @@ describe('npm run flow:preview (in a real browser)', () => {
     await page.locator('.phone').getByText('Edited while open').waitFor();
   });
 
+  it('navigate is client-side with its payload; Back goes back, and sends BACK when refresh_on_back says so', async () => {
+    const { page } = browser;
+    const flowJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/flows-core/fixtures/echo.flow.json'), 'utf8'));
+    const start = flowJson.screens.find((screen: { id: string }) => screen.id === 'START');
+    const echo = flowJson.screens.find((screen: { id: string }) => screen.id === 'ECHO');
+    start.layout.children = [
+      { type: 'TextHeading', text: '${data.greeting}' },
+      { type: 'TextInput', name: 'said', label: 'Say something', required: true },
+      { type: 'Footer', label: 'Go', 'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'ECHO' }, payload: { text: '${form.said}', length: 5 } } },
+    ];
+    echo.layout.children = [{ type: 'TextBody', text: 'You said ${data.text} (${data.length} letters)' }];
+    const file = join(dir, 'back.flow.json');
+    writeFileSync(file, JSON.stringify(flowJson));
+    await preview('echo', { file });
+    const phone = page.locator('.phone');
+    await phone.getByLabel('Say something').fill('hello');
+    await phone.getByRole('button', { name: 'Go' }).click();
+    await phone.getByText('You said hello (5 letters)').waitFor();
+    expect(await page.locator('.inspector .log summary').first().textContent()).toContain('navigate START → ECHO (no request)');
+    await phone.getByRole('button', { name: 'Back' }).click();
+    await phone.getByRole('heading', { name: 'Hello' }).waitFor();
+    // Back restores the screen as the user left it.
+    expect(await phone.getByLabel('Say something').inputValue()).toBe('hello');
+
+    echo.refresh_on_back = true;
+    writeFileSync(file, JSON.stringify(flowJson));
+    await page.locator('.inspector').getByText('Flow JSON changed: reloaded').waitFor();
+    await phone.getByRole('button', { name: 'Go' }).click();
+    await phone.getByText('You said hello (5 letters)').waitFor();
+    await phone.getByRole('button', { name: 'Back' }).click();
+    await phone.getByRole('heading', { name: 'Welcome back' }).waitFor();
+    expect(await page.locator('.inspector .log summary').first().textContent()).toContain('BACK from ECHO → START · HTTP 200');
+  });
+
   it('a reply that breaks the contract is shown with what to fix', async () => {
     const { page } = browser;
     const flowJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/flows-core/fixtures/echo.flow.json'), 'utf8'));
@@ -168,6 +204,50 @@ describe('npm run flow:preview (in a real browser)', () => {
     expect(await problem.textContent()).toContain('Fix the handler of screen BROKEN');
     expect(await page.locator('.inspector .violations').first().textContent()).toContain('data.items: expected array, got string');
     await browser.screenshot('contract-violation');
+  });
+
+  it('the CLI reads the keys from the configuration, prints the address, never the token', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['dist/src/tools/flow-preview.js', 'inventory', '--url', test.url, '--port', String(port), '--token', 'secret-token-123'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, NODE_ENV: 'test', FLOW_PRIVATE_KEY: test.keys.privatePem, FLOW_PRIVATE_KEY_PASSPHRASE: test.keys.passphrase, WHATSAPP_APP_SECRET: test.appSecret },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    try {
+      await eventually(async () => output, (text) => /open http/.test(text) || child.exitCode !== null, 20_000);
+      expect(output).toContain(`✔ Preview of "inventory": open http://localhost:${port}/`);
+      expect(output).not.toContain('secret-token-123');
+      const reply = await fetch(`http://127.0.0.1:${port}/api/exchange`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'data_exchange', screen: 'INVENTORY', data: { product_id: 'PROD-99' } }),
+      });
+      const body = (await reply.json()) as { status: number; reply: { screen: string }; violations: string[] };
+      expect(body).toMatchObject({ status: 200, reply: { screen: 'AVAILABILITY' }, violations: [] });
+      // Another site's page cannot drive it.
+      const foreign = await fetch(`http://127.0.0.1:${port}/api/flow`, { headers: { origin: 'https://evil.example' } });
+      expect(foreign.status).toBe(403);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('the CLI says what to fix when the port is taken', async () => {
+    const taken = servers[0].url.match(/:(\d+)\//)![1];
+    const run = await new Promise<{ code: number | null; output: string }>((done) => {
+      const child = spawn(process.execPath, ['dist/src/tools/flow-preview.js', 'inventory', '--port', taken], {
+        cwd: PROJECT_ROOT,
+        env: { PATH: process.env.PATH, NODE_ENV: 'test', FLOW_PRIVATE_KEY: test.keys.privatePem, FLOW_PRIVATE_KEY_PASSPHRASE: test.keys.passphrase, WHATSAPP_APP_SECRET: test.appSecret },
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      child.on('exit', (code) => done({ code, output }));
+    });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(`✖ Port ${taken} is in use: pass --port <another>`);
   });
 
   it('the endpoint stopped: the page says so and how to fix it', async () => {
