@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FlowContract } from '../../flows-core/contract/flow-contract.js';
 import type { FlowJson } from '../../flows-core/contract/flow-json.js';
@@ -46,13 +46,19 @@ function defaultWebRoot(): string {
   return join(dir, 'dist', 'preview');
 }
 
+/** A path as the developer knows it: relative to the working directory when inside it. */
+function shownPath(file: string): string {
+  const inside = relative(process.cwd(), file);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file;
+}
+
 function readFlowJsonFile(file: string): { flowJson?: FlowJson; error?: string } {
   try {
     const flowJson = JSON.parse(readFileSync(file, 'utf8')) as FlowJson;
-    if (!Array.isArray(flowJson?.screens) || flowJson.screens.length === 0) return { error: `${file}: no "screens" array` };
+    if (!Array.isArray(flowJson?.screens) || flowJson.screens.length === 0) return { error: `${shownPath(file)}: no "screens" array` };
     return { flowJson };
   } catch (error) {
-    return { error: `${file}: ${(error as Error).message}` };
+    return { error: `${shownPath(file)}: ${(error as Error).message}` };
   }
 }
 
@@ -101,7 +107,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     return {
       flow: options.flow,
       endpoint: options.url,
-      file: options.flowJsonFile,
+      file: shownPath(options.flowJsonFile),
       version,
       flowJson: loaded.flowJson,
       error: loaded.error,
