@@ -24,3 +24,15 @@ export function watchFlow(onChange: () => void): () => void {
   events.addEventListener('flow-changed', onChange);
   return () => events.close();
 }
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** Hands a picked file to the preview server, which encrypts it like the phone and serves it from its CDN. */
+export async function uploadMedia(file: File): Promise<Values> {
+  const content = new Uint8Array(await file.arrayBuffer());
+  return post<Values>('/api/media', { file_name: file.name, mime_type: file.type, content_base64: base64(content) });
+}

@@ -246,6 +246,23 @@ export function App() {
     });
   };
 
+  /** PhotoPicker/DocumentPicker: each file encrypted and put on the preview's CDN, as the phone uploads it. */
+  async function pickFiles(name: string, files: File[], component: Component) {
+    const maxKb = Number(component['max-file-size-kb'] ?? 25 * 1024);
+    const tooBig = files.find((file) => file.size > maxKb * 1024);
+    if (tooBig) {
+      setProblem({ title: `${tooBig.name} is over ${maxKb} KB`, fix: `The phone refuses files over max-file-size-kb (${maxKb}) of ${name}.` });
+      return;
+    }
+    try {
+      const media = await Promise.all(files.map((file) => api.uploadMedia(file)));
+      record({ title: `${component.type} ${name}: ${media.length} file(s) encrypted and put on the preview's CDN`, detail: media.map(({ media_id, cdn_url, file_name }) => ({ media_id, cdn_url, file_name })), ok: true });
+      setField(name, media);
+    } catch (error) {
+      setProblem({ title: (error as Error).message, fix: 'Is the preview server still running?' });
+    }
+  }
+
   if (loadError) return html`<div class="fatal" role="alert">${loadError}</div>`;
   if (!info) return html`<div class="loading">Loading…</div>`;
 
@@ -255,7 +272,7 @@ export function App() {
   for (const name of new Set([...Object.keys(problems), ...Object.keys(declared)])) {
     errors[name] = !current?.edited[name] && declared[name] ? declared[name] : current?.touched[name] ? problems[name] : undefined;
   }
-  const context: RenderContext = { scope, errors, setField, touch, act, canSubmit: !busy && Object.keys(problems).length === 0 };
+  const context: RenderContext = { scope, errors, setField, touch, act, pickFiles: (name, files, component) => void pickFiles(name, files, component), canSubmit: !busy && Object.keys(problems).length === 0 };
   const errorMessage = typeof current?.data.error_message === 'string' ? current.data.error_message : undefined;
 
   return html`<div class="preview">
@@ -300,8 +317,8 @@ export function App() {
             : screen
               ? html`<div class="components">${renderComponents(children(screen) as Component[], context)}</div>`
               : html`<div class="problem" role="alert"><strong>No screen "${current?.id}" in the Flow JSON</strong><div class="fix">Pick a screen on the left.</div></div>`}
-          ${errorMessage && !completion ? html`<div class="snackbar" role="alert">${errorMessage}</div>` : null}
         </div>
+        ${errorMessage && !completion ? html`<div class="snackbar" role="alert">${errorMessage}</div>` : null}
       </div>
       <div class="origin">${completion ? 'Completed' : current ? `${current.id} · data ${({ example: 'from __example__', endpoint: 'from the endpoint', navigate: 'from the navigate payload', update: 'changed by update_data' } as const)[current.origin]}` : ''}${busy ? ' · waiting for the endpoint…' : ''}</div>
     </main>

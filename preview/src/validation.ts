@@ -20,7 +20,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** What is wrong with a field's value, in the client's words, or undefined. */
 export function fieldError(component: Component, value: unknown, scope: Scope): string | undefined {
   if (flag(component.required, scope, false) && isEmpty(value)) return 'Required';
-  if (isEmpty(value)) return undefined;
+  const minFiles = Number(component['min-uploaded-photos'] ?? component['min-uploaded-documents'] ?? 0);
+  if (isEmpty(value)) return minFiles > 0 ? `Choose at least ${minFiles}` : undefined;
   if (component.type === 'TextInput' || component.type === 'TextArea') {
     const input = String(value);
     const min = Number(component['min-chars'] ?? 0);
@@ -46,6 +47,11 @@ export function fieldError(component: Component, value: unknown, scope: Scope): 
     const max = Number(component['max-selected-items'] ?? Infinity);
     if (count < min) return `Choose at least ${min}`;
     if (count > max) return `Choose at most ${max}`;
+  }
+  if (component.type === 'PhotoPicker' || component.type === 'DocumentPicker') {
+    const count = Array.isArray(value) ? value.length : 0;
+    const min = Number(component[component.type === 'PhotoPicker' ? 'min-uploaded-photos' : 'min-uploaded-documents'] ?? 0);
+    if (count < min) return `Choose at least ${min}`;
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,6 +205,45 @@ describe('npm run flow:preview (in a real browser)', () => {
     expect(await problem.textContent()).toContain('Fix the handler of screen BROKEN');
     expect(await page.locator('.inspector .violations').first().textContent()).toContain('data.items: expected array, got string');
     await browser.screenshot('contract-violation');
+  });
+
+  it('PhotoPicker: a picked file is encrypted like the phone does and served from the local CDN', async () => {
+    const { page } = browser;
+    const flowJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/flows-core/fixtures/echo.flow.json'), 'utf8'));
+    const stay = flowJson.screens.find((screen: { id: string }) => screen.id === 'STAY');
+    stay.layout.children = [
+      { type: 'PhotoPicker', name: 'photos', label: 'Photos of the damage', 'min-uploaded-photos': 1, 'max-uploaded-photos': 3 },
+      { type: 'Footer', label: 'Send', 'on-click-action': { name: 'data_exchange', payload: { photos: '${form.photos}' } } },
+    ];
+    const file = join(dir, 'media.flow.json');
+    writeFileSync(file, JSON.stringify(flowJson));
+    await preview('echo', { file });
+    await page.locator('.screens button[data-screen="STAY"]').click();
+    const phone = page.locator('.phone');
+    expect(await phone.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true); // min-uploaded-photos: 1
+    const photo = randomBytes(5000);
+    await phone.locator('input[type="file"][name="photos"]').setInputFiles({ name: 'damage.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await phone.getByText('damage.jpg').waitFor();
+    await phone.getByRole('button', { name: 'Send' }).click();
+    // The endpoint's answer to STAY is an error_message: shown on the screen, as the phone does.
+    await phone.locator('.snackbar').getByText('That code is not valid').waitFor();
+    await browser.screenshot('photo-picker');
+
+    const request = JSON.parse((await page.locator('.inspector .log').first().locator('pre').first().textContent())!);
+    const [media] = request.data.photos as Array<{ cdn_url: string; file_name: string; encryption_metadata: Record<string, string> }>;
+    expect(media.file_name).toBe('damage.jpg');
+    // Checked as a media downloader must: hash of the CDN file, mac10, AES-256-CBC, hash of the plaintext.
+    const cdnFile = Buffer.from(await (await fetch(media.cdn_url)).arrayBuffer());
+    const meta = media.encryption_metadata;
+    const b64 = (value: string) => Buffer.from(value, 'base64');
+    expect(createHash('sha256').update(cdnFile).digest('base64')).toBe(meta.encrypted_hash);
+    const [ciphertext, mac10] = [cdnFile.subarray(0, -10), cdnFile.subarray(-10)];
+    const expectedMac = createHmac('sha256', b64(meta.hmac_key)).update(b64(meta.iv)).update(ciphertext).digest().subarray(0, 10);
+    expect(timingSafeEqual(mac10, expectedMac)).toBe(true);
+    const decipher = createDecipheriv('aes-256-cbc', b64(meta.encryption_key), b64(meta.iv));
+    const plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+    expect(plaintext.equals(photo)).toBe(true);
+    expect(createHash('sha256').update(plaintext).digest('base64')).toBe(meta.plaintext_hash);
   });
 
   it('the CLI reads the keys from the configuration, prints the address, never the token', async () => {

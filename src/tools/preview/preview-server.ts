@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { FlowContract } from '../../flows-core/contract/flow-contract.js';
 import type { FlowJson } from '../../flows-core/contract/flow-json.js';
 import { EndpointUnreachable, FlowClient, type ClientCredentials } from '../flow-client.js';
+import { LocalCdn } from './phone-media.js';
 import { contractProblem, replyProblem, unreachableProblem, type Problem } from './preview-problems.js';
 
 export interface PreviewServerOptions {
@@ -34,6 +35,8 @@ export interface PreviewServer {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** A picked file travels base64 in JSON: WhatsApp's own cap is 25 MiB a file. */
+const MAX_MEDIA_BODY_BYTES = 36 * 1024 * 1024;
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
 
 class BadRequest extends Error {}
@@ -62,13 +65,13 @@ function readFlowJsonFile(file: string): { flowJson?: FlowJson; error?: string }
   }
 }
 
-async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJsonBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
   if (!/^application\/json\b/.test(request.headers['content-type'] ?? '')) throw new BadRequest('content-type must be application/json');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BadRequest('body too large');
+    if (size > limit) throw new BadRequest(`body over ${limit} bytes`);
     chunks.push(chunk);
   }
   try {
@@ -94,6 +97,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   let loaded = readFlowJsonFile(options.flowJsonFile);
   let version = Date.now();
   const listeners = new Set<ServerResponse>();
+  const cdn = new LocalCdn();
+  let baseUrl = '';
 
   // Polling works the same on every platform and editor (atomic saves replace the file).
   const onChange = () => {
@@ -174,6 +179,18 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       if (!options.token) token = FlowClient.randomToken('preview');
       return send(response, 200, flowInfo());
     }
+    if (request.method === 'POST' && path === '/api/media') {
+      const body = await readJsonBody(request, MAX_MEDIA_BODY_BYTES);
+      if (typeof body.file_name !== 'string' || typeof body.content_base64 !== 'string') throw new BadRequest('file_name and content_base64 are required');
+      return send(response, 200, cdn.upload(body.file_name, Buffer.from(body.content_base64, 'base64'), `${baseUrl}cdn/`));
+    }
+    if (request.method === 'GET' && path.startsWith('/cdn/')) {
+      const file = cdn.get(path.slice('/cdn/'.length));
+      if (!file) return send(response, 404, { error: 'No such media (the preview keeps media only while it runs)' });
+      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.length });
+      response.end(file);
+      return;
+    }
     const name = path === '/' ? 'index.html' : path.slice(1);
     if (request.method === 'GET' && files.has(name)) {
       response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
@@ -206,8 +223,9 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     server.listen(options.port ?? 3100, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
+  baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`;
   return {
-    url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`,
+    url: baseUrl,
     close: async () => {
       unwatchFile(options.flowJsonFile, onChange);
       for (const listener of listeners) listener.end();
