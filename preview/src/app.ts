@@ -6,7 +6,7 @@ import * as api from './api.js';
 import { renderComponents, type RenderContext } from './components.js';
 import { resolve, type Scope, type Values } from './expressions.js';
 import { children, declaredErrors, exampleData, initialForm, inputProblems } from './screen-state.js';
-import type { Component, Exchange, FlowAction, FlowInfo, FlowJson, Problem, Screen } from './types.js';
+import type { Component, Exchange, FlowAction, FlowInfo, Problem, Screen } from './types.js';
 
 /** One screen on the stack, as the user sees it. */
 export interface Shown {
@@ -35,11 +35,6 @@ interface Completion {
 }
 
 let sequence = 0;
-
-export function entryScreen(flowJson: FlowJson): string {
-  const targets = new Set(Object.values(flowJson.routing_model ?? {}).flat());
-  return (flowJson.screens.find((screen) => !targets.has(screen.id)) ?? flowJson.screens[0]).id;
-}
 
 function scopeScreens(all: Shown[]) {
   return Object.fromEntries(all.map((entry) => [entry.id, { data: entry.data, form: entry.form }]));
@@ -103,8 +98,8 @@ export function App() {
 
   useEffect(() => {
     void reload(false).then((next) => {
-      if (next?.flowJson) {
-        const id = entryScreen(next.flowJson);
+      if (next?.flowJson && next.entry) {
+        const id = next.entry;
         const target = next.flowJson.screens.find((candidate) => candidate.id === id)!;
         setStack([{ id, data: exampleData(target), form: initialForm(target, { data: exampleData(target), form: {} }), origin: 'example', touched: {}, edited: {} }]);
       }
@@ -230,7 +225,7 @@ export function App() {
     const next = await api.restart();
     setInfo(next);
     setLog([]);
-    if (next.flowJson) openExample(entryScreen(next.flowJson));
+    if (next.entry) openExample(next.entry);
   }
 
   const setField = (name: string, value: unknown) =>

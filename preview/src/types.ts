@@ -52,6 +52,8 @@ export interface FlowInfo {
   file: string;
   version: number;
   flowJson?: FlowJson;
+  /** The screen no route leads to. */
+  entry?: string;
   error?: string;
   token: { fixed: boolean; hint: string };
 }

@@ -153,6 +153,12 @@ describe('npm run flow:preview (in a real browser)', () => {
     start.layout.children[0] = { type: 'TextHeading', text: 'Edited while open' };
     writeFileSync(file, JSON.stringify(flowJson));
     await page.locator('.phone').getByText('Edited while open').waitFor();
+
+    // Saved half-edited: the error shows, the last good screen stays.
+    writeFileSync(file, '{ "version": "7.3", "screens": [');
+    await page.locator('.sidebar .problem').getByText('The Flow JSON did not load').waitFor();
+    expect(await page.locator('.sidebar .problem').textContent()).toContain('echo.flow.json');
+    expect(await page.locator('.phone').getByText('Edited while open').count()).toBe(1);
   });
 
   it('navigate is client-side with its payload; Back goes back, and sends BACK when refresh_on_back says so', async () => {
@@ -187,6 +193,42 @@ describe('npm run flow:preview (in a real browser)', () => {
     await phone.getByRole('button', { name: 'Back' }).click();
     await phone.getByRole('heading', { name: 'Welcome back' }).waitFor();
     expect(await page.locator('.inspector .log summary').first().textContent()).toContain('BACK from ECHO → START · HTTP 200');
+  });
+
+  it('update_data, If, open_url and complete run in the page', async () => {
+    const { page } = browser;
+    const flowJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/flows-core/fixtures/echo.flow.json'), 'utf8'));
+    const start = flowJson.screens.find((screen: { id: string }) => screen.id === 'START');
+    start.layout.children = [
+      { type: 'TextHeading', text: '${data.greeting}' },
+      {
+        type: 'Dropdown',
+        name: 'size',
+        label: 'Size',
+        required: true,
+        'data-source': [{ id: 'S', title: 'Small' }, { id: 'L', title: 'Large' }],
+        'on-select-action': { name: 'update_data', payload: { greeting: 'Picked ${form.size}' } },
+      },
+      { type: 'If', condition: "${form.size} == 'L'", then: [{ type: 'TextBody', text: 'Large needs a van' }], else: [{ type: 'TextBody', text: 'Fits in a box' }] },
+      { type: 'OptIn', name: 'terms', label: 'I accept the terms', required: true, 'on-click-action': { name: 'open_url', url: 'https://example.com/terms' } },
+      { type: 'Footer', label: 'Done', 'on-click-action': { name: 'complete', payload: { size: '${form.size}', terms: '${form.terms}' } } },
+    ];
+    const file = join(dir, 'local.flow.json');
+    writeFileSync(file, JSON.stringify(flowJson));
+    await preview('echo', { file });
+    const phone = page.locator('.phone');
+    await phone.getByText('Fits in a box').waitFor();
+    await phone.getByLabel('Size').selectOption('L');
+    await phone.getByRole('heading', { name: 'Picked L' }).waitFor();
+    await phone.getByText('Large needs a van').waitFor();
+    await phone.getByText('Read more').click();
+    await phone.getByText('The phone would open https://example.com/terms').waitFor();
+    const done = phone.getByRole('button', { name: 'Done' });
+    expect(await done.isDisabled()).toBe(true);
+    await phone.getByLabel('I accept the terms').check();
+    await done.click();
+    await phone.locator('[data-completion]').waitFor();
+    expect(JSON.parse((await phone.locator('.params').textContent())!)).toEqual({ size: 'L', terms: true });
   });
 
   it('a reply that breaks the contract is shown with what to fix', async () => {

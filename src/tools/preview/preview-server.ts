@@ -102,7 +102,9 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
 
   // Polling works the same on every platform and editor (atomic saves replace the file).
   const onChange = () => {
-    loaded = readFlowJsonFile(options.flowJsonFile);
+    // A file saved half-edited keeps the last good screens on the page, with the error above them.
+    const next = readFlowJsonFile(options.flowJsonFile);
+    loaded = { flowJson: next.flowJson ?? loaded.flowJson, error: next.error };
     version = Date.now();
     for (const listener of listeners) listener.write(`event: flow-changed\ndata: ${version}\n\n`);
   };
@@ -115,6 +117,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       file: shownPath(options.flowJsonFile),
       version,
       flowJson: loaded.flowJson,
+      entry: loaded.flowJson ? new FlowContract(loaded.flowJson).entryScreen : undefined,
       error: loaded.error,
       // The token identifies a session: the page sees only its start.
       token: { fixed: Boolean(options.token), hint: `${token.slice(0, 8)}…` },
