@@ -140,7 +140,9 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         violations = new FlowContract(loaded.flowJson).violations(action === 'INIT' ? undefined : screen, reply.body);
         problem ??= contractProblem(action === 'INIT' ? undefined : screen, violations);
       }
-      return { request: shown, status: reply.status, reply: reply.body ?? null, text: reply.text, durationMs: reply.durationMs, violations, problem };
+      // A completion echoes the token in its params: the page sees its start only, there too.
+      const body = reply.body ? (JSON.parse(JSON.stringify(reply.body).replaceAll(JSON.stringify(token), JSON.stringify(`${token.slice(0, 8)}…`))) as object) : null;
+      return { request: shown, status: reply.status, reply: body, text: reply.text, durationMs: reply.durationMs, violations, problem };
     } catch (error) {
       if (!(error instanceof EndpointUnreachable)) throw error;
       return { request: shown, status: 0, reply: null, durationMs: 0, violations: [], problem: unreachableProblem(options.url, error.message) };
