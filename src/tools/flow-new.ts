@@ -90,7 +90,12 @@ import { ${pascal}Service } from './${name}.service.js';
 type ${pascal}Screen = 'START' | 'RESULT';
 
 /** POST /flows/${name}. Screens and their data are declared in ${name}.flow.json. */
-@Flow('${name}', { tokens: 'any', flowJson: new URL('./${name}.flow.json', import.meta.url) })
+@Flow('${name}', {
+  tokens: 'any',
+  flowJson: new URL('./${name}.flow.json', import.meta.url),
+  // What Meta needs to create the flow (npm run flows -- deploy ${name}); the name at Meta defaults to '${name}'.
+  meta: { categories: ['OTHER'] },
+})
 export class ${pascal}FlowController {
   constructor(private readonly service: ${pascal}Service) {}
 
