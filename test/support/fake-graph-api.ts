@@ -70,6 +70,8 @@ export class FakeGraphApi {
   }
 
   async stop(): Promise<void> {
+    // Clients keep connections alive (fetch does): close them too, or close() waits for them.
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { RecordedRequest, ScriptedAnswer } from './fake-graph-api.js';
 
 /** A Graph API error body as Meta sends it. */
@@ -57,13 +58,9 @@ function validationError(text: string, offset: number, length: number, error: st
  * syntax, a version, and component types (an unknown one is reported where it is written).
  */
 export function validateFlowJson(text: string, unsupported: ReadonlySet<string> = new Set()): Array<Record<string, unknown>> {
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    const position = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? 0);
-    return [validationError(text, position, 1, 'INVALID_JSON', 'Invalid JSON')];
-  }
+  const syntax: ParseError[] = [];
+  const json: any = parse(text, syntax, { disallowComments: true, allowTrailingComma: false });
+  if (syntax.length) return [validationError(text, syntax[0].offset, syntax[0].length, 'INVALID_JSON', `Invalid JSON: ${printParseErrorCode(syntax[0].error)}`)];
   const errors: Array<Record<string, unknown>> = [];
   if (typeof json?.version !== 'string') errors.push(validationError(text, 0, 1, 'MISSING_REQUIRED_PROPERTY', "Missing required property 'version'"));
   let searchFrom = 0;
