@@ -178,4 +178,4 @@ Next:
   npm test -- ${dir}                 # its e2e test
   npm start                          # serves POST /flows/${name}
   npm run flow:simulate -- ${name}   # walk it like a phone
-Upload ${name}.flow.json to Meta as the flow's JSON, with the endpoint https://<your host>/flows/${name}.`);
+  npm run flows -- deploy ${name}    # create it on Meta with its Flow JSON and endpoint (README: Ship a flow)`);

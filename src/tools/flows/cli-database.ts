@@ -16,7 +16,8 @@ export type CliDatabase = { ok: true; db: DataSource; close: () => Promise<void>
 export async function openCliDatabase(): Promise<CliDatabase> {
   const { url } = databaseConfig();
   if (!url) return { ok: false, reason: 'DATABASE_URL is not set (the embedded database is only opened by the running server)' };
-  const db = new DataSource({ ...typeOrmOptions(url, 1), entities: [FlowSessionEntity, WebhookEvent], logging: false });
+  // Quiet: the command's output is its lines (or one JSON document), not the server's log lines.
+  const db = new DataSource({ ...typeOrmOptions(url, 1), entities: [FlowSessionEntity, WebhookEvent], logging: false, logger: 'simple-console', maxQueryExecutionTime: undefined });
   try {
     await db.initialize();
   } catch (error) {
