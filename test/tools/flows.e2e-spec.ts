@@ -158,6 +158,13 @@ describe('npm run flows against a fake Graph API', () => {
     const published = await run('publish', 'appointments', '--yes');
     expect(published.code).toBe(1);
     expect(published.stderr).toContain(places[0]);
+    // Nothing changed locally: nothing is uploaded again, and the errors are still shown.
+    fake.reset();
+    const again = await run('deploy', 'appointments');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(places[0]);
+    expect(again.stderr).toContain('✖ appointments: up to date, but Meta reports');
+    expect(fake.writes()).toEqual([]);
   });
 
   it('a published flow whose JSON changed: refused without --republish (nothing written), republished with it', async () => {

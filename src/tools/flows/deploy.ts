@@ -75,7 +75,11 @@ export async function deploy(options: DeployOptions): Promise<number> {
     plans.push({ ...plan, id: details?.id, status: details?.status });
 
     if (plan.verdict === 'up-to-date') {
-      output.ok(`${flow.name}: up to date (${details!.status}, id ${details!.id})`);
+      const errors = details!.validation_errors ?? [];
+      if (errors.length) {
+        printValidationErrors(output, flow, errors);
+        output.fail(`${flow.name}: up to date, but Meta reports ${errors.length} validation error${errors.length === 1 ? '' : 's'} in ${flow.displayFile}; fix them and deploy again`);
+      } else output.ok(`${flow.name}: up to date (${details!.status}, id ${details!.id})`);
       continue;
     }
     if (plan.verdict === 'blocked') {
