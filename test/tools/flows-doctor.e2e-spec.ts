@@ -117,6 +117,10 @@ describe('npm run flows -- doctor', () => {
     const withCa = await flows(['doctor', '--url', `https://localhost:${complete.port}`, '--ca', certs.caFile, '--json'], env);
     expect(withCa.code).toBe(0);
     expect(JSON.parse(withCa.stdout)).toMatchObject({ ok: true, pings: [{ flow: 'inventory', ok: true }, { flow: 'appointments', ok: true }] });
+    // A name the certificate does not carry (it names localhost, 127.0.0.1 and ::1).
+    const otherName = await flows(['doctor', '--url', `https://127.0.0.2:${complete.port}`, '--ca', certs.caFile], env);
+    expect(otherName.code).toBe(1);
+    expect(otherName.stderr).toMatch(/✖ TLS hostname: .*127\.0\.0\.2.*: the certificate must name 127\.0\.0\.2/);
   });
 
   it('says what to fix when the ping is refused or Meta holds another key', async () => {
