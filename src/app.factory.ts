@@ -2,18 +2,19 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
 import { AdminDocs } from './admin/admin-docs.js';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { requireAdminToken } from './admin/admin-token.hook.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { withConfiguration, type EnvOverrides } from './config/config-context.js';
+import { appConfig } from './config/app.config.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { ConfigValidationError } from './config/validate-env.js';
 import { GracefulFastifyAdapter } from './http/graceful-fastify-adapter.js';
 import { requireJsonBodies } from './http/json-bodies.js';
 import { addSecurityHeaders } from './http/security-headers.js';
-import { requestIdFor } from './logging/logging.module.js';
+import { AppLogger } from './logging/app-logger.js';
+import { requestIdFor } from './logging/request-context.js';
 
 /** Body limit for routes that do not set their own. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -41,7 +42,8 @@ async function build(options: CreateAppOptions): Promise<NestFastifyApplication>
   assertValidConfiguration(root);
   const adapter = new GracefulFastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
-    trustProxy: true,
+    // TRUST_PROXY: believe X-Forwarded-* only from the proxies it names (none by default).
+    trustProxy: appConfig().trustProxy,
     genReqId: requestIdFor,
   });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
@@ -55,7 +57,7 @@ async function build(options: CreateAppOptions): Promise<NestFastifyApplication>
     if (!(error instanceof ConfigValidationError)) NestLogger.flush();
     throw error;
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   app.flushLogs();
   applyRouteBodyLimits(app);
   // Not SIGHUP: that one reloads the key ring. After a clean shutdown the process exits with 0
@@ -65,10 +67,10 @@ async function build(options: CreateAppOptions): Promise<NestFastifyApplication>
   app.get(AdminDocs).build(app);
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
-    // pino-http reads the id from the raw request; callers get it back to correlate.
-    (request.raw as { id?: string }).id = request.id;
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // Callers get the request id back, to correlate with the logs.
     reply.header('x-request-id', request.id);
+    done();
   });
   addSecurityHeaders(fastify);
   // In this order: an admin request without its token learns nothing about its body.

@@ -8,6 +8,8 @@ import { withConfiguration } from './config/config-context.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { ConfigValidationError } from './config/validate-env.js';
 import { flowCredentials, flowsConfig, loadConfiguredRing } from './flows-core/index.js';
+import { AppLogger } from './logging/app-logger.js';
+import { bootSummary } from './server/boot-summary.js';
 import { runClusterPrimary } from './server/cluster-primary.js';
 
 try {
@@ -15,15 +17,16 @@ try {
   await withConfiguration({}, async () => {
     // Fail fast, once, before forking anything.
     assertValidConfiguration(AppModule.forRoot());
-    const { webConcurrency, logLevel } = appConfig();
+    const { webConcurrency, logLevel, logFormat } = appConfig();
     if (cluster.isPrimary && webConcurrency > 1) {
       // Workers build their own key ring; check the keys (and generate development ones) once, here.
       loadConfiguredRing(flowCredentials(flowsConfig()).keys);
-      runClusterPrimary(webConcurrency, logLevel);
+      runClusterPrimary(webConcurrency, logLevel, logFormat);
     } else {
       const app = await createApp();
       const { port, host } = app.get(ConfigService).getOrThrow<AppConfig>('app');
       await app.listen(port, host);
+      app.get(AppLogger).log(bootSummary(app), 'Flowgate');
     }
   });
 } catch (error) {

@@ -33,6 +33,9 @@ class FlowsEnv {
   FLOW_SESSION_TTL_S?: number;
 }
 
+/** The format of a Meta app secret (App Dashboard → App settings → Basic). */
+const META_APP_SECRET = /^[0-9a-f]{32}$/;
+
 export const flowsConfig = registerAs('flows', () => {
   const env = validateEnv(FlowsEnv);
   const production = env.NODE_ENV === 'production';
@@ -44,6 +47,17 @@ export const flowsConfig = registerAs('flows', () => {
   }
   if (production && !env.WHATSAPP_APP_SECRET) {
     throw new ConfigValidationError('Invalid configuration: WHATSAPP_APP_SECRET is required when NODE_ENV=production');
+  }
+  if (production) {
+    // A guessable secret lets anyone sign requests; Meta's app secrets are 32 lowercase hex digits.
+    for (const variable of ['WHATSAPP_APP_SECRET', 'WHATSAPP_APP_SECRET_PREVIOUS'] as const) {
+      const secret = env[variable];
+      if (secret !== undefined && !META_APP_SECRET.test(secret)) {
+        throw new ConfigValidationError(
+          `Invalid configuration: ${variable} must be a Meta app secret (32 lowercase hexadecimal characters, from App settings → Basic) when NODE_ENV=production`,
+        );
+      }
+    }
   }
   // Only where the keys are: the key ring reads and parses them, and generates development
   // credentials (outside production) for what is missing.

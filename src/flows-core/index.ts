@@ -13,7 +13,8 @@ export {
   CurrentFlowRequest,
   Completion,
 } from './routing/flow.decorators.js';
-export type { FlowOptions, FlowHandlerContext, FlowCompletionEvent } from './routing/flow.decorators.js';
+export type { FlowOptions, FlowMetaOptions, FlowCategory, FlowHandlerContext, FlowCompletionEvent, FlowMetadata } from './routing/flow.decorators.js';
+export { flowMetadataOf } from './routing/flow.decorators.js';
 export { FlowResponse, type FlowData as FlowDataRecord } from './flow-response.js';
 export type { FlowRequest } from './flow-request.js';
 export { FlowSession, type SessionState } from './sessions/flow-session.js';
@@ -21,7 +22,7 @@ export { FlowSessions } from './sessions/flow-sessions.service.js';
 export { FlowContract, type WireResponse } from './contract/flow-contract.js';
 export { readFlowJson, type FlowJson, type FlowJsonScreen, type DataSchema } from './contract/flow-json.js';
 export { FlowRegistry, type RegisteredFlow, type RegisteredHandler } from './routing/flow-registry.js';
-export type { FlowSessionEntity } from './sessions/flow-session.entity.js';
+export { FlowSessionEntity } from './sessions/flow-session.entity.js';
 export { HubSignatureGuard } from './signature/hub-signature.guard.js';
 export { isPlainObject } from './crypto/flow-envelope.js';
 
@@ -32,3 +33,5 @@ export { keyFingerprint, loadRing, loadRingKey, type KeySource, type RingKey } f
 export { decryptResponse, encryptRequest, type AesSession, type ClientEncryptOptions } from './crypto/flow-crypto.js';
 export type { FlowEnvelope } from './crypto/flow-envelope.js';
 export { signBody } from './signature/app-secrets.js';
+export { assertPrivateFolder, createExclusive, entryExists, UnsafeKeyFileError } from './keys/private-files.js';
+export { flowJsonProblems } from './contract/flow-json-validator.js';
