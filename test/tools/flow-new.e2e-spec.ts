@@ -20,7 +20,7 @@ describe('npm run flow:new', () => {
   } as NodeJS.ProcessEnv;
 
   beforeAll(() => {
-    for (const entry of ['src', 'test', 'migrations', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json']) {
+    for (const entry of ['src', 'test', 'preview', 'migrations', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json']) {
       cpSync(join(PROJECT_ROOT, entry), join(copy, entry), { recursive: true });
     }
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
