@@ -3,6 +3,7 @@ import { FlowSessions1795240000000 } from './1795240000000-FlowSessions.js';
 import { Inventory1795250000000 } from './1795250000000-Inventory.js';
 import { Appointments1795250100000 } from './1795250100000-Appointments.js';
 import { Webhooks1795260000000 } from './1795260000000-Webhooks.js';
+import { FlowMedia1795270000000 } from './1795270000000-FlowMedia.js';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file in this folder;
@@ -13,4 +14,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   Inventory1795250000000,
   Appointments1795250100000,
   Webhooks1795260000000,
+  FlowMedia1795270000000,
 ];
