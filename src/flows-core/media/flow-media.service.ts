@@ -165,8 +165,9 @@ export class FlowMedia {
         if (row) ids.push(row.id);
       }
     }
-    // Queued with a delay so the job finds the committed rows; a job that runs too early retries.
-    if (ids.length) await this.queue.enqueue(ids, { delay: 500 }).catch((error: Error) => this.logger.warn(`Queued completion media later: ${error.message}`));
+    // Not awaited: the queue must not wait on (or, on the embedded database, for) this transaction.
+    // The delay lets it commit first; a job that runs too early retries, the reconciler covers a lost one.
+    if (ids.length) void this.queue.enqueue(ids, { delay: 500 }).catch((error: Error) => this.logger.warn(`Queued completion media later: ${error.message}`));
     return ids.length;
   }
 
@@ -175,7 +176,8 @@ export class FlowMedia {
    * failed for good); throws to be retried.
    */
   async fetchPending(id: string, finalAttempt: boolean): Promise<'stored' | 'failed' | 'skipped'> {
-    const [row]: Array<{ id: string; status: string; reference: PendingReference | null }> = await this.db.query(
+    // An UPDATE answers [rows, count].
+    const [[row]]: [Array<{ id: string; status: string; reference: PendingReference | null }>, number] = await this.db.query(
       `UPDATE flow_media SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending' RETURNING id, status, reference`,
       [id],
     );
