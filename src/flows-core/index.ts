@@ -22,3 +22,4 @@ export { FlowMediaScope } from './media/flow-media-scope.decorator.js';
 export { MediaRefusedError, type MediaFailure } from './media/media-errors.js';
 export type { FlowMediaObject, CompletionMediaObject } from './media/media-object.js';
 export { MEDIA_STORAGE, type MediaStorage } from './media/media-storage.js';
+export { FlowMediaEntity, type FlowMediaStatus } from './media/flow-media.entity.js';
