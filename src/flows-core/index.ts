@@ -23,3 +23,5 @@ export { MediaRefusedError, type MediaFailure } from './media/media-errors.js';
 export type { FlowMediaObject, CompletionMediaObject } from './media/media-object.js';
 export { MEDIA_STORAGE, type MediaStorage } from './media/media-storage.js';
 export { FlowMediaEntity, type FlowMediaStatus } from './media/flow-media.entity.js';
+export { FlowRegistry } from './routing/flow-registry.js';
+export type { FlowsConfig } from './flows.config.js';
