@@ -52,6 +52,7 @@ describe('media and the logs', () => {
         FLOW_MEDIA_HOSTS: 'localhost',
         FLOW_MEDIA_TIMEOUT_MS: '1000',
         FLOW_MEDIA_BACKOFF_MS: '100',
+        FLOW_MEDIA_MAX_ATTEMPTS: '2',
         FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'true',
         FLOW_MEDIA_TEST_CA_FILE: cdn.caFile,
       },
@@ -81,7 +82,10 @@ describe('media and the logs', () => {
     expect(done.json.screen).toBe('SUCCESS');
     const files = async () =>
       ((await (await fetch(`${server.url}/admin/media?flow_token=${token}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { files: Array<{ status: string }> }).files;
-    await eventually(files, (list) => list.some((file) => file.status === 'failed'), 30_000);
+    const settled = await eventually(files, (list) => list.some((file) => file.status === 'failed'), 60_000);
+    expect(settled.map((file) => file.status).sort()).toEqual(['failed', 'stored']);
+    // The line is written just after the row changes: wait for it to reach the pipe.
+    await eventually(async () => server.output(), (log) => log.includes('Gave up media'), 10_000);
   }, 180_000);
 
   afterAll(async () => {
