@@ -73,6 +73,8 @@ describe('admin API: flow sessions and outbound messages', () => {
       '/admin/flows/{flow}/send',
       '/admin/flows/{flow}/sessions',
       '/admin/keys/reload',
+      '/admin/media',
+      '/admin/media/{id}',
       '/admin/messages/text',
       '/admin/webhooks',
       '/admin/webhooks/{id}/replay',
