@@ -1,5 +1,9 @@
-import { Module } from '@nestjs/common';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ConfigValidationError } from '../../config/validate-env.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DiskMediaStorage } from './disk-media-storage.js';
 import { FlowMediaEntity } from './flow-media.entity.js';
@@ -28,4 +32,16 @@ import { MediaWorker } from './media-worker.js';
   ],
   exports: [FlowMedia, MEDIA_STORAGE],
 })
-export class MediaModule {}
+export class MediaModule implements OnModuleInit {
+  constructor(@Inject(mediaConfig.KEY) private readonly config: ConfigType<typeof mediaConfig>) {}
+
+  /** A media folder the process cannot write would fail every upload: stop the boot instead, saying so. */
+  async onModuleInit(): Promise<void> {
+    try {
+      await mkdir(join(this.config.dir, '.incoming'), { recursive: true });
+      await access(join(this.config.dir, '.incoming'), constants.W_OK);
+    } catch (error) {
+      throw new ConfigValidationError(`Invalid configuration: FLOW_MEDIA_DIR (${this.config.dir}) is not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+}
