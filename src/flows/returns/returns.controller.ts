@@ -37,7 +37,11 @@ const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', t
  * attaches 1 to 3 photos (kept during the request: a damaged or refused photo is refused on the
  * screen) and optionally a receipt (kept in the background, so the last screen answers at once).
  */
-@Flow('returns', { tokens: 'any', flowJson: new URL('./returns.flow.json', import.meta.url) })
+@Flow('returns', {
+  tokens: 'any',
+  flowJson: new URL('./returns.flow.json', import.meta.url),
+  meta: { categories: ['CUSTOMER_SUPPORT'] },
+})
 export class ReturnsFlowController {
   constructor(
     private readonly returns: ReturnsService,
