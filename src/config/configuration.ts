@@ -3,6 +3,7 @@ import { appConfig } from './app.config.js';
 import { cacheConfig } from '../cache/cache.config.js';
 import { databaseConfig } from '../database/database.config.js';
 import { flowsConfig } from '../flows-core/flows.config.js';
+import { mediaConfig } from '../flows-core/media/media.config.js';
 import { flowConfigs } from '../flows/index.js';
 import { adminConfig } from '../admin/admin.config.js';
 import { queueConfig } from '../queue/queue.config.js';
@@ -20,6 +21,7 @@ export const configNamespaces = [
   databaseConfig,
   cacheConfig,
   flowsConfig,
+  mediaConfig,
   queueConfig,
   webhooksConfig,
   adminConfig,

@@ -35,7 +35,7 @@ describe('npm run flow:new', () => {
     }
     const index = readFileSync(join(copy, 'src/flows/index.ts'), 'utf8');
     expect(index).toContain("import { GiftCardsFlowModule } from './gift-cards/gift-cards.module.js';");
-    expect(index).toMatch(/flowModules = \[InventoryFlowModule, AppointmentsFlowModule, GiftCardsFlowModule\]/);
+    expect(index).toMatch(/flowModules = \[InventoryFlowModule, AppointmentsFlowModule, ReturnsFlowModule, GiftCardsFlowModule\]/);
 
     await run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], { cwd: copy, env });
     const jest = await run(process.execPath, ['node_modules/jest/bin/jest.js', 'src/flows/gift-cards', '--ci'], { cwd: copy, env }).catch(

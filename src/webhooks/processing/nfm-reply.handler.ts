@@ -4,6 +4,7 @@ import { FlowRegistry } from '../../flows-core/routing/flow-registry.js';
 import { FlowSession } from '../../flows-core/sessions/flow-session.js';
 import type { FlowSessionEntity } from '../../flows-core/sessions/flow-session.entity.js';
 import { FlowSessions } from '../../flows-core/sessions/flow-sessions.service.js';
+import { FlowMedia } from '../../flows-core/media/flow-media.service.js';
 import { PermanentWebhookError } from './webhook-errors.js';
 import { toJsonb } from '../../database/jsonb.js';
 
@@ -30,6 +31,7 @@ export class NfmReplyHandler {
   constructor(
     private readonly registry: FlowRegistry,
     private readonly sessions: FlowSessions,
+    private readonly media: FlowMedia,
   ) {}
 
   async handle(message: NfmMessage, manager: EntityManager): Promise<void> {
@@ -63,6 +65,8 @@ export class NfmReplyHandler {
       `UPDATE flow_sessions SET status = 'completed', completed_at = coalesce(completed_at, now()) WHERE token = $1`,
       [flowToken],
     );
+    // Media fields (PhotoPicker / DocumentPicker ids) are recorded once with the submission and fetched in the background.
+    await this.media.recordCompletion(manager, { flow: session.flow, flowToken: session.token, messageId: message.id, response: params });
     const flow = this.registry.get(session.flow);
     const handler = flow?.handlers.get('completion');
     if (!flow || !handler) return;
