@@ -17,3 +17,9 @@ export { FlowResponse, type FlowData as FlowDataRecord } from './flow-response.j
 export type { FlowRequest } from './flow-request.js';
 export { FlowSession, type SessionState } from './sessions/flow-session.js';
 export { FlowSessions } from './sessions/flow-sessions.service.js';
+export {
+  checkFlowJson,
+  checkFlowJsonFile,
+  formatFlowJsonProblem,
+  type FlowJsonProblem,
+} from './contract/checker/flow-json-checker.js';
