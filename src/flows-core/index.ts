@@ -14,6 +14,7 @@ export {
 } from './routing/flow.decorators.js';
 export type { FlowOptions, FlowHandlerContext, FlowCompletionEvent } from './routing/flow.decorators.js';
 export { FlowResponse, type FlowData as FlowDataRecord } from './flow-response.js';
+export { typedFlow, type FlowTypes, type FlowMediaFile } from './typed-flow.js';
 export type { FlowRequest } from './flow-request.js';
 export { FlowSession, type SessionState } from './sessions/flow-session.js';
 export { FlowSessions } from './sessions/flow-sessions.service.js';

@@ -1,23 +1,10 @@
 // `npm run flow:lint [file…] [--json]`: checks Flow JSON files as WhatsApp would before an upload,
 // one line per problem (`file:line:col  message`), ✔ per clean file. Without files: every
 // src/flows/*/*.flow.json. Exits 1 when any file has a problem, 2 on bad usage.
-import { existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkFlowJsonFile, formatFlowJsonProblem } from '../flows-core/contract/checker/flow-json-checker.js';
-
-/** Every module's Flow JSON under `root` (src/flows/<module>/<name>.flow.json). */
-export function moduleFlowJsons(root = 'src/flows'): string[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .flatMap((entry) =>
-      readdirSync(join(root, entry.name))
-        .filter((name) => name.endsWith('.flow.json'))
-        .map((name) => join(root, entry.name, name)),
-    )
-    .sort();
-}
+import { moduleFlowJsons } from './flow-files.js';
 
 function main(): number {
   let parsed;
