@@ -23,13 +23,13 @@ describe('typed screens', () => {
     expect(flows.map((flow) => flow.name).sort()).toEqual(['appointments', 'inventory']);
   });
 
-  it.each(flows.map((flow) => [flow.name, flow]))('%s: the committed flow-types file is what flow:types generates', (_, flow) => {
+  it.each(flows.map((flow) => [flow.name, flow] as const))('%s: the committed flow-types file is what flow:types generates', (_, flow) => {
     expect(flowTypesFor(flow.file, true).status).toBe('fresh');
   });
 
   // The handler's DTO is the run-time check of what the screen sends; the generated payload type is
   // the compile-time one. Both come from different places, so this proves they say the same thing.
-  it.each(flows.map((flow) => [flow.name, flow]))('%s: every screen handler has a DTO that validates exactly the payload its screen sends', (_, flow) => {
+  it.each(flows.map((flow) => [flow.name, flow] as const))('%s: every screen handler has a DTO that validates exactly the payload its screen sends', (_, flow) => {
     const model = flowTypesModel(JSON.parse(readFileSync(flow.file, 'utf8')));
     const handlers = screenHandlers(flow.flowClass);
     expect(handlers.map((handler) => handler.screen).sort()).toEqual(
