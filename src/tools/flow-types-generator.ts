@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import { inputValueType } from '../flows-core/contract/checker/components.js';
 import { componentActions, isObject, screenComponents, screenInputs, type JsonObject } from '../flows-core/contract/checker/flow-json-walk.js';
 
@@ -137,6 +137,12 @@ export function typesPrefix(file: string): string {
     .filter(Boolean)
     .map((part) => part[0].toUpperCase() + part.slice(1))
     .join('');
+}
+
+/** The import path of flows-core from the directory of `file` (the generated file may import FlowMediaFile). */
+export function flowsCoreImportFrom(file: string, root = process.cwd()): string {
+  const path = relative(dirname(file), `${root}/src/flows-core/index.js`).split('\\').join('/');
+  return path.startsWith('.') ? path : `./${path}`;
 }
 
 /** `inventory.flow.json` → `inventory.flow-types.ts`. */

@@ -2,17 +2,10 @@
 // types of its screens (`<name>.flow-types.ts`). With --check, writes nothing and fails when a file
 // is missing or stale (CI). Without files: every src/flows/*/*.flow.json.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkFlowJsonFile, formatFlowJsonProblem } from '../flows-core/contract/checker/flow-json-checker.js';
 import { moduleFlowJsons } from './flow-files.js';
-import { generateFlowTypes, typesFileFor } from './flow-types-generator.js';
-
-/** The import path of flows-core from the directory of `file` (the generated file imports FlowMediaFile from it). */
-export function flowsCoreImportFrom(file: string, root = process.cwd()): string {
-  const path = relative(dirname(file), `${root}/src/flows-core/index.js`).split('\\').join('/');
-  return path.startsWith('.') ? path : `./${path}`;
-}
+import { flowsCoreImportFrom, generateFlowTypes, typesFileFor } from './flow-types-generator.js';
 
 export interface TypesResult {
   file: string;
