@@ -24,3 +24,5 @@ export {
   formatFlowJsonProblem,
   type FlowJsonProblem,
 } from './contract/checker/flow-json-checker.js';
+export { FlowRegistry } from './routing/flow-registry.js';
+export type { FlowsConfig } from './flows.config.js';
