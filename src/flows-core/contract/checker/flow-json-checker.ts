@@ -125,7 +125,12 @@ function declarationProblems(declaration: unknown, at: string): Found[] {
   if (!('__example__' in decl)) {
     return [{ pointer: at, message: `data.${key} needs an "__example__" value (it is what Flow Builder previews and what the checker matches the declaration against)` }];
   }
-  const validate = ajv.compile(decl);
+  let validate;
+  try {
+    validate = ajv.compile(decl);
+  } catch (error) {
+    return [{ pointer: at, message: `data.${key} is not a valid JSON Schema: ${(error as Error).message}` }];
+  }
   if (validate(decl.__example__)) return [];
   return describeErrors(validate.errors ?? [], `data.${key}`).map((found) => ({
     pointer: `${at}/__example__${found.pointer}`,
@@ -142,7 +147,8 @@ function componentProblems(
 ): Found[] {
   const problems: Found[] = [];
   const components = screenComponents(info.screen, info.index);
-  const counts = new Map<string, number>();
+  const counts = new Map<string, string[][]>();
+  const overLimit = new Set<string>();
   const names = new Map<string, { pointer: string; branches: string[] }>();
   if (components.length > MAX_COMPONENTS_PER_SCREEN) {
     problems.push({ pointer: pointerOf('screens', info.index, 'layout', 'children'), message: `screen ${info.id} has ${components.length} components; a screen holds at most ${MAX_COMPONENTS_PER_SCREEN}: split it` });
@@ -168,9 +174,12 @@ function componentProblems(
       }
     }
     problems.push(...describeErrors(validateComponent(type, component), type).map(prefix(pointer)));
-    counts.set(type, (counts.get(type) ?? 0) + 1);
+    // Components in different branches of an If/Switch never show together: count those that can.
     const max = MAX_PER_SCREEN[type];
-    if (max !== undefined && counts.get(type) === max + 1) {
+    const shown = [...(counts.get(type) ?? []), branches];
+    counts.set(type, shown);
+    if (max !== undefined && !overLimit.has(type) && shown.filter((other) => !exclusive(other, branches)).length > max) {
+      overLimit.add(type);
       problems.push({ pointer, message: `screen ${info.id} has more than ${max} ${type}${max === 1 ? '' : 's'}; a screen allows ${max}` });
     }
     if (inputValueType(component) && !inForm && !atLeast(version, FEATURE_SINCE.inputsWithoutForm)) {
