@@ -38,7 +38,7 @@ type Exactly<Expected, Actual, Where extends string> = [Exclude<keyof Actual, ke
   ? Actual
   : { [K in `ERROR: not declared by ${Where}, remove these keys`]: Exclude<keyof Actual, keyof Expected> };
 
-type HandlerFor<Payload> = (payload: Payload, ...rest: any[]) => unknown;
+type HandlerFor<Payload> = (payload: Payload, ...rest: never[]) => unknown;
 
 /**
  * FlowResponse and @FlowScreen, typed by a flow's generated types: `navigate` to a screen the Flow
