@@ -5,6 +5,7 @@ import { AdminDocs } from './admin/admin-docs.js';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { requireAdminToken } from './admin/admin-token.hook.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
+import { appConfig } from './config/app.config.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { GracefulFastifyAdapter } from './http/graceful-fastify-adapter.js';
 import { requireJsonBodies } from './http/json-bodies.js';
@@ -25,7 +26,8 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   assertValidConfiguration();
   const adapter = new GracefulFastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
-    trustProxy: true,
+    // TRUST_PROXY: believe X-Forwarded-* only from the proxies it names (none by default).
+    trustProxy: appConfig().trustProxy,
     genReqId: requestIdFor,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {

@@ -9,6 +9,7 @@ import { queueConfig } from '../queue/queue.config.js';
 import { webhooksConfig } from '../webhooks/webhooks.config.js';
 import { outboundConfig } from '../outbound/outbound.config.js';
 import { metricsConfig } from '../metrics/metrics.config.js';
+import { metaFlowsConfig } from '../meta-flows/meta-flows.config.js';
 
 /**
  * Every configuration namespace. Each module owns its namespace (variables, validation, types)
@@ -24,6 +25,7 @@ export const configNamespaces = [
   adminConfig,
   outboundConfig,
   metricsConfig,
+  metaFlowsConfig,
   ...flowConfigs,
 ];
 

@@ -32,7 +32,7 @@ const EXPECTED: Array<[string, string, number, number, string, string]> = [
   ['example-mismatch', '/screens/1/data/items/__example__/1/price', 71, 15, '"price"', '__example__ does not match the declaration of data.items: `[1].price`'],
   ['form-reference-unknown', '/screens/1/layout/children/3/on-click-action/payload/quantity', 96, 17, '"quantity"', '`${form.qty}` names no input of screen AVAILABILITY; inputs: quantity'],
   ['input-outside-form-before-4.0', '/screens/0/layout/children/0', 11, 11, '{', 'before Flow JSON 4.0, TextInput must be inside a Form component: wrap'],
-  ['invalid-json', '', 41, 7, '"terminal"', 'invalid JSON: CommaExpected'],
+  ['invalid-json', '', 41, 7, '"terminal"', 'not valid JSON: CommaExpected'],
   ['missing-example', '/screens/1/data/stock', 43, 9, '"stock"', 'data.stock needs an "__example__" value (it is what Flow Builder'],
   ['missing-required-property', '/screens/1/layout/children/3/label', 90, 11, '{', '`label` is required on Footer'],
   ['navigate-not-in-routing-model', '/screens/0/layout/children/1/on-click-action/next/name', 33, 17, '"name"', 'routing_model does not allow PRODUCT → HELP: add "HELP" to'],

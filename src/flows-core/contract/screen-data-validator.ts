@@ -63,8 +63,11 @@ export class ScreenDataValidator {
   constructor(screens: ReadonlyArray<{ id: string; data?: Record<string, unknown> }>) {
     for (const screen of screens) {
       const declared = screen.data ?? {};
+      const schema = screenSchema(declared);
+      const validate = ajv.compile(schema);
+      ajv.removeSchema(schema); // the validator stays usable; ajv's cache would otherwise hold every Flow JSON it saw
       this.validators.set(screen.id, {
-        validate: ajv.compile(screenSchema(declared)),
+        validate,
         order: new Map(Object.keys(declared).map((key, index) => [key, index])),
       });
     }

@@ -131,6 +131,8 @@ function declarationProblems(declaration: unknown, at: string): Found[] {
   } catch (error) {
     return [{ pointer: at, message: `data.${key} is not a valid JSON Schema: ${(error as Error).message}` }];
   }
+  // Compiled for this check only: ajv would otherwise keep every declaration it ever saw.
+  ajv.removeSchema(decl);
   if (validate(decl.__example__)) return [];
   return describeErrors(validate.errors ?? [], `data.${key}`).map((found) => ({
     pointer: `${at}/__example__${found.pointer}`,

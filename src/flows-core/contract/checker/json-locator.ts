@@ -35,7 +35,8 @@ export class JsonLocator {
     for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) === 10) this.lineStarts.push(index + 1);
     const errors: ParseError[] = [];
     this.root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-    this.syntaxErrors = errors.map((error) => ({ ...this.position(error.offset), message: `invalid JSON: ${printParseErrorCode(error.error)}` }));
+    // The first syntax error is the one to fix; the others follow from it.
+    this.syntaxErrors = errors.slice(0, 1).map((error) => ({ ...this.position(error.offset), message: `not valid JSON: ${printParseErrorCode(error.error)}` }));
     this.value = this.syntaxErrors.length === 0 ? JSON.parse(text) : undefined;
   }
 
