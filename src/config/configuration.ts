@@ -9,6 +9,7 @@ import { queueConfig } from '../queue/queue.config.js';
 import { webhooksConfig } from '../webhooks/webhooks.config.js';
 import { outboundConfig } from '../outbound/outbound.config.js';
 import { metricsConfig } from '../metrics/metrics.config.js';
+import { httpConfig } from '../http/http.config.js';
 
 /**
  * Every configuration namespace. Each module owns its namespace (variables, validation, types)
@@ -16,6 +17,7 @@ import { metricsConfig } from '../metrics/metrics.config.js';
  */
 export const configNamespaces = [
   appConfig,
+  httpConfig,
   databaseConfig,
   cacheConfig,
   flowsConfig,

@@ -173,6 +173,26 @@ const cases: InputCase[] = [
   { name: 'signature header name in capitals', send: rawPing((_, sig) => [`X-HUB-SIGNATURE-256: ${sig}`]), status: 200 },
   { name: 'signature header sent twice', send: rawPing((_, sig) => [`X-Hub-Signature-256: ${sig}`, `X-Hub-Signature-256: ${sig}`]), status: 432 },
   { name: 'signature with non-ASCII bytes', send: rawPing((_, sig) => [`X-Hub-Signature-256: ${sig.slice(0, -2)}\u00e9`]), status: 432 },
+
+  // ---- unsigned bytes are never parsed: what would be a 400 once signed is a 432 without a signature
+  { name: 'unsigned invalid JSON', send: () => postBytes(Buffer.from('{"encrypted_flow_data": '), { signature: null }), status: 432, check: emptyBody },
+  { name: 'mis-signed invalid JSON', send: () => postBytes(Buffer.from('{"encrypted_flow_data": '), { signature: signBody('{}', test.appSecret) }), status: 432 },
+  { name: 'unsigned deeply nested JSON', send: () => postBytes(Buffer.from(`{"encrypted_flow_data":${nested(100_000)}}`), { signature: null }), status: 432 },
+  { name: 'mis-signed deeply nested JSON', send: () => postBytes(Buffer.from(`{"a":${nested(100_000)}}`), { signature: signBody('x', generateAppSecret()) }), status: 432 },
+  { name: 'unsigned invalid UTF-8', send: () => postBytes(Buffer.from([0x7b, 0xc3, 0x28, 0xff, 0x7d]), { signature: null }), status: 432 },
+  { name: 'unsigned __proto__ key', send: () => postBytes(Buffer.from('{"__proto__":{"polluted":"yes"}}'), { signature: null }), status: 432 },
+  { name: 'unsigned body over FLOW_BODY_LIMIT', send: () => postBytes(json({ encrypted_flow_data: 'A'.repeat(BODY_LIMIT) }), { signature: null }), status: 432 },
+  {
+    // Answered from the headers alone: the server does not wait for a body it would never parse.
+    name: 'unsigned request whose announced body never comes',
+    send: () => rawRequest(test.url, requestHead('POST', '/flows/echo', ['Content-Type: application/json'], 400_000)),
+    status: 432,
+  },
+  {
+    name: 'malformed signature and an announced body that never comes',
+    send: () => rawRequest(test.url, requestHead('POST', '/flows/echo', ['Content-Type: application/json', 'X-Hub-Signature-256: sha256=00'], 400_000)),
+    status: 432,
+  },
 ];
 
 describe('bad input on the data endpoint, POST /flows/<name>', () => {
