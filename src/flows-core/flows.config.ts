@@ -34,6 +34,14 @@ class FlowsEnv {
   FLOW_SESSION_TTL_S?: number;
 }
 
+/**
+ * The data endpoint's default body limit. The largest realistic request (a data_exchange with 30
+ * PhotoPicker media objects, five 3,000-character TextAreas of 3-byte characters and ten full
+ * TextInputs) is an envelope of about 89 KB (measured in test/flows-core/body-limit.e2e-spec.ts);
+ * this leaves more than twice that.
+ */
+export const FLOW_BODY_LIMIT_DEFAULT = 256 * 1024;
+
 /** Where one private key of the ring comes from. Files are re-read on reload; inline values cannot change. */
 export interface KeySource {
   label: 'current' | 'previous';
@@ -94,7 +102,7 @@ export const flowsConfig = registerAs('flows', () => {
     keys,
     /** Set when development credentials were generated or reused. */
     devCredentials: dev,
-    bodyLimit: env.FLOW_BODY_LIMIT ?? 1024 * 1024,
+    bodyLimit: env.FLOW_BODY_LIMIT ?? FLOW_BODY_LIMIT_DEFAULT,
     responseBudgetMs: env.FLOW_RESPONSE_BUDGET_MS ?? 3_000,
     sessionTtlS: env.FLOW_SESSION_TTL_S ?? 24 * 3600,
     /**
