@@ -13,6 +13,7 @@ import { httpConfig } from './http/http.config.js';
 import { requireJsonBodies } from './http/json-bodies.js';
 import { addSecurityHeaders } from './http/security-headers.js';
 import { requestIdFor } from './logging/logging.module.js';
+import { Metrics } from './metrics/metrics.service.js';
 
 /** Body limit for routes that do not set their own. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -61,7 +62,8 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   addSecurityHeaders(fastify);
   // In this order: an admin request without its token learns nothing about its body.
   requireAdminToken(fastify, app.get(AdminTokenGuard));
-  requireJsonBodies(fastify, new BodyBudget(timeouts.bodiesInFlightBytes));
+  const metrics = app.get(Metrics);
+  requireJsonBodies(fastify, new BodyBudget(timeouts.bodiesInFlightBytes, (bytes) => metrics.bodyBytesInFlight.set(bytes)));
   return app;
 }
 

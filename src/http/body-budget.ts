@@ -11,7 +11,11 @@ export class BodyBudget {
   static readonly SMALL_BODY_BYTES = 64 * 1024;
   private inFlight = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    readonly maxBytes: number,
+    /** Told the bytes in flight after every change (a metric). */
+    private readonly onChange: (bytes: number) => void = () => undefined,
+  ) {}
 
   get bytesInFlight(): number {
     return this.inFlight;
@@ -22,10 +26,12 @@ export class BodyBudget {
     const ceiling = bytes <= BodyBudget.SMALL_BODY_BYTES ? this.maxBytes * 1.25 : this.maxBytes;
     if (this.inFlight + bytes > ceiling) return false;
     this.inFlight += bytes;
+    this.onChange(this.inFlight);
     return true;
   }
 
   release(bytes: number): void {
     this.inFlight = Math.max(0, this.inFlight - bytes);
+    this.onChange(this.inFlight);
   }
 }
