@@ -10,6 +10,7 @@ import { KeysAdminController } from './keys/keys-admin.controller.js';
 import { KeyRingHealth } from './keys/key-ring.health.js';
 import { FlowExplorer } from './routing/flow-explorer.js';
 import { FlowRegistry } from './routing/flow-registry.js';
+import { EnvelopeReplay } from './replay/envelope-replay.js';
 import { FlowRouter } from './routing/flow-router.js';
 import { FlowSessionEntity } from './sessions/flow-session.entity.js';
 import { FlowSessions } from './sessions/flow-sessions.service.js';
@@ -31,6 +32,7 @@ import { AppSecrets } from './signature/app-secrets.js';
     FlowRegistry,
     FlowExplorer,
     FlowRouter,
+    EnvelopeReplay,
     FlowSessions,
     FlowSignatureGuard,
     KnownFlowGuard,

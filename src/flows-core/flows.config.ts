@@ -32,6 +32,9 @@ class FlowsEnv {
 
   @EnvInt({ min: 60, message: 'must be a whole number of seconds (at least 60)' })
   FLOW_SESSION_TTL_S?: number;
+
+  @EnvInt({ min: 10, max: 3600, message: 'must be a whole number of seconds between 10 and 3600' })
+  FLOW_REPLAY_WINDOW_S?: number;
 }
 
 /**
@@ -105,6 +108,8 @@ export const flowsConfig = registerAs('flows', () => {
     bodyLimit: env.FLOW_BODY_LIMIT ?? FLOW_BODY_LIMIT_DEFAULT,
     responseBudgetMs: env.FLOW_RESPONSE_BUDGET_MS ?? 3_000,
     sessionTtlS: env.FLOW_SESSION_TTL_S ?? 24 * 3600,
+    /** How long an envelope's first answer is kept to answer its replays with (see EnvelopeReplay). */
+    replayWindowS: env.FLOW_REPLAY_WINDOW_S ?? 120,
     /**
      * Replies are checked against the flow's Flow JSON. `enforce` answers a violation with an error
      * screen instead (tests, development); `log` logs it and still answers (production default).
