@@ -19,7 +19,7 @@ export interface SignedBody {
   shape: RegExp;
 }
 
-export type BodyRequest = FastifyRequest & { rawBody?: Buffer };
+export type BodyRequest = FastifyRequest & { rawBody?: Buffer; bodyUnread?: boolean };
 
 const signedBodyOf = (request: FastifyRequest) => (request.routeOptions.config as { signedBody?: SignedBody } | undefined)?.signedBody;
 
@@ -70,12 +70,15 @@ export function requireJsonBodies(fastify: FastifyInstance, budget: BodyBudget):
     });
   });
 
+  closeWhenBodyUnread(fastify);
+
   // Replaces the parsers Fastify and Nest register (Nest's rawBody parser parsed every JSON body
   // before any guard ran, so unsigned bytes cost a full parse).
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', (request: BodyRequest, payload, done) => {
     const signed = signedBodyOf(request);
     if (signed && !mayBeSigned(request, signed)) {
+      request.bodyUnread = true;
       done(null, undefined);
       return;
     }
@@ -99,6 +102,17 @@ export function requireJsonBodies(fastify: FastifyInstance, budget: BodyBudget):
         done(new BadRequestException((parseError as Error).message), undefined);
       }
     });
+  });
+}
+
+/**
+ * An answer given without reading the body closes its connection: keeping it alive would mean
+ * reading (and throwing away) the rest of the body first, which is the very work refused.
+ */
+function closeWhenBodyUnread(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', async (request: BodyRequest, reply, payload) => {
+    if (request.bodyUnread) reply.header('connection', 'close');
+    return payload;
   });
 }
 
