@@ -12,7 +12,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestFlowsModule } from '../flows-core/fixtures/test-flows.js';
 import { BulkyFlowModule } from './fixtures/bulky-flow.js';
 import { itAnswers, type Answer, type InputCase } from './support/input-cases.js';
-import { rawRequest, requestHead } from './support/raw-http.js';
+import { holdConnection, rawRequest, requestHead } from './support/raw-http.js';
 import { encryptPlaintext } from './support/raw-plaintext.js';
 
 /** Small enough to test cheaply, large enough for the cases that must fit under it. */
@@ -187,6 +187,18 @@ const cases: InputCase[] = [
     // Answered from the headers alone: the server does not wait for a body it would never parse.
     name: 'unsigned request whose announced body never comes',
     send: () => rawRequest(test.url, requestHead('POST', '/flows/echo', ['Content-Type: application/json'], 400_000)),
+    status: 432,
+  },
+  {
+    // On a kept-alive connection too: the answer closes it rather than read the rest of the body.
+    name: 'unsigned request on a kept-alive connection, body never sent',
+    send: async () => {
+      const held = holdConnection(test.url, 'POST /flows/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 400000\r\n\r\n');
+      await held.closed;
+      const answer = held.received();
+      expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+      return { status: Number(answer.split(' ')[1]), text: answer.split('\r\n\r\n')[1] ?? '' };
+    },
     status: 432,
   },
   {
