@@ -23,6 +23,9 @@ export type BodyRequest = FastifyRequest & { rawBody?: Buffer; bodyUnread?: bool
 
 const signedBodyOf = (request: FastifyRequest) => (request.routeOptions.config as { signedBody?: SignedBody } | undefined)?.signedBody;
 
+const hasBody = (request: FastifyRequest) =>
+  Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+
 /** Whether the request's signature header could be a signature at all (no body needed to tell). */
 function mayBeSigned(request: FastifyRequest, signed: SignedBody): boolean {
   const value = request.headers[signed.header];
@@ -38,8 +41,7 @@ function mayBeSigned(request: FastifyRequest, signed: SignedBody): boolean {
  */
 export function requireJsonBodies(fastify: FastifyInstance, budget: BodyBudget): void {
   fastify.addHook('onRequest', async (request, reply) => {
-    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-    if (!hasBody) return;
+    if (!hasBody(request)) return;
     const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (mediaType !== 'application/json') {
       await reply.code(415).send(refuse(415, 'Unsupported Media Type', 'The body must be application/json'));
@@ -48,8 +50,7 @@ export function requireJsonBodies(fastify: FastifyInstance, budget: BodyBudget):
 
   // The body counts against the budget until its answer is sent or its connection closes.
   fastify.addHook('preParsing', async (request, reply) => {
-    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-    if (!hasBody) return;
+    if (!hasBody(request)) return;
     const signed = signedBodyOf(request);
     if (signed && !mayBeSigned(request, signed)) return; // not read at all
     const declared = Number(request.headers['content-length']);
