@@ -8,6 +8,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY preview ./preview
+COPY scripts/build-preview.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # ---- runtime: production dependencies and dist/ only, as an unprivileged user ----

@@ -5,6 +5,7 @@ import { AdminDocs } from './admin/admin-docs.js';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { requireAdminToken } from './admin/admin-token.hook.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
+import { appConfig } from './config/app.config.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { BodyBudget } from './http/body-budget.js';
 import { GracefulFastifyAdapter } from './http/graceful-fastify-adapter.js';
@@ -29,7 +30,8 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   const timeouts = httpConfig();
   const adapter = new GracefulFastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
-    trustProxy: true,
+    // TRUST_PROXY: believe X-Forwarded-* only from the proxies it names (none by default).
+    trustProxy: appConfig().trustProxy,
     genReqId: requestIdFor,
     // Slow or stalled clients are disconnected (Fastify's defaults wait for ever).
     connectionTimeout: timeouts.idleTimeoutMs,

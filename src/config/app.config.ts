@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { EnvInt } from './env-int.js';
@@ -29,6 +30,41 @@ class AppEnv {
 
   @EnvInt({ min: 1, max: 64, message: 'must be an integer between 1 and 64' })
   WEB_CONCURRENCY?: number;
+
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
+}
+
+/** What Fastify's `trustProxy` takes: whom to believe about `X-Forwarded-For`/`-Proto`/`-Host`. */
+export type TrustProxy = boolean | string;
+
+/** proxy-addr's names for the usual private ranges. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+const isAddressOrCidr = (entry: string) => {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+};
+
+/**
+ * `false` (default): forwarded headers are ignored, the peer is the client. `true`: every peer is a
+ * trusted proxy (only behind one that overwrites those headers). Otherwise a comma-separated list of
+ * proxy addresses, CIDRs or `loopback` / `linklocal` / `uniquelocal`. (No hop count: Fastify cannot
+ * check the peer with one, and ignores forwarded headers then.)
+ */
+function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? 'false';
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.length > 0 && entries.every(isAddressOrCidr)) return entries.join(',');
+  throw new ConfigValidationError(
+    `Invalid configuration: TRUST_PROXY must be false, true or a comma-separated list of proxy addresses or CIDRs (got ${JSON.stringify(raw)})`,
+  );
 }
 
 function logFormat(setting: (typeof LOG_FORMATS)[number], nodeEnv: string): 'json' | 'pretty' {
@@ -54,6 +90,7 @@ export const appConfig = registerAs('app', () => {
     logFormat: logFormat(env.LOG_FORMAT ?? 'auto', env.NODE_ENV ?? 'development'),
     /** Worker processes serving HTTP on the same port (node:cluster); 1 serves from this process. */
     webConcurrency,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 });
 

@@ -10,6 +10,7 @@ import { webhooksConfig } from '../webhooks/webhooks.config.js';
 import { outboundConfig } from '../outbound/outbound.config.js';
 import { metricsConfig } from '../metrics/metrics.config.js';
 import { httpConfig } from '../http/http.config.js';
+import { metaFlowsConfig } from '../meta-flows/meta-flows.config.js';
 
 /**
  * Every configuration namespace. Each module owns its namespace (variables, validation, types)
@@ -26,6 +27,7 @@ export const configNamespaces = [
   adminConfig,
   outboundConfig,
   metricsConfig,
+  metaFlowsConfig,
   ...flowConfigs,
 ];
 

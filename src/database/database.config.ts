@@ -38,8 +38,9 @@ export const databaseConfig = registerAs('database', () => {
     url: env.DATABASE_URL,
     embeddedDir: env.EMBEDDED_DB_DIR ?? '.data/pglite',
     poolSize: env.DATABASE_POOL_SIZE ?? 10,
-    /** `auto`: demo data on the embedded database only. */
+    /** `auto`: demo data on the embedded database, and never in production (only `true` seeds there). */
     demoData: env.DEMO_DATA ?? 'auto',
+    production: env.NODE_ENV === 'production',
   };
 });
 

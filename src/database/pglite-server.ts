@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { ScramVerifier, type AuthStep } from './pglite-auth.js';
 
 const SSL_REQUEST = 80877103;
 const PROTOCOL_3 = 196608;
@@ -24,6 +26,9 @@ class Turnstile {
  * PGlite runs one session; several client connections share it. A connection owns the database
  * from its first message until a Sync or simple Query completes outside a transaction, so the
  * statements (Parse/Bind/Execute) and transactions of different connections never interleave.
+ *
+ * The port is on loopback, where any local process can reach it: a connection must first log in
+ * with SCRAM-SHA-256 and the server's password (random unless given), as with a real PostgreSQL.
  */
 export class PGliteServer {
   private server?: Server;
@@ -32,7 +37,25 @@ export class PGliteServer {
   /** LISTEN channels of each connection; PGlite emits notifications on whichever connection ran the NOTIFY. */
   private readonly listeners = new Map<Socket, Set<string>>();
 
-  constructor(private readonly db: PGlite) {}
+  /** The password a client must log in with; `url` carries it. */
+  readonly password: string;
+  private readonly verifier: ScramVerifier;
+  private address?: { host: string; port: number };
+
+  constructor(
+    private readonly db: PGlite,
+    options: { password?: string } = {},
+  ) {
+    this.password = options.password ?? randomBytes(24).toString('hex');
+    this.verifier = new ScramVerifier(this.password);
+  }
+
+  /** Connection URL of the running server, password included. */
+  get url(): string {
+    if (!this.address) throw new Error('PGliteServer is not listening');
+    const { host, port } = this.address;
+    return `postgres://postgres:${encodeURIComponent(this.password)}@${host}:${port}/postgres`;
+  }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<number> {
     const server = createServer((socket) => this.serve(socket));
@@ -41,7 +64,8 @@ export class PGliteServer {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
     });
-    return (server.address() as { port: number }).port;
+    this.address = { host, port: (server.address() as { port: number }).port };
+    return this.address.port;
   }
 
   async close(): Promise<void> {
@@ -97,6 +121,8 @@ export class PGliteServer {
     socket.setNoDelay(true);
     let buffer = Buffer.alloc(0);
     let started = false;
+    // Set from the startup message until the login succeeds; PGlite sees the startup only then.
+    let login: { startup: Buffer; next(message: Buffer): AuthStep } | undefined;
     let release: (() => void) | undefined;
     let chain = Promise.resolve();
 
@@ -150,8 +176,9 @@ export class PGliteServer {
             return;
           }
           started = true;
-          // PGlite answers the startup itself (authentication ok, parameters, ready).
-          chain = chain.then(() => run(message, true)).catch(() => void socket.destroy());
+          const { challenge, next } = this.verifier.begin();
+          login = { startup: message, next };
+          socket.write(challenge);
           continue;
         }
         if (buffer.length < 5) return;
@@ -163,6 +190,22 @@ export class PGliteServer {
         if (type === 'X') {
           socket.end();
           return;
+        }
+        if (login) {
+          const step = login.next(message);
+          if ('refused' in step) {
+            login = { startup: login.startup, next: () => step };
+            if (!socket.writableEnded) socket.end(step.refused, () => socket.destroy());
+            return;
+          }
+          socket.write(step.reply);
+          if (step.done) {
+            const { startup } = login;
+            login = undefined;
+            // PGlite answers the startup itself (authentication ok, parameters, ready).
+            chain = chain.then(() => run(startup, true)).catch(() => void socket.destroy());
+          }
+          continue;
         }
         const endsTurn = type === 'S' || type === 'Q';
         chain = chain.then(() => run(message, endsTurn)).catch(() => void socket.destroy());

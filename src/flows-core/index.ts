@@ -12,7 +12,7 @@ export {
   CurrentFlowRequest,
   Completion,
 } from './routing/flow.decorators.js';
-export type { FlowOptions, FlowHandlerContext, FlowCompletionEvent } from './routing/flow.decorators.js';
+export type { FlowOptions, FlowMetaOptions, FlowCategory, FlowHandlerContext, FlowCompletionEvent } from './routing/flow.decorators.js';
 export { FlowResponse, type FlowData as FlowDataRecord } from './flow-response.js';
 export type { FlowRequest } from './flow-request.js';
 export { FlowSession, type SessionState } from './sessions/flow-session.js';

@@ -1,3 +1,5 @@
+import { redactPhoneNumbers } from '../logging/redact-phone-numbers.js';
+
 /** A provider's answer that is not a success, made readable. */
 export class OutboundError extends Error {
   constructor(
@@ -8,8 +10,15 @@ export class OutboundError extends Error {
     readonly code?: number,
     /** True when retrying cannot help (4xx other than 429). */
     readonly permanent = true,
+    /** What Meta said, as it said it: `error_user_msg` (or `message`) and the `fbtrace_id` to quote to Meta. */
+    readonly provider: { userMessage?: string; fbtraceId?: string; subcode?: number } = {},
   ) {
     super(message);
+  }
+
+  /** True when no HTTP answer came at all (DNS, refused connection, timeout). */
+  get unreachable(): boolean {
+    return this.status === 0;
   }
 }
 
@@ -30,19 +39,25 @@ const META_ERRORS: Record<number, string> = {
 
 export interface SendOptions {
   url: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'DELETE';
   headers: Record<string, string>;
-  body?: string | URLSearchParams;
+  /** FormData is sent as multipart/form-data (fetch sets the boundary); it can be sent again on a retry. */
+  body?: string | URLSearchParams | FormData;
   /** Give up retrying 429/5xx once this much time has passed. */
   maxTotalMs: number;
 }
+
+// Meta's throttling codes, which may come with a 400 instead of a 429: retried like a 429.
+const THROTTLED_CODES = new Set([4, 80007, 130429]);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * One HTTP call to a messaging provider with bounded retries: 429 and 5xx (and network errors) are
  * retried with exponential backoff (honouring Retry-After) until `maxTotalMs`; anything else that
- * is not 2xx becomes an OutboundError with a readable message.
+ * is not 2xx becomes an OutboundError with a readable message. Redirects are never followed: a
+ * provider's API does not redirect, and following one would re-send the message (and the bearer
+ * token's request) to wherever the answer points, or count a 302 as a delivery.
  */
 export async function sendWithRetries(options: SendOptions): Promise<unknown> {
   const started = Date.now();
@@ -56,6 +71,7 @@ export async function sendWithRetries(options: SendOptions): Promise<unknown> {
         method: options.method ?? 'POST',
         headers: options.headers,
         body: options.body,
+        redirect: 'manual',
         signal: AbortSignal.timeout(Math.max(1_000, options.maxTotalMs - (Date.now() - started))),
       });
       status = response.status;
@@ -66,12 +82,16 @@ export async function sendWithRetries(options: SendOptions): Promise<unknown> {
         body = text;
       }
       if (response.ok) return body;
+      if (status >= 300 && status < 400) throw redirectRefused(status, response.headers.get('location'), options.url);
       const retryAfter = Number(response.headers.get('retry-after'));
       if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterMs = retryAfter * 1000;
     } catch (error) {
-      body = { error: { message: (error as Error).message } };
+      if (error instanceof OutboundError) throw error;
+      // fetch says only "fetch failed"; the cause names what happened (ECONNREFUSED, ENOTFOUND, a timeout).
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      body = { error: { message: cause?.code ?? cause?.message ?? (error as Error).message } };
     }
-    const retryable = status === 0 || status === 429 || status >= 500;
+    const retryable = status === 0 || status === 429 || status >= 500 || THROTTLED_CODES.has(body?.error?.code);
     const error = toOutboundError(status, body, retryable);
     const wait = retryAfterMs ?? delay;
     if (!retryable || Date.now() - started + wait > options.maxTotalMs) throw error;
@@ -80,15 +100,38 @@ export async function sendWithRetries(options: SendOptions): Promise<unknown> {
   }
 }
 
+function redirectRefused(status: number, location: string | null, from: string): OutboundError {
+  let where = 'elsewhere';
+  try {
+    // The origin only: a redirect URL can carry anything in its path and query.
+    if (location) where = new URL(location, from).origin;
+  } catch {
+    where = 'an invalid location';
+  }
+  return new OutboundError(
+    `The provider answered ${status}, a redirect to ${where}; redirects are refused (check the provider's base URL)`,
+    status,
+    undefined,
+    true,
+  );
+}
+
 function toOutboundError(status: number, body: any, retryable: boolean): OutboundError {
   const meta = body?.error;
   const code = typeof meta?.code === 'number' ? meta.code : undefined;
   const known = code !== undefined ? META_ERRORS[code] : undefined;
-  const detail = meta?.error_user_msg ?? meta?.message ?? (typeof body === 'string' ? body.slice(0, 200) : undefined);
+  const raw = meta?.error_user_msg ?? meta?.message ?? (typeof body === 'string' ? body.slice(0, 200) : undefined);
+  // Provider text names the recipient ("… undeliverable to +351…"); it ends up in logs and answers.
+  const detail = typeof raw === 'string' ? redactPhoneNumbers(raw.slice(0, 500)) : raw;
   const message =
     known ??
     (status === 0
       ? `The provider could not be reached: ${detail ?? 'no answer'}`
       : `The provider answered ${status}${code !== undefined ? ` (code ${code})` : ''}${detail ? `: ${detail}` : ''}`);
-  return new OutboundError(message, status, code, !retryable);
+  const provider = {
+    userMessage: typeof detail === 'string' ? detail : undefined,
+    fbtraceId: typeof meta?.fbtrace_id === 'string' ? meta.fbtrace_id : undefined,
+    subcode: typeof meta?.error_subcode === 'number' ? meta.error_subcode : undefined,
+  };
+  return new OutboundError(message, status, code, !retryable, provider);
 }

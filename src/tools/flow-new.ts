@@ -90,7 +90,12 @@ import { ${pascal}Service } from './${name}.service.js';
 type ${pascal}Screen = 'START' | 'RESULT';
 
 /** POST /flows/${name}. Screens and their data are declared in ${name}.flow.json. */
-@Flow('${name}', { tokens: 'any', flowJson: new URL('./${name}.flow.json', import.meta.url) })
+@Flow('${name}', {
+  tokens: 'any',
+  flowJson: new URL('./${name}.flow.json', import.meta.url),
+  // What Meta needs to create the flow (npm run flows -- deploy ${name}); the name at Meta defaults to '${name}'.
+  meta: { categories: ['OTHER'] },
+})
 export class ${pascal}FlowController {
   constructor(private readonly service: ${pascal}Service) {}
 
@@ -173,4 +178,4 @@ Next:
   npm test -- ${dir}                 # its e2e test
   npm start                          # serves POST /flows/${name}
   npm run flow:simulate -- ${name}   # walk it like a phone
-Upload ${name}.flow.json to Meta as the flow's JSON, with the endpoint https://<your host>/flows/${name}.`);
+  npm run flows -- deploy ${name}    # create it on Meta with its Flow JSON and endpoint (README: Ship a flow)`);

@@ -23,7 +23,11 @@ const SLOT_TAKEN = 'Sorry, that time was just taken. Please choose another one.'
  * Appointment booking: service and date → free times → name and email → confirmation → booked.
  * Only tokens Flowgate issued are accepted (the flow is sent to a known customer).
  */
-@Flow('appointments', { tokens: 'issued', flowJson: new URL('./appointments.flow.json', import.meta.url) })
+@Flow('appointments', {
+  tokens: 'issued',
+  flowJson: new URL('./appointments.flow.json', import.meta.url),
+  meta: { categories: ['APPOINTMENT_BOOKING'] },
+})
 export class AppointmentsFlowController {
   private readonly dayFormat: Intl.DateTimeFormat;
   private readonly timeFormat: Intl.DateTimeFormat;

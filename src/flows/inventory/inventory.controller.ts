@@ -34,7 +34,11 @@ function availabilityData(product: Availability) {
  * Inventory check: look a product up by id (or search by name), see its stock, reserve units.
  * Any flow token is accepted (the flow can be opened from Flow Builder previews and templates).
  */
-@Flow('inventory', { tokens: 'any', flowJson: new URL('./inventory.flow.json', import.meta.url) })
+@Flow('inventory', {
+  tokens: 'any',
+  flowJson: new URL('./inventory.flow.json', import.meta.url),
+  meta: { categories: ['CUSTOMER_SUPPORT'] },
+})
 export class InventoryFlowController {
   constructor(private readonly inventory: InventoryService) {}
 
