@@ -10,6 +10,7 @@ import { queueConfig } from '../queue/queue.config.js';
 import { webhooksConfig } from '../webhooks/webhooks.config.js';
 import { outboundConfig } from '../outbound/outbound.config.js';
 import { metricsConfig } from '../metrics/metrics.config.js';
+import { httpConfig } from '../http/http.config.js';
 import { metaFlowsConfig } from '../meta-flows/meta-flows.config.js';
 
 /**
@@ -18,6 +19,7 @@ import { metaFlowsConfig } from '../meta-flows/meta-flows.config.js';
  */
 export const configNamespaces = [
   appConfig,
+  httpConfig,
   databaseConfig,
   cacheConfig,
   flowsConfig,

@@ -11,6 +11,7 @@ import { KeyRingHealth } from './keys/key-ring.health.js';
 import { MediaModule } from './media/media.module.js';
 import { FlowExplorer } from './routing/flow-explorer.js';
 import { FlowRegistry } from './routing/flow-registry.js';
+import { EnvelopeReplay } from './replay/envelope-replay.js';
 import { FlowRouter } from './routing/flow-router.js';
 import { FlowSessionEntity } from './sessions/flow-session.entity.js';
 import { FlowSessions } from './sessions/flow-sessions.service.js';
@@ -32,6 +33,7 @@ import { AppSecrets } from './signature/app-secrets.js';
     FlowRegistry,
     FlowExplorer,
     FlowRouter,
+    EnvelopeReplay,
     FlowSessions,
     FlowSignatureGuard,
     KnownFlowGuard,

@@ -112,6 +112,11 @@ export class Metrics {
       for (const [state, value] of Object.entries(counts ?? {})) this.webhookBacklog.set({ state }, value);
     },
   });
+  readonly bodyBytesInFlight = new Gauge({
+    name: 'flowgate_http_body_bytes_in_flight',
+    help: 'Request body bytes being received or held (HTTP_BODIES_IN_FLIGHT_BYTES bounds it)',
+    registers: [this.registry],
+  });
   readonly outboundSends = new Counter({
     name: 'flowgate_outbound_sends_total',
     help: 'Outbound messages by channel, kind and result',

@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { isPlainObject } from '../../flows-core/crypto/flow-envelope.js';
+import { HUB_SIGNED_BODY } from '../../flows-core/signature/app-secrets.js';
 import { sameSecret } from '../../http/secrets.js';
 import { webhooksConfig } from '../webhooks.config.js';
 import { splitWhatsAppNotification } from './split-events.js';
@@ -35,7 +36,7 @@ export class WhatsAppWebhookController {
   @Post()
   @HttpCode(200)
   @UseGuards(WebhookSignatureGuard)
-  @RouteConfig({ bodyLimitConfig: 'webhooks.bodyLimit' })
+  @RouteConfig({ bodyLimitConfig: 'webhooks.bodyLimit', signedBody: HUB_SIGNED_BODY })
   async receive(@Body() body: unknown) {
     if (!isPlainObject(body)) throw new BadRequestException('The body must be a JSON object');
     return this.intake.accept('whatsapp', splitWhatsAppNotification(body));
