@@ -16,6 +16,7 @@ import { cyclingPool, oneShotPool, round, runLoad, type RequestPool } from './li
 import { parseOptions, type BenchOptions } from './lib/options.js';
 import { serverCpuMicros } from './lib/process-cpu.js';
 import { markdownTable, table, type Measurement } from './lib/report.js';
+import { unsignedFlood, type FloodResult } from './lib/flood.js';
 import { evaluateTargets } from './lib/targets.js';
 import { inventoryRequests, pingRequests, SCENARIO_TITLES, slotRequests, webhookRequests, type ScenarioName, type Target } from './lib/scenarios.js';
 import { freePort, pinSelf, PROJECT_ROOT, startProcess, TASKSET, type ServerProcess } from './lib/servers.js';
@@ -140,6 +141,7 @@ async function main(opts: BenchOptions) {
   const database = await benchDatabase(process.env.DATABASE_URL);
   const webhooks = { acknowledged: 0 };
   let webhooksStored: number | undefined;
+  let flood: FloodResult | undefined;
   const multiWorker: Measurement[] = [];
   try {
     const flowgateTarget = (url: string): Target => ({ url, appSecret, adminToken, client: new FlowTestClient({ baseUrl: url, publicKey: keys.publicPem, appSecret }) });
@@ -149,6 +151,11 @@ async function main(opts: BenchOptions) {
       const rows: Measurement[] = [];
       try {
         for (const scenario of scenarios) {
+          if (scenario === 'flood') {
+            flood = await measureFlood(server, flowgateTarget(server.url));
+            rows.push(...flood.rows);
+            continue;
+          }
           rows.push(...(await measure(server, label, scenario, await buildRequests(scenario, flowgateTarget(server.url), opts, webhooks), concurrency, flowgateLag)));
         }
       } finally {
@@ -160,8 +167,10 @@ async function main(opts: BenchOptions) {
 
     // Webhooks go last: their background processing would otherwise run during the other measurements.
     const flowScenarios = opts.scenarios.filter((scenario) => scenario !== 'webhook');
-    log(`flowgate, 1 process (${description})`);
-    measurements.push(...(await measureFlowgate('flowgate', 1, pinned ? SERVER_CORE : undefined, flowScenarios, opts.concurrency)));
+    if (flowScenarios.length) {
+      log(`flowgate, 1 process (${description})`);
+      measurements.push(...(await measureFlowgate('flowgate', 1, pinned ? SERVER_CORE : undefined, flowScenarios, opts.concurrency)));
+    }
 
     if (opts.workers > 1) {
       if (database.kind !== 'postgres') {
@@ -212,23 +221,39 @@ async function main(opts: BenchOptions) {
     cryptoCeiling: ceiling,
     measurements: [...measurements, ...multiWorker],
     webhooks: { acknowledged: webhooks.acknowledged, stored: webhooksStored },
-    ...evaluateTargets({ measurements, multiWorker, database: database.kind, webhooks: { acknowledged: webhooks.acknowledged, stored: webhooksStored }, smoke: opts.smoke }),
+    ...evaluateTargets({ measurements, multiWorker, database: database.kind, webhooks: { acknowledged: webhooks.acknowledged, stored: webhooksStored }, flood, smoke: opts.smoke }),
     durationSeconds: round((Date.now() - started) / 1000, 1),
   };
   return report;
 }
 
+/** The unsigned flood beside signed pings, on a running Flowgate (see bench/lib/flood.ts). */
+async function measureFlood(server: ServerProcess, target: Target): Promise<FloodResult> {
+  const pings = cyclingPool(pingRequests(target, options.poolSize));
+  await runLoad(server.url, pings, 4, options.warmupSeconds);
+  const result = await unsignedFlood({ url: server.url, pid: server.pid, pings, seconds: options.seconds, pingConcurrency: 4, floodConcurrency: options.smoke ? 4 : 8 });
+  for (const row of result.rows) log(`  flowgate ${row.scenario} c=${row.concurrency}: ${row.rps} req/s, p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, ${row.errors} errors`);
+  for (const row of result.rows.filter((r) => r.errorSamples.length)) log(`    first errors (${row.scenario}): ${row.errorSamples.join(' | ')}`);
+  log(`  ${result.summary}`);
+  return result;
+}
+
 async function buildRequests(scenario: ScenarioName, target: Target, opts: BenchOptions, tally: { acknowledged: number }): Promise<RequestPool> {
+  // Enough for the warm-up and every concurrency at the rate the pool is built for.
+  const oneShot = Math.ceil((opts.seconds * opts.concurrency.length + opts.warmupSeconds) * opts.oneShotPerSecond);
   switch (scenario) {
     case 'ping':
       return cyclingPool(pingRequests(target, opts.poolSize));
     case 'inventory':
-      return cyclingPool(inventoryRequests(target, opts.poolSize));
+      // Never reused: a repeated envelope is a replay, answered from its record without the handler.
+      return oneShotPool(inventoryRequests(target, oneShot));
     case 'slots':
-      return cyclingPool(await slotRequests(target, opts.poolSize));
+      return oneShotPool(await slotRequests(target, oneShot));
     case 'webhook':
       // Never reused: each post is a new message, so every acknowledged one must be stored.
-      return oneShotPool(webhookRequests(target, Math.ceil((opts.seconds * opts.concurrency.length + opts.warmupSeconds) * opts.webhooksPerSecondPool), tally));
+      return oneShotPool(webhookRequests(target, oneShot, tally));
+    case 'flood':
+      throw new Error('the unsigned flood is measured by unsignedFlood, beside pings');
   }
 }
 

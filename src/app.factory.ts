@@ -10,11 +10,14 @@ import { withConfiguration, type EnvOverrides } from './config/config-context.js
 import { appConfig } from './config/app.config.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { ConfigValidationError } from './config/validate-env.js';
+import { BodyBudget } from './http/body-budget.js';
 import { GracefulFastifyAdapter } from './http/graceful-fastify-adapter.js';
+import { httpConfig } from './http/http.config.js';
 import { requireJsonBodies } from './http/json-bodies.js';
 import { addSecurityHeaders } from './http/security-headers.js';
 import { AppLogger } from './logging/app-logger.js';
 import { requestIdFor } from './logging/request-context.js';
+import { Metrics } from './metrics/metrics.service.js';
 
 /** Body limit for routes that do not set their own. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -40,14 +43,23 @@ async function build(options: CreateAppOptions): Promise<NestFastifyApplication>
   const root = AppModule.forRoot(options);
   // Fail fast, before Nest logs anything, on a bad or missing variable.
   assertValidConfiguration(root);
+  const timeouts = httpConfig();
   const adapter = new GracefulFastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
     // TRUST_PROXY: believe X-Forwarded-* only from the proxies it names (none by default).
     trustProxy: appConfig().trustProxy,
     genReqId: requestIdFor,
+    // Slow or stalled clients are disconnected (Fastify's defaults wait for ever).
+    connectionTimeout: timeouts.idleTimeoutMs,
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    // Node checks the header and request deadlines every 30 s by default, which would let a
+    // stalled client stay up to 30 s past them; once a second costs nothing.
+    http: { headersTimeout: timeouts.headersTimeoutMs, requestTimeout: timeouts.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
-    rawBody: true,
+    // JSON bodies are read by requireJsonBodies (signed ones are parsed only by their guard).
+    bodyParser: false,
     bufferLogs: true,
     abortOnError: false,
     // A configuration error found while Nest builds the app (a key that does not parse) is one
@@ -75,7 +87,8 @@ async function build(options: CreateAppOptions): Promise<NestFastifyApplication>
   addSecurityHeaders(fastify);
   // In this order: an admin request without its token learns nothing about its body.
   requireAdminToken(fastify, app.get(AdminTokenGuard));
-  requireJsonBodies(fastify);
+  const metrics = app.get(Metrics);
+  requireJsonBodies(fastify, new BodyBudget(timeouts.bodiesInFlightBytes, (bytes) => metrics.bodyBytesInFlight.set(bytes)));
   return app;
 }
 

@@ -7,6 +7,11 @@ export interface BenchRequest {
   body: Buffer;
   /** Returns an error message when the answer is wrong (status, decryption or content), else undefined. */
   check(status: number, body: string): string | undefined;
+  /**
+   * Transport errors that are the expected answer (a refused upload whose connection the server
+   * closed while the body was still being written: EPIPE, ECONNRESET).
+   */
+  closedEarlyIsAnswer?: boolean;
 }
 
 /** Where a load takes its requests from. */
@@ -91,7 +96,8 @@ export async function runLoad(baseUrl: string, pool: RequestPool, concurrency: n
         if (problem) fail(problem);
       } catch (error) {
         latencies.push(performance.now() - sent);
-        fail(`transport: ${(error as Error).message}`);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (!(item.closedEarlyIsAnswer && (code === 'EPIPE' || code === 'ECONNRESET'))) fail(`transport: ${(error as Error).message}`);
       }
     }
   };

@@ -8,10 +8,13 @@ export interface BenchOptions {
   warmupSeconds: number;
   concurrency: number[];
   scenarios: ScenarioName[];
-  /** Distinct pre-built requests per scenario (gone round when the load needs more). */
+  /** Distinct pre-built pings (gone round when the load needs more: a ping's answer never changes). */
   poolSize: number;
-  /** Webhook posts built per second of load (they are never reused). */
-  webhooksPerSecondPool: number;
+  /**
+   * Requests built per second of load for the scenarios whose requests are never reused: webhook
+   * posts (each a new message) and data exchanges (a repeated envelope is answered as a replay).
+   */
+  oneShotPerSecond: number;
   ceilingSeconds: number;
   /** WEB_CONCURRENCY of the multi-worker run; 1 skips it. */
   workers: number;
@@ -34,8 +37,8 @@ Uses DATABASE_URL (a database of its own, dropped afterwards) and REDIS_URL when
 export function parseOptions(argv: string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
   const options: BenchOptions = smoke
-    ? { smoke, seconds: 1, warmupSeconds: 0.3, concurrency: [1, 4], scenarios: [...SCENARIOS], poolSize: 200, webhooksPerSecondPool: 2000, ceilingSeconds: 0.3, workers: 1, noPin: false, profile: false }
-    : { smoke, seconds: 10, warmupSeconds: 2, concurrency: [1, 16, 64], scenarios: [...SCENARIOS], poolSize: 4000, webhooksPerSecondPool: 4000, ceilingSeconds: 3, workers: 2, noPin: false, profile: false };
+    ? { smoke, seconds: 1, warmupSeconds: 0.3, concurrency: [1, 4], scenarios: [...SCENARIOS], poolSize: 200, oneShotPerSecond: 2000, ceilingSeconds: 0.3, workers: 1, noPin: false, profile: false }
+    : { smoke, seconds: 10, warmupSeconds: 2, concurrency: [1, 16, 64], scenarios: [...SCENARIOS], poolSize: 4000, oneShotPerSecond: 4000, ceilingSeconds: 3, workers: 2, noPin: false, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
       const next = argv[++i];

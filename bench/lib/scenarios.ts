@@ -5,13 +5,14 @@ import { FlowTestClient, flowPayloads, type PreparedFlowRequest } from '../../te
 import { nfmReply } from '../../test/kit/whatsapp-notifications.js';
 import type { BenchRequest } from './load.js';
 
-export const SCENARIOS = ['ping', 'inventory', 'slots', 'webhook'] as const;
+export const SCENARIOS = ['ping', 'inventory', 'slots', 'flood', 'webhook'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export const SCENARIO_TITLES: Record<ScenarioName, string> = {
   ping: 'ping (health check action)',
   inventory: 'inventory lookup of PROD-99 (session + cached lookup)',
   slots: 'appointment slot listing (database)',
+  flood: 'unsigned flood: large unsigned or mis-signed bodies (refused, never parsed) beside signed pings',
   webhook: 'webhook intake (signed nfm_reply, persisted)',
 };
 
@@ -48,7 +49,7 @@ export function pingRequests(target: Pick<Target, 'client'>, count: number, flow
   return Array.from({ length: count }, () => encrypted(target.client.prepare(flow, flowPayloads.ping()), isPingAnswer));
 }
 
-/** Lookups of PROD-99 by `users` different flow tokens (sessions), cycling. */
+/** Lookups of PROD-99 by `users` different flow tokens (sessions), each a new envelope (a repeated one would be a replay). */
 export function inventoryRequests(target: Target, count: number, users = 256): BenchRequest[] {
   const run = randomUUID().slice(0, 8);
   return Array.from({ length: count }, (_, i) =>

@@ -1,4 +1,5 @@
 import { round } from './load.js';
+import type { FloodResult } from './flood.js';
 import type { Measurement } from './report.js';
 
 export interface Ratio {
@@ -21,14 +22,18 @@ interface Inputs {
   multiWorker: Measurement[];
   database: 'postgres' | 'embedded';
   webhooks: { acknowledged: number; stored?: number };
+  flood?: FloodResult;
   smoke: boolean;
 }
+
+/** What a refused unsigned or mis-signed request may cost the server, whatever its size. */
+const REFUSED_CPU_MICROS = 5_000;
 
 /**
  * Correctness checks (every reply right, every acknowledged webhook stored: these fail the run)
  * and the performance targets (reported as met or not: figures depend on the machine).
  */
-export function evaluateTargets({ measurements, multiWorker, database, webhooks, smoke }: Inputs) {
+export function evaluateTargets({ measurements, multiWorker, database, webhooks, flood, smoke }: Inputs) {
   const find = (target: string, scenario: string, concurrency: number) =>
     measurements.find((row) => row.target === target && row.scenario === scenario && row.concurrency === concurrency);
 
@@ -92,6 +97,13 @@ export function evaluateTargets({ measurements, multiWorker, database, webhooks,
       met: rise <= 0.1,
     });
   }
+  if (flood) {
+    targets.push({
+      target: `a refused unsigned or mis-signed request costs ≤ ${REFUSED_CPU_MICROS / 1000} ms of server CPU (bodies up to 3.4 MB)`,
+      measured: `${flood.cpuMicrosPerRefused.unsigned} µs unsigned, ${flood.cpuMicrosPerRefused.misSigned} µs mis-signed`,
+      met: Math.max(flood.cpuMicrosPerRefused.unsigned, flood.cpuMicrosPerRefused.misSigned) <= REFUSED_CPU_MICROS,
+    });
+  }
   const webhookRows = measurements.filter((row) => row.target === 'flowgate' && row.scenario === 'webhook');
   if (webhookRows.length && database === 'postgres') {
     const best = Math.max(...webhookRows.map((row) => row.rps));
@@ -117,6 +129,7 @@ export function evaluateTargets({ measurements, multiWorker, database, webhooks,
     ...(smoke ? [] : targets.map(line)),
     ...ratios.map((r) => `ratio flowgate ÷ baseline, ${r.scenario} c=${r.concurrency}: throughput ${r.throughput}, CPU/request ${r.cpuPerRequest}`),
     ...floorLines,
+    ...(flood ? [flood.summary] : []),
   ];
   return { ok, checks, targets, ratios, summary };
 }

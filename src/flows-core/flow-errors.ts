@@ -30,3 +30,30 @@ export class FlowTokenRejectedError extends FlowEndpointError {
     super(userMessage);
   }
 }
+
+/**
+ * A request whose `encrypted_aes_key` was already seen within the replay window, and that cannot
+ * get the first answer again: 409 while the first is still being answered, 421 when the rest of the
+ * envelope differs (an AES key must never serve two requests; 421 makes the client take a fresh one).
+ */
+export class FlowReplayRefusedError extends FlowEndpointError {
+  readonly status: 409 | 421;
+  constructor(readonly reason: 'in_progress' | 'other_envelope') {
+    super(
+      reason === 'in_progress'
+        ? 'the same envelope is still being answered (a duplicate delivery)'
+        : 'encrypted_aes_key was already used by another request',
+    );
+    this.status = reason === 'in_progress' ? 409 : 421;
+  }
+}
+
+/** Not a failure: the byte-identical answer a replayed envelope got the first time, sent as is. */
+export class ReplayedFlowAnswer extends FlowEndpointError {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super('replayed envelope answered with its first answer');
+  }
+}

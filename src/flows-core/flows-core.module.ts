@@ -10,8 +10,10 @@ import { KnownFlowGuard } from './http/known-flow.guard.js';
 import { FlowKeyRing } from './keys/flow-key-ring.js';
 import { KeysAdminController } from './keys/keys-admin.controller.js';
 import { KeyRingHealth } from './keys/key-ring.health.js';
+import { MediaModule } from './media/media.module.js';
 import { FlowExplorer } from './routing/flow-explorer.js';
 import { FlowRegistry } from './routing/flow-registry.js';
+import { EnvelopeReplay } from './replay/envelope-replay.js';
 import { FlowRouter } from './routing/flow-router.js';
 import { FlowSessionEntity } from './sessions/flow-session.entity.js';
 import { FlowSessions } from './sessions/flow-sessions.service.js';
@@ -23,7 +25,7 @@ import { AppSecrets } from './signature/app-secrets.js';
  * provided; modules that inject its services (sessions, registry) import it.
  */
 @Module({
-  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity]), ConfigModule.forFeature(flowsConfig)],
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity]), ConfigModule.forFeature(flowsConfig), MediaModule],
   controllers: [FlowEndpointController, KeysAdminController],
   providers: [
     AppSecrets,
@@ -33,10 +35,11 @@ import { AppSecrets } from './signature/app-secrets.js';
     FlowRegistry,
     FlowExplorer,
     FlowRouter,
+    EnvelopeReplay,
     FlowSessions,
     FlowSignatureGuard,
     KnownFlowGuard,
   ],
-  exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry],
+  exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry, MediaModule],
 })
 export class FlowsCoreModule {}

@@ -31,8 +31,18 @@ class FlowsEnv {
 
   @EnvInt({ min: 60, message: 'must be a whole number of seconds (at least 60)' })
   FLOW_SESSION_TTL_S?: number;
+
+  @EnvInt({ min: 10, max: 3600, message: 'must be a whole number of seconds between 10 and 3600' })
+  FLOW_REPLAY_WINDOW_S?: number;
 }
 
+/**
+ * The data endpoint's default body limit. The largest realistic request (a data_exchange with 30
+ * PhotoPicker media objects, five 3,000-character TextAreas of 3-byte characters and ten full
+ * TextInputs) is an envelope of about 89 KB (measured in test/flows-core/body-limit.e2e-spec.ts);
+ * this leaves more than twice that.
+ */
+export const FLOW_BODY_LIMIT_DEFAULT = 256 * 1024;
 /** The format of a Meta app secret (App Dashboard → App settings → Basic). */
 const META_APP_SECRET = /^[0-9a-f]{32}$/;
 
@@ -88,9 +98,11 @@ export const flowsConfig = registerAs('flows', () => {
     currentKey,
     previousKey,
     devKeysDir: env.FLOW_DEV_KEYS_DIR ?? 'config/keys',
-    bodyLimit: env.FLOW_BODY_LIMIT ?? 1024 * 1024,
+    bodyLimit: env.FLOW_BODY_LIMIT ?? FLOW_BODY_LIMIT_DEFAULT,
     responseBudgetMs: env.FLOW_RESPONSE_BUDGET_MS ?? 3_000,
     sessionTtlS: env.FLOW_SESSION_TTL_S ?? 24 * 3600,
+    /** How long an envelope's first answer is kept to answer its replays with (see EnvelopeReplay). */
+    replayWindowS: env.FLOW_REPLAY_WINDOW_S ?? 120,
     /**
      * Replies are checked against the flow's Flow JSON. `enforce` answers a violation with an error
      * screen instead (tests, development); `log` logs it and still answers (production default).

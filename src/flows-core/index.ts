@@ -14,8 +14,9 @@ export {
   Completion,
 } from './routing/flow.decorators.js';
 export type { FlowOptions, FlowMetaOptions, FlowCategory, FlowHandlerContext, FlowCompletionEvent, FlowMetadata } from './routing/flow.decorators.js';
-export { flowMetadataOf } from './routing/flow.decorators.js';
+export { flowHandlerOf, flowMetadataOf, type FlowHandlerKind } from './routing/flow.decorators.js';
 export { FlowResponse, type FlowData as FlowDataRecord } from './flow-response.js';
+export { typedFlow, type FlowTypes, type FlowMediaFile } from './typed-flow.js';
 export type { FlowRequest } from './flow-request.js';
 export { FlowSession, type SessionState } from './sessions/flow-session.js';
 export { FlowSessions } from './sessions/flow-sessions.service.js';
@@ -34,4 +35,18 @@ export { decryptResponse, encryptRequest, type AesSession, type ClientEncryptOpt
 export type { FlowEnvelope } from './crypto/flow-envelope.js';
 export { signBody } from './signature/app-secrets.js';
 export { assertPrivateFolder, createExclusive, entryExists, UnsafeKeyFileError } from './keys/private-files.js';
-export { flowJsonProblems } from './contract/flow-json-validator.js';
+export { FlowMedia, type MediaScope, type KeepOptions, type KeptFile, type MediaArrival } from './media/flow-media.service.js';
+export { FlowMediaScope } from './media/flow-media-scope.decorator.js';
+export { MediaRefusedError, type MediaFailure } from './media/media-errors.js';
+export type { FlowMediaObject, CompletionMediaObject } from './media/media-object.js';
+export { MEDIA_STORAGE, type MediaStorage } from './media/media-storage.js';
+export { FlowMediaEntity, type FlowMediaStatus } from './media/flow-media.entity.js';
+export {
+  checkFlowJson,
+  checkFlowJsonFile,
+  formatFlowJsonProblem,
+  type FlowJsonProblem,
+} from './contract/checker/flow-json-checker.js';
+export { inputValueType } from './contract/checker/components.js';
+export { componentActions, isObject, screenComponents, screenInputs, type JsonObject } from './contract/checker/flow-json-walk.js';
+export { HUB_SIGNED_BODY } from './signature/app-secrets.js';

@@ -2,5 +2,6 @@
 // here (its module registers its own configuration namespace, if it has one).
 import { AppointmentsFlowModule } from './appointments/appointments.module.js';
 import { InventoryFlowModule } from './inventory/inventory.module.js';
+import { ReturnsFlowModule } from './returns/returns.module.js';
 
-export const flowModules = [InventoryFlowModule, AppointmentsFlowModule];
+export const flowModules = [InventoryFlowModule, AppointmentsFlowModule, ReturnsFlowModule];

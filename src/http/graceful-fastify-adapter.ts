@@ -1,5 +1,6 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { FastifyServerOptions } from 'fastify';
+import type { Server } from 'node:http';
+import type { FastifyHttpOptions } from 'fastify';
 
 /**
  * Fastify for a graceful shutdown. From the moment Nest starts closing, every answer says
@@ -11,7 +12,7 @@ import type { FastifyServerOptions } from 'fastify';
 export class GracefulFastifyAdapter extends FastifyAdapter {
   private closing = false;
 
-  constructor(options: FastifyServerOptions) {
+  constructor(options: FastifyHttpOptions<Server>) {
     super(options);
     this.getInstance().addHook('onSend', async (_request, reply, payload) => {
       if (this.closing) reply.header('connection', 'close');

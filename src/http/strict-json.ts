@@ -1,3 +1,5 @@
+import secureJson from 'secure-json-parse';
+
 /**
  * The rules every JSON Flowgate accepts follows, whether it arrives as a request body or inside
  * an encrypted envelope.
@@ -22,4 +24,31 @@ export function nestsDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
     for (const child of Object.values(item)) pending.push([child, depth + 1]);
   }
   return false;
+}
+
+/** Why a body is not acceptable JSON; the message is safe to show the caller. */
+export class StrictJsonError extends Error {
+  override readonly name = 'StrictJsonError';
+}
+
+/**
+ * Parses request bytes under the rules above: fatal UTF-8, JSON without `__proto__` or
+ * `constructor.prototype` keys (they would poison objects built from it), at most MAX_JSON_DEPTH
+ * levels. Throws StrictJsonError.
+ */
+export function parseStrictJson(bytes: Buffer): unknown {
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw new StrictJsonError('The body is not valid UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = secureJson.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
+  } catch {
+    throw new StrictJsonError('The body is not valid JSON');
+  }
+  if (nestsDeeperThan(value)) throw new StrictJsonError(`The body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  return value;
 }

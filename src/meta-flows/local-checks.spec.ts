@@ -7,12 +7,26 @@ describe('checkFlowJson', () => {
     expect(problems).toEqual([expect.objectContaining({ line: 3, column: 15, message: 'not valid JSON: ValueExpected' })]);
   });
 
-  it('reports the structural problems the boot refuses', () => {
-    const problems = checkFlowJson(JSON.stringify({ version: '7.3', routing_model: { START: ['NOWHERE'] }, screens: [{ id: 'START', data: {} }] }));
-    expect(problems.map((p) => p.message)).toEqual(['routing_model.START: "NOWHERE" is not a screen']);
+  const flow = (routes: string[]) => ({
+    version: '7.3',
+    data_api_version: '3.0',
+    routing_model: { START: routes },
+    screens: [
+      {
+        id: 'START',
+        terminal: true,
+        data: {},
+        layout: { type: 'SingleColumnLayout', children: [{ type: 'Footer', label: 'Done', 'on-click-action': { name: 'data_exchange', payload: {} } }] },
+      },
+    ],
+  });
+
+  it('reports the problems the boot refuses, at the offending key', () => {
+    const problems = checkFlowJson(JSON.stringify(flow(['NOWHERE']), null, 2));
+    expect(problems).toEqual([{ line: 6, column: 7, message: 'routing_model.START: "NOWHERE" is not a screen; screens: START' }]);
   });
 
   it('passes a valid Flow JSON', () => {
-    expect(checkFlowJson(JSON.stringify({ version: '7.3', routing_model: { START: [] }, screens: [{ id: 'START', data: {} }] }))).toEqual([]);
+    expect(checkFlowJson(JSON.stringify(flow([])))).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { flowJsonProblems } from '../flows-core/index.js';
+import { checkFlowJson as checkFlowJsonText } from '../flows-core/index.js';
 
 /** A problem in a Flow JSON file, at a place a person can jump to. */
 export interface FlowJsonProblem {
@@ -15,18 +14,10 @@ export function lineColumnOf(text: string, offset: number): { line: number; colu
 }
 
 /**
- * The local checks `deploy` runs before anything is uploaded: ONE function, so a more complete
- * checker replaces this body and nothing else. Today: strict JSON syntax (jsonc-parser gives the
- * position; JSON.parse on Node 20 does not) and the
- * structural problems the boot also refuses (flowJsonProblems, which gives no positions: line 1).
+ * The local checks `deploy` runs before anything is uploaded: the Flow JSON checker the boot and
+ * `flow:lint` use (syntax, references, routing, components, versions, data declarations), each
+ * problem at the line and column of the offending key.
  */
 export function checkFlowJson(text: string): FlowJsonProblem[] {
-  // Strict JSON as Meta reads it: no comments, no trailing commas.
-  const errors: ParseError[] = [];
-  const json: unknown = parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  if (errors.length) {
-    // The first error is the one to fix; the others follow from it.
-    return [{ ...lineColumnOf(text, errors[0].offset), message: `not valid JSON: ${printParseErrorCode(errors[0].error)}` }];
-  }
-  return flowJsonProblems(json).map((message) => ({ line: 1, column: 1, message }));
+  return checkFlowJsonText(text).map(({ line, column, message }) => ({ line, column, message }));
 }

@@ -40,6 +40,8 @@ describe('GET /admin/flows', () => {
     expect(flows).toEqual([
       expect.objectContaining({ flow: 'inventory', status: 'PUBLISHED', inSync: true, endpointOk: true, validationErrors: 0, canSendMessage: 'AVAILABLE', jsonVersion: JSON.parse(jsonOf('inventory')).version }),
       expect.objectContaining({ flow: 'appointments', status: 'DRAFT', inSync: false, endpointOk: false, endpointUri: 'https://elsewhere.example.test/x', canSendMessage: 'BLOCKED' }),
+      // A module Meta has no copy of yet.
+      expect.objectContaining({ flow: 'returns', metaName: 'returns', id: null, status: null }),
       expect.objectContaining({ flow: null, metaName: 'legacy survey', status: 'DEPRECATED' }),
     ]);
     expect(fake.writes()).toEqual([]);

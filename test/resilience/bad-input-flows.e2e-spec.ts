@@ -12,7 +12,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestFlowsModule } from '../flows-core/fixtures/test-flows.js';
 import { BulkyFlowModule } from './fixtures/bulky-flow.js';
 import { itAnswers, type Answer, type InputCase } from './support/input-cases.js';
-import { rawRequest, requestHead } from './support/raw-http.js';
+import { holdConnection, rawRequest, requestHead } from './support/raw-http.js';
 import { encryptPlaintext } from './support/raw-plaintext.js';
 
 /** Small enough to test cheaply, large enough for the cases that must fit under it. */
@@ -143,11 +143,12 @@ const cases: InputCase[] = [
   { name: 'flow named constructor', send: send(ping, undefined, 'constructor'), status: 404 },
   { name: 'flow name of 2000 characters', send: send(ping, undefined, 'f'.repeat(2000)), status: 414 },
   { name: 'unknown screen', send: exchange('NO_SUCH_SCREEN', {}), status: 200, check: errorOn('START', USER_MESSAGES.unavailable), adds: { flow_sessions: 1 } },
-  { name: 'screen that is not a string', send: exchange({ id: 'START' }, { text: 'hi' }), status: 200, check: errorOn('START', USER_MESSAGES.unavailable), adds: { flow_sessions: 1 } },
+  // Typed before anything routes on them: a field of the wrong JSON type is a 400 that names it.
+  { name: 'screen that is not a string', send: exchange({ id: 'START' }, { text: 'hi' }), status: 400, check: (a) => expect(JSON.parse(a.text).message).toMatch(/screen/) },
   { name: 'data failing the DTO', send: exchange('QUANTITY', { quantity: 'lots' }), status: 200, check: errorOn('QUANTITY', /whole number/), adds: { flow_sessions: 1 } },
   { name: 'data missing', send: send({ version: '3.0', action: 'data_exchange', screen: 'QUANTITY', flow_token: token() }), status: 200, check: errorOn('QUANTITY', /whole number/), adds: { flow_sessions: 1 } },
-  { name: 'data that is a string', send: exchange('QUANTITY', 'quantity=3'), status: 200, check: errorOn('QUANTITY', /./), adds: { flow_sessions: 1 } },
-  { name: 'data that is an array', send: exchange('QUANTITY', [{ quantity: 3 }]), status: 200, check: errorOn('QUANTITY', /./), adds: { flow_sessions: 1 } },
+  { name: 'data that is a string', send: exchange('QUANTITY', 'quantity=3'), status: 400, check: (a) => expect(JSON.parse(a.text).message).toMatch(/data/) },
+  { name: 'data that is an array', send: exchange('QUANTITY', [{ quantity: 3 }]), status: 400, check: (a) => expect(JSON.parse(a.text).message).toMatch(/data/) },
   { name: 'huge string in flow data', send: exchange('START', { text: 'x'.repeat(250_000) }), status: 200, check: errorOn('START', /text/), adds: { flow_sessions: 1 } },
   { name: 'NUL character in flow data', send: exchange('START', { text: 'a\u0000b' }), status: 200, check: (a) => expect(a.json).toEqual({ screen: 'ECHO', data: { text: 'a\u0000b', length: 3 } }),
     adds: { flow_sessions: 1 } },
@@ -156,7 +157,7 @@ const cases: InputCase[] = [
   // ---- flow tokens (427 with an encrypted error_msg)
   { name: 'missing flow_token', send: send({ version: '3.0', action: 'INIT' }), status: 427, check: rejectedToken },
   { name: 'empty flow_token', send: send({ version: '3.0', action: 'INIT', flow_token: '' }), status: 427, check: rejectedToken },
-  { name: 'flow_token that is not a string', send: send({ version: '3.0', action: 'INIT', flow_token: { $ne: null } }), status: 427, check: rejectedToken },
+  { name: 'flow_token that is not a string', send: send({ version: '3.0', action: 'INIT', flow_token: { $ne: null } }), status: 400, check: (a) => expect(JSON.parse(a.text).message).toMatch(/flow_token/) },
   { name: 'flow_token of 100 kB', send: send({ version: '3.0', action: 'INIT', flow_token: 't'.repeat(100_000) }), status: 427, check: rejectedToken },
   { name: 'flow_token with a NUL character', send: send({ version: '3.0', action: 'INIT', flow_token: 'tok\u0000en' }), status: 427, check: rejectedToken },
   { name: 'flow_token with SQL in it', send: send({ version: '3.0', action: 'INIT', flow_token: "x' OR '1'='1" }, undefined, 'members'), status: 427, check: rejectedToken },
@@ -173,6 +174,38 @@ const cases: InputCase[] = [
   { name: 'signature header name in capitals', send: rawPing((_, sig) => [`X-HUB-SIGNATURE-256: ${sig}`]), status: 200 },
   { name: 'signature header sent twice', send: rawPing((_, sig) => [`X-Hub-Signature-256: ${sig}`, `X-Hub-Signature-256: ${sig}`]), status: 432 },
   { name: 'signature with non-ASCII bytes', send: rawPing((_, sig) => [`X-Hub-Signature-256: ${sig.slice(0, -2)}\u00e9`]), status: 432 },
+
+  // ---- unsigned bytes are never parsed: what would be a 400 once signed is a 432 without a signature
+  { name: 'unsigned invalid JSON', send: () => postBytes(Buffer.from('{"encrypted_flow_data": '), { signature: null }), status: 432, check: emptyBody },
+  { name: 'mis-signed invalid JSON', send: () => postBytes(Buffer.from('{"encrypted_flow_data": '), { signature: signBody('{}', test.appSecret) }), status: 432 },
+  { name: 'unsigned deeply nested JSON', send: () => postBytes(Buffer.from(`{"encrypted_flow_data":${nested(100_000)}}`), { signature: null }), status: 432 },
+  { name: 'mis-signed deeply nested JSON', send: () => postBytes(Buffer.from(`{"a":${nested(100_000)}}`), { signature: signBody('x', generateAppSecret()) }), status: 432 },
+  { name: 'unsigned invalid UTF-8', send: () => postBytes(Buffer.from([0x7b, 0xc3, 0x28, 0xff, 0x7d]), { signature: null }), status: 432 },
+  { name: 'unsigned __proto__ key', send: () => postBytes(Buffer.from('{"__proto__":{"polluted":"yes"}}'), { signature: null }), status: 432 },
+  { name: 'unsigned body over FLOW_BODY_LIMIT', send: () => postBytes(json({ encrypted_flow_data: 'A'.repeat(BODY_LIMIT) }), { signature: null }), status: 432 },
+  {
+    // Answered from the headers alone: the server does not wait for a body it would never parse.
+    name: 'unsigned request whose announced body never comes',
+    send: () => rawRequest(test.url, requestHead('POST', '/flows/echo', ['Content-Type: application/json'], 400_000)),
+    status: 432,
+  },
+  {
+    // On a kept-alive connection too: the answer closes it rather than read the rest of the body.
+    name: 'unsigned request on a kept-alive connection, body never sent',
+    send: async () => {
+      const held = holdConnection(test.url, 'POST /flows/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 400000\r\n\r\n');
+      await held.closed;
+      const answer = held.received();
+      expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+      return { status: Number(answer.split(' ')[1]), text: answer.split('\r\n\r\n')[1] ?? '' };
+    },
+    status: 432,
+  },
+  {
+    name: 'malformed signature and an announced body that never comes',
+    send: () => rawRequest(test.url, requestHead('POST', '/flows/echo', ['Content-Type: application/json', 'X-Hub-Signature-256: sha256=00'], 400_000)),
+    status: 432,
+  },
 ];
 
 describe('bad input on the data endpoint, POST /flows/<name>', () => {

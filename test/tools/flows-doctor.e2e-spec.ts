@@ -116,7 +116,7 @@ describe('npm run flows -- doctor', () => {
     // --ca alone trusts the root, exactly like NODE_EXTRA_CA_CERTS: the complete chain passes with it.
     const withCa = await flows(['doctor', '--url', `https://localhost:${complete.port}`, '--ca', certs.caFile, '--json'], env);
     expect(withCa.code).toBe(0);
-    expect(JSON.parse(withCa.stdout)).toMatchObject({ ok: true, pings: [{ flow: 'inventory', ok: true }, { flow: 'appointments', ok: true }] });
+    expect(JSON.parse(withCa.stdout)).toMatchObject({ ok: true, pings: [{ flow: 'inventory', ok: true }, { flow: 'appointments', ok: true }, { flow: 'returns', ok: true }] });
     // A name the certificate does not carry (it names localhost, 127.0.0.1 and ::1).
     const otherName = await flows(['doctor', '--url', `https://127.0.0.2:${complete.port}`, '--ca', certs.caFile], env);
     expect(otherName.code).toBe(1);

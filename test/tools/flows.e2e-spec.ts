@@ -17,7 +17,7 @@ interface Run {
 const WABA_ID = '102290129340398';
 const ACCESS_TOKEN = 'EAAG-flows-test-token-do-not-print';
 const PUBLIC_URL = 'https://flowgate.example.test';
-const FLOWS = ['inventory', 'appointments'];
+const FLOWS = ['inventory', 'appointments', 'returns'];
 const fileOf = (flow: string) => `src/flows/${flow}/${flow}.flow.json`;
 const jsonOf = (flow: string) => readFileSync(join(PROJECT_ROOT, fileOf(flow)), 'utf8');
 
@@ -210,6 +210,7 @@ describe('npm run flows against a fake Graph API', () => {
     expect(document.plans).toEqual([
       expect.objectContaining({ flow: 'inventory', verdict: 'create', actions: [expect.objectContaining({ kind: 'create' }), { kind: 'upload-json' }] }),
       expect.objectContaining({ flow: 'appointments', verdict: 'update', actions: [{ kind: 'update-metadata', changes: { endpointUri: `${PUBLIC_URL}/flows/appointments` } }] }),
+      expect.objectContaining({ flow: 'returns', verdict: 'create', actions: [expect.objectContaining({ kind: 'create' }), { kind: 'upload-json' }] }),
     ]);
     expect(fake.writes()).toEqual([]);
     const text = await run('deploy', '--all', '--dry-run');

@@ -2,6 +2,7 @@ import { Controller, HttpCode, Param, Post, Req, UseFilters, UseGuards, UseInter
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { setFlowLabels } from '../../metrics/flow-request-metrics.js';
 import { FLOW_ACTIONS } from '../flow-request.js';
+import { HUB_SIGNED_BODY } from '../signature/app-secrets.js';
 import { FlowRouter } from '../routing/flow-router.js';
 import { FlowCryptoInterceptor } from './flow-crypto.interceptor.js';
 import { FlowExceptionFilter } from './flow-exception.filter.js';
@@ -22,7 +23,7 @@ export class FlowEndpointController {
 
   @Post(':flow')
   @HttpCode(200)
-  @RouteConfig({ bodyLimitConfig: 'flows.bodyLimit' })
+  @RouteConfig({ bodyLimitConfig: 'flows.bodyLimit', signedBody: HUB_SIGNED_BODY })
   async handle(@Param('flow') flow: string, @Req() request: FlowHttpRequest) {
     const flowRequest = request.flow!.request;
     const { body, outcome, screen } = await this.router.dispatch(flow, flowRequest);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { encryptResponse } from '../crypto/flow-crypto.js';
-import { FlowDecryptionError, FlowEndpointError, FlowTokenRejectedError } from '../flow-errors.js';
+import { FlowDecryptionError, FlowEndpointError, FlowTokenRejectedError, ReplayedFlowAnswer } from '../flow-errors.js';
 import { setFlowLabels } from '../../metrics/flow-request-metrics.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { FlowRegistry } from '../routing/flow-registry.js';
@@ -12,6 +12,8 @@ import type { FlowHttpRequest } from './flow-http-request.js';
  * Writes the data endpoint's failure answers itself (Fastify would force JSON bodies):
  * 432 and 421 with an empty body, 427 with an encrypted `{ error_msg }`. HTTP errors raised before
  * decryption (400, 404) keep their JSON body; anything else gets a correlation id, never a stack.
+ * A replayed envelope gets its first answer byte for byte; a 427 is kept for replays like a 200, and
+ * any other failure after the envelope was claimed releases it (nothing was encrypted under its key).
  */
 @Catch()
 @Injectable()
@@ -29,15 +31,24 @@ export class FlowExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FlowHttpRequest>();
     const flow = (request.params as { flow?: string } | undefined)?.flow;
     const status = exception instanceof FlowEndpointError ? exception.status : exception instanceof HttpException ? exception.getStatus() : 500;
-    setFlowLabels(request.raw, { flow: flow && this.registry.get(flow) ? flow : 'unknown', outcome: String(status) });
+    const replayed = exception instanceof ReplayedFlowAnswer;
+    setFlowLabels(request.raw, { flow: flow && this.registry.get(flow) ? flow : 'unknown', outcome: replayed ? 'replayed' : String(status) });
     if (exception instanceof FlowDecryptionError) this.metrics.decryptionFailures.inc({ reason: exception.reason });
 
+    if (exception instanceof ReplayedFlowAnswer) {
+      this.logger.log(`Replayed envelope answered with its first answer (${exception.status})`);
+      reply.status(exception.status).header('content-type', 'text/plain; charset=utf-8').send(exception.body);
+      return;
+    }
     if (exception instanceof FlowTokenRejectedError) {
       this.logger.log(`Flow token rejected (427): ${exception.userMessage}`);
       const body = request.flow ? encryptResponse({ error_msg: exception.userMessage }, request.flow.aes) : '';
-      reply.status(427).header('content-type', 'text/plain; charset=utf-8').send(body);
+      const send = () => reply.status(427).header('content-type', 'text/plain; charset=utf-8').send(body);
+      if (!request.envelopeClaim) return void send();
+      void request.envelopeClaim.answered(427, body).then(send, send);
       return;
     }
+    void request.envelopeClaim?.abandon().catch(() => undefined);
     if (exception instanceof FlowEndpointError) {
       if (exception instanceof FlowDecryptionError) this.logger.warn(`Flow request not decrypted (421): ${exception.message}`);
       else this.logger.warn(`Flow request rejected (${exception.status}): ${exception.message}`);

@@ -1,5 +1,6 @@
 import type { SignedRequest } from '../signature/hub-signature.guard.js';
 import type { DecryptedFlowRequest } from '../crypto/flow-decryptor.js';
+import type { EnvelopeClaim } from '../replay/envelope-replay.js';
 
 /** The Fastify request on the flow route, once the interceptor has opened the envelope. */
-export type FlowHttpRequest = SignedRequest & { flow?: DecryptedFlowRequest };
+export type FlowHttpRequest = SignedRequest & { flow?: DecryptedFlowRequest; envelopeClaim?: EnvelopeClaim };

@@ -77,6 +77,11 @@ export function flowMetadataOf(type: object): FlowMetadata | undefined {
   return Reflect.getMetadata(FlowClass.KEY, type) as FlowMetadata | undefined;
 }
 
+/** What a method handles, when it carries a handler decorator (the test kit compares DTOs with screens). */
+export function flowHandlerOf(method: object): FlowHandlerKind | undefined {
+  return Reflect.getMetadata(FlowHandler.KEY, method) as FlowHandlerKind | undefined;
+}
+
 /** Class metadata set by every handler decorator, so a handler outside a `@Flow` class is found at boot. */
 export const FlowHandlerHost = DiscoveryService.createDecorator<true>();
 

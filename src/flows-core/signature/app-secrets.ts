@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import type { SignedBody } from '../../http/json-bodies.js';
 import { flowsConfig } from '../flows.config.js';
 import { FlowKeyRing } from '../keys/flow-key-ring.js';
 
@@ -15,6 +16,9 @@ interface Secret extends SecretMatch {
 
 // Exactly "sha256=" and 64 hex digits: a regex, not a decoder that would drop an odd trailing digit.
 const HEADER = /^sha256=([0-9a-fA-F]{64})$/;
+
+/** Routes signed by Meta: a body whose header cannot be a signature is not even read. */
+export const HUB_SIGNED_BODY: SignedBody = { header: 'x-hub-signature-256', shape: HEADER };
 
 export function secretFingerprint(secret: string): string {
   return `sha256:${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;

@@ -1,12 +1,15 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { parseSignedBody } from '../../http/json-bodies.js';
 import { AppSecrets, type SecretMatch } from './app-secrets.js';
 
 export type SignedRequest = FastifyRequest & { rawBody?: Buffer; signedWith?: SecretMatch };
 
 /**
- * Verifies `X-Hub-Signature-256` over the raw request bytes. Subclasses decide how a failure is
- * answered (the Flows endpoint wants 432, webhooks 401).
+ * Verifies `X-Hub-Signature-256` over the raw request bytes, then parses them: nothing reads an
+ * unsigned body, so unsigned bytes cost a hash at most. Subclasses decide how a failure is answered
+ * (the Flows endpoint wants 432, webhooks 401). The route needs `@RouteConfig({ signedBody:
+ * HUB_SIGNED_BODY })`, which leaves its body unparsed until here.
  */
 @Injectable()
 export abstract class HubSignatureGuard implements CanActivate {
@@ -22,6 +25,7 @@ export abstract class HubSignatureGuard implements CanActivate {
     (request.raw as { signedWith?: string }).signedWith = `${match.label}:${match.fingerprint}`;
     // The request's log line names the secret (signedWith); only the previous one is worth a line of its own.
     if (match.label === 'previous') this.logger.log(`Signature matched the previous app secret ${match.fingerprint}`);
+    parseSignedBody(request);
     return true;
   }
 

@@ -1,12 +1,23 @@
 import { Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { CurrentSession, Flow, FlowData, FlowInit, FlowResponse, FlowScreen, type FlowSession } from '../../flows-core/index.js';
+import { CurrentSession, Flow, FlowData, FlowInit, typedFlow, type FlowSession } from '../../flows-core/index.js';
 import { appointmentsConfig } from './appointments.config.js';
+import type { AppointmentsFlowTypes } from './appointments.flow-types.js';
 import { AppointmentsService, type FreeSlot } from './appointments.service.js';
 import { ChooseServiceDto } from './dto/choose-service.dto.js';
 import { ChooseSlotDto } from './dto/choose-slot.dto.js';
+import { ConfirmDto } from './dto/confirm.dto.js';
 
-type AppointmentScreen = 'SERVICE' | 'SLOTS' | 'CONFIRM';
+/** What a booking reports to the chat when the flow completes. */
+interface BookingCompleted {
+  appointment_id: string;
+  status: 'confirmed';
+  service: string;
+  starts_at: string;
+}
+
+/** Replies and handlers typed by appointments.flow.json (npm run flow:types). */
+const flow = typedFlow<AppointmentsFlowTypes, BookingCompleted>();
 
 /** What the user chose so far; kept in the flow-token session, never trusted from the phone. */
 interface BookingState {
@@ -46,29 +57,29 @@ export class AppointmentsFlow {
   @FlowInit()
   async start() {
     const [services, days] = await Promise.all([this.appointments.services(), this.appointments.availableDays()]);
-    return FlowResponse.navigate('SERVICE', {
+    return flow.navigate('SERVICE', {
       services: services.map((service) => ({ id: service.id, title: service.name, description: `${service.durationMinutes} min` })),
       dates: days.map((day) => ({ id: day, title: this.dayLabel(day) })),
     });
   }
 
-  @FlowScreen<AppointmentScreen>('SERVICE')
+  @flow.screen('SERVICE')
   async chooseService(@FlowData() data: ChooseServiceDto, @CurrentSession() session: FlowSession) {
     const slots = await this.appointments.freeSlots(data.service, data.date);
-    if (slots.length === 0) return FlowResponse.error('There are no free times that day. Please pick another day.');
+    if (slots.length === 0) return flow.error('There are no free times that day. Please pick another day.');
     await session.set({ service_id: data.service, date: data.date, slot_id: undefined } satisfies BookingState);
-    return FlowResponse.navigate('SLOTS', this.slotsData(slots));
+    return flow.navigate('SLOTS', this.slotsData(slots));
   }
 
-  @FlowScreen<AppointmentScreen>('SLOTS')
+  @flow.screen('SLOTS')
   async chooseSlot(@FlowData() data: ChooseSlotDto, @CurrentSession() session: FlowSession) {
     const state = session.state as BookingState;
     const slot = await this.appointments.slot(data.slot);
     if (!slot || slot.serviceId !== state.service_id || slot.day !== state.date) {
-      return FlowResponse.error('Please choose one of the times shown.');
+      return flow.error('Please choose one of the times shown.');
     }
     await session.set({ slot_id: slot.id, name: data.name, email: data.email } satisfies BookingState);
-    return FlowResponse.navigate('CONFIRM', {
+    return flow.navigate('CONFIRM', {
       service_name: slot.serviceName,
       when: this.whenFormat.format(slot.startsAt),
       staff_name: slot.staffName,
@@ -77,15 +88,15 @@ export class AppointmentsFlow {
     });
   }
 
-  @FlowScreen<AppointmentScreen>('CONFIRM')
-  async confirm(@CurrentSession() session: FlowSession) {
+  @flow.screen('CONFIRM')
+  async confirm(@FlowData() _confirm: ConfirmDto, @CurrentSession() session: FlowSession) {
     const state = session.state as BookingState;
     if (!state.slot_id || !state.name || !state.email || !state.service_id || !state.date) {
-      return FlowResponse.error('Please choose a time first.', { screen: 'SERVICE' });
+      return flow.error('Please choose a time first.', { screen: 'SERVICE' });
     }
     const result = await this.appointments.book(state.slot_id, session.token, state.name, state.email);
     if (result.ok) {
-      return FlowResponse.complete({
+      return flow.complete({
         appointment_id: result.bookingId,
         status: 'confirmed',
         service: result.slot.serviceName,
@@ -93,7 +104,7 @@ export class AppointmentsFlow {
       });
     }
     const slots = await this.appointments.freeSlots(state.service_id, state.date);
-    return FlowResponse.error(slots.length ? SLOT_TAKEN : 'Sorry, that day is now fully booked. Please go back and pick another day.', {
+    return flow.error(slots.length ? SLOT_TAKEN : 'Sorry, that day is now fully booked. Please go back and pick another day.', {
       screen: 'SLOTS',
       data: this.slotsData(slots, state.date),
     });

@@ -1,10 +1,20 @@
-import { CurrentSession, Flow, FlowData, FlowResponse, FlowScreen, type FlowSession } from '../../flows-core/index.js';
+import { CurrentSession, Flow, FlowData, typedFlow, type FlowResponse, type FlowSession } from '../../flows-core/index.js';
 import { LookupDto } from './dto/lookup.dto.js';
 import { ReserveDto } from './dto/reserve.dto.js';
 import { ResultsDto } from './dto/results.dto.js';
+import type { InventoryFlowTypes } from './inventory.flow-types.js';
 import { InventoryService, SKU, type Availability } from './inventory.service.js';
 
-type InventoryScreen = 'INVENTORY' | 'RESULTS' | 'AVAILABILITY';
+/** What a reservation reports to the chat when the flow completes. */
+interface ReservationCompleted {
+  reservation_id: string;
+  product_id: string;
+  quantity: number;
+  warehouse: string;
+}
+
+/** Replies and handlers typed by inventory.flow.json (npm run flow:types). */
+const flow = typedFlow<InventoryFlowTypes, ReservationCompleted>();
 
 const formatPrice = (price: number, currency: string) => `${price.toFixed(2)} ${currency}`;
 
@@ -42,38 +52,38 @@ function availabilityData(product: Availability) {
 export class InventoryFlow {
   constructor(private readonly inventory: InventoryService) {}
 
-  @FlowScreen<InventoryScreen>('INVENTORY')
+  @flow.screen('INVENTORY')
   async lookup(@FlowData() { product_id: input }: LookupDto) {
     const sku = input.toUpperCase();
     if (SKU.test(sku)) {
       const product = await this.inventory.availability(sku);
-      if (product) return FlowResponse.navigate('AVAILABILITY', availabilityData(product));
+      if (product) return flow.navigate('AVAILABILITY', availabilityData(product));
     }
     const page = await this.searchPage(input, 0);
     if (page) return page;
-    return FlowResponse.error(`We could not find a product "${input}". Check the id and try again.`);
+    return flow.error(`We could not find a product "${input}". Check the id and try again.`);
   }
 
-  @FlowScreen<InventoryScreen>('RESULTS')
+  @flow.screen('RESULTS')
   async results(@FlowData() data: ResultsDto) {
     if (data.product_id) {
       const product = await this.inventory.availability(data.product_id.toUpperCase());
-      if (product) return FlowResponse.navigate('AVAILABILITY', availabilityData(product));
-      return FlowResponse.error('That product is no longer available. Please choose another one.');
+      if (product) return flow.navigate('AVAILABILITY', availabilityData(product));
+      return flow.error('That product is no longer available. Please choose another one.');
     }
     if (data.query) {
       const page = await this.searchPage(data.query, data.page ?? 0);
       if (page) return page;
     }
-    return FlowResponse.error('Please choose a product.');
+    return flow.error('Please choose a product.');
   }
 
-  @FlowScreen<InventoryScreen>('AVAILABILITY')
+  @flow.screen('AVAILABILITY')
   async reserve(@FlowData() data: ReserveDto, @CurrentSession() session: FlowSession) {
     const sku = data.product_id.toUpperCase();
     const result = await this.inventory.reserve(sku, data.quantity, data.warehouse, session.token);
     if (result.ok) {
-      return FlowResponse.complete({
+      return flow.complete({
         reservation_id: result.reservationId,
         product_id: sku,
         quantity: data.quantity,
@@ -81,19 +91,19 @@ export class InventoryFlow {
       });
     }
     const product = await this.inventory.availability(sku);
-    if (!product) return FlowResponse.error('That product is no longer available.', { screen: 'INVENTORY' });
+    if (!product) return flow.error('That product is no longer available.', { screen: 'INVENTORY' });
     const current = availabilityData(product);
     const message = current.in_stock
       ? `Only ${current.units_available} unit${current.units_available === 1 ? ' is' : 's are'} available${data.warehouse ? ' there' : ''}. Please reserve fewer.`
       : 'This product is out of stock now.';
-    return FlowResponse.error(message, { screen: 'AVAILABILITY', data: current });
+    return flow.error(message, { screen: 'AVAILABILITY', data: current });
   }
 
   private async searchPage(query: string, page: number): Promise<FlowResponse | undefined> {
     const { items, offset, hasMore } = await this.inventory.search(query, page);
     if (items.length === 0) return undefined;
     const first = offset + 1;
-    return FlowResponse.navigate('RESULTS', {
+    return flow.navigate('RESULTS', {
       query,
       summary: `Products ${first} to ${first + items.length - 1} whose name starts with "${query}"`,
       page,

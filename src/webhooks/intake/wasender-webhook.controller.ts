@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, HttpCode, Post, UseGuards } from
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { isPlainObject } from '../../flows-core/index.js';
 import { splitWasenderNotification } from './split-events.js';
-import { WasenderSignatureGuard } from './wasender-signature.guard.js';
+import { WASENDER_SIGNED_BODY, WasenderSignatureGuard } from './wasender-signature.guard.js';
 import { WebhookIntake } from './webhook-intake.service.js';
 
 /** WASenderApi's webhooks, stored and processed like Meta's. */
@@ -13,7 +13,7 @@ export class WasenderWebhookController {
   @Post()
   @HttpCode(200)
   @UseGuards(WasenderSignatureGuard)
-  @RouteConfig({ bodyLimitConfig: 'webhooks.bodyLimit' })
+  @RouteConfig({ bodyLimitConfig: 'webhooks.bodyLimit', signedBody: WASENDER_SIGNED_BODY })
   async receive(@Body() body: unknown) {
     if (!isPlainObject(body)) throw new BadRequestException('The body must be a JSON object');
     return this.intake.accept('wasender', splitWasenderNotification(body));

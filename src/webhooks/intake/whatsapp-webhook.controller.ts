@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, ForbiddenException, Get, Header,
 import type { ConfigType } from '@nestjs/config';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { isPlainObject } from '../../flows-core/index.js';
+import { HUB_SIGNED_BODY, isPlainObject } from '../../flows-core/index.js';
 import { sameSecret } from '../../http/secrets.js';
 import { webhooksConfig } from '../webhooks.config.js';
 import { splitWhatsAppNotification } from './split-events.js';
@@ -35,7 +35,7 @@ export class WhatsAppWebhookController {
   @Post()
   @HttpCode(200)
   @UseGuards(WebhookSignatureGuard)
-  @RouteConfig({ bodyLimitConfig: 'webhooks.bodyLimit' })
+  @RouteConfig({ bodyLimitConfig: 'webhooks.bodyLimit', signedBody: HUB_SIGNED_BODY })
   async receive(@Body() body: unknown) {
     if (!isPlainObject(body)) throw new BadRequestException('The body must be a JSON object');
     return this.intake.accept('whatsapp', splitWhatsAppNotification(body));

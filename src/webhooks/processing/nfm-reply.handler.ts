@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { FlowRegistry, FlowSession, FlowSessions, type FlowSessionEntity } from '../../flows-core/index.js';
+import { FlowMedia, FlowRegistry, FlowSession, FlowSessions, type FlowSessionEntity } from '../../flows-core/index.js';
 import { PermanentWebhookError } from './webhook-errors.js';
 import { toJsonb } from '../../database/jsonb.js';
 
@@ -27,6 +27,7 @@ export class NfmReplyHandler {
   constructor(
     private readonly registry: FlowRegistry,
     private readonly sessions: FlowSessions,
+    private readonly media: FlowMedia,
   ) {}
 
   async handle(message: NfmMessage, manager: EntityManager): Promise<void> {
@@ -60,6 +61,8 @@ export class NfmReplyHandler {
       `UPDATE flow_sessions SET status = 'completed', completed_at = coalesce(completed_at, now()) WHERE token = $1`,
       [flowToken],
     );
+    // Media fields (PhotoPicker / DocumentPicker ids) are recorded once with the submission and fetched in the background.
+    await this.media.recordCompletion(manager, { flow: session.flow, flowToken: session.token, messageId: message.id, response: params });
     const flow = this.registry.get(session.flow);
     const handler = flow?.handlers.get('completion');
     if (!flow || !handler) return;

@@ -39,3 +39,36 @@ export function requestHead(method: string, path: string, headerLines: Array<str
   lines.push(Buffer.from('\r\n'));
   return Buffer.concat(lines);
 }
+
+export interface HeldConnection {
+  /** Resolves with the milliseconds from opening to the server closing the connection. */
+  closed: Promise<number>;
+  /** Everything the server sent (status line first), once closed. */
+  received: () => string;
+  /** Writes more bytes (a trickling client). */
+  write(bytes: string | Buffer): void;
+  destroy(): void;
+}
+
+/**
+ * Opens a connection, writes `bytes` and then holds it open without sending more: a stalled or
+ * slow client, for timeout tests. Write errors (the server closed first) are ignored.
+ */
+export function holdConnection(baseUrl: string, bytes: string | Buffer): HeldConnection {
+  const { hostname, port } = new URL(baseUrl);
+  const opened = Date.now();
+  const socket = connect(Number(port), hostname);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk) => chunks.push(chunk));
+  socket.on('error', () => undefined);
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - opened)));
+  socket.write(bytes);
+  return {
+    closed,
+    received: () => Buffer.concat(chunks).toString('latin1'),
+    write: (more) => {
+      if (!socket.destroyed) socket.write(more);
+    },
+    destroy: () => socket.destroy(),
+  };
+}
