@@ -2,6 +2,8 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AppCacheModule } from './cache/app-cache.module.js';
 import { appConfig } from './config/app.config.js';
+import { configNamespacesOf } from './config/configuration.js';
+import { httpConfig } from './http/http.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FlowsCoreModule } from './flows-core/index.js';
 import { flowModules } from './flows/index.js';
@@ -22,30 +24,37 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    const modules: Array<Type | DynamicModule> = [
+      ConfigModule.forFeature(appConfig),
+      ConfigModule.forFeature(httpConfig),
+      // In this order, a boot with several bad variables names the same one first as before.
+      LoggingModule,
+      DatabaseModule,
+      AppCacheModule,
+      HealthModule,
+      FlowsCoreModule,
+      QueueModule,
+      WebhooksModule,
+      AdminModule,
+      OutboundModule,
+      MetricsModule,
+      MetaFlowsModule,
+      ...flowModules,
+      ...(options.modules ?? []),
+    ];
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({
           isGlobal: true,
           cache: true,
-          // Each module registers its own namespace (ConfigModule.forFeature); createApp() has
-          // already read .env into the environment.
+          // Each module registers its own namespace (ConfigModule.forFeature); they are also made
+          // global here, found in the module tree (no list to keep), because a module may read
+          // another's (media reads outbound's). createApp() has already read .env.
+          load: configNamespacesOf({ module: AppModule, imports: modules }),
           ignoreEnvFile: true,
         }),
-        ConfigModule.forFeature(appConfig),
-        LoggingModule,
-        MetricsModule,
-        DatabaseModule,
-        AppCacheModule,
-        HealthModule,
-        AdminModule,
-        QueueModule,
-        FlowsCoreModule,
-        WebhooksModule,
-        OutboundModule,
-        MetaFlowsModule,
-        ...flowModules,
-        ...(options.modules ?? []),
+        ...modules,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -22,8 +22,9 @@ import { AppSecrets } from './signature/app-secrets.js';
 /**
  * The WhatsApp Flows data endpoint: signature, crypto, key ring, routing to `@Flow` controllers
  * and flow-token sessions. Knows no business flow: `@Flow` classes are found wherever they are
- * provided; modules that inject its services (sessions, registry) import it.
+ * provided. Global because every flow module uses its services (sessions, media).
  */
+@Global()
 @Module({
   imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity]), ConfigModule.forFeature(flowsConfig), MediaModule],
   controllers: [FlowEndpointController, KeysAdminController],

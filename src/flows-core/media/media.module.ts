@@ -2,7 +2,8 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
+import { QueueModule } from '../../queue/queue.module.js';
 import { ConfigValidationError } from '../../config/validate-env.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DiskMediaStorage } from './disk-media-storage.js';
@@ -20,7 +21,7 @@ import { MediaWorker } from './media-worker.js';
  * background fetching, completion media and the admin endpoints. Flow modules inject FlowMedia.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([FlowMediaEntity])],
+  imports: [TypeOrmModule.forFeature([FlowMediaEntity]), ConfigModule.forFeature(mediaConfig), QueueModule],
   controllers: [MediaAdminController],
   providers: [
     MediaFetcher,
