@@ -135,6 +135,8 @@ describe.each(backends)('webhooks (queue on %s)', (_, backendEnv) => {
       });
       expect((await sessions.find(token))!.status).toBe('completed');
       expect(completions.calls).toEqual([{ token, response: { plan: 'gold', newsletter: true, flow_token: token } }]);
+      // @FlowCompletion wrote its own session (session.set) through the completion's transaction.
+      expect((await sessions.find(token))!.state).toEqual({ completed_by: messageIdOf(payload), plan: 'gold' });
       // From now on the data endpoint refuses the token.
       expect((await test.client.dataExchange('signup', token, 'WELCOME', {})).status).toBe(427);
     });
