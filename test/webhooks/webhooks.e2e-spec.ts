@@ -241,7 +241,11 @@ describe.each(backends)('webhooks (queue on %s)', (_, backendEnv) => {
           async () => errors.mock.calls.map((call: unknown[]) => String(call[0])).join('\n'),
           (text) => text.includes('WhatsApp Flows alert ENDPOINT_LATENCY ACTIVATED for flow 1234567890'),
         );
-        const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM webhook_events WHERE kind = 'flows_alert' AND status = 'processed'`);
+        // The alert is logged inside the transaction that marks it processed: the commit follows.
+        const count = await eventually(
+          async () => (await db.query(`SELECT count(*)::int AS count FROM webhook_events WHERE kind = 'flows_alert' AND status = 'processed'`))[0].count as number,
+          (processedAlerts) => processedAlerts >= 1,
+        );
         expect(count).toBeGreaterThanOrEqual(1);
       } finally {
         errors.mockRestore();
