@@ -181,7 +181,7 @@ export class PGliteServer {
       await chain.catch(() => undefined);
       if (release) {
         // A client that vanished (or was dropped) mid-transaction must not leave it open for the next one.
-        if (this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => undefined);
+        if (!this.db.closed && this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => undefined);
         release();
         release = undefined;
       }

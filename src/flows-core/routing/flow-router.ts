@@ -83,7 +83,8 @@ export class FlowRouter {
       response.toWire(currentScreen, request.flow_token, session?.screenData(response.targetScreen(currentScreen)));
 
     // Everything the request does against the database, from the session lookup to the commit, runs
-    // inside the budget; work that outlives it is rolled back, never committed after the answer.
+    // inside the budget; work that outlives it is abandoned (its connection closed, so it rolls back),
+    // never committed after the answer.
     const budget = new ResponseBudget(this.config.responseBudgetMs);
     const work = this.sessions.withSession(
       flowName,
@@ -116,7 +117,7 @@ export class FlowRouter {
         const { error_message: _, ...shown } = wire.data;
         return { value: done(wire, outcome), end: 'keep', screen: { id: wire.screen, data: shown } };
       },
-      { mayCommit: () => budget.claimCommit() },
+      { signal: budget.signal, mayCommit: () => budget.claimCommit() },
     );
     try {
       const result = await budget.race(work);

@@ -8,6 +8,9 @@ export const BUDGET_EXCEEDED = Symbol('budget exceeded');
  */
 export class ResponseBudget {
   private state: 'running' | 'committing' | 'spent' = 'running';
+  private readonly spending = new AbortController();
+  /** Aborted when the budget ends before a commit began: the work is abandoned. */
+  readonly signal = this.spending.signal;
 
   constructor(readonly ms: number) {}
 
@@ -25,6 +28,7 @@ export class ResponseBudget {
       timer = setTimeout(() => {
         if (this.state !== 'running') return;
         this.state = 'spent';
+        this.spending.abort();
         resolve(BUDGET_EXCEEDED);
       }, this.ms);
     });

@@ -37,9 +37,18 @@ export type SessionEnd<T> =
   | { value: T; end: 'keep'; screen?: { id: string; data: Record<string, unknown> } };
 
 export interface SessionRunOptions {
-  /** Asked right before the commit; `false` (the answer already went out without this work) rolls back. */
+  /**
+   * Aborted when the answer went out without this work: its connection is closed at once (the
+   * database rolls the transaction back, and a late query of the handler fails instead of running
+   * outside it), which also frees the embedded database for the others.
+   */
+  signal?: AbortSignal;
+  /** Asked right before the commit; `false` rolls back. Once it said yes, the work is not aborted. */
   mayCommit?: () => boolean;
 }
+
+/** The driver's way to hand a connection back broken, so the pool closes it instead of reusing it. */
+type ClosableRunner = { releasePostgresConnection(error: Error): Promise<void> };
 
 /**
  * Flow-token sessions in Postgres, and the only writer of `flow_sessions`: issuing tokens, opening
@@ -101,8 +110,15 @@ export class FlowSessions {
       throw new FlowTokenRejectedError(TOKEN_MESSAGES.invalid);
     }
     const runner = this.db.createQueryRunner();
+    const { signal } = options;
+    let connected = false;
+    const close = () => (runner as unknown as ClosableRunner).releasePostgresConnection(new Error('abandoned after the response budget'));
+    const onAbort = () => void (connected && close());
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await runner.connect();
+      connected = true;
+      if (signal?.aborted) await close();
       await runner.startTransaction();
       const { manager } = runner;
       const row = await this.lockForRequest(manager, flow, token, policy);
@@ -126,9 +142,10 @@ export class FlowSessions {
       await runner.commitTransaction();
       return outcome.value;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (runner.isTransactionActive && !runner.isReleased) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       await runner.release();
     }
   }
