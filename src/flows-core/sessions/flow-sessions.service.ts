@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, type EntityManager } from 'typeorm';
+import { DataSource, Repository, type EntityManager, type QueryRunner } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { asStoredJson, toJsonb } from '../../database/jsonb.js';
 import { FlowTokenRejectedError } from '../flow-errors.js';
@@ -23,6 +23,7 @@ export const TOKEN_MESSAGES = {
 
 const ROW_COLUMNS = 'token, flow, phone, status, state, screens, expires_at AS "expiresAt"';
 const LOCK_ROW = `SELECT ${ROW_COLUMNS} FROM flow_sessions WHERE token = $1 FOR UPDATE`;
+const OPENED_SAVEPOINT = 'flow_session_opened';
 
 // TypeORM's deep-partial typing does not accept an open record for a jsonb column.
 const jsonb = (value: SessionState) => asStoredJson(value) as QueryDeepPartialEntity<SessionState>;
@@ -121,7 +122,7 @@ export class FlowSessions {
       if (signal?.aborted) await close();
       await runner.startTransaction();
       const { manager } = runner;
-      const row = await this.lockForRequest(manager, flow, token, policy);
+      const { row, opened } = await this.lockForRequest(manager, flow, token, policy);
       const rejection = this.rejection(row, flow);
       if (rejection) {
         if (rejection === TOKEN_MESSAGES.expired && row!.status === 'active') {
@@ -130,13 +131,22 @@ export class FlowSessions {
         }
         throw new FlowTokenRejectedError(rejection);
       }
+      // A session opened on first sight stays open whatever the request's work does.
+      if (opened) await runner.query(`SAVEPOINT ${OPENED_SAVEPOINT}`);
       const session = new FlowSession(row!);
-      const outcome = await work(session, manager);
+      let outcome: SessionEnd<T>;
+      try {
+        outcome = await work(session, manager);
+      } catch (error) {
+        if (!runner.isReleased) await this.undoWork(runner, opened, options).catch(() => undefined);
+        throw error;
+      }
+      if (signal?.aborted) return outcome.value; // abandoned: its connection is closed, nothing was kept
       if (outcome.end !== 'rollback') {
         await this.save(manager, session, outcome.end === 'complete' ? { complete: true } : { screen: outcome.screen });
       }
       if (outcome.end === 'rollback' || !(options.mayCommit?.() ?? true)) {
-        await runner.rollbackTransaction();
+        await this.undoWork(runner, opened, options);
         return outcome.value;
       }
       await runner.commitTransaction();
@@ -161,19 +171,35 @@ export class FlowSessions {
     await this.save(manager, session, { complete: true });
   }
 
-  /** The session row, locked; opened first when the policy allows. */
-  private async lockForRequest(manager: EntityManager, flow: string, token: string, policy: 'issued' | 'any'): Promise<FlowSessionRow | undefined> {
+  /** The session row, locked; opened first when the policy allows (`opened`: by this request). */
+  private async lockForRequest(
+    manager: EntityManager,
+    flow: string,
+    token: string,
+    policy: 'issued' | 'any',
+  ): Promise<{ row: FlowSessionRow | undefined; opened: boolean }> {
     // One statement on the hot path (a session seen before).
     let [row]: Array<FlowSessionRow | undefined> = await manager.query(LOCK_ROW, [token]);
-    if (row || policy !== 'any') return row;
+    if (row || policy !== 'any') return { row, opened: false };
     [row] = await manager.query(
       `INSERT INTO flow_sessions (token, flow, issued, expires_at) VALUES ($1, $2, false, now() + make_interval(secs => $3))
        ON CONFLICT (token) DO NOTHING RETURNING ${ROW_COLUMNS}`,
       [token, flow, this.config.sessionTtlS],
     );
+    if (row) return { row, opened: true };
     // A concurrent first request inserted it: this insert waited for it to commit, now lock its row.
-    if (!row) [row] = await manager.query(LOCK_ROW, [token]);
-    return row;
+    [row] = await manager.query(LOCK_ROW, [token]);
+    return { row, opened: false };
+  }
+
+  /** Rolls the work back; a session this request opened is kept (and committed) unless the work was abandoned. */
+  private async undoWork(runner: QueryRunner, opened: boolean, options: SessionRunOptions): Promise<void> {
+    if (opened && !options.signal?.aborted) {
+      await runner.query(`ROLLBACK TO SAVEPOINT ${OPENED_SAVEPOINT}`);
+      await runner.commitTransaction();
+    } else {
+      await runner.rollbackTransaction();
+    }
   }
 
   private rejection(row: FlowSessionRow | undefined, flow: string): string | undefined {
