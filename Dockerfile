@@ -1,17 +1,19 @@
 # syntax=docker/dockerfile:1
 
 # ---- build: compile TypeScript with dev dependencies, then drop them ----
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY preview ./preview
+COPY scripts/build-preview.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # ---- runtime: production dependencies and dist/ only, as an unprivileged user ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json

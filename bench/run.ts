@@ -92,6 +92,8 @@ async function startFlowgate(database: Awaited<ReturnType<typeof benchDatabase>>
       FLOW_PRIVATE_KEY_FILE: privateKeyFile,
       WHATSAPP_APP_SECRET: appSecret,
       ADMIN_TOKEN: adminToken,
+      // The benchmark reads event-loop lag from /metrics.
+      METRICS_PUBLIC: 'true',
       DEMO_DATA: 'true',
       REDIS_URL: process.env.REDIS_URL,
       CACHE_NAMESPACE: `bench-${randomBytes(4).toString('hex')}`,

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const STAMP = 'dist/.build-stamp';
-const INPUTS = ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package.json'];
+const INPUTS = ['src', 'migrations', 'preview', 'scripts/build-preview.mjs', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package.json'];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -19,5 +19,6 @@ const sources = Math.max(...INPUTS.map(newestMtime));
 if (sources > built) {
   process.stderr.write('Building dist/ ...\n');
   execFileSync(process.execPath, ['node_modules/@nestjs/cli/bin/nest.js', 'build'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/build-preview.mjs'], { stdio: 'inherit' });
   writeFileSync(STAMP, new Date().toISOString());
 }

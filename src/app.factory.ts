@@ -1,16 +1,17 @@
 import { ConfigService } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
 import { AdminDocs } from './admin/admin-docs.js';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { requireAdminToken } from './admin/admin-token.hook.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
+import { appConfig } from './config/app.config.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { GracefulFastifyAdapter } from './http/graceful-fastify-adapter.js';
 import { requireJsonBodies } from './http/json-bodies.js';
 import { addSecurityHeaders } from './http/security-headers.js';
-import { requestIdFor } from './logging/logging.module.js';
+import { AppLogger } from './logging/app-logger.js';
+import { requestIdFor } from './logging/request-context.js';
 
 /** Body limit for routes that do not set their own. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -25,7 +26,8 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   assertValidConfiguration();
   const adapter = new GracefulFastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
-    trustProxy: true,
+    // TRUST_PROXY: believe X-Forwarded-* only from the proxies it names (none by default).
+    trustProxy: appConfig().trustProxy,
     genReqId: requestIdFor,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
@@ -33,7 +35,7 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   applyRouteBodyLimits(app);
   // Not SIGHUP: that one reloads the key ring. After a clean shutdown the process exits with 0
   // (Nest would otherwise re-raise the signal, which orchestrators and shells report as a failure).
@@ -42,10 +44,10 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   app.get(AdminDocs).build(app);
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
-    // pino-http reads the id from the raw request; callers get it back to correlate.
-    (request.raw as { id?: string }).id = request.id;
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // Callers get the request id back, to correlate with the logs.
     reply.header('x-request-id', request.id);
+    done();
   });
   addSecurityHeaders(fastify);
   // In this order: an admin request without its token learns nothing about its body.

@@ -5,19 +5,22 @@ import { createApp } from './app.factory.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { ConfigValidationError } from './config/validate-env.js';
+import { AppLogger } from './logging/app-logger.js';
+import { bootSummary } from './server/boot-summary.js';
 import { runClusterPrimary } from './server/cluster-primary.js';
 
 try {
   loadEnvFile();
   // Fail fast, once, before forking anything.
   assertValidConfiguration();
-  const { webConcurrency, logLevel } = appConfig();
+  const { webConcurrency, logLevel, logFormat } = appConfig();
   if (cluster.isPrimary && webConcurrency > 1) {
-    runClusterPrimary(webConcurrency, logLevel);
+    runClusterPrimary(webConcurrency, logLevel, logFormat);
   } else {
     const app = await createApp();
     const { port, host } = app.get(ConfigService).getOrThrow<AppConfig>('app');
     await app.listen(port, host);
+    app.get(AppLogger).log(bootSummary(app), 'Flowgate');
   }
 } catch (error) {
   // Configuration mistakes get one line saying what to fix, not a stack trace.

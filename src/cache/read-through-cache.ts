@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { withTimeout } from '../common/with-timeout.js';
@@ -13,8 +14,27 @@ const CACHE_TIMEOUT_MS = 500;
 const bounded = <T>(operation: Promise<T>) => withTimeout(operation, CACHE_TIMEOUT_MS, `no answer from the cache in ${CACHE_TIMEOUT_MS} ms`);
 
 /**
+ * How long an invalidation is remembered. An entry never outlives it (its TTL is capped to it), so a
+ * forgotten generation can only turn a valid entry into a miss, never revive a stale one.
+ */
+const GENERATION_TTL_MS = 24 * 3600_000;
+
+/** A cached value, stamped with the key's generation read before the value was loaded. */
+interface Entry<T> {
+  v: T;
+  g: string | null;
+}
+
+const generationKey = (key: string) => `${key}:generation`;
+
+/**
  * Read-through caching that never fails a request: when the cache store is down, reads go to the
  * source and writes are skipped.
+ *
+ * Invalidation is immediate, also against a read that loaded the old value just before the change:
+ * `invalidate` gives the key a new generation, every entry carries the generation its loader saw
+ * before reading the source, and an entry of another generation is a miss. A write-back that loses
+ * the race is therefore never served (on every replica sharing the store).
  */
 @Injectable()
 export class ReadThroughCache {
@@ -26,11 +46,15 @@ export class ReadThroughCache {
   ) {}
 
   async get<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    let generation: string | null | undefined;
     try {
-      const hit = await bounded(this.cache.get<T>(key));
-      if (hit !== undefined && hit !== null) {
+      // One round trip for the entry and the key's current generation.
+      const [entry, current] = await bounded(this.cache.mget<unknown>([key, generationKey(key)]));
+      generation = (current as string | undefined) ?? null;
+      const hit = entry as Entry<T> | undefined | null;
+      if (hit && typeof hit === 'object' && 'v' in hit && hit.g === generation && hit.v !== undefined && hit.v !== null) {
         this.metrics.cacheRequests.inc({ result: 'hit' });
-        return hit;
+        return hit.v;
       }
       this.metrics.cacheRequests.inc({ result: 'miss' });
     } catch (error) {
@@ -38,13 +62,20 @@ export class ReadThroughCache {
       this.logger.warn(`Cache read failed for ${key.split(':')[0]}: ${(error as Error).message}`);
     }
     const value = await load();
-    if (value !== undefined && value !== null) {
-      await bounded(this.cache.set(key, value, ttlMs)).catch((error: Error) => this.logger.warn(`Cache write failed: ${error.message}`));
+    // Without the generation read before the load, a write-back could not be told from a stale one.
+    if (value !== undefined && value !== null && generation !== undefined) {
+      const entry: Entry<T> = { v: value, g: generation };
+      await bounded(this.cache.set(key, entry, Math.min(ttlMs, GENERATION_TTL_MS))).catch((error: Error) =>
+        this.logger.warn(`Cache write failed: ${error.message}`),
+      );
     }
     return value;
   }
 
+  /** Makes every entry of `key` stale at once, including one a concurrent read is about to write. */
   async invalidate(key: string): Promise<void> {
-    await bounded(this.cache.del(key)).catch((error: Error) => this.logger.warn(`Cache invalidation failed: ${error.message}`));
+    await bounded(this.cache.set(generationKey(key), randomUUID(), GENERATION_TTL_MS))
+      .then(() => bounded(this.cache.del(key)))
+      .catch((error: Error) => this.logger.warn(`Cache invalidation failed: ${error.message}`));
   }
 }

@@ -51,8 +51,9 @@ export const databaseConfig = registerAs('database', () => {
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS ?? 10_000,
     /** A connection idle inside a transaction longer is ended and its transaction rolled back. */
     idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? 10_000,
-    /** `auto`: demo data on the embedded database only. */
+    /** `auto`: demo data on the embedded database, and never in production (only `true` seeds there). */
     demoData: env.DEMO_DATA ?? 'auto',
+    production: env.NODE_ENV === 'production',
   };
 });
 

@@ -7,7 +7,8 @@ export type DemoDataSeed = (manager: EntityManager) => Promise<void>;
 
 /**
  * Demo data of the flow modules. Each module registers an idempotent seed; they run at start on the
- * embedded database (so a newcomer has data at once), wherever DEMO_DATA=true, and by `npm run db:seed`.
+ * embedded database outside production (so a newcomer has data at once), wherever DEMO_DATA=true, and by
+ * `npm run db:seed`. A production server never gets example products or slots unless asked for.
  */
 @Injectable()
 export class DemoData implements OnApplicationBootstrap {
@@ -25,7 +26,7 @@ export class DemoData implements OnApplicationBootstrap {
   }
 
   get enabled(): boolean {
-    return this.config.demoData === 'true' || (this.config.demoData === 'auto' && !this.config.url);
+    return this.config.demoData === 'true' || (this.config.demoData === 'auto' && !this.config.url && !this.config.production);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -8,6 +8,8 @@ import { EMBEDDED_IN_MEMORY } from './database.config.js';
 /**
  * The embedded default database: PGlite (Postgres compiled to WASM) served on a loopback port,
  * so the application talks to it through the ordinary `pg` driver exactly as it would to Postgres.
+ * The port asks for a password generated at each start and known only to this process (it is in
+ * the URL this returns), so other local processes cannot reach the data.
  */
 @Injectable()
 export class EmbeddedDatabase {
@@ -21,14 +23,14 @@ export class EmbeddedDatabase {
     const dataDir = inMemory ? undefined : resolve(dir);
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     this.db = await PGlite.create(dataDir ? { dataDir } : {});
-    this.server = new PGliteServer(this.db, limits);
-    const port = await this.server.listen(0, '127.0.0.1');
+    this.server = new PGliteServer(this.db, { limits });
+    await this.server.listen(0, '127.0.0.1');
     this.logger.log(
       inMemory
         ? 'Using the embedded database (PGlite) in memory: data is lost on exit. Set DATABASE_URL for Postgres.'
         : `Using the embedded database (PGlite); data lives in ${dataDir}. Set DATABASE_URL for Postgres.`,
     );
-    return `postgres://postgres@127.0.0.1:${port}/postgres`;
+    return this.server.url;
   }
 
   get running(): boolean {

@@ -1,6 +1,8 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { EmbeddedDatabase } from './embedded-database.js';
 import { PGliteServer } from './pglite-server.js';
 
 describe('PGliteServer', () => {
@@ -11,8 +13,8 @@ describe('PGliteServer', () => {
   beforeAll(async () => {
     db = await PGlite.create();
     server = new PGliteServer(db);
-    const port = await server.listen();
-    pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`, max: 8 });
+    await server.listen();
+    pool = new pg.Pool({ connectionString: server.url, max: 8 });
     await pool.query('CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL)');
     await pool.query('INSERT INTO counter VALUES (1, 0)');
   });
@@ -61,8 +63,8 @@ describe('PGliteServer notifications', () => {
   it('delivers NOTIFY to the connection that LISTENs, not to the one that notified', async () => {
     const db = await PGlite.create();
     const server = new PGliteServer(db);
-    const port = await server.listen();
-    const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    await server.listen();
+    const url = server.url;
     const listener = new pg.Client({ connectionString: url });
     const notifier = new pg.Client({ connectionString: url });
     await listener.connect();
@@ -86,11 +88,94 @@ describe('PGliteServer notifications', () => {
   });
 });
 
+describe('PGliteServer login', () => {
+  let db: PGlite;
+  let server: PGliteServer;
+
+  beforeAll(async () => {
+    db = await PGlite.create();
+    server = new PGliteServer(db);
+    await server.listen();
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.close();
+  });
+
+  const connectWith = async (password: string | undefined) => {
+    const url = new URL(server.url);
+    url.password = password ?? '';
+    const client = new pg.Client({ connectionString: url.toString() });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return (await client.query('SELECT 1 AS one')).rows;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+
+  it('lets in a client with the password (SCRAM-SHA-256: the password never crosses the socket)', async () => {
+    expect(await connectWith(server.password)).toEqual([{ one: 1 }]);
+  });
+
+  it('refuses another local client: a wrong password, or none', async () => {
+    await expect(connectWith('postgres')).rejects.toMatchObject({ code: '28P01' });
+    await expect(connectWith(`${server.password.slice(0, -1)}x`)).rejects.toMatchObject({ code: '28P01' });
+    await expect(connectWith(undefined)).rejects.toThrow(/password/);
+  });
+
+  it('runs nothing a client sends before it logged in', async () => {
+    const startup = Buffer.from('\0\0\0\0\0\x03\0\0user\0postgres\0database\0postgres\0\0', 'binary');
+    startup.writeInt32BE(startup.length, 0);
+    const sql = 'CREATE TABLE intruder (id int)\0';
+    const query = Buffer.alloc(5 + Buffer.byteLength(sql));
+    query.write('Q', 0);
+    query.writeInt32BE(4 + Buffer.byteLength(sql), 1);
+    query.write(sql, 5);
+    const answer = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('connect', () => socket.write(Buffer.concat([startup, query])));
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('close', () => resolve(Buffer.concat(chunks)));
+      socket.on('error', reject);
+    });
+    // The SASL challenge, then a FATAL 28P01 and the connection closed.
+    expect(answer[0]).toBe('R'.charCodeAt(0));
+    expect(answer.toString('latin1')).toContain('C28P01');
+    expect((await db.query(`SELECT to_regclass('intruder') AS t`)).rows).toEqual([{ t: null }]);
+  });
+});
+
+describe('EmbeddedDatabase', () => {
+  it('hands the application a URL with a password generated at start; without it the port refuses', async () => {
+    const embedded = new EmbeddedDatabase();
+    const url = await embedded.start('memory');
+    try {
+      const parsed = new URL(url);
+      expect(parsed.hostname).toBe('127.0.0.1');
+      expect(parsed.password).toMatch(/^[0-9a-f]{48}$/);
+      const own = new pg.Client({ connectionString: url });
+      await own.connect();
+      expect((await own.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await own.end();
+      parsed.password = '';
+      const other = new pg.Client({ connectionString: parsed.toString() });
+      other.on('error', () => undefined);
+      await expect(other.connect()).rejects.toThrow(/password/);
+    } finally {
+      await embedded.stop();
+    }
+  });
+});
+
 describe('PGliteServer limits', () => {
   const start = async (limits: { idleInTransactionTimeoutMs: number; statementTimeoutMs: number }) => {
     const db = await PGlite.create();
-    const server = new PGliteServer(db, limits);
-    const url = `postgres://postgres@127.0.0.1:${await server.listen()}/postgres`;
+    const server = new PGliteServer(db, { limits });
+    await server.listen();
+    const { url } = server;
     const clients: pg.Client[] = [];
     const connect = async () => {
       const client = new pg.Client({ connectionString: url });

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { ScramVerifier, type AuthStep } from './pglite-auth.js';
 
 const SSL_REQUEST = 80877103;
 const PROTOCOL_3 = 196608;
@@ -58,6 +60,9 @@ const DEFAULT_LIMITS: PGliteServerLimits = { idleInTransactionTimeoutMs: 10_000,
  * statements (Parse/Bind/Execute) and transactions of different connections never interleave.
  * PGlite has no statement or idle timeouts of its own: the server bounds both (`limits`), so one
  * stalled client cannot hold every other connection.
+ *
+ * The port is on loopback, where any local process can reach it: a connection must first log in
+ * with SCRAM-SHA-256 and the server's password (random unless given), as with a real PostgreSQL.
  */
 export class PGliteServer {
   private server?: Server;
@@ -66,10 +71,27 @@ export class PGliteServer {
   /** LISTEN channels of each connection; PGlite emits notifications on whichever connection ran the NOTIFY. */
   private readonly listeners = new Map<Socket, Set<string>>();
 
+  /** The password a client must log in with; `url` carries it. */
+  readonly password: string;
+  private readonly verifier: ScramVerifier;
+  private address?: { host: string; port: number };
+  private readonly limits: PGliteServerLimits;
+
   constructor(
     private readonly db: PGlite,
-    private readonly limits: PGliteServerLimits = DEFAULT_LIMITS,
-  ) {}
+    options: { password?: string; limits?: PGliteServerLimits } = {},
+  ) {
+    this.password = options.password ?? randomBytes(24).toString('hex');
+    this.verifier = new ScramVerifier(this.password);
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+  }
+
+  /** Connection URL of the running server, password included. */
+  get url(): string {
+    if (!this.address) throw new Error('PGliteServer is not listening');
+    const { host, port } = this.address;
+    return `postgres://postgres:${encodeURIComponent(this.password)}@${host}:${port}/postgres`;
+  }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<number> {
     const server = createServer((socket) => this.serve(socket));
@@ -78,7 +100,8 @@ export class PGliteServer {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
     });
-    return (server.address() as { port: number }).port;
+    this.address = { host, port: (server.address() as { port: number }).port };
+    return this.address.port;
   }
 
   async close(): Promise<void> {
@@ -134,6 +157,8 @@ export class PGliteServer {
     socket.setNoDelay(true);
     let buffer = Buffer.alloc(0);
     let started = false;
+    // Set from the startup message until the login succeeds; PGlite sees the startup only then.
+    let login: { startup: Buffer; next(message: Buffer): AuthStep } | undefined;
     let release: (() => void) | undefined;
     let chain = Promise.resolve();
     /** Messages received and not yet run. */
@@ -213,8 +238,9 @@ export class PGliteServer {
             return;
           }
           started = true;
-          // PGlite answers the startup itself (authentication ok, parameters, ready).
-          enqueue(message, true);
+          const { challenge, next } = this.verifier.begin();
+          login = { startup: message, next };
+          socket.write(challenge);
           continue;
         }
         if (buffer.length < 5) return;
@@ -226,6 +252,22 @@ export class PGliteServer {
         if (type === 'X') {
           socket.end();
           return;
+        }
+        if (login) {
+          const step = login.next(message);
+          if ('refused' in step) {
+            login = { startup: login.startup, next: () => step };
+            if (!socket.writableEnded) socket.end(step.refused, () => socket.destroy());
+            return;
+          }
+          socket.write(step.reply);
+          if (step.done) {
+            const { startup } = login;
+            login = undefined;
+            // PGlite answers the startup itself (authentication ok, parameters, ready).
+            enqueue(startup, true);
+          }
+          continue;
         }
         enqueue(message, type === 'S' || type === 'Q');
       }

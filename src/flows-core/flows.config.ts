@@ -34,6 +34,9 @@ class FlowsEnv {
   FLOW_SESSION_TTL_S?: number;
 }
 
+/** The format of a Meta app secret (App Dashboard → App settings → Basic). */
+const META_APP_SECRET = /^[0-9a-f]{32}$/;
+
 /** Where one private key of the ring comes from. Files are re-read on reload; inline values cannot change. */
 export interface KeySource {
   label: 'current' | 'previous';
@@ -56,6 +59,17 @@ export const flowsConfig = registerAs('flows', () => {
   }
   if (production && !hasSecret) {
     throw new ConfigValidationError('Invalid configuration: WHATSAPP_APP_SECRET is required when NODE_ENV=production');
+  }
+  if (production) {
+    // A guessable secret lets anyone sign requests; Meta's app secrets are 32 lowercase hex digits.
+    for (const variable of ['WHATSAPP_APP_SECRET', 'WHATSAPP_APP_SECRET_PREVIOUS'] as const) {
+      const secret = env[variable];
+      if (secret !== undefined && !META_APP_SECRET.test(secret)) {
+        throw new ConfigValidationError(
+          `Invalid configuration: ${variable} must be a Meta app secret (32 lowercase hexadecimal characters, from App settings → Basic) when NODE_ENV=production`,
+        );
+      }
+    }
   }
   // Outside production, missing credentials are generated once into a git-ignored folder and reused.
   const dev = !hasKey || !hasSecret ? ensureDevCredentials(env.FLOW_DEV_KEYS_DIR ?? 'config/keys') : undefined;

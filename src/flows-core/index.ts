@@ -18,3 +18,5 @@ export { FlowResponse, type FlowData as FlowDataRecord } from './flow-response.j
 export type { FlowRequest } from './flow-request.js';
 export { FlowSession, type SessionState } from './sessions/flow-session.js';
 export { FlowSessions } from './sessions/flow-sessions.service.js';
+export { FlowRegistry } from './routing/flow-registry.js';
+export type { FlowsConfig } from './flows.config.js';

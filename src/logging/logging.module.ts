@@ -1,72 +1,68 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { hostname } from 'node:os';
-import { Module, RequestMethod } from '@nestjs/common';
+import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { LoggerModule } from 'nestjs-pino';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appConfig } from '../config/app.config.js';
+import { flowLabels } from '../metrics/flow-request-metrics.js';
+import { AppLogger } from './app-logger.js';
+import { withRequestId } from './request-context.js';
+import { createRootLogger } from './root-logger.js';
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
+type ServedRequest = { flowKey?: string; signedWith?: string };
 
-/** The request id: the caller's `x-request-id` when it looks like one, else a new UUID. */
-export function requestIdFor(req: IncomingMessage): string {
-  const incoming = req.headers['x-request-id'];
-  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-}
-
-type ServedRequest = IncomingMessage & { flowKey?: string; signedWith?: string };
-
-function withKeys(req: ServedRequest, line: Record<string, unknown>): Record<string, unknown> {
-  if (req.flowKey) line.flowKey = req.flowKey;
-  if (req.signedWith) line.signedWith = req.signedWith;
+/** The one line a request leaves: who asked for what, how it ended, which key and secret served it. */
+function completionLine(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
+  const raw = request.raw as ServedRequest;
+  const line: Record<string, unknown> = {
+    req: { id: request.id, method: request.method, path: request.url.split('?')[0] },
+    res: { statusCode: reply.statusCode },
+    responseTime: Math.round(reply.elapsedTime * 10) / 10,
+  };
+  // Data endpoint requests: which flow, screen and action, and how the router answered.
+  const labels = flowLabels(request.raw);
+  if (labels) Object.assign(line, labels);
+  // Which flow key and app secret served it, by fingerprint: tells when an old one can retire.
+  if (raw.flowKey) line.flowKey = raw.flowKey;
+  if (raw.signedWith) line.signedWith = raw.signedWith;
   return line;
 }
 
-/** Paths never written to logs, whatever the level. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-hub-signature-256"]',
-  'req.headers["x-webhook-signature"]',
-  'req.headers["x-api-key"]',
-  'req.body',
-  'res.headers["set-cookie"]',
-];
-
 /**
- * Structured JSON logs through pino. Every line written during a request carries its request id
- * (taken from `x-request-id` when it looks like one, else generated). URLs are logged without
- * their query string, which can carry verification tokens.
+ * Structured logs through pino: JSON lines (readable ones on a developer's terminal), each written
+ * during a request carrying its id, and one completion line per request written from a Fastify hook
+ * when the answer has gone (no logger per request). Health probes leave no line. URLs are logged
+ * without their query string, which can carry verification tokens; headers and bodies never.
  */
+@Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
+  providers: [
+    {
+      provide: AppLogger,
       inject: [appConfig.KEY],
-      useFactory: (config: ConfigType<typeof appConfig>) => ({
-        forRoutes: [{ path: '*', method: RequestMethod.ALL }],
-        pinoHttp: {
-          level: config.logLevel,
-          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          // Fastify assigns the id first (see app.factory.ts); reuse it so both agree.
-          genReqId: (req: IncomingMessage) => (req as { id?: string }).id ?? requestIdFor(req),
-          base: { pid: process.pid, hostname: hostname(), service: 'flowgate' },
-          // Which flow key and app secret served the request, by fingerprint: tells when an old one can retire.
-          // Added to the completion line itself: per-request child loggers cost every request.
-          customSuccessObject: (req: ServedRequest, _res: unknown, line: Record<string, unknown>) => withKeys(req, line),
-          customErrorObject: (req: ServedRequest, _res: unknown, _error: unknown, line: Record<string, unknown>) => withKeys(req, line),
-          serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
-              id: req.id,
-              method: req.method,
-              path: req.url?.split('?')[0],
-            }),
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-          },
-          // Probes would otherwise fill the log with one line per second.
-          autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
-        },
-      }),
-    }),
+      useFactory: (config: ConfigType<typeof appConfig>) =>
+        new AppLogger(createRootLogger({ level: config.logLevel, format: config.logFormat })),
+    },
   ],
+  exports: [AppLogger],
 })
-export class LoggingModule {}
+export class LoggingModule implements OnModuleInit {
+  constructor(
+    private readonly logger: AppLogger,
+    private readonly http: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    // An application context without HTTP (`db:seed`) has no requests to log.
+    if (!this.http.httpAdapter) return;
+    const fastify = this.http.httpAdapter.getInstance<FastifyInstance>();
+    const root = this.logger.pino;
+    fastify.addHook('onRequest', (request, _reply, done) => withRequestId(request.id, done));
+    fastify.addHook('onResponse', (request, reply, done) => {
+      if (!request.url.startsWith('/health')) {
+        if (reply.statusCode >= 500) root.error(completionLine(request, reply), 'request failed');
+        else if (root.isLevelEnabled('info')) root.info(completionLine(request, reply), 'request completed');
+      }
+      done();
+    });
+  }
+}

@@ -10,11 +10,15 @@ import { OutboundError } from './http-sender.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { outboundConfig } from './outbound.config.js';
 
-/** Provider failures as answers: a rejection Meta explained is 422, a provider that kept failing is 502. */
+/**
+ * Provider failures as answers: a rejection Meta explained is 422; a provider that kept failing, or
+ * answered a redirect (refused, never followed), is 502.
+ */
 function asHttpError(error: unknown): Error {
   if (!(error instanceof OutboundError)) return error as Error;
   const body = { message: error.message, providerStatus: error.status, ...(error.code !== undefined ? { code: error.code } : {}) };
-  return error.permanent ? new UnprocessableEntityException(body) : new BadGatewayException(body);
+  const redirect = error.status >= 300 && error.status < 400;
+  return error.permanent && !redirect ? new UnprocessableEntityException(body) : new BadGatewayException(body);
 }
 
 /** Starting a flow for a customer: issue a token bound to them, send the flow message, record it. */

@@ -1,3 +1,5 @@
+import { redactPhoneNumbers } from '../logging/redact-phone-numbers.js';
+
 /** A provider's answer that is not a success, made readable. */
 export class OutboundError extends Error {
   constructor(
@@ -42,7 +44,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * One HTTP call to a messaging provider with bounded retries: 429 and 5xx (and network errors) are
  * retried with exponential backoff (honouring Retry-After) until `maxTotalMs`; anything else that
- * is not 2xx becomes an OutboundError with a readable message.
+ * is not 2xx becomes an OutboundError with a readable message. Redirects are never followed: a
+ * provider's API does not redirect, and following one would re-send the message (and the bearer
+ * token's request) to wherever the answer points, or count a 302 as a delivery.
  */
 export async function sendWithRetries(options: SendOptions): Promise<unknown> {
   const started = Date.now();
@@ -56,6 +60,7 @@ export async function sendWithRetries(options: SendOptions): Promise<unknown> {
         method: options.method ?? 'POST',
         headers: options.headers,
         body: options.body,
+        redirect: 'manual',
         signal: AbortSignal.timeout(Math.max(1_000, options.maxTotalMs - (Date.now() - started))),
       });
       status = response.status;
@@ -66,9 +71,11 @@ export async function sendWithRetries(options: SendOptions): Promise<unknown> {
         body = text;
       }
       if (response.ok) return body;
+      if (status >= 300 && status < 400) throw redirectRefused(status, response.headers.get('location'), options.url);
       const retryAfter = Number(response.headers.get('retry-after'));
       if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterMs = retryAfter * 1000;
     } catch (error) {
+      if (error instanceof OutboundError) throw error;
       body = { error: { message: (error as Error).message } };
     }
     const retryable = status === 0 || status === 429 || status >= 500;
@@ -80,11 +87,29 @@ export async function sendWithRetries(options: SendOptions): Promise<unknown> {
   }
 }
 
+function redirectRefused(status: number, location: string | null, from: string): OutboundError {
+  let where = 'elsewhere';
+  try {
+    // The origin only: a redirect URL can carry anything in its path and query.
+    if (location) where = new URL(location, from).origin;
+  } catch {
+    where = 'an invalid location';
+  }
+  return new OutboundError(
+    `The provider answered ${status}, a redirect to ${where}; redirects are refused (check the provider's base URL)`,
+    status,
+    undefined,
+    true,
+  );
+}
+
 function toOutboundError(status: number, body: any, retryable: boolean): OutboundError {
   const meta = body?.error;
   const code = typeof meta?.code === 'number' ? meta.code : undefined;
   const known = code !== undefined ? META_ERRORS[code] : undefined;
-  const detail = meta?.error_user_msg ?? meta?.message ?? (typeof body === 'string' ? body.slice(0, 200) : undefined);
+  const raw = meta?.error_user_msg ?? meta?.message ?? (typeof body === 'string' ? body.slice(0, 200) : undefined);
+  // Provider text names the recipient ("… undeliverable to +351…"); it ends up in logs and answers.
+  const detail = typeof raw === 'string' ? redactPhoneNumbers(raw.slice(0, 500)) : raw;
   const message =
     known ??
     (status === 0

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import { pino } from 'pino';
+import { createRootLogger, type LogFormat } from '../logging/root-logger.js';
 import { serveClusterMetrics } from '../metrics/cluster-metrics.js';
 
 /** A worker that dies this many times in a row before serving gives up the whole service (bad config, no database). */
@@ -13,8 +13,8 @@ const STOP_TIMEOUT_MS = 30_000;
  * A worker that dies is replaced; SIGHUP (key reload) is passed on to every worker; SIGTERM and
  * SIGINT stop every worker gracefully, then the primary exits.
  */
-export function runClusterPrimary(workers: number, logLevel: string): void {
-  const log = pino({ level: logLevel, base: { pid: process.pid, service: 'flowgate', role: 'primary' } });
+export function runClusterPrimary(workers: number, logLevel: string, logFormat: LogFormat): void {
+  const log = createRootLogger({ level: logLevel, format: logFormat, role: 'primary' });
   const served = new WeakSet<Worker>();
   let stopping = false;
   let bootFailures = 0;

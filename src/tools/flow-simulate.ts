@@ -1,18 +1,13 @@
 // `npm run flow:simulate -- <flow> [--url http://localhost:3000] [--script steps.json] [--token T]`
 // Plays WhatsApp's client against a running Flowgate: encrypts and signs each request like the phone,
 // decrypts the replies, checks them against the flow's Flow JSON and shows each screen.
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline/promises';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { loadEnvFile } from '../config/configuration.js';
 import { ConfigValidationError } from '../config/validate-env.js';
 import { FlowContract } from '../flows-core/contract/flow-contract.js';
 import { readFlowJson, type FlowJsonScreen } from '../flows-core/contract/flow-json.js';
-import { decryptResponse, encryptRequest } from '../flows-core/crypto/flow-crypto.js';
-import { flowsConfig } from '../flows-core/flows.config.js';
-import { loadRing } from '../flows-core/keys/ring-key.js';
-import { signBody } from '../flows-core/signature/app-secrets.js';
+import { credentialsFromConfig, EndpointUnreachable, findFlowJson, FlowClient } from './flow-client.js';
 import { footerAction, formFields, resolvePayload } from './flow-payload.js';
 
 interface Step {
@@ -53,8 +48,7 @@ if (options.help || !flow) {
 }
 
 function flowJsonPath(): string {
-  const candidates = [options['flow-json'], `src/flows/${flow}/${flow}.flow.json`, `dist/src/flows/${flow}/${flow}.flow.json`];
-  const found = candidates.find((path): path is string => Boolean(path && existsSync(path)));
+  const found = findFlowJson(flow!, options['flow-json']);
   if (!found) throw new Failure(`No Flow JSON for "${flow}": pass --flow-json <file>`);
   return found;
 }
@@ -72,26 +66,16 @@ function show(screen: FlowJsonScreen | undefined, body: Reply['body']): void {
 }
 
 async function main(): Promise<void> {
-  loadEnvFile();
-  const config = flowsConfig();
-  const publicKey = loadRing(config.keys)[0].publicKey;
+  const client = new FlowClient({ url: options.url!, flow: flow!, ...credentialsFromConfig() });
   const contract = new FlowContract(readFlowJson(new URL(`file://${process.cwd()}/${flowJsonPath()}`)));
   const screens = new Map(contract.flowJson.screens.map((screen) => [screen.id, screen]));
-  const token = options.token ?? `simulator-${randomBytes(8).toString('hex')}`;
+  const token = options.token ?? FlowClient.randomToken();
 
   async function send(payload: Record<string, unknown>): Promise<Reply> {
-    const { envelope, session } = encryptRequest({ version: '3.0', flow_token: token, ...payload }, publicKey);
-    const body = Buffer.from(JSON.stringify(envelope));
-    const response = await fetch(`${options.url}/flows/${flow}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, config.appSecret) },
-      body,
-    }).catch((error: Error) => {
-      throw new Failure(`Cannot reach ${options.url}: ${error.message}`);
+    const reply = await client.send({ flow_token: token, ...payload }).catch((error: unknown) => {
+      throw error instanceof EndpointUnreachable ? new Failure(error.message) : error;
     });
-    const text = await response.text();
-    const decrypted = (response.status === 200 || response.status === 427) && text ? decryptResponse(text, session) : undefined;
-    return { status: response.status, body: decrypted as Reply['body'] };
+    return { status: reply.status, body: reply.body };
   }
 
   /** Sends one step and checks the reply; returns the screen now shown and its data. */

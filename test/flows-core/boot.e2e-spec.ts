@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
@@ -185,6 +185,20 @@ describe('credentials at boot', () => {
     const second = await startServer(env, await freePort());
     await second.stop();
     expect(second.output()).toContain('(reused)');
+  });
+
+  it('a dangling private.pem link in the dev keys folder stops the boot with one line; the key never lands at its target', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowgate-dev-link-'));
+    dirs.push(dir);
+    const keysDir = join(dir, 'keys');
+    mkdirSync(keysDir, { mode: 0o700 });
+    symlinkSync(join(dir, 'target.pem'), join(keysDir, 'private.pem'));
+    const run = await runServer({ EMBEDDED_DB_DIR: 'memory', NODE_ENV: 'development', FLOW_DEV_KEYS_DIR: keysDir });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      `flowgate: Invalid configuration: FLOW_DEV_KEYS_DIR: ${join(keysDir, 'private.pem')} is a symbolic link; remove it (Flowgate creates this file itself)`,
+    );
+    expect(existsSync(join(dir, 'target.pem'))).toBe(false);
   });
 
   it('the generated dev keys folder is git-ignored', () => {

@@ -49,6 +49,19 @@ describe('flow data endpoint: round trips', () => {
     expect(reply.json.data.length).toBe(100_000);
   });
 
+  it('data with too many fields (top level or nested) gets a readable error screen before the DTO pipe', async () => {
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    const message = 'This form sent too many fields (more than 1000). Please go back and try again.';
+    for (const data of [{ text: 'hi', ...keys(40_000) }, { text: 'hi', extra: keys(40_000) }, { text: 'hi', list: Array.from({ length: 2_000 }, () => ({})) }]) {
+      const reply = await test.client.dataExchange('echo', 'tok-keys', 'START', data);
+      expect(reply.status).toBe(200);
+      expect(reply.json).toEqual({ screen: 'START', data: expect.objectContaining({ error_message: message }) });
+    }
+    // Up to the bound, the DTO pipe decides (and strips what it does not declare).
+    const within = await test.client.dataExchange('echo', 'tok-keys', 'START', { text: 'hi', ...keys(999) });
+    expect(within.json).toEqual({ screen: 'ECHO', data: { text: 'hi', length: 2 } });
+  });
+
   it('BACK reaches @FlowBack', async () => {
     const reply = await test.client.back('echo', 'tok-back', 'ECHO');
     expect(reply.json).toEqual({ screen: 'START', data: { greeting: 'Welcome back', token_length: 0, came_back_from: 'ECHO' } });

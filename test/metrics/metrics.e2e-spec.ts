@@ -46,6 +46,10 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/flowgate_flow_decryption_failures_total\{reason="key"\} [12]\n/);
     expect(text).toMatch(/flowgate_flow_client_errors_total\{flow="inventory",error="payload-schema-error"\} 1/);
     expect(text).toMatch(/flowgate_flow_requests_by_key_total\{key="sha256:[0-9a-f]{16}"\} [1-9]/);
+    // Decryption time by key: counted once per decrypted request (the refused ones never opened an envelope).
+    const byKey = Number(/flowgate_flow_requests_by_key_total\{key="(sha256:[0-9a-f]{16})"\} (\d+)/.exec(text)![2]);
+    expect(text).toMatch(new RegExp(`flowgate_flow_decryption_duration_seconds_count\\{key="sha256:[0-9a-f]{16}"\\} ${byKey}\n`));
+    expect(text).toMatch(/flowgate_flow_decryption_duration_seconds_bucket\{le="0.0005",key="sha256:[0-9a-f]{16}"\} \d+/);
     expect(text).toMatch(/flowgate_flow_request_duration_seconds_bucket\{le="[^"]+",flow="inventory",action="data_exchange",outcome="ok"\}/);
     expect(text).toMatch(/flowgate_flow_handler_duration_seconds_count\{flow="inventory"\} 2/);
     expect(text).toMatch(/^flowgate_webhook_backlog\{state="waiting"\} \d+$/m);

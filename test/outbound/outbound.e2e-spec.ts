@@ -211,6 +211,29 @@ describe('admin API: flow sessions and outbound messages', () => {
     expect(answer.body.code).toBe(code);
   });
 
+  it.each([307, 302, 301, 308, 303])('a %i redirect is refused, never followed: nothing reaches the other origin, the answer is 502', async (status) => {
+    const elsewhere = await new FakeGraphApi().start();
+    try {
+      const path = '/v23.0/106540352242922/messages';
+      graph.script(path, { status, headers: { location: `${elsewhere.url}${path}?access_token=leak` } });
+      const answer = await post('/admin/flows/appointments/send', sendBody);
+      expect(answer.status).toBe(502);
+      expect(answer.body.message).toBe(`The provider answered ${status}, a redirect to ${elsewhere.url}; redirects are refused (check the provider's base URL)`);
+      expect(answer.body.providerStatus).toBe(status);
+      expect(graph.requests).toHaveLength(1);
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
+  it('a provider error that names the recipient is answered (and logged) with the number masked', async () => {
+    graph.script('/v23.0/106540352242922/messages', { status: 400, body: { error: { code: 131999, message: 'Message undeliverable to +351910000000' } } });
+    const answer = await post('/admin/flows/appointments/send', sendBody);
+    expect(answer.status).toBe(422);
+    expect(answer.body.message).toBe('The provider answered 400 (code 131999): Message undeliverable to [phone]');
+  });
+
   it('a trigger text goes through WASenderApi or the Cloud API, as chosen', async () => {
     const viaWasender = await post('/admin/messages/text', { to: '+351910000000', text: 'Tap to book: ...', channel: 'wasender' });
     expect(viaWasender).toEqual({ status: 200, body: { channel: 'wasender', message_id: '42' } });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signBody } from '../../src/flows-core/signature/app-secrets.js';
 import { FlowTestClient } from '../kit/flow-test-client.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
+import { FakeGraphApi } from '../support/fake-graph-api.js';
 import { freePort } from '../support/owned-database.js';
 import { startServer, type RunningServer } from '../support/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -26,6 +27,7 @@ describe('logs of a full flow and its webhook at the default level', () => {
   let client: FlowTestClient;
   let flowToken: string;
   let log: string;
+  let graph: FakeGraphApi;
 
   const admin = (path: string, body?: unknown) =>
     fetch(`${server.url}${path}`, {
@@ -36,6 +38,9 @@ describe('logs of a full flow and its webhook at the default level', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    graph = await new FakeGraphApi().start();
+    // Meta's error text names the recipient, as it does for an undeliverable message.
+    graph.defaultAnswer = () => ({ status: 400, body: { error: { code: 131999, message: `Message undeliverable to ${PHONE}` } } });
     server = await startServer(
       {
         ...database.env,
@@ -47,6 +52,9 @@ describe('logs of a full flow and its webhook at the default level', () => {
         METRICS_TOKEN,
         WASENDER_WEBHOOK_SECRET: WASENDER_SECRET,
         WEBHOOK_BACKOFF_MS: '50',
+        GRAPH_API_BASE_URL: `${graph.url}/v23.0`,
+        WHATSAPP_ACCESS_TOKEN: 'EAAG-logs-test-token',
+        WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
       },
       await freePort(),
     );
@@ -69,6 +77,12 @@ describe('logs of a full flow and its webhook at the default level', () => {
     expect((await client.dataExchange('inventory', 'preview-token', 'S'.repeat(20_000), {})).json.data.error_message).toBeDefined();
     expect((await client.send('inventory', { version: '3.0', action: 'A'.repeat(20_000), flow_token: 'x' })).status).toBe(400);
     expect((await client.errorNotification('inventory', 'preview-token', 'E'.repeat(20_000), 'payload-schema-error', 'M'.repeat(20_000))).status).toBe(200);
+    // A client error notification quoting the number (with and without its grouping) and a send Meta refuses naming it.
+    const quoted = `Invalid phone ${PHONE} (also ${PHONE.slice(0, 4)} ${PHONE.slice(4, 7)} ${PHONE.slice(7, 10)} ${PHONE.slice(10)})`;
+    expect((await client.errorNotification('inventory', 'preview-token', 'INVENTORY', 'payload-schema-error', quoted)).status).toBe(200);
+    const sent = await admin('/admin/flows/inventory/send', { to: PHONE, flow_id: '1234567890', cta: 'Open', body: 'Open the flow' });
+    expect(sent.status).toBe(422);
+    expect(graph.requests).toHaveLength(1);
     expect((await client.ping('inventory', { signWith: generateAppSecret() })).status).toBe(432);
     expect((await client.ping('inventory', { tamper: (e) => ({ ...e, initial_vector: 'AAAA' }) })).status).toBe(421);
     expect((await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(200);
@@ -97,6 +111,7 @@ describe('logs of a full flow and its webhook at the default level', () => {
   });
   afterAll(async () => {
     await server?.stop();
+    await graph?.stop();
     await database?.drop();
   });
 
@@ -122,7 +137,13 @@ describe('logs of a full flow and its webhook at the default level', () => {
   });
 
   it('no phone number, in any of its forms', () => {
-    for (const form of [PHONE, PHONE.slice(1), PHONE.slice(4)]) expect([form, log.includes(form)]).toEqual([form, false]);
+    const grouped = `${PHONE.slice(4, 7)} ${PHONE.slice(7, 10)} ${PHONE.slice(10)}`;
+    for (const form of [PHONE, PHONE.slice(1), PHONE.slice(4), grouped]) expect([form, log.includes(form)]).toEqual([form, false]);
+  });
+
+  it('text from outside that named the number is logged with it masked', () => {
+    expect(log).toContain('payload-schema-error Invalid phone [phone] (also [phone])');
+    expect(log).toContain('Message undeliverable to [phone]');
   });
 
   it('no flow token', () => {

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,16 +79,18 @@ class OwnedPglite implements OwnedDatabase {
   readonly kind = 'pglite';
   readonly url: string;
   private server?: PGliteServer;
+  // The same password across restarts, so the URL stays valid.
+  private readonly password = randomBytes(16).toString('hex');
 
   constructor(
     private readonly db: PGlite,
     private readonly port: number,
   ) {
-    this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    this.url = `postgres://postgres:${this.password}@127.0.0.1:${port}/postgres`;
   }
 
   async start(): Promise<void> {
-    this.server = new PGliteServer(this.db);
+    this.server = new PGliteServer(this.db, { password: this.password });
     await this.server.listen(this.port);
   }
 
@@ -104,7 +107,8 @@ class OwnedPglite implements OwnedDatabase {
 
 /**
  * A database server of the test's own: a real PostgreSQL cluster when the tests run on Postgres (or
- * `realPostgres` asks for one) and its binaries are installed, else PGlite on a loopback port.
+ * `realPostgres` asks for one) and its binaries are installed, else PGlite on a loopback port (with a password, like
+ * the embedded database).
  */
 export async function startOwnedDatabase(options: { realPostgres?: boolean } = {}): Promise<OwnedDatabase> {
   const port = await freePort();

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -89,6 +89,32 @@ describe('npm run keys -- generate', () => {
     expect((await keys(['generate', '--out', out, '--force'])).code).toBe(0);
     expect(readFileSync(join(out, 'private.pem'), 'utf8')).not.toBe(first);
     expect(modeOf(join(out, 'private.pem'))).toBe(0o600);
+  });
+
+  it('a dangling private.pem link counts as an existing key: refused without --force, replaced (never followed) with it', async () => {
+    const out = join(dir, 'linked');
+    mkdirSync(out, { mode: 0o700 });
+    const target = join(dir, 'link-target.pem');
+    symlinkSync(target, join(out, 'private.pem'));
+    const refused = await keys(['generate', '--out', out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('already exists; pass --force');
+    expect((await keys(['generate', '--out', out, '--force'])).code).toBe(0);
+    expect(existsSync(target)).toBe(false);
+    expect(lstatSync(join(out, 'private.pem')).isFile()).toBe(true);
+    expect(modeOf(join(out, 'private.pem'))).toBe(0o600);
+  });
+
+  it('refuses a key folder others can write into, with one line saying what to fix', async () => {
+    const out = join(dir, 'shared');
+    mkdirSync(out);
+    chmodSync(out, 0o777);
+    const refused = await keys(['generate', '--out', out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(
+      `✖ Refusing to write a private key there: ${out} is group- or world-writable (mode 0777); run chmod go-w ${out} (or chmod 700)`,
+    );
+    expect(existsSync(join(out, 'private.pem'))).toBe(false);
   });
 
   it('shows usage: exit 2 for an unknown command, 0 for --help', async () => {

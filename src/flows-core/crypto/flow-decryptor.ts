@@ -1,8 +1,9 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { MAX_JSON_DEPTH, nestsDeeperThan, strictUtf8 } from '../../http/strict-json.js';
 import { FlowDecryptionError } from '../flow-errors.js';
-import type { FlowRequest } from '../flow-request.js';
+import { typedFlowRequest, type FlowRequest } from '../flow-request.js';
 import { FlowKeyRing } from '../keys/flow-key-ring.js';
+import { Metrics } from '../../metrics/metrics.service.js';
 import { decryptPayload, unwrapAesKey, type AesSession } from './flow-crypto.js';
 import { invalidEnvelopeField, isPlainObject } from './flow-envelope.js';
 
@@ -18,7 +19,19 @@ export interface DecryptedFlowRequest {
 export class FlowDecryptor {
   private readonly logger = new Logger(FlowDecryptor.name);
 
-  constructor(private readonly keys: FlowKeyRing) {}
+  /** Label-bound histogram children, one per key fingerprint: an observation costs no label lookup. */
+  private readonly timers = new Map<string, { observe(seconds: number): void }>();
+
+  constructor(
+    private readonly keys: FlowKeyRing,
+    private readonly metrics: Metrics,
+  ) {}
+
+  private timer(fingerprint: string) {
+    let timer = this.timers.get(fingerprint);
+    if (!timer) this.timers.set(fingerprint, (timer = this.metrics.decryptionDuration.labels({ key: fingerprint })));
+    return timer;
+  }
 
   decrypt(body: unknown): DecryptedFlowRequest {
     if (!isPlainObject(body)) throw new BadRequestException('The request body must be a JSON object');
@@ -29,6 +42,7 @@ export class FlowDecryptor {
     const iv = Buffer.from(body.initial_vector as string, 'base64');
     const ciphertext = Buffer.from(body.encrypted_flow_data as string, 'base64');
 
+    const started = performance.now();
     let aesKey: Buffer | undefined;
     let keyFingerprint = '';
     for (const key of this.keys.candidates()) {
@@ -50,6 +64,7 @@ export class FlowDecryptor {
     } catch (error) {
       throw new FlowDecryptionError(`encrypted_flow_data does not decrypt: ${(error as Error).message}`, 'payload');
     }
+    this.timer(keyFingerprint).observe((performance.now() - started) / 1000);
 
     let request: unknown;
     try {
@@ -61,9 +76,8 @@ export class FlowDecryptor {
     if (nestsDeeperThan(request)) {
       throw new BadRequestException(`The decrypted payload is nested deeper than ${MAX_JSON_DEPTH} levels`);
     }
-    if (typeof request.action !== 'string' || request.action === '') {
-      throw new BadRequestException('The decrypted payload has no action');
-    }
-    return { request: request as unknown as FlowRequest, aes, keyFingerprint };
+    const typed = typedFlowRequest(request);
+    if ('problem' in typed) throw new BadRequestException(typed.problem);
+    return { request: typed.request, aes, keyFingerprint };
   }
 }

@@ -4,6 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { FlowTokenRejectedError } from '../flow-errors.js';
 import { isErrorNotification, SUPPORTED_VERSIONS, type FlowRequest } from '../flow-request.js';
 import { FlowResponse } from '../flow-response.js';
+import { redactPhoneNumbers } from '../../logging/redact-phone-numbers.js';
 import { asFlow } from '../../metrics/flow-attribution.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { flowsConfig } from '../flows.config.js';
@@ -136,9 +137,13 @@ export class FlowRouter {
     const data = request.data ?? {};
     const key = String(data.error ?? '');
     this.metrics.clientErrors.inc({ flow: flow.metadata.name, error: KNOWN_CLIENT_ERRORS.has(key) ? key : key ? 'other' : 'uncategorised' });
+    // What the client reports can quote what the user typed, a phone number included: masked, before clipping.
+    const reported = typeof data.error_message === 'string' ? redactPhoneNumbers(data.error_message) : data.error_message;
     this.logger.warn(
-      `Client error notification on flow "${flow.metadata.name}" (action ${clipped(request.action)}, screen "${clipped(request.screen)}"): ` +
-        `${clipped(data.error)} ${clipped(data.error_message, 500)}`.trim(),
+      redactPhoneNumbers(
+        `Client error notification on flow "${flow.metadata.name}" (action ${clipped(request.action)}, screen "${clipped(request.screen)}"): ` +
+          `${clipped(data.error)} ${clipped(reported, 500)}`.trim(),
+      ),
     );
     const hook = flow.handlers.get('error_notification');
     if (hook) {

@@ -1,4 +1,4 @@
-import { applyDecorators, createParamDecorator, Injectable, SetMetadata, ValidationPipe, type ExecutionContext, type PipeTransform, type Type } from '@nestjs/common';
+import { applyDecorators, BadRequestException, createParamDecorator, Injectable, SetMetadata, ValidationPipe, type ExecutionContext, type PipeTransform, type Type } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { FlowRequest } from '../flow-request.js';
 import type { FlowSession } from '../sessions/flow-session.js';
@@ -85,6 +85,38 @@ export const FlowCompletion = (): MethodDecorator =>
 
 const handlerContext = (ctx: ExecutionContext) => ctx.getArgByIndex<FlowHandlerContext>(0);
 
+/**
+ * Most fields (object keys and array items, at any depth) a request's `data` may hold. A real
+ * screen sends tens; validation and whitelisting grow faster than linearly with the key count, so
+ * a flood of keys is refused before the DTO pipe sees it.
+ */
+export const MAX_DATA_FIELDS = 1_000;
+
+/** Counts fields up to the bound (never walks more than MAX_DATA_FIELDS of them). */
+function exceedsFieldBound(data: unknown): boolean {
+  let fields = 0;
+  const pending: unknown[] = [data];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (++fields > MAX_DATA_FIELDS) return true;
+      pending.push((value as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
+}
+
+const boundDataFields: PipeTransform = {
+  transform(value: unknown) {
+    if (exceedsFieldBound(value)) {
+      throw new BadRequestException(`This form sent too many fields (more than ${MAX_DATA_FIELDS}). Please go back and try again.`);
+    }
+    return value;
+  },
+};
+
 const validateFlowData = new ValidationPipe({
   validateCustomDecorators: true,
   transform: true,
@@ -95,6 +127,7 @@ const validateFlowData = new ValidationPipe({
 /** The request's `data`, validated against the parameter's class (class-validator DTO). */
 export const FlowData = (...pipes: Array<Type<PipeTransform> | PipeTransform>): ParameterDecorator =>
   createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).request.data ?? {})(
+    boundDataFields,
     validateFlowData,
     ...pipes,
   );

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { assertPrivateFolder, entryExists, UnsafeKeyFileError } from '../../flows-core/keys/private-files.js';
 import { CliError } from './cli-error.js';
 import { generateKeyPair, writeFileAtomic } from './key-files.js';
 
@@ -19,10 +20,17 @@ export function generate(options: GenerateOptions): number {
   const dir = resolve(options.out);
   const privateFile = join(dir, 'private.pem');
   const publicFile = join(dir, 'public.pem');
-  if (existsSync(privateFile) && !options.force) {
+  // Anything at the name counts, a dangling link too: it is replaced, never written through.
+  if (entryExists(privateFile) && !options.force) {
     throw new CliError(`${privateFile} already exists; pass --force to replace it (the key it holds is lost)`);
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    assertPrivateFolder(dir);
+  } catch (error) {
+    if (error instanceof UnsafeKeyFileError) throw new CliError(`Refusing to write a private key there: ${error.message}`);
+    throw error;
+  }
   const pair = generateKeyPair(passphrase);
   writeFileAtomic(privateFile, pair.privatePem, 0o600);
   writeFileAtomic(publicFile, pair.publicPem, 0o644);

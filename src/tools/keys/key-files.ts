@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { createExclusive } from '../../flows-core/keys/private-files.js';
 import { keyFingerprint } from '../../flows-core/keys/ring-key.js';
 
 export interface NewKeyPair {
@@ -29,15 +30,16 @@ export function publicPemOf(publicKey: KeyObject): string {
 
 /**
  * Replaces `path` in one step: a temp file in the same folder (same filesystem, so the rename is
- * atomic), created with `mode`, then renamed over. The server never reads a half-written key, and
- * its folder watcher ignores the temp name.
+ * atomic), created with `mode` (O_EXCL, never through a link), then renamed over: a link at `path`
+ * is replaced, not followed. The server never reads a half-written key, and its folder watcher
+ * ignores the temp name.
  */
 export function writeFileAtomic(path: string, content: string, mode = 0o600): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   // A leftover from a crashed run would keep its old mode; start from nothing.
   rmSync(temp, { force: true });
   try {
-    writeFileSync(temp, content, { mode, flag: 'wx' });
+    createExclusive(temp, content, mode);
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });

@@ -1,0 +1,35 @@
+import { ConfigService } from '@nestjs/config';
+import type { INestApplication } from '@nestjs/common';
+import type { AppConfig } from '../config/app.config.js';
+import { EMBEDDED_IN_MEMORY, type DatabaseConfig } from '../database/database.config.js';
+import { FlowRegistry, type FlowsConfig } from '../flows-core/index.js';
+
+/** A connection URL without its credentials: host, port and database are enough to recognise it. */
+function describeDatabase(config: DatabaseConfig): string {
+  if (!config.url) return config.embeddedDir === EMBEDDED_IN_MEMORY ? 'embedded, in memory' : `embedded, in ${config.embeddedDir}`;
+  try {
+    const url = new URL(config.url);
+    return `postgres ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
+/**
+ * The last line of the boot, for the person who just ran `npm start`: where it listens, which flows
+ * it serves where, which database it uses, and where the public key to give WhatsApp is.
+ */
+export function bootSummary(app: INestApplication): string {
+  const config = app.get(ConfigService);
+  const { port, host } = config.getOrThrow<AppConfig>('app');
+  const base = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
+  const flows = app.get(FlowRegistry).names();
+  const dev = config.getOrThrow<FlowsConfig>('flows').devCredentials;
+  const publicKey = dev ? dev.publicKeyFile : 'npm run keys -- upload (sends the current key\'s public key to Meta)';
+  return [
+    `Flowgate listening on ${base}`,
+    `flows: ${flows.length ? flows.map((name) => `POST /flows/${name}`).join(', ') : 'none'}`,
+    `database: ${describeDatabase(config.getOrThrow<DatabaseConfig>('database'))}`,
+    `public key: ${publicKey}`,
+  ].join(' · ');
+}

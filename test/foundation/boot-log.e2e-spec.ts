@@ -1,0 +1,58 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { FlowTestClient } from '../kit/flow-test-client.js';
+import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
+import { freePort } from '../support/free-port.js';
+import { startServer, type RunningServer } from '../support/server-process.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+/** The first minute of `npm start`: what a person reads, and what a log collector parses. */
+describe('the boot log', () => {
+  const keys = generateTestKeyPair();
+  const appSecret = generateAppSecret();
+  const databases: TestDatabase[] = [];
+  const servers: RunningServer[] = [];
+
+  async function boot(env: Record<string, string>): Promise<RunningServer> {
+    const database = await createTestDatabase();
+    databases.push(database);
+    const server = await startServer(
+      { ...database.env, WHATSAPP_APP_SECRET: appSecret, FLOW_PRIVATE_KEY: keys.privatePem, ...env },
+      await freePort(),
+    );
+    servers.push(server);
+    return server;
+  }
+
+  afterAll(async () => {
+    for (const server of servers) await server.stop();
+    for (const database of databases) await database.drop();
+  });
+
+  it('JSON lines when not on a terminal: one boot line saying where it listens, the flows, the database and the key; no start-up chatter', async () => {
+    const server = await boot({});
+    const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret });
+    expect((await client.ping('inventory')).status).toBe(200);
+    await server.stop();
+    const lines = server.output().split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as Record<string, any>);
+    const bootLines = lines.filter((line) => line.context === 'Flowgate');
+    expect(bootLines).toHaveLength(1);
+    expect(bootLines[0].msg).toMatch(/^Flowgate listening on http:\/\/127\.0\.0\.1:\d+ · flows: POST \/flows\/inventory, POST \/flows\/appointments · database: (postgres 127\.0\.0\.1:5432\/flowgate_test_\w+|embedded, in memory) · public key: /);
+    expect(lines.filter((line) => ['InstanceLoader', 'RoutesResolver', 'RouterExplorer'].includes(line.context))).toEqual([]);
+    // One completion line per request, with what operators rely on.
+    const ping = lines.find((line) => line.req?.path === '/flows/inventory');
+    expect(ping).toMatchObject({ msg: 'request completed', res: { statusCode: 200 }, flow: 'inventory', action: 'ping', outcome: 'ok' });
+    expect(ping).toEqual(expect.objectContaining({ flowKey: expect.stringMatching(/^sha256:/), signedWith: expect.stringMatching(/^current:sha256:/), responseTime: expect.any(Number) }));
+    expect(ping!.req.id).toEqual(expect.any(String));
+  });
+
+  it('LOG_FORMAT=pretty: readable lines, a request on one line', async () => {
+    const server = await boot({ LOG_FORMAT: 'pretty' });
+    const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret });
+    expect((await client.ping('inventory')).status).toBe(200);
+    await server.stop();
+    const plain = server.output().replace(/\x1b\[[0-9;]*m/g, '');
+    expect(plain).toMatch(/INFO: Flowgate: Flowgate listening on http:\/\/127\.0\.0\.1:\d+ · flows: /);
+    expect(plain).toMatch(/INFO: POST \/flows\/inventory 200 [\d.]+ ms · inventory ping → ok/);
+    expect(plain).not.toMatch(/^\{"level"/m);
+  });
+});
