@@ -3,6 +3,8 @@ import { FlowSessions1795240000000 } from './1795240000000-FlowSessions.js';
 import { Inventory1795250000000 } from './1795250000000-Inventory.js';
 import { Appointments1795250100000 } from './1795250100000-Appointments.js';
 import { Webhooks1795260000000 } from './1795260000000-Webhooks.js';
+import { FlowMedia1795270000000 } from './1795270000000-FlowMedia.js';
+import { Returns1795280000000 } from './1795280000000-Returns.js';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file in this folder;
@@ -13,4 +15,6 @@ export const migrations: Array<new () => MigrationInterface> = [
   Inventory1795250000000,
   Appointments1795250100000,
   Webhooks1795260000000,
+  FlowMedia1795270000000,
+  Returns1795280000000,
 ];

@@ -9,6 +9,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
+import { MetaFlowsModule } from './meta-flows/meta-flows.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         FlowsCoreModule,
         WebhooksModule,
         OutboundModule,
+        MetaFlowsModule,
         ...flowModules,
         ...(options.modules ?? []),
       ],

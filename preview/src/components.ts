@@ -27,12 +27,6 @@ interface Option {
   enabled?: boolean;
 }
 
-export const SUPPORTED = [
-  'TextHeading', 'TextSubheading', 'TextBody', 'TextCaption', 'RichText', 'TextInput', 'TextArea', 'Dropdown',
-  'RadioButtonsGroup', 'CheckboxGroup', 'ChipsSelector', 'DatePicker', 'CalendarPicker', 'OptIn', 'EmbeddedLink',
-  'Image', 'ImageCarousel', 'PhotoPicker', 'DocumentPicker', 'NavigationList', 'If', 'Switch', 'Footer', 'Form',
-];
-
 function str(value: unknown): string {
   if (value === undefined || value === null) return '';
   return Array.isArray(value) ? value.join('\n') : String(value);
@@ -74,7 +68,7 @@ function text(component: Component, scope: Scope, tag: 'h2' | 'h3' | 'p', classN
   return html`<p class=${classes}>${body}</p>`;
 }
 
-export function renderComponent(component: Component, context: RenderContext, key: number): VNode | null {
+export function renderComponent(component: Component, context: RenderContext): VNode | null {
   const { scope } = context;
   if (!component || typeof component !== 'object') return null;
   if (!flag(component.visible, scope, true)) return null;
@@ -82,7 +76,7 @@ export function renderComponent(component: Component, context: RenderContext, ke
   const value = name ? scope.form[name] : undefined;
   const enabled = flag(component.enabled, scope, true);
   const required = flag(component.required, scope, false);
-  const label = (text: unknown) => `${str(resolve(text, scope))}${required ? '' : ''}`;
+  const label = (text: unknown) => str(resolve(text, scope));
 
   switch (component.type) {
     case 'TextHeading':
@@ -188,10 +182,6 @@ export function renderComponent(component: Component, context: RenderContext, ke
       const min = bound(component['min-date']);
       const max = bound(component['max-date']);
       const unavailable = (resolve(component['unavailable-dates'], scope) as string[] | undefined) ?? [];
-      const pick = (chosen: string) => {
-        if (unavailable.includes(chosen)) return 'unavailable';
-        return chosen;
-      };
       const rawLabel = resolve(component.label, scope);
       if (range) {
         const current = (value && typeof value === 'object' ? value : {}) as Values;
@@ -208,8 +198,9 @@ export function renderComponent(component: Component, context: RenderContext, ke
       }
       const control = html`<input class="c-input" type="date" name=${name} min=${min} max=${max} disabled=${!enabled} value=${str(value)} aria-label=${str(rawLabel)}
         onChange=${(event: Event) => {
-          const chosen = pick((event.target as HTMLInputElement).value);
-          if (chosen === 'unavailable') {
+          const chosen = (event.target as HTMLInputElement).value;
+          // The phone greys out unavailable-dates: picking one here leaves the field empty.
+          if (unavailable.includes(chosen)) {
             context.setField(name, '', component);
             return;
           }
@@ -262,7 +253,7 @@ export function renderComponent(component: Component, context: RenderContext, ke
     case 'PhotoPicker':
     case 'DocumentPicker': {
       const photo = component.type === 'PhotoPicker';
-      const max = Number(component[photo ? 'max-uploaded-photos' : 'max-uploaded-documents'] ?? (photo ? 30 : 30));
+      const max = Number(component[photo ? 'max-uploaded-photos' : 'max-uploaded-documents'] ?? 30);
       const accept = photo ? 'image/*' : ((component['allowed-mime-types'] as string[] | undefined) ?? []).join(',') || undefined;
       const picked = (Array.isArray(value) ? value : []) as Array<{ file_name?: string }>;
       const control = html`<div class="c-picker">
@@ -333,5 +324,5 @@ export function renderComponent(component: Component, context: RenderContext, ke
 }
 
 export function renderComponents(children: Component[], context: RenderContext): Array<VNode | null> {
-  return children.map((child, index) => renderComponent(child, context, index));
+  return children.map((child) => renderComponent(child, context));
 }

@@ -3,12 +3,14 @@ import { appConfig } from './app.config.js';
 import { cacheConfig } from '../cache/cache.config.js';
 import { databaseConfig } from '../database/database.config.js';
 import { flowsConfig } from '../flows-core/flows.config.js';
+import { mediaConfig } from '../flows-core/media/media.config.js';
 import { flowConfigs } from '../flows/index.js';
 import { adminConfig } from '../admin/admin.config.js';
 import { queueConfig } from '../queue/queue.config.js';
 import { webhooksConfig } from '../webhooks/webhooks.config.js';
 import { outboundConfig } from '../outbound/outbound.config.js';
 import { metricsConfig } from '../metrics/metrics.config.js';
+import { metaFlowsConfig } from '../meta-flows/meta-flows.config.js';
 
 /**
  * Every configuration namespace. Each module owns its namespace (variables, validation, types)
@@ -19,11 +21,13 @@ export const configNamespaces = [
   databaseConfig,
   cacheConfig,
   flowsConfig,
+  mediaConfig,
   queueConfig,
   webhooksConfig,
   adminConfig,
   outboundConfig,
   metricsConfig,
+  metaFlowsConfig,
   ...flowConfigs,
 ];
 

@@ -8,6 +8,7 @@ import { KnownFlowGuard } from './http/known-flow.guard.js';
 import { FlowKeyRing } from './keys/flow-key-ring.js';
 import { KeysAdminController } from './keys/keys-admin.controller.js';
 import { KeyRingHealth } from './keys/key-ring.health.js';
+import { MediaModule } from './media/media.module.js';
 import { FlowExplorer } from './routing/flow-explorer.js';
 import { FlowRegistry } from './routing/flow-registry.js';
 import { FlowRouter } from './routing/flow-router.js';
@@ -21,7 +22,7 @@ import { AppSecrets } from './signature/app-secrets.js';
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity])],
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity]), MediaModule],
   controllers: [FlowEndpointController, KeysAdminController],
   providers: [
     AppSecrets,
@@ -35,6 +36,6 @@ import { AppSecrets } from './signature/app-secrets.js';
     FlowSignatureGuard,
     KnownFlowGuard,
   ],
-  exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry],
+  exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry, MediaModule],
 })
 export class FlowsCoreModule {}

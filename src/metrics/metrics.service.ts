@@ -119,6 +119,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly mediaDownloads = new Counter({
+    name: 'flowgate_media_downloads_total',
+    help: 'Flow media downloads by source (data_exchange, completion) and result (ok, hash_mismatch, mac_mismatch, too_large, host_refused, timeout, not_found, invalid, type_refused, unavailable)',
+    labelNames: ['source', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly mediaBytes = new Counter({
+    name: 'flowgate_media_bytes_total',
+    help: 'Bytes of flow media kept (decrypted size), by source',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+  readonly mediaDownloadDuration = new Histogram({
+    name: 'flowgate_media_download_seconds',
+    help: 'Time to download and verify one flow media file, by source',
+    labelNames: ['source'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 60],
+    registers: [this.registry],
+  });
+
   constructor() {
     // Process metrics, including event-loop lag.
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_RESOLUTION_MS });

@@ -10,8 +10,15 @@ export class OutboundError extends Error {
     readonly code?: number,
     /** True when retrying cannot help (4xx other than 429). */
     readonly permanent = true,
+    /** What Meta said, as it said it: `error_user_msg` (or `message`) and the `fbtrace_id` to quote to Meta. */
+    readonly provider: { userMessage?: string; fbtraceId?: string; subcode?: number } = {},
   ) {
     super(message);
+  }
+
+  /** True when no HTTP answer came at all (DNS, refused connection, timeout). */
+  get unreachable(): boolean {
+    return this.status === 0;
   }
 }
 
@@ -32,12 +39,16 @@ const META_ERRORS: Record<number, string> = {
 
 export interface SendOptions {
   url: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'DELETE';
   headers: Record<string, string>;
-  body?: string | URLSearchParams;
+  /** FormData is sent as multipart/form-data (fetch sets the boundary); it can be sent again on a retry. */
+  body?: string | URLSearchParams | FormData;
   /** Give up retrying 429/5xx once this much time has passed. */
   maxTotalMs: number;
 }
+
+// Meta's throttling codes, which may come with a 400 instead of a 429: retried like a 429.
+const THROTTLED_CODES = new Set([4, 80007, 130429]);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -76,9 +87,11 @@ export async function sendWithRetries(options: SendOptions): Promise<unknown> {
       if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterMs = retryAfter * 1000;
     } catch (error) {
       if (error instanceof OutboundError) throw error;
-      body = { error: { message: (error as Error).message } };
+      // fetch says only "fetch failed"; the cause names what happened (ECONNREFUSED, ENOTFOUND, a timeout).
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      body = { error: { message: cause?.code ?? cause?.message ?? (error as Error).message } };
     }
-    const retryable = status === 0 || status === 429 || status >= 500;
+    const retryable = status === 0 || status === 429 || status >= 500 || THROTTLED_CODES.has(body?.error?.code);
     const error = toOutboundError(status, body, retryable);
     const wait = retryAfterMs ?? delay;
     if (!retryable || Date.now() - started + wait > options.maxTotalMs) throw error;
@@ -115,5 +128,10 @@ function toOutboundError(status: number, body: any, retryable: boolean): Outboun
     (status === 0
       ? `The provider could not be reached: ${detail ?? 'no answer'}`
       : `The provider answered ${status}${code !== undefined ? ` (code ${code})` : ''}${detail ? `: ${detail}` : ''}`);
-  return new OutboundError(message, status, code, !retryable);
+  const provider = {
+    userMessage: typeof detail === 'string' ? detail : undefined,
+    fbtraceId: typeof meta?.fbtrace_id === 'string' ? meta.fbtrace_id : undefined,
+    subcode: typeof meta?.error_subcode === 'number' ? meta.error_subcode : undefined,
+  };
+  return new OutboundError(message, status, code, !retryable, provider);
 }

@@ -2,6 +2,8 @@
 // e2e test) and registers the module in src/flows/index.ts. The result builds and its test passes.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkFlowJsonFile, formatFlowJsonProblem } from '../flows-core/contract/checker/flow-json-checker.js';
+import { flowsCoreImportFrom, generateFlowTypes, typesFileFor } from './flow-types-generator.js';
 
 const name = process.argv[2];
 if (!name || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > 40) {
@@ -86,26 +88,48 @@ export class StartDto {
 }
 `,
 
-  [`${name}.controller.ts`]: `import { CurrentSession, Flow, FlowData, FlowResponse, FlowScreen, type FlowSession } from '../../flows-core/index.js';
+  [`dto/done.dto.ts`]: `import { IsBoolean } from 'class-validator';
+
+/** What the RESULT screen sends. */
+export class DoneDto {
+  @IsBoolean()
+  done: boolean;
+}
+`,
+
+  [`${name}.controller.ts`]: `import { CurrentSession, Flow, FlowData, typedFlow, type FlowSession } from '../../flows-core/index.js';
+import { DoneDto } from './dto/done.dto.js';
 import { StartDto } from './dto/start.dto.js';
+import type { ${pascal}FlowTypes } from './${name}.flow-types.js';
 import { ${pascal}Service } from './${name}.service.js';
 
-type ${pascal}Screen = 'START' | 'RESULT';
+/** What the chat receives when the flow completes. */
+interface ${pascal}Completed {
+  name: string;
+}
+
+/** Replies and handlers typed by ${name}.flow.json: run \`npm run flow:types\` after changing it. */
+const flow = typedFlow<${pascal}FlowTypes, ${pascal}Completed>();
 
 /** POST /flows/${name}. Screens and their data are declared in ${name}.flow.json. */
-@Flow('${name}', { tokens: 'any', flowJson: new URL('./${name}.flow.json', import.meta.url) })
+@Flow('${name}', {
+  tokens: 'any',
+  flowJson: new URL('./${name}.flow.json', import.meta.url),
+  // What Meta needs to create the flow (npm run flows -- deploy ${name}); the name at Meta defaults to '${name}'.
+  meta: { categories: ['OTHER'] },
+})
 export class ${pascal}FlowController {
   constructor(private readonly service: ${pascal}Service) {}
 
-  @FlowScreen<${pascal}Screen>('START')
+  @flow.screen('START')
   async start(@FlowData() data: StartDto, @CurrentSession() session: FlowSession) {
     await session.set({ name: data.name });
-    return FlowResponse.navigate('RESULT', { greeting: this.service.greet(data.name) });
+    return flow.navigate('RESULT', { greeting: this.service.greet(data.name) });
   }
 
-  @FlowScreen<${pascal}Screen>('RESULT')
-  finish(@CurrentSession() session: FlowSession) {
-    return FlowResponse.complete({ name: String(session.state.name ?? '') });
+  @flow.screen('RESULT')
+  finish(@FlowData() _done: DoneDto, @CurrentSession() session: FlowSession) {
+    return flow.complete({ name: String(session.state.name ?? '') });
   }
 }
 `,
@@ -157,6 +181,17 @@ describe('${name} flow', () => {
 mkdirSync(join(dir, 'dto'), { recursive: true });
 for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
 
+// The Flow JSON passes the checker, and its types file sits next to it (as npm run flow:types writes it).
+const flowJsonFile = join(dir, `${name}.flow.json`);
+const { problems } = checkFlowJsonFile(flowJsonFile);
+if (problems.length) {
+  for (const problem of problems) console.error(`✖ ${formatFlowJsonProblem(flowJsonFile, problem)}`);
+  process.exit(1);
+}
+const typesFile = typesFileFor(flowJsonFile);
+writeFileSync(typesFile, generateFlowTypes(flowJsonFile, JSON.parse(files[`${name}.flow.json`]), flowsCoreImportFrom(flowJsonFile)));
+const created = [...Object.keys(files), `${name}.flow-types.ts`];
+
 // Register the module in src/flows/index.ts.
 const source = readFileSync(index, 'utf8');
 const list = /export const flowModules = \[([^\]]*)\];/;
@@ -170,10 +205,12 @@ const updated = source
 writeFileSync(index, updated);
 
 console.log(`Created ${dir}/ and registered ${pascal}FlowModule in ${index}:
-  ${Object.keys(files).map((file) => join(dir, file)).join('\n  ')}
+  ${created.map((file) => join(dir, file)).join('\n  ')}
+
+✔ ${name}.flow.json passes npm run flow:lint; its types are in ${name}.flow-types.ts (npm run flow:types after editing the Flow JSON)
 
 Next:
   npm test -- ${dir}                 # its e2e test
   npm start                          # serves POST /flows/${name}
   npm run flow:simulate -- ${name}   # walk it like a phone
-Upload ${name}.flow.json to Meta as the flow's JSON, with the endpoint https://<your host>/flows/${name}.`);
+  npm run flows -- deploy ${name}    # create it on Meta with its Flow JSON and endpoint (README: Ship a flow)`);

@@ -1,3 +1,5 @@
+import { inputValueType } from '../flows-core/contract/checker/components.js';
+import { screenComponents, type JsonObject } from '../flows-core/contract/checker/flow-json-walk.js';
 import type { FlowJsonScreen } from '../flows-core/contract/flow-json.js';
 
 export interface FormField {
@@ -18,50 +20,33 @@ export interface ScreenAction {
 interface Component {
   type?: string;
   name?: string;
-  label?: string;
-  required?: boolean;
+  label?: unknown;
+  required?: unknown;
   'data-source'?: unknown;
   'on-click-action'?: ScreenAction;
-  children?: Component[];
 }
 
-const INPUTS = new Set(['TextInput', 'TextArea', 'Dropdown', 'RadioButtonsGroup', 'CheckboxGroup', 'DatePicker', 'OptIn', 'ChipsSelector']);
-
-function walk(components: Component[] | undefined, visit: (component: Component) => void): void {
-  for (const component of components ?? []) {
-    visit(component);
-    walk(component.children, visit);
-  }
-}
-
-function children(screen: FlowJsonScreen): Component[] {
-  return ((screen.layout as { children?: Component[] } | undefined)?.children ?? []) as Component[];
+/** Every component of the screen, If/Switch branches and Form children included (the checker's walk). */
+function components(screen: FlowJsonScreen): Component[] {
+  return screenComponents(screen as unknown as JsonObject, 0).map(({ component }) => component as Component);
 }
 
 /** The form fields a screen declares, in layout order. */
 export function formFields(screen: FlowJsonScreen): FormField[] {
-  const fields: FormField[] = [];
-  walk(children(screen), (component) => {
-    if (component.type && INPUTS.has(component.type) && component.name) {
-      fields.push({
-        name: component.name,
-        label: component.label ?? component.name,
-        type: component.type,
-        required: component.required === true,
-        dataSource: typeof component['data-source'] === 'string' ? component['data-source'] : undefined,
-      });
-    }
-  });
-  return fields;
+  return components(screen)
+    .filter((component) => inputValueType(component as JsonObject) !== undefined && typeof component.name === 'string')
+    .map((component) => ({
+      name: component.name!,
+      label: typeof component.label === 'string' ? component.label : component.name!,
+      type: component.type!,
+      required: component.required === true,
+      dataSource: typeof component['data-source'] === 'string' ? component['data-source'] : undefined,
+    }));
 }
 
 /** The screen's Footer action (what its main button does). */
 export function footerAction(screen: FlowJsonScreen): ScreenAction | undefined {
-  let action: ScreenAction | undefined;
-  walk(children(screen), (component) => {
-    if (component.type === 'Footer' && component['on-click-action']) action ??= component['on-click-action'];
-  });
-  return action;
+  return components(screen).find((component) => component.type === 'Footer' && component['on-click-action'])?.['on-click-action'];
 }
 
 const WHOLE = /^\$\{(form|data)\.([A-Za-z0-9_]+)\}$/;

@@ -105,9 +105,9 @@ describe('flow registration stops the boot on mistakes', () => {
       (caught: Error) => caught,
     );
     expect(error?.message).toMatch(/Flow "broken" \(BrokenJsonFlow\): .*invalid\.flow\.json is not a valid Flow JSON/);
-    expect(error?.message).toContain('SUCCESS is reserved and cannot be a screen id');
-    expect(error?.message).toContain('screen CART: data.total: missing __example__');
-    expect(error?.message).toContain('routing_model.CART: "PAY" is not a screen');
+    expect(error?.message).toMatch(/invalid\.flow\.json:7:7  SUCCESS is reserved/);
+    expect(error?.message).toMatch(/invalid\.flow\.json:6:31  data\.total needs an "__example__"/);
+    expect(error?.message).toMatch(/invalid\.flow\.json:4:31  routing_model\.CART: "PAY" is not a screen/);
   });
 
   it('a Flow JSON file that does not exist is named', async () => {

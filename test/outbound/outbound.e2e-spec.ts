@@ -52,6 +52,9 @@ describe('admin API: flow sessions and outbound messages', () => {
       ['GET', '/admin/webhooks'],
       ['POST', '/admin/webhooks/00000000-0000-4000-8000-000000000000/replay'],
       ['GET', '/admin/docs'],
+      ['GET', '/admin/flows'],
+      ['GET', '/admin/media?flow_token=t'],
+      ['GET', '/admin/media/00000000-0000-4000-8000-000000000000'],
     ];
     for (const [method, path] of routes) {
       const variants: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token-wrong-token' }, { authorization: ADMIN_TOKEN }, { authorization: 'Basic abc' }];
@@ -70,9 +73,12 @@ describe('admin API: flow sessions and outbound messages', () => {
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths).sort()).toEqual([
       '/admin/docs',
+      '/admin/flows',
       '/admin/flows/{flow}/send',
       '/admin/flows/{flow}/sessions',
       '/admin/keys/reload',
+      '/admin/media',
+      '/admin/media/{id}',
       '/admin/messages/text',
       '/admin/webhooks',
       '/admin/webhooks/{id}/replay',

@@ -20,7 +20,7 @@ describe('npm run flow:new', () => {
   } as NodeJS.ProcessEnv;
 
   beforeAll(() => {
-    for (const entry of ['src', 'test', 'migrations', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json']) {
+    for (const entry of ['src', 'test', 'preview', 'migrations', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json']) {
       cpSync(join(PROJECT_ROOT, entry), join(copy, entry), { recursive: true });
     }
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
@@ -30,13 +30,16 @@ describe('npm run flow:new', () => {
   it('generates a flow module that type-checks, is registered, and whose own test passes unedited', async () => {
     const { stdout } = await run(process.execPath, [SCAFFOLDER, 'gift-cards'], { cwd: copy, env });
     expect(stdout).toContain('registered GiftCardsFlowModule');
-    for (const file of ['gift-cards.module.ts', 'gift-cards.controller.ts', 'gift-cards.service.ts', 'gift-cards.flow.json', 'gift-cards.e2e-spec.ts', 'dto/start.dto.ts']) {
+    for (const file of ['gift-cards.module.ts', 'gift-cards.controller.ts', 'gift-cards.service.ts', 'gift-cards.flow.json', 'gift-cards.flow-types.ts', 'gift-cards.e2e-spec.ts', 'dto/start.dto.ts', 'dto/done.dto.ts']) {
       expect([file, existsSync(join(copy, 'src/flows/gift-cards', file))]).toEqual([file, true]);
     }
     const index = readFileSync(join(copy, 'src/flows/index.ts'), 'utf8');
     expect(index).toContain("import { GiftCardsFlowModule } from './gift-cards/gift-cards.module.js';");
-    expect(index).toMatch(/flowModules = \[InventoryFlowModule, AppointmentsFlowModule, GiftCardsFlowModule\]/);
+    expect(index).toMatch(/flowModules = \[InventoryFlowModule, AppointmentsFlowModule, ReturnsFlowModule, GiftCardsFlowModule\]/);
 
+    expect(stdout).toContain('✔ gift-cards.flow.json passes npm run flow:lint');
+    // The generated types are what flow:types writes, and the module type-checks against them.
+    await run(process.execPath, [join(PROJECT_ROOT, 'dist/src/tools/flow-types.js'), '--check'], { cwd: copy, env });
     await run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], { cwd: copy, env });
     const jest = await run(process.execPath, ['node_modules/jest/bin/jest.js', 'src/flows/gift-cards', '--ci'], { cwd: copy, env }).catch(
       (error: { stdout: string; stderr: string }) => error,

@@ -87,7 +87,9 @@ describe('npm run flow:preview (in a real browser)', () => {
     await preview('appointments', { token });
     const phone = page.locator('.phone');
     await page.getByRole('button', { name: 'Start with INIT' }).click();
-    await phone.getByRole('option', { name: 'Haircut · 30 min' }).waitFor({ state: 'attached' });
+    // The entry screen shows its __example__ data until the endpoint's INIT reply replaces it.
+    await page.locator('.inspector .log.ok summary').getByText('INIT → SERVICE · HTTP 200').waitFor();
+    await phone.getByRole('option', { name: 'Beard trim · 15 min' }).waitFor({ state: 'attached' });
     await phone.getByLabel('Service').selectOption('HAIRCUT');
     const day = await phone.getByLabel('Day').locator('option:not([value=""])').first().getAttribute('value');
     await phone.getByLabel('Day').selectOption(day!);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { FlowContract } from './flow-contract.js';
 import type { FlowJson } from './flow-json.js';
-import { flowJsonProblems } from './flow-json-validator.js';
 
 const flowJson: FlowJson = {
   version: '7.3',
@@ -65,29 +64,5 @@ describe('FlowContract', () => {
 
   it('knows its entry screen', () => {
     expect(contract.entryScreen).toBe('A');
-  });
-});
-
-describe('flowJsonProblems', () => {
-  it('accepts a valid Flow JSON', () => {
-    expect(flowJsonProblems(flowJson)).toEqual([]);
-  });
-
-  it('lists structural problems', () => {
-    expect(
-      flowJsonProblems({
-        version: 7,
-        routing_model: { A: ['Z'], Q: [] },
-        screens: [{ id: 'A', data: { x: { type: 'text', __example__: 1 }, y: { type: 'array', __example__: [] } } }, { id: 'A' }, { id: 'bad-id' }],
-      }),
-    ).toEqual([
-      'version: missing (e.g. "7.3")',
-      'screen A: data.x: type must be one of string, number, integer, boolean, object, array',
-      'screen A: data.y: an array needs items',
-      'screens[1] (A): duplicate screen id',
-      'screens[2] (bad-id): id must be letters and underscores',
-      'routing_model.A: "Z" is not a screen',
-      'routing_model: "Q" is not a screen',
-    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
@@ -6,8 +6,8 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator.js';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { FlowContract } from '../contract/flow-contract.js';
-import type { FlowJson } from '../contract/flow-json.js';
-import { flowJsonProblems } from '../contract/flow-json-validator.js';
+import { checkFlowJsonFile, formatFlowJsonProblem } from '../contract/checker/flow-json-checker.js';
+import { readFlowJson } from '../contract/flow-json.js';
 import { FLOW_HANDLER_METADATA, FLOW_METADATA, type FlowHandlerKind, type FlowMetadata } from './flow.decorators.js';
 import { FlowRegistry, handlerKey, type BoundFlowHandler, type RegisteredFlow } from './flow-registry.js';
 
@@ -22,17 +22,17 @@ function loadContract(className: string, flowName: string, flowJson: URL | undef
     throw new Error(`${className}: @Flow('${flowName}') needs flowJson: new URL('./${flowName}.flow.json', import.meta.url)`);
   }
   const file = fileURLToPath(flowJson);
-  let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    accessSync(file, constants.R_OK);
   } catch (error) {
     throw new Error(`Flow "${flowName}" (${className}): cannot read ${file}: ${(error as Error).message}`);
   }
-  const problems = flowJsonProblems(json);
+  const { problems } = checkFlowJsonFile(file);
   if (problems.length) {
-    throw new Error(`Flow "${flowName}" (${className}): ${file} is not a valid Flow JSON:\n  - ${problems.join('\n  - ')}`);
+    const lines = problems.map((problem) => formatFlowJsonProblem(file, problem));
+    throw new Error(`Flow "${flowName}" (${className}): ${file} is not a valid Flow JSON (npm run flow:lint -- ${file}):\n  - ${lines.join('\n  - ')}`);
   }
-  return { file, contract: new FlowContract(json as FlowJson) };
+  return { file, contract: new FlowContract(readFlowJson(flowJson)) };
 }
 
 /**

@@ -17,10 +17,30 @@ export interface FlowOptions {
    * every reply is checked against, validated at boot.
    */
   flowJson: URL;
+  /** What Meta's Flows API needs to create and deploy this flow (`npm run flows -- deploy`). */
+  meta?: FlowMetaOptions;
 }
 
-export interface FlowMetadata extends Required<FlowOptions> {
+/** Meta's flow categories, as listed by the Flows API reference (at least one is required to create a flow). */
+export type FlowCategory =
+  | 'SIGN_UP'
+  | 'SIGN_IN'
+  | 'APPOINTMENT_BOOKING'
+  | 'LEAD_GENERATION'
+  | 'CONTACT_US'
+  | 'CUSTOMER_SUPPORT'
+  | 'SURVEY'
+  | 'OTHER';
+
+export interface FlowMetaOptions {
+  /** The flow's name at Meta (unique in the WhatsApp Business Account); default: the flow's name. */
+  name?: string;
+  categories: FlowCategory[];
+}
+
+export interface FlowMetadata extends Required<Omit<FlowOptions, 'meta'>> {
   name: string;
+  meta?: FlowMetaOptions;
 }
 
 export type FlowHandlerKind =

@@ -1,13 +1,24 @@
 import { Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
-import { CurrentSession, Flow, FlowData, FlowInit, FlowResponse, FlowScreen, FlowTransaction, type FlowSession } from '../../flows-core/index.js';
+import { CurrentSession, Flow, FlowData, FlowInit, FlowTransaction, typedFlow, type FlowSession } from '../../flows-core/index.js';
 import { appointmentsConfig } from './appointments.config.js';
+import type { AppointmentsFlowTypes } from './appointments.flow-types.js';
 import { AppointmentsService, type FreeSlot } from './appointments.service.js';
 import { ChooseServiceDto } from './dto/choose-service.dto.js';
 import { ChooseSlotDto } from './dto/choose-slot.dto.js';
+import { ConfirmDto } from './dto/confirm.dto.js';
 
-type AppointmentScreen = 'SERVICE' | 'SLOTS' | 'CONFIRM';
+/** What a booking reports to the chat when the flow completes. */
+interface BookingCompleted {
+  appointment_id: string;
+  status: 'confirmed';
+  service: string;
+  starts_at: string;
+}
+
+/** Replies and handlers typed by appointments.flow.json (npm run flow:types). */
+const flow = typedFlow<AppointmentsFlowTypes, BookingCompleted>();
 
 /** What the user chose so far; kept in the flow-token session, never trusted from the phone. */
 interface BookingState {
@@ -24,7 +35,11 @@ const SLOT_TAKEN = 'Sorry, that time was just taken. Please choose another one.'
  * Appointment booking: service and date → free times → name and email → confirmation → booked.
  * Only tokens Flowgate issued are accepted (the flow is sent to a known customer).
  */
-@Flow('appointments', { tokens: 'issued', flowJson: new URL('./appointments.flow.json', import.meta.url) })
+@Flow('appointments', {
+  tokens: 'issued',
+  flowJson: new URL('./appointments.flow.json', import.meta.url),
+  meta: { categories: ['APPOINTMENT_BOOKING'] },
+})
 export class AppointmentsFlowController {
   private readonly dayFormat: Intl.DateTimeFormat;
   private readonly timeFormat: Intl.DateTimeFormat;
@@ -43,29 +58,29 @@ export class AppointmentsFlowController {
   @FlowInit()
   async start(@FlowTransaction() db: EntityManager) {
     const [services, days] = await Promise.all([this.appointments.services(db), this.appointments.availableDays(db)]);
-    return FlowResponse.navigate('SERVICE', {
+    return flow.navigate('SERVICE', {
       services: services.map((service) => ({ id: service.id, title: service.name, description: `${service.durationMinutes} min` })),
       dates: days.map((day) => ({ id: day, title: this.dayLabel(day) })),
     });
   }
 
-  @FlowScreen<AppointmentScreen>('SERVICE')
+  @flow.screen('SERVICE')
   async chooseService(@FlowData() data: ChooseServiceDto, @CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
     const slots = await this.appointments.freeSlots(db, data.service, data.date);
-    if (slots.length === 0) return FlowResponse.error('There are no free times that day. Please pick another day.');
+    if (slots.length === 0) return flow.error('There are no free times that day. Please pick another day.');
     await session.set({ service_id: data.service, date: data.date, slot_id: undefined } satisfies BookingState);
-    return FlowResponse.navigate('SLOTS', this.slotsData(slots));
+    return flow.navigate('SLOTS', this.slotsData(slots));
   }
 
-  @FlowScreen<AppointmentScreen>('SLOTS')
+  @flow.screen('SLOTS')
   async chooseSlot(@FlowData() data: ChooseSlotDto, @CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
     const state = session.state as BookingState;
     const slot = await this.appointments.slot(db, data.slot);
     if (!slot || slot.serviceId !== state.service_id || slot.day !== state.date) {
-      return FlowResponse.error('Please choose one of the times shown.');
+      return flow.error('Please choose one of the times shown.');
     }
     await session.set({ slot_id: slot.id, name: data.name, email: data.email } satisfies BookingState);
-    return FlowResponse.navigate('CONFIRM', {
+    return flow.navigate('CONFIRM', {
       service_name: slot.serviceName,
       when: this.whenFormat.format(slot.startsAt),
       staff_name: slot.staffName,
@@ -74,16 +89,16 @@ export class AppointmentsFlowController {
     });
   }
 
-  @FlowScreen<AppointmentScreen>('CONFIRM')
-  async confirm(@CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
+  @flow.screen('CONFIRM')
+  async confirm(@FlowData() _confirm: ConfirmDto, @CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
     const state = session.state as BookingState;
     if (!state.slot_id || !state.name || !state.email || !state.service_id || !state.date) {
-      return FlowResponse.error('Please choose a time first.', { screen: 'SERVICE' });
+      return flow.error('Please choose a time first.', { screen: 'SERVICE' });
     }
     // In the request's transaction: the booking commits with the completion, once per token.
     const result = await this.appointments.book(db, state.slot_id, session.token, state.name, state.email);
     if (result.ok) {
-      return FlowResponse.complete({
+      return flow.complete({
         appointment_id: result.bookingId,
         status: 'confirmed',
         service: result.slot.serviceName,
@@ -91,7 +106,7 @@ export class AppointmentsFlowController {
       });
     }
     const slots = await this.appointments.freeSlots(db, state.service_id, state.date);
-    return FlowResponse.error(slots.length ? SLOT_TAKEN : 'Sorry, that day is now fully booked. Please go back and pick another day.', {
+    return flow.error(slots.length ? SLOT_TAKEN : 'Sorry, that day is now fully booked. Please go back and pick another day.', {
       screen: 'SLOTS',
       data: this.slotsData(slots, state.date),
     });

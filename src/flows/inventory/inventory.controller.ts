@@ -1,11 +1,21 @@
 import type { EntityManager } from 'typeorm';
-import { CurrentSession, Flow, FlowData, FlowResponse, FlowScreen, FlowTransaction, type FlowSession } from '../../flows-core/index.js';
+import { CurrentSession, Flow, FlowData, FlowTransaction, typedFlow, type FlowResponse, type FlowSession } from '../../flows-core/index.js';
 import { LookupDto } from './dto/lookup.dto.js';
 import { ReserveDto } from './dto/reserve.dto.js';
 import { ResultsDto } from './dto/results.dto.js';
+import type { InventoryFlowTypes } from './inventory.flow-types.js';
 import { InventoryService, SKU, type Availability } from './inventory.service.js';
 
-type InventoryScreen = 'INVENTORY' | 'RESULTS' | 'AVAILABILITY';
+/** What a reservation reports to the chat when the flow completes. */
+interface ReservationCompleted {
+  reservation_id: string;
+  product_id: string;
+  quantity: number;
+  warehouse: string;
+}
+
+/** Replies and handlers typed by inventory.flow.json (npm run flow:types). */
+const flow = typedFlow<InventoryFlowTypes, ReservationCompleted>();
 
 const formatPrice = (price: number, currency: string) => `${price.toFixed(2)} ${currency}`;
 
@@ -35,43 +45,47 @@ function availabilityData(product: Availability) {
  * Inventory check: look a product up by id (or search by name), see its stock, reserve units.
  * Any flow token is accepted (the flow can be opened from Flow Builder previews and templates).
  */
-@Flow('inventory', { tokens: 'any', flowJson: new URL('./inventory.flow.json', import.meta.url) })
+@Flow('inventory', {
+  tokens: 'any',
+  flowJson: new URL('./inventory.flow.json', import.meta.url),
+  meta: { categories: ['CUSTOMER_SUPPORT'] },
+})
 export class InventoryFlowController {
   constructor(private readonly inventory: InventoryService) {}
 
-  @FlowScreen<InventoryScreen>('INVENTORY')
+  @flow.screen('INVENTORY')
   async lookup(@FlowData() { product_id: input }: LookupDto, @FlowTransaction() db: EntityManager) {
     const sku = input.toUpperCase();
     if (SKU.test(sku)) {
       const product = await this.inventory.availability(db, sku);
-      if (product) return FlowResponse.navigate('AVAILABILITY', availabilityData(product));
+      if (product) return flow.navigate('AVAILABILITY', availabilityData(product));
     }
     const page = await this.searchPage(db, input, 0);
     if (page) return page;
-    return FlowResponse.error(`We could not find a product "${input}". Check the id and try again.`);
+    return flow.error(`We could not find a product "${input}". Check the id and try again.`);
   }
 
-  @FlowScreen<InventoryScreen>('RESULTS')
+  @flow.screen('RESULTS')
   async results(@FlowData() data: ResultsDto, @FlowTransaction() db: EntityManager) {
     if (data.product_id) {
       const product = await this.inventory.availability(db, data.product_id.toUpperCase());
-      if (product) return FlowResponse.navigate('AVAILABILITY', availabilityData(product));
-      return FlowResponse.error('That product is no longer available. Please choose another one.');
+      if (product) return flow.navigate('AVAILABILITY', availabilityData(product));
+      return flow.error('That product is no longer available. Please choose another one.');
     }
     if (data.query) {
       const page = await this.searchPage(db, data.query, data.page ?? 0);
       if (page) return page;
     }
-    return FlowResponse.error('Please choose a product.');
+    return flow.error('Please choose a product.');
   }
 
-  @FlowScreen<InventoryScreen>('AVAILABILITY')
+  @flow.screen('AVAILABILITY')
   async reserve(@FlowData() data: ReserveDto, @CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
     const sku = data.product_id.toUpperCase();
     // In the request's transaction: the reservation commits with the completion, once per token.
     const result = await this.inventory.reserve(db, sku, data.quantity, data.warehouse, session.token);
     if (result.ok) {
-      return FlowResponse.complete({
+      return flow.complete({
         reservation_id: result.reservationId,
         product_id: sku,
         quantity: data.quantity,
@@ -79,19 +93,19 @@ export class InventoryFlowController {
       });
     }
     const product = await this.inventory.availability(db, sku);
-    if (!product) return FlowResponse.error('That product is no longer available.', { screen: 'INVENTORY' });
+    if (!product) return flow.error('That product is no longer available.', { screen: 'INVENTORY' });
     const current = availabilityData(product);
     const message = current.in_stock
       ? `Only ${current.units_available} unit${current.units_available === 1 ? ' is' : 's are'} available${data.warehouse ? ' there' : ''}. Please reserve fewer.`
       : 'This product is out of stock now.';
-    return FlowResponse.error(message, { screen: 'AVAILABILITY', data: current });
+    return flow.error(message, { screen: 'AVAILABILITY', data: current });
   }
 
   private async searchPage(db: EntityManager, query: string, page: number): Promise<FlowResponse | undefined> {
     const { items, offset, hasMore } = await this.inventory.search(db, query, page);
     if (items.length === 0) return undefined;
     const first = offset + 1;
-    return FlowResponse.navigate('RESULTS', {
+    return flow.navigate('RESULTS', {
       query,
       summary: `Products ${first} to ${first + items.length - 1} whose name starts with "${query}"`,
       page,

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { FlowRegistry } from '../../flows-core/routing/flow-registry.js';
 import { FlowSessions } from '../../flows-core/sessions/flow-sessions.service.js';
+import { FlowMedia } from '../../flows-core/media/flow-media.service.js';
 import { PermanentWebhookError } from './webhook-errors.js';
 import { toJsonb } from '../../database/jsonb.js';
 
@@ -28,6 +29,7 @@ export class NfmReplyHandler {
   constructor(
     private readonly registry: FlowRegistry,
     private readonly sessions: FlowSessions,
+    private readonly media: FlowMedia,
   ) {}
 
   async handle(message: NfmMessage, manager: EntityManager): Promise<void> {
@@ -55,6 +57,8 @@ export class NfmReplyHandler {
       this.logger.warn(`Flow completion ${message.id} names no known flow session; stored without a flow`);
       return;
     }
+    // Media fields (PhotoPicker / DocumentPicker ids) are recorded once with the submission and fetched in the background.
+    await this.media.recordCompletion(manager, { flow: session.flow, flowToken: session.token, messageId: message.id, response: params });
     const handler = this.registry.get(session.flow)?.handlers.get('completion');
     // The handler's session writes are saved with the completion, in this transaction, which holds the row.
     await handler?.invoke({

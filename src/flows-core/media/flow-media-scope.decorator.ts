@@ -1,0 +1,9 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FlowHandlerContext } from '../routing/flow.decorators.js';
+import type { MediaScope } from './flow-media.service.js';
+
+/** The request's session, flow and screen, for FlowMedia's `keep` and `keepLater`. */
+export const FlowMediaScope = createParamDecorator((_: unknown, ctx: ExecutionContext): MediaScope => {
+  const context = ctx.getArgByIndex<FlowHandlerContext>(0);
+  return { flow: context.flow, flowToken: context.session?.token ?? context.request.flow_token ?? '', screen: context.request.screen };
+});

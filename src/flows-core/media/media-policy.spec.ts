@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import { addressAllowed, hostAllowed, redactedUrl } from './address-policy.js';
+import { mediaConfig } from './media.config.js';
+
+describe('media download policy', () => {
+  it('allows public addresses and refuses loopback, private, link-local and reserved ones (IPv4, IPv6, mapped)', () => {
+    const strict = { allowLoopback: false };
+    for (const address of ['157.240.1.1', '31.13.64.52', '2a03:2880:f12f:83:face:b00c:0:25de']) expect(addressAllowed(address, strict)).toBe(true);
+    for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip']) {
+      expect([address, addressAllowed(address, strict)]).toEqual([address, false]);
+    }
+    // The test setting opens loopback only: private networks stay refused.
+    expect(addressAllowed('127.0.0.1', { allowLoopback: true })).toBe(true);
+    expect(addressAllowed('::1', { allowLoopback: true })).toBe(true);
+    expect(addressAllowed('10.0.0.1', { allowLoopback: true })).toBe(false);
+  });
+
+  it('matches hosts exactly or by *.domain, never by a suffix that is not a subdomain', () => {
+    const hosts = ['mmg.whatsapp.net', '*.fbcdn.net'];
+    expect(hostAllowed('mmg.whatsapp.net', hosts)).toBe(true);
+    expect(hostAllowed('MMG.WhatsApp.net.', hosts)).toBe(true);
+    expect(hostAllowed('scontent.xx.fbcdn.net', hosts)).toBe(true);
+    expect(hostAllowed('fbcdn.net', hosts)).toBe(false);
+    expect(hostAllowed('evilfbcdn.net', hosts)).toBe(false);
+    expect(hostAllowed('mmg.whatsapp.net.evil.com', hosts)).toBe(false);
+  });
+
+  it('redacts query strings (CDN signatures) from URLs it logs', () => {
+    expect(redactedUrl(new URL('https://mmg.whatsapp.net/v/t62/abc.enc?oh=SIGNATURE&oe=1'))).toBe('https://mmg.whatsapp.net/v/t62/abc.enc');
+  });
+
+  describe('configuration', () => {
+    const load = (env: Record<string, string>) => {
+      const saved = { ...process.env };
+      Object.assign(process.env, env);
+      try {
+        return mediaConfig();
+      } finally {
+        for (const key of Object.keys(env)) delete process.env[key];
+        Object.assign(process.env, saved);
+      }
+    };
+
+    it("defaults to WhatsApp's CDN domains", () => {
+      expect(load({}).hosts).toEqual(['mmg.whatsapp.net', '*.whatsapp.net', '*.fbcdn.net', 'lookaside.fbsbx.com']);
+    });
+
+    it('refuses the test-only settings in production, naming the variable', () => {
+      expect(() => load({ NODE_ENV: 'production', FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'true' })).toThrow(/^Invalid configuration: FLOW_MEDIA_TEST_ALLOW_LOOPBACK is for tests only/);
+      expect(() => load({ NODE_ENV: 'production', FLOW_MEDIA_TEST_CA_FILE: '/etc/ssl/x.pem' })).toThrow(/FLOW_MEDIA_TEST_CA_FILE is for tests only/);
+    });
+
+    it('says which variable is wrong', () => {
+      expect(() => load({ FLOW_MEDIA_HOSTS: 'mmg.whatsapp.net,http://x' })).toThrow(/FLOW_MEDIA_HOSTS has "http:\/\/x"/);
+      expect(() => load({ FLOW_MEDIA_MAX_BYTES: 'lots' })).toThrow(/FLOW_MEDIA_MAX_BYTES must be a whole number of bytes/);
+      expect(() => load({ FLOW_MEDIA_TEST_CA_FILE: '/nonexistent/ca.pem' })).toThrow(/FLOW_MEDIA_TEST_CA_FILE cannot be read/);
+    });
+  });
+});

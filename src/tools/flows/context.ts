@@ -1,0 +1,48 @@
+import { flowModules } from '../../flows/index.js';
+import { localFlowsOf, type LocalFlow } from '../../meta-flows/local-flows.js';
+import { metaFlowsConfig, requireMetaFlowsConfig, type ReadyMetaFlowsConfig } from '../../meta-flows/meta-flows.config.js';
+import { MetaFlowsClient } from '../../meta-flows/meta-flows.client.js';
+import type { MetaFlow, MetaValidationError } from '../../meta-flows/meta-flow.types.js';
+import { CliError } from '../keys/cli-error.js';
+import { step, type Output } from './output.js';
+
+export interface Context {
+  config: ReadyMetaFlowsConfig;
+  client: MetaFlowsClient;
+  /** The flow modules of src/flows/index.ts, read from their metadata (nothing is started). */
+  locals: LocalFlow[];
+}
+
+export function createContext(): Context {
+  const config = requireMetaFlowsConfig(metaFlowsConfig());
+  return { config, client: new MetaFlowsClient(config), locals: localFlowsOf(flowModules) };
+}
+
+export function localFlow(context: Context, name: string | undefined): LocalFlow {
+  if (!name) throw new CliError('Name a flow, e.g. npm run flows -- status inventory');
+  const flow = context.locals.find((candidate) => candidate.name === name);
+  if (!flow) throw new CliError(`No flow module named "${name}" (local flows: ${context.locals.map((f) => f.name).join(', ') || 'none'})`);
+  return flow;
+}
+
+/** Meta's flow of the module's name (with every field), or undefined. */
+export async function remoteFlow(context: Context, flow: LocalFlow): Promise<MetaFlow | undefined> {
+  const summary = (await step('Listing the flows on Meta', () => context.client.list())).find((remote) => remote.name === flow.metaName);
+  return summary ? step(`Reading "${flow.metaName}" from Meta`, () => context.client.get(summary.id)) : undefined;
+}
+
+export async function requireRemoteFlow(context: Context, flow: LocalFlow): Promise<MetaFlow> {
+  const remote = await remoteFlow(context, flow);
+  if (!remote) throw new CliError(`Meta has no flow named "${flow.metaName}": create it with npm run flows -- deploy ${flow.name}`);
+  return remote;
+}
+
+/** Meta's validation errors at the place in the local file, as editors and CI annotate them. */
+export function printValidationErrors(output: Output, flow: LocalFlow, errors: MetaValidationError[]): void {
+  for (const error of errors) {
+    const line = error.line_start ?? error.pointers?.[0]?.line_start ?? 1;
+    const column = error.column_start ?? error.pointers?.[0]?.column_start ?? 1;
+    const path = error.pointers?.find((pointer) => pointer.path)?.path;
+    output.printError(`${flow.displayFile}:${line}:${column}  ${error.message}${path ? ` (${path})` : ''}`);
+  }
+}
