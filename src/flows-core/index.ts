@@ -10,6 +10,7 @@ export {
   FlowToken,
   CurrentSession,
   CurrentFlowRequest,
+  FlowTransaction,
   Completion,
 } from './routing/flow.decorators.js';
 export type { FlowOptions, FlowMetaOptions, FlowCategory, FlowHandlerContext, FlowCompletionEvent } from './routing/flow.decorators.js';
