@@ -11,7 +11,7 @@ describe('flow data endpoint: round trips', () => {
 
   beforeAll(async () => {
     // The budget covers the session's transaction too: short, but not so short that a busy machine trips it.
-    test = await startTestApp({ modules: [TestFlowsModule], env: { FLOW_RESPONSE_BUDGET_MS: '1500' } });
+    test = await startTestApp({ modules: [TestFlowsModule], env: { FLOW_RESPONSE_BUDGET_MS: '1500', FLOW_BODY_LIMIT: String(1024 * 1024) } });
     await test.client.init('echo', 'warm-up'); // the pool's first connection
   });
   afterAll(async () => test?.close());
