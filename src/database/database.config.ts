@@ -15,6 +15,12 @@ class DatabaseEnv {
   @EnvInt({ min: 1, max: 100, message: 'must be an integer between 1 and 100' })
   DATABASE_POOL_SIZE?: number;
 
+  @EnvInt({ min: 100, max: 600_000, message: 'must be a whole number of milliseconds between 100 and 600000' })
+  DATABASE_STATEMENT_TIMEOUT_MS?: number;
+
+  @EnvInt({ min: 100, max: 3_600_000, message: 'must be a whole number of milliseconds between 100 and 3600000' })
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS?: number;
+
   @IsOptional()
   @IsIn(['auto', 'true', 'false'], { message: 'must be auto, true or false' })
   DEMO_DATA?: 'auto' | 'true' | 'false';
@@ -38,6 +44,13 @@ export const databaseConfig = registerAs('database', () => {
     url: env.DATABASE_URL,
     embeddedDir: env.EMBEDDED_DB_DIR ?? '.data/pglite',
     poolSize: env.DATABASE_POOL_SIZE ?? 10,
+    /**
+     * A statement (lock waits included) running longer is cancelled; on the embedded database, the
+     * longest a connection waits for its turn.
+     */
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS ?? 10_000,
+    /** A connection idle inside a transaction longer is ended and its transaction rolled back. */
+    idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? 10_000,
     /** `auto`: demo data on the embedded database, and never in production (only `true` seeds there). */
     demoData: env.DEMO_DATA ?? 'auto',
     production: env.NODE_ENV === 'production',

@@ -2,6 +2,7 @@ import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AfterCommitHooks } from './after-commit.js';
 import { QueryMetrics } from './query-metrics.js';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from './database.config.js';
@@ -34,8 +35,8 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
       imports: [EmbeddedDatabaseModule, ConfigModule.forFeature(databaseConfig)],
       inject: [databaseConfig.KEY, EmbeddedDatabase],
       useFactory: async (config: ConfigType<typeof databaseConfig>, embedded: EmbeddedDatabase) => {
-        const url = config.url ?? (await embedded.start(config.embeddedDir));
-        return { ...typeOrmOptions(url, config.poolSize), autoLoadEntities: true };
+        const url = config.url ?? (await embedded.start(config.embeddedDir, config));
+        return { ...typeOrmOptions(url, config.poolSize, config), autoLoadEntities: true };
       },
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
@@ -46,7 +47,7 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
     EmbeddedDatabaseModule,
     ConfigModule.forFeature(databaseConfig),
   ],
-  providers: [DemoData, QueryMetrics],
+  providers: [DemoData, QueryMetrics, AfterCommitHooks],
   exports: [DemoData],
 })
 export class DatabaseModule {}

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
-import { PGliteServer } from './pglite-server.js';
+import { PGliteServer, type PGliteServerLimits } from './pglite-server.js';
 import { EMBEDDED_IN_MEMORY } from './database.config.js';
 
 /**
@@ -18,12 +18,12 @@ export class EmbeddedDatabase {
   private server?: PGliteServer;
 
   /** Starts PGlite and returns a connection URL for it. */
-  async start(dir: string): Promise<string> {
+  async start(dir: string, limits?: PGliteServerLimits): Promise<string> {
     const inMemory = dir === EMBEDDED_IN_MEMORY;
     const dataDir = inMemory ? undefined : resolve(dir);
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     this.db = await PGlite.create(dataDir ? { dataDir } : {});
-    this.server = new PGliteServer(this.db);
+    this.server = new PGliteServer(this.db, { limits });
     await this.server.listen(0, '127.0.0.1');
     this.logger.log(
       inMemory

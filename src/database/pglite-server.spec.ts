@@ -169,3 +169,71 @@ describe('EmbeddedDatabase', () => {
     }
   });
 });
+
+describe('PGliteServer limits', () => {
+  const start = async (limits: { idleInTransactionTimeoutMs: number; statementTimeoutMs: number }) => {
+    const db = await PGlite.create();
+    const server = new PGliteServer(db, { limits });
+    await server.listen();
+    const { url } = server;
+    const clients: pg.Client[] = [];
+    const connect = async () => {
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => undefined);
+      clients.push(client);
+      await client.connect();
+      return client;
+    };
+    const stop = async () => {
+      await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
+      await server.close();
+      await db.close();
+    };
+    return { connect, stop };
+  };
+
+  it('drops a client that holds the database idle inside a transaction, rolling it back; the others go on', async () => {
+    const { connect, stop } = await start({ idleInTransactionTimeoutMs: 300, statementTimeoutMs: 10_000 });
+    try {
+      const setup = await connect();
+      await setup.query('CREATE TABLE t (n int)');
+      await setup.query('INSERT INTO t VALUES (1)');
+      const idle = await connect();
+      await idle.query('BEGIN');
+      await idle.query('UPDATE t SET n = 2');
+      // Waits for the idle client until it is dropped, then sees the row as it was.
+      expect((await setup.query('SELECT n FROM t')).rows).toEqual([{ n: 1 }]);
+      await expect(idle.query('SELECT 1')).rejects.toThrow();
+    } finally {
+      await stop();
+    }
+  });
+
+  it('a statement that runs longer than the idle limit is not idle', async () => {
+    const { connect, stop } = await start({ idleInTransactionTimeoutMs: 200, statementTimeoutMs: 10_000 });
+    try {
+      const client = await connect();
+      await client.query('BEGIN');
+      await client.query('SELECT pg_sleep(0.5)');
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await client.query('COMMIT');
+    } finally {
+      await stop();
+    }
+  });
+
+  it('refuses a connection that waited past the statement limit for its turn; the holder is not affected', async () => {
+    const { connect, stop } = await start({ idleInTransactionTimeoutMs: 10_000, statementTimeoutMs: 300 });
+    try {
+      const holder = await connect();
+      const waiter = await connect();
+      await holder.query('BEGIN');
+      await expect(waiter.query('SELECT 1')).rejects.toThrow();
+      await holder.query('COMMIT');
+      const next = await connect();
+      expect((await next.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await stop();
+    }
+  });
+});

@@ -6,18 +6,50 @@ import { ScramVerifier, type AuthStep } from './pglite-auth.js';
 const SSL_REQUEST = 80877103;
 const PROTOCOL_3 = 196608;
 
-/** Hands PGlite to one connection at a time, in arrival order. */
+/** Hands PGlite to one connection at a time, in arrival order; a wait can be given up. */
 class Turnstile {
-  private tail: Promise<void> = Promise.resolve();
+  private held = false;
+  private readonly waiting: Array<() => void> = [];
 
-  acquire(): Promise<() => void> {
-    let release!: () => void;
-    const next = new Promise<void>((resolve) => (release = resolve));
-    const ready = this.tail.then(() => release);
-    this.tail = this.tail.then(() => next);
-    return ready;
+  /** Resolves with the release function once it is this caller's turn; rejects after `timeoutMs`. */
+  acquire(timeoutMs: number): Promise<() => void> {
+    return new Promise((resolve, reject) => {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        const next = this.waiting.shift();
+        if (next) next();
+        else this.held = false;
+      };
+      const grant = () => {
+        clearTimeout(timer);
+        resolve(release);
+      };
+      if (!this.held) {
+        this.held = true;
+        resolve(release);
+        return;
+      }
+      const timer = setTimeout(() => {
+        const index = this.waiting.indexOf(grant);
+        if (index >= 0) this.waiting.splice(index, 1);
+        reject(new Error(`waited ${timeoutMs} ms for the database`));
+      }, timeoutMs);
+      this.waiting.push(grant);
+    });
   }
 }
+
+/** How long a connection may hold the database idle, and wait for it, before it is dropped. */
+export interface PGliteServerLimits {
+  /** A connection that holds the database (inside a transaction or mid-statement) and sends nothing for this long is dropped, its transaction rolled back. */
+  idleInTransactionTimeoutMs: number;
+  /** A connection that waits this long for its turn is dropped (its client sees the connection end). */
+  statementTimeoutMs: number;
+}
+
+const DEFAULT_LIMITS: PGliteServerLimits = { idleInTransactionTimeoutMs: 10_000, statementTimeoutMs: 10_000 };
 
 /**
  * Serves a PGlite database over the Postgres wire protocol on a TCP port, so the ordinary `pg`
@@ -26,6 +58,8 @@ class Turnstile {
  * PGlite runs one session; several client connections share it. A connection owns the database
  * from its first message until a Sync or simple Query completes outside a transaction, so the
  * statements (Parse/Bind/Execute) and transactions of different connections never interleave.
+ * PGlite has no statement or idle timeouts of its own: the server bounds both (`limits`), so one
+ * stalled client cannot hold every other connection.
  *
  * The port is on loopback, where any local process can reach it: a connection must first log in
  * with SCRAM-SHA-256 and the server's password (random unless given), as with a real PostgreSQL.
@@ -41,13 +75,15 @@ export class PGliteServer {
   readonly password: string;
   private readonly verifier: ScramVerifier;
   private address?: { host: string; port: number };
+  private readonly limits: PGliteServerLimits;
 
   constructor(
     private readonly db: PGlite,
-    options: { password?: string } = {},
+    options: { password?: string; limits?: PGliteServerLimits } = {},
   ) {
     this.password = options.password ?? randomBytes(24).toString('hex');
     this.verifier = new ScramVerifier(this.password);
+    this.limits = options.limits ?? DEFAULT_LIMITS;
   }
 
   /** Connection URL of the running server, password included. */
@@ -125,35 +161,61 @@ export class PGliteServer {
     let login: { startup: Buffer; next(message: Buffer): AuthStep } | undefined;
     let release: (() => void) | undefined;
     let chain = Promise.resolve();
+    /** Messages received and not yet run. */
+    let pending = 0;
+    let idleTimer: NodeJS.Timeout | undefined;
+
+    // Holding the database with nothing to run: past the limit the connection is dropped (finish rolls back).
+    const watchIdle = () => {
+      clearTimeout(idleTimer);
+      idleTimer = undefined;
+      if (release && pending === 0 && !socket.destroyed) {
+        idleTimer = setTimeout(() => socket.destroy(), this.limits.idleInTransactionTimeoutMs);
+        idleTimer.unref();
+      }
+    };
 
     const run = async (message: Buffer, endsTurn: boolean) => {
-      if (socket.destroyed) return;
-      this.trackListen(socket, message);
-      release ??= await this.turnstile.acquire();
-      await this.db.runExclusive(() =>
-        this.db.execProtocolRawStream(new Uint8Array(message), {
-          onRawData: (chunk) => {
-            const own = this.routeNotifications(Buffer.from(chunk));
-            if (own.length && !socket.destroyed) socket.write(own);
-          },
-        }),
-      );
-      if (endsTurn && !this.db.isInTransaction()) {
+      try {
+        if (socket.destroyed) return;
+        this.trackListen(socket, message);
+        release ??= await this.turnstile.acquire(this.limits.statementTimeoutMs);
+        if (socket.destroyed) return; // finish() releases
+        await this.db.runExclusive(() =>
+          this.db.execProtocolRawStream(new Uint8Array(message), {
+            onRawData: (chunk) => {
+              const own = this.routeNotifications(Buffer.from(chunk));
+              if (own.length && !socket.destroyed) socket.write(own);
+            },
+          }),
+        );
+        if (endsTurn && !this.db.isInTransaction()) {
+          release();
+          release = undefined;
+        }
+      } finally {
+        pending--;
+        watchIdle();
+      }
+    };
+
+    const finish = async () => {
+      clearTimeout(idleTimer);
+      this.sockets.delete(socket);
+      this.listeners.delete(socket);
+      await chain.catch(() => undefined);
+      if (release) {
+        // A client that vanished (or was dropped) mid-transaction must not leave it open for the next one.
+        if (!this.db.closed && this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => undefined);
         release();
         release = undefined;
       }
     };
 
-    const finish = async () => {
-      this.sockets.delete(socket);
-      this.listeners.delete(socket);
-      await chain.catch(() => undefined);
-      if (release) {
-        // A client that vanished mid-transaction must not leave it open for the next one.
-        if (this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => undefined);
-        release();
-        release = undefined;
-      }
+    const enqueue = (message: Buffer, endsTurn: boolean) => {
+      pending++;
+      clearTimeout(idleTimer);
+      chain = chain.then(() => run(message, endsTurn)).catch(() => void socket.destroy());
     };
 
     socket.on('data', (data) => {
@@ -203,12 +265,11 @@ export class PGliteServer {
             const { startup } = login;
             login = undefined;
             // PGlite answers the startup itself (authentication ok, parameters, ready).
-            chain = chain.then(() => run(startup, true)).catch(() => void socket.destroy());
+            enqueue(startup, true);
           }
           continue;
         }
-        const endsTurn = type === 'S' || type === 'Q';
-        chain = chain.then(() => run(message, endsTurn)).catch(() => void socket.destroy());
+        enqueue(message, type === 'S' || type === 'Q');
       }
     });
     socket.on('close', () => void finish());

@@ -2,11 +2,20 @@ import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
 import { TypeOrmLogger } from './typeorm-logger.js';
 
+export interface DatabaseTimeouts {
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
+
+/** How long past the server's statement timeout the client gives up on an answer that never comes. */
+const QUERY_TIMEOUT_MARGIN_MS = 2_000;
+
 /**
  * The one TypeORM options object: the Nest module and the migration CLI both start from it.
- * Schema changes only ever come from migrations.
+ * Schema changes only ever come from migrations. With `timeouts`, no statement, lock wait or idle
+ * transaction can hold a connection (and the rows it locked) for long.
  */
-export function typeOrmOptions(url: string, poolSize = 10): DataSourceOptions {
+export function typeOrmOptions(url: string, poolSize = 10, timeouts?: DatabaseTimeouts): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -22,6 +31,13 @@ export function typeOrmOptions(url: string, poolSize = 10): DataSourceOptions {
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       application_name: 'flowgate',
+      ...(timeouts && {
+        // Server side: a statement (lock waits included) is cancelled, an idle transaction ended.
+        statement_timeout: timeouts.statementTimeoutMs,
+        idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs,
+        // Client side: a server that stops answering at all (a lost network) does not hold the query forever.
+        query_timeout: timeouts.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
+      }),
     },
     logger: new TypeOrmLogger(),
     logging: ['error', 'warn', 'migration'],

@@ -11,6 +11,7 @@ export {
   FlowToken,
   CurrentSession,
   CurrentFlowRequest,
+  FlowTransaction,
   Completion,
 } from './routing/flow.decorators.js';
 export type { FlowOptions, FlowMetaOptions, FlowCategory, FlowHandlerContext, FlowCompletionEvent, FlowMetadata } from './routing/flow.decorators.js';

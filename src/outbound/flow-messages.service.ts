@@ -1,7 +1,5 @@
 import { BadGatewayException, BadRequestException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { FlowRegistry, FlowSessions } from '../flows-core/index.js';
 import { CloudApiChannel } from './channels/cloud-api.channel.js';
 import type { MessageChannel } from './channels/message-channel.js';
@@ -32,7 +30,6 @@ export class FlowMessages {
     private readonly sessions: FlowSessions,
     private readonly cloud: CloudApiChannel,
     private readonly wasender: WasenderChannel,
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(outboundConfig.KEY) private readonly config: ConfigType<typeof outboundConfig>,
     private readonly metrics: Metrics,
   ) {}
@@ -68,11 +65,11 @@ export class FlowMessages {
     } catch (error) {
       this.metrics.outboundSends.inc({ channel: 'cloud', kind: 'flow', result: 'failed' });
       // The token was never delivered: retire it.
-      await this.db.query(`UPDATE flow_sessions SET status = 'expired' WHERE token = $1`, [token]).catch(() => undefined);
+      await this.sessions.expire(token).catch(() => undefined);
       this.logger.warn(`Flow message for "${flow}" not sent: ${(error as Error).message}`);
       throw asHttpError(error);
     }
-    await this.db.query('UPDATE flow_sessions SET outbound_message_id = $2 WHERE token = $1', [token, messageId ?? null]);
+    await this.sessions.recordOutboundMessage(token, messageId ?? null);
     return { flow_token: token, message_id: messageId, expires_at: expiresAt.toISOString() };
   }
 

@@ -64,7 +64,10 @@ const files: Record<string, string> = {
 
   [`${name}.service.ts`]: `import { Injectable } from '@nestjs/common';
 
-/** The business logic of the ${name} flow. Inject repositories or the ReadThroughCache here. */
+/**
+ * The business logic of the ${name} flow. Inject the ReadThroughCache here; queries take the
+ * request's EntityManager (\`@FlowTransaction()\` in the controller) so they commit with the request.
+ */
 @Injectable()
 export class ${pascal}Service {
   greet(name: string): string {

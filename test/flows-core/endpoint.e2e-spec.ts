@@ -10,7 +10,9 @@ describe('flow data endpoint: round trips', () => {
   let test: TestApp;
 
   beforeAll(async () => {
-    test = await startTestApp({ modules: [TestFlowsModule], env: { FLOW_RESPONSE_BUDGET_MS: '500' } });
+    // The budget covers the session's transaction too: short, but not so short that a busy machine trips it.
+    test = await startTestApp({ modules: [TestFlowsModule], env: { FLOW_RESPONSE_BUDGET_MS: '1500', FLOW_BODY_LIMIT: String(1024 * 1024) } });
+    await test.client.init('echo', 'warm-up'); // the pool's first connection
   });
   afterAll(async () => test?.close());
 
@@ -128,7 +130,7 @@ describe('flow data endpoint: round trips', () => {
     const reply = await test.client.dataExchange('echo', 'tok-slow', 'SLOW', {});
     expect(reply.status).toBe(200);
     expect(reply.json).toEqual({ screen: 'SLOW', data: { error_message: USER_MESSAGES.slow } });
-    expect(Date.now() - started).toBeLessThan(1_400);
+    expect(Date.now() - started).toBeLessThan(2_900); // answered before the handler (3 s) ends
   });
 
   it('concurrent requests on one token never lose a session update', async () => {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Completion, Flow, FlowCompletion, FlowResponse, FlowScreen, type FlowCompletionEvent } from '../../src/flows-core/index.js';
+import { Completion, CurrentSession, Flow, FlowCompletion, FlowResponse, FlowScreen, type FlowCompletionEvent, type FlowSession } from '../../src/flows-core/index.js';
 
 /** What the completion handler saw, and how many more times it should fail (set by tests). */
 export const completions = {
@@ -18,7 +18,7 @@ export class SignupFlow {
   }
 
   @FlowCompletion()
-  async completed(@Completion() event: FlowCompletionEvent) {
+  async completed(@Completion() event: FlowCompletionEvent, @CurrentSession() session: FlowSession) {
     completions.started.push(event.flowToken);
     if (completions.delayMs) await new Promise((resolve) => setTimeout(resolve, completions.delayMs));
     if (completions.failuresLeft > 0) {
@@ -27,6 +27,8 @@ export class SignupFlow {
     }
     // Written through the submission's transaction: it commits with it, once.
     await event.manager.query('SELECT 1');
+    // The session row is locked by that transaction: its writes go through it too.
+    await session.set({ completed_by: event.messageId, plan: event.response.plan });
     completions.calls.push({ token: event.flowToken, response: event.response });
   }
 }

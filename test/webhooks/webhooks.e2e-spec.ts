@@ -135,6 +135,8 @@ describe.each(backends)('webhooks (queue on %s)', (_, backendEnv) => {
       });
       expect((await sessions.find(token))!.status).toBe('completed');
       expect(completions.calls).toEqual([{ token, response: { plan: 'gold', newsletter: true, flow_token: token } }]);
+      // @FlowCompletion wrote its own session (session.set) through the completion's transaction.
+      expect((await sessions.find(token))!.state).toEqual({ completed_by: messageIdOf(payload), plan: 'gold' });
       // From now on the data endpoint refuses the token.
       expect((await test.client.dataExchange('signup', token, 'WELCOME', {})).status).toBe(427);
     });
@@ -239,7 +241,11 @@ describe.each(backends)('webhooks (queue on %s)', (_, backendEnv) => {
           async () => errors.mock.calls.map((call: unknown[]) => String(call[0])).join('\n'),
           (text) => text.includes('WhatsApp Flows alert ENDPOINT_LATENCY ACTIVATED for flow 1234567890'),
         );
-        const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM webhook_events WHERE kind = 'flows_alert' AND status = 'processed'`);
+        // The alert is logged inside the transaction that marks it processed: the commit follows.
+        const count = await eventually(
+          async () => (await db.query(`SELECT count(*)::int AS count FROM webhook_events WHERE kind = 'flows_alert' AND status = 'processed'`))[0].count as number,
+          (processedAlerts) => processedAlerts >= 1,
+        );
         expect(count).toBeGreaterThanOrEqual(1);
       } finally {
         errors.mockRestore();

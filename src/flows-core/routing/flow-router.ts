@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import { BadRequestException, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { FlowTokenRejectedError } from '../flow-errors.js';
@@ -10,9 +9,9 @@ import { asFlow } from '../../metrics/flow-attribution.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { flowsConfig } from '../flows.config.js';
 import type { FlowSession } from '../sessions/flow-session.js';
-import { FlowSessions } from '../sessions/flow-sessions.service.js';
+import { FlowSessions, type SessionEnd } from '../sessions/flow-sessions.service.js';
 import { FlowRegistry, type RegisteredFlow, type RegisteredHandler } from './flow-registry.js';
-import type { FlowHandlerContext } from './flow.decorators.js';
+import { BUDGET_EXCEEDED, ResponseBudget } from './response-budget.js';
 
 export const USER_MESSAGES = {
   unexpected: 'Something went wrong on our side. Please try again.',
@@ -31,8 +30,6 @@ export interface Dispatched {
   /** The request's screen when the Flow JSON declares it, `unknown` when it does not, '' when absent. */
   screen: string;
 }
-
-const BUDGET_EXCEEDED = Symbol('budget exceeded');
 
 /** A value from the request, cut short for a log line or an error: the client chooses its size. */
 function clipped(value: unknown, max = 64): string {
@@ -85,36 +82,51 @@ export class FlowRouter {
     let session: FlowSession | undefined;
     const answer = (response: FlowResponse) =>
       response.toWire(currentScreen, request.flow_token, session?.screenData(response.targetScreen(currentScreen)));
-    try {
-      session = await this.sessions.open(flowName, request.flow_token, flow.metadata.tokens);
-      const handler = this.registry.handlerFor(flow, request.action, request.screen);
-      if (!handler) {
-        this.logger.warn(`Flow "${flowName}" has no handler for ${request.action} on screen "${clipped(request.screen)}"`);
-        return done(answer(FlowResponse.error(USER_MESSAGES.unavailable)), 'error_message');
-      }
-      const started = performance.now();
-      const result = await this.withinBudget(flowName, handler, { flow: flowName, request, session });
-      this.metrics.handlerDuration.observe({ flow: flowName }, (performance.now() - started) / 1000);
-      if (result === BUDGET_EXCEEDED) return done(answer(FlowResponse.error(USER_MESSAGES.slow)), 'budget_exceeded');
-      const response = this.toFlowResponse(result, handler);
-      const wire = answer(response);
-      const violations = this.config.contractCheck === 'off' ? [] : flow.contract.violations(fromScreen, wire);
-      if (violations.length > 0) {
-        this.logger.error(
-          `Contract violation by ${handler.location} (${clipped(fromScreen ?? request.action)} → ${wire.screen}), checked against ${flow.flowJsonFile}: ${violations.join('; ')}`,
-        );
-        if (this.config.contractCheck === 'enforce') return done(answer(FlowResponse.error(USER_MESSAGES.unexpected)), 'contract_violation');
-      }
-      if (response.kind === 'complete') {
-        await this.sessions.complete(session.token);
-      } else {
-        const { error_message: _, ...shown } = wire.data;
-        // A screen shown again with the same data (a retry, an error on it) needs no write.
-        if (!isDeepStrictEqual(session.screenData(wire.screen), shown)) {
-          await this.sessions.rememberScreen(session.token, wire.screen, shown);
+
+    // Everything the request does against the database, from the session lookup to the commit, runs
+    // inside the budget; work that outlives it is abandoned (its connection closed, so it rolls back),
+    // never committed after the answer.
+    const budget = new ResponseBudget(this.config.responseBudgetMs);
+    const work = this.sessions.withSession(
+      flowName,
+      request.flow_token,
+      flow.metadata.tokens,
+      async (opened, manager): Promise<SessionEnd<Dispatched>> => {
+        session = opened;
+        const handler = this.registry.handlerFor(flow, request.action, request.screen);
+        if (!handler) {
+          this.logger.warn(`Flow "${flowName}" has no handler for ${request.action} on screen "${clipped(request.screen)}"`);
+          return { value: done(answer(FlowResponse.error(USER_MESSAGES.unavailable)), 'error_message'), end: 'rollback' };
         }
-      }
-      return done(wire, violations.length > 0 ? 'contract_violation' : response.kind === 'error' ? 'error_message' : 'ok');
+        const started = performance.now();
+        const result = await asFlow(flowName, () => handler.invoke({ flow: flowName, request, session: opened, manager }));
+        this.metrics.handlerDuration.observe({ flow: flowName }, (performance.now() - started) / 1000);
+        const response = this.toFlowResponse(result, handler);
+        const wire = answer(response);
+        const violations = this.config.contractCheck === 'off' ? [] : flow.contract.violations(fromScreen, wire);
+        if (violations.length > 0) {
+          this.logger.error(
+            `Contract violation by ${handler.location} (${clipped(fromScreen ?? request.action)} → ${wire.screen}), checked against ${flow.flowJsonFile}: ${violations.join('; ')}`,
+          );
+          // What the handler wrote goes with the answer it gave: an answer replaced by an error screen commits nothing.
+          if (this.config.contractCheck === 'enforce') {
+            return { value: done(answer(FlowResponse.error(USER_MESSAGES.unexpected)), 'contract_violation'), end: 'rollback' };
+          }
+        }
+        const outcome: FlowOutcome = violations.length > 0 ? 'contract_violation' : response.kind === 'error' ? 'error_message' : 'ok';
+        if (response.kind === 'complete') return { value: done(wire, outcome), end: 'complete' };
+        const { error_message: _, ...shown } = wire.data;
+        return { value: done(wire, outcome), end: 'keep', screen: { id: wire.screen, data: shown } };
+      },
+      { signal: budget.signal, mayCommit: () => budget.claimCommit() },
+    );
+    try {
+      const result = await budget.race(work);
+      if (result !== BUDGET_EXCEEDED) return result;
+      const what = `${request.action}${request.screen ? ` on screen "${clipped(request.screen)}"` : ''}`;
+      this.logger.warn(`Flow "${flowName}" ${what} exceeded the ${budget.ms} ms budget; its work is rolled back`);
+      work.catch((error: Error) => this.logger.warn(`Flow "${flowName}" ${what} failed after the budget: ${error.message}`));
+      return done(answer(FlowResponse.error(USER_MESSAGES.slow)), 'budget_exceeded');
     } catch (error) {
       if (error instanceof FlowTokenRejectedError) throw error;
       return done(answer(FlowResponse.error(this.userMessageFor(flowName, request, error))), 'error_message');
@@ -136,29 +148,10 @@ export class FlowRouter {
     const hook = flow.handlers.get('error_notification');
     if (hook) {
       await hook
-        .invoke({ flow: flow.metadata.name, request, session: undefined as never })
+        .invoke({ flow: flow.metadata.name, request, session: undefined as never, manager: undefined as never })
         .catch((error: Error) => this.logger.error(`${hook.location} failed: ${error.message}`));
     }
     return { data: { acknowledged: true } };
-  }
-
-  /** Runs the handler; past the budget the user gets a "try again" answer instead of WhatsApp's timeout. */
-  private async withinBudget(flowName: string, handler: RegisteredHandler, context: FlowHandlerContext) {
-    let timer: NodeJS.Timeout | undefined;
-    const running = asFlow(flowName, () => handler.invoke(context));
-    const budget = new Promise<typeof BUDGET_EXCEEDED>((resolve) => {
-      timer = setTimeout(() => resolve(BUDGET_EXCEEDED), this.config.responseBudgetMs);
-    });
-    try {
-      const result = await Promise.race([running, budget]);
-      if (result === BUDGET_EXCEEDED) {
-        this.logger.warn(`${handler.location} exceeded the ${this.config.responseBudgetMs} ms budget on flow "${flowName}"`);
-        running.catch((error: Error) => this.logger.warn(`${handler.location} failed after the budget: ${error.message}`));
-      }
-      return result;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private toFlowResponse(result: unknown, handler: RegisteredHandler): FlowResponse {

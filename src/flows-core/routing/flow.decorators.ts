@@ -66,6 +66,8 @@ export interface FlowHandlerContext {
   flow: string;
   request: FlowRequest;
   session: FlowSession;
+  /** The transaction the request (or completion) runs in, with its session row locked. */
+  manager: EntityManager;
   completion?: FlowCompletionEvent;
 }
 
@@ -180,6 +182,13 @@ export const FlowToken = createParamDecorator((_: unknown, ctx: ExecutionContext
 
 /** The flow-token session: read and update its state. */
 export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).session);
+
+/**
+ * The `EntityManager` of the transaction the request runs in (in a `@FlowCompletion()` handler, the
+ * completion's). Every query of a handler goes through it: its writes commit with the session's
+ * changes (and a completion's claim) or not at all, and it never waits for a second connection.
+ */
+export const FlowTransaction = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).manager);
 
 /** The whole decrypted request. */
 export const CurrentFlowRequest = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).request);

@@ -2,22 +2,20 @@ import type { FlowSessionEntity } from './flow-session.entity.js';
 
 export type SessionState = Record<string, unknown>;
 
-/** Persists state changes; implemented by FlowSessions. */
-export interface SessionStore {
-  updateState(token: string, change: (state: SessionState) => SessionState): Promise<SessionState>;
-}
+/** The columns of a session that FlowSessions reads, as a query returns them. */
+export type FlowSessionRow = Pick<FlowSessionEntity, 'token' | 'flow' | 'phone' | 'status' | 'state' | 'screens' | 'expiresAt'>;
 
 /**
- * A handler's view of its flow-token session. `state` is what was stored when the request arrived;
- * `update` applies a change atomically (concurrent requests on one token never lose an update).
+ * A handler's view of its flow-token session. The row is locked for the whole request (or the whole
+ * completion), so `state` is current and changes made here are saved with that transaction's
+ * commit: concurrent requests on one token apply one after another, and a request that fails or
+ * runs past its budget changes nothing.
  */
 export class FlowSession {
   private current: SessionState;
+  private changed = false;
 
-  constructor(
-    private readonly row: Pick<FlowSessionEntity, 'token' | 'flow' | 'phone' | 'state' | 'screens'>,
-    private readonly store: SessionStore,
-  ) {
+  constructor(private readonly row: FlowSessionRow) {
     this.current = row.state ?? {};
   }
 
@@ -39,14 +37,20 @@ export class FlowSession {
     return this.row.screens?.[screen];
   }
 
-  /** Merges `patch` into the stored state. */
+  /** Merges `patch` into the state. */
   async set(patch: SessionState): Promise<SessionState> {
     return this.update((state) => ({ ...state, ...patch }));
   }
 
-  /** Read-modify-write of the stored state, atomic against concurrent requests on the same token. */
+  /** Read-modify-write of the state; the row lock makes it atomic against concurrent requests on the token. */
   async update(change: (state: SessionState) => SessionState): Promise<SessionState> {
-    this.current = await this.store.updateState(this.row.token, change);
+    this.current = change({ ...this.current });
+    this.changed = true;
     return this.current;
+  }
+
+  /** The state to save, when a handler changed it (read by FlowSessions before the commit). */
+  changedState(): SessionState | undefined {
+    return this.changed ? this.current : undefined;
   }
 }

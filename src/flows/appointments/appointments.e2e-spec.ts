@@ -33,7 +33,9 @@ describe('appointment booking flow', () => {
   }
 
   beforeAll(async () => {
-    test = await startTestApp({ env: { DEMO_DATA: 'true' } });
+    // 50 confirmations at once queue on one database (one transaction at a time on the embedded one):
+    // this file is about who gets the slot, not about the response budget.
+    test = await startTestApp({ env: { DEMO_DATA: 'true', FLOW_RESPONSE_BUDGET_MS: '9000' } });
     sessions = test.app.get(FlowSessions);
     db = test.app.get(DataSource);
   });

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { CurrentSession, Flow, FlowData, FlowInit, typedFlow, type FlowSession } from '../../flows-core/index.js';
+import type { EntityManager } from 'typeorm';
+import { CurrentSession, Flow, FlowData, FlowInit, FlowTransaction, typedFlow, type FlowSession } from '../../flows-core/index.js';
 import { appointmentsConfig } from './appointments.config.js';
 import type { AppointmentsFlowTypes } from './appointments.flow-types.js';
 import { AppointmentsService, type FreeSlot } from './appointments.service.js';
@@ -55,8 +56,8 @@ export class AppointmentsFlow {
   }
 
   @FlowInit()
-  async start() {
-    const [services, days] = await Promise.all([this.appointments.services(), this.appointments.availableDays()]);
+  async start(@FlowTransaction() db: EntityManager) {
+    const [services, days] = await Promise.all([this.appointments.services(db), this.appointments.availableDays(db)]);
     return flow.navigate('SERVICE', {
       services: services.map((service) => ({ id: service.id, title: service.name, description: `${service.durationMinutes} min` })),
       dates: days.map((day) => ({ id: day, title: this.dayLabel(day) })),
@@ -64,17 +65,17 @@ export class AppointmentsFlow {
   }
 
   @flow.screen('SERVICE')
-  async chooseService(@FlowData() data: ChooseServiceDto, @CurrentSession() session: FlowSession) {
-    const slots = await this.appointments.freeSlots(data.service, data.date);
+  async chooseService(@FlowData() data: ChooseServiceDto, @CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
+    const slots = await this.appointments.freeSlots(db, data.service, data.date);
     if (slots.length === 0) return flow.error('There are no free times that day. Please pick another day.');
     await session.set({ service_id: data.service, date: data.date, slot_id: undefined } satisfies BookingState);
     return flow.navigate('SLOTS', this.slotsData(slots));
   }
 
   @flow.screen('SLOTS')
-  async chooseSlot(@FlowData() data: ChooseSlotDto, @CurrentSession() session: FlowSession) {
+  async chooseSlot(@FlowData() data: ChooseSlotDto, @CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
     const state = session.state as BookingState;
-    const slot = await this.appointments.slot(data.slot);
+    const slot = await this.appointments.slot(db, data.slot);
     if (!slot || slot.serviceId !== state.service_id || slot.day !== state.date) {
       return flow.error('Please choose one of the times shown.');
     }
@@ -89,12 +90,13 @@ export class AppointmentsFlow {
   }
 
   @flow.screen('CONFIRM')
-  async confirm(@FlowData() _confirm: ConfirmDto, @CurrentSession() session: FlowSession) {
+  async confirm(@FlowData() _confirm: ConfirmDto, @CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
     const state = session.state as BookingState;
     if (!state.slot_id || !state.name || !state.email || !state.service_id || !state.date) {
       return flow.error('Please choose a time first.', { screen: 'SERVICE' });
     }
-    const result = await this.appointments.book(state.slot_id, session.token, state.name, state.email);
+    // In the request's transaction: the booking commits with the completion, once per token.
+    const result = await this.appointments.book(db, state.slot_id, session.token, state.name, state.email);
     if (result.ok) {
       return flow.complete({
         appointment_id: result.bookingId,
@@ -103,7 +105,7 @@ export class AppointmentsFlow {
         starts_at: result.slot.startsAt.toISOString(),
       });
     }
-    const slots = await this.appointments.freeSlots(state.service_id, state.date);
+    const slots = await this.appointments.freeSlots(db, state.service_id, state.date);
     return flow.error(slots.length ? SLOT_TAKEN : 'Sorry, that day is now fully booked. Please go back and pick another day.', {
       screen: 'SLOTS',
       data: this.slotsData(slots, state.date),

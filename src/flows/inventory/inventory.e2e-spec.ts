@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { readFlowJson } from '../../flows-core/index.js';
@@ -178,5 +179,57 @@ describe('inventory flow', () => {
       [sku],
     );
     expect(reserved).toBe(3);
+  });
+  describe('one reservation per flow token, whatever arrives at the same time', () => {
+    /** A product of its own with `units` in the local warehouse. */
+    const freshProduct = async (units: number) => {
+      const sku = `CLAIM-${randomBytes(4).toString('hex').toUpperCase()}`;
+      const db = test.app.get(DataSource);
+      await db.query(`INSERT INTO inventory_products (sku, name, price, currency) VALUES ($1, 'Claim test', 1, 'EUR')`, [sku]);
+      await db.query(`INSERT INTO inventory_stock_levels (sku, warehouse_id, units) VALUES ($1, 'LOCAL', $2)`, [sku, units]);
+      return sku;
+    };
+    const stockAndReservations = async (sku: string, flowToken: string) => {
+      const db = test.app.get(DataSource);
+      const [{ units }] = await db.query('SELECT units FROM inventory_stock_levels WHERE sku = $1', [sku]);
+      const reservations = await db.query('SELECT quantity FROM inventory_reservations WHERE sku = $1 AND flow_token = $2', [sku, flowToken]);
+      return { units, reserved: reservations.map((row: { quantity: number }) => row.quantity) };
+    };
+    // Each copy is encrypted afresh (its own AES key and IV), as two taps on the phone would be.
+    const reserveOn = (flowToken: string, sku: string, quantity: number) =>
+      test.client.dataExchange('inventory', flowToken, 'AVAILABILITY', { product_id: sku, quantity });
+
+    it.each([8, 32])('%i identical "reserve 1" requests on one token: one SUCCESS, stock down by exactly one', async (copies) => {
+      const sku = await freshProduct(100);
+      const flowToken = token();
+      await lookup(sku, flowToken);
+      const replies = await Promise.all(Array.from({ length: copies }, () => reserveOn(flowToken, sku, 1)));
+      const successes = replies.filter((reply) => reply.status === 200 && reply.json.screen === 'SUCCESS');
+      expect(successes).toHaveLength(1);
+      valid(successes[0]);
+      expect(replies.filter((reply) => reply.status === 427)).toHaveLength(copies - 1);
+      expect(await stockAndReservations(sku, flowToken)).toEqual({ units: 99, reserved: [1] });
+    });
+
+    it.each([8, 32])('%i different requests on one token (reservations of 1 to 4, lookups): one reservation, the one that completed', async (count) => {
+      const sku = await freshProduct(100);
+      const flowToken = token();
+      await lookup(sku, flowToken);
+      const replies = await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          i % 5 === 4
+            ? test.client.dataExchange('inventory', flowToken, 'INVENTORY', { product_id: sku })
+            : reserveOn(flowToken, sku, (i % 5) + 1),
+        ),
+      );
+      const successes = replies.filter((reply) => reply.status === 200 && reply.json.screen === 'SUCCESS');
+      expect(successes).toHaveLength(1);
+      const { quantity } = (successes[0].json.data.extension_message_response as { params: { quantity: number } }).params;
+      expect(await stockAndReservations(sku, flowToken)).toEqual({ units: 100 - quantity, reserved: [quantity] });
+      // The rest were answered before the completion (a lookup) or refused after it.
+      for (const reply of replies.filter((r) => r !== successes[0])) {
+        expect(reply.status === 427 || reply.json.screen === 'AVAILABILITY').toBe(true);
+      }
+    });
   });
 });

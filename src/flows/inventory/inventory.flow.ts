@@ -1,4 +1,5 @@
-import { CurrentSession, Flow, FlowData, typedFlow, type FlowResponse, type FlowSession } from '../../flows-core/index.js';
+import type { EntityManager } from 'typeorm';
+import { CurrentSession, Flow, FlowData, FlowTransaction, typedFlow, type FlowResponse, type FlowSession } from '../../flows-core/index.js';
 import { LookupDto } from './dto/lookup.dto.js';
 import { ReserveDto } from './dto/reserve.dto.js';
 import { ResultsDto } from './dto/results.dto.js';
@@ -53,35 +54,36 @@ export class InventoryFlow {
   constructor(private readonly inventory: InventoryService) {}
 
   @flow.screen('INVENTORY')
-  async lookup(@FlowData() { product_id: input }: LookupDto) {
+  async lookup(@FlowData() { product_id: input }: LookupDto, @FlowTransaction() db: EntityManager) {
     const sku = input.toUpperCase();
     if (SKU.test(sku)) {
-      const product = await this.inventory.availability(sku);
+      const product = await this.inventory.availability(db, sku);
       if (product) return flow.navigate('AVAILABILITY', availabilityData(product));
     }
-    const page = await this.searchPage(input, 0);
+    const page = await this.searchPage(db, input, 0);
     if (page) return page;
     return flow.error(`We could not find a product "${input}". Check the id and try again.`);
   }
 
   @flow.screen('RESULTS')
-  async results(@FlowData() data: ResultsDto) {
+  async results(@FlowData() data: ResultsDto, @FlowTransaction() db: EntityManager) {
     if (data.product_id) {
-      const product = await this.inventory.availability(data.product_id.toUpperCase());
+      const product = await this.inventory.availability(db, data.product_id.toUpperCase());
       if (product) return flow.navigate('AVAILABILITY', availabilityData(product));
       return flow.error('That product is no longer available. Please choose another one.');
     }
     if (data.query) {
-      const page = await this.searchPage(data.query, data.page ?? 0);
+      const page = await this.searchPage(db, data.query, data.page ?? 0);
       if (page) return page;
     }
     return flow.error('Please choose a product.');
   }
 
   @flow.screen('AVAILABILITY')
-  async reserve(@FlowData() data: ReserveDto, @CurrentSession() session: FlowSession) {
+  async reserve(@FlowData() data: ReserveDto, @CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
     const sku = data.product_id.toUpperCase();
-    const result = await this.inventory.reserve(sku, data.quantity, data.warehouse, session.token);
+    // In the request's transaction: the reservation commits with the completion, once per token.
+    const result = await this.inventory.reserve(db, sku, data.quantity, data.warehouse, session.token);
     if (result.ok) {
       return flow.complete({
         reservation_id: result.reservationId,
@@ -90,7 +92,7 @@ export class InventoryFlow {
         warehouse: result.warehouseId,
       });
     }
-    const product = await this.inventory.availability(sku);
+    const product = await this.inventory.availability(db, sku);
     if (!product) return flow.error('That product is no longer available.', { screen: 'INVENTORY' });
     const current = availabilityData(product);
     const message = current.in_stock
@@ -99,8 +101,8 @@ export class InventoryFlow {
     return flow.error(message, { screen: 'AVAILABILITY', data: current });
   }
 
-  private async searchPage(query: string, page: number): Promise<FlowResponse | undefined> {
-    const { items, offset, hasMore } = await this.inventory.search(query, page);
+  private async searchPage(db: EntityManager, query: string, page: number): Promise<FlowResponse | undefined> {
+    const { items, offset, hasMore } = await this.inventory.search(db, query, page);
     if (items.length === 0) return undefined;
     const first = offset + 1;
     return flow.navigate('RESULTS', {

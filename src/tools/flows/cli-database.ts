@@ -27,7 +27,7 @@ export async function openCliDatabase(): Promise<CliDatabase> {
 
 /** Issues a flow token exactly as the admin API does (POST /admin/flows/<flow>/sessions). */
 export async function issueToken(db: DataSource, flow: string, phone?: string) {
-  const sessions = new FlowSessions(db.getRepository(FlowSessionEntity), flowsConfig());
+  const sessions = new FlowSessions(db.getRepository(FlowSessionEntity), db, flowsConfig());
   return sessions.issue(flow, { phone });
 }
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { FlowMedia, FlowRegistry, FlowSession, FlowSessions, type FlowSessionEntity } from '../../flows-core/index.js';
+import { FlowMedia, FlowRegistry, FlowSessions } from '../../flows-core/index.js';
 import { PermanentWebhookError } from './webhook-errors.js';
 import { toJsonb } from '../../database/jsonb.js';
 
@@ -43,11 +43,9 @@ export class NfmReplyHandler {
     }
     const params = response as Record<string, unknown>;
     const flowToken = typeof params.flow_token === 'string' ? params.flow_token : undefined;
-    const [session] = flowToken
-      ? ((await manager.query('SELECT * FROM flow_sessions WHERE token = $1 FOR UPDATE', [flowToken])) as Array<Record<string, any>>)
-      : [];
+    const session = flowToken ? await this.sessions.lockForCompletion(manager, flowToken) : undefined;
 
-    const inserted: unknown[] = await manager.query(
+    const inserted: Array<{ id: string }> = await manager.query(
       `INSERT INTO flow_submissions (flow, flow_token, phone, message_id, response)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
       [session?.flow ?? null, flowToken ?? null, message.from ?? null, message.id, toJsonb(params)],
@@ -57,21 +55,17 @@ export class NfmReplyHandler {
       this.logger.warn(`Flow completion ${message.id} names no known flow session; stored without a flow`);
       return;
     }
-    await manager.query(
-      `UPDATE flow_sessions SET status = 'completed', completed_at = coalesce(completed_at, now()) WHERE token = $1`,
-      [flowToken],
-    );
     // Media fields (PhotoPicker / DocumentPicker ids) are recorded once with the submission and fetched in the background.
     await this.media.recordCompletion(manager, { flow: session.flow, flowToken: session.token, messageId: message.id, response: params });
-    const flow = this.registry.get(session.flow);
-    const handler = flow?.handlers.get('completion');
-    if (!flow || !handler) return;
-    const row = { token: session.token, flow: session.flow, phone: session.phone, state: session.state, screens: session.screens } as FlowSessionEntity;
-    await handler.invoke({
+    const handler = this.registry.get(session.flow)?.handlers.get('completion');
+    // The handler's session writes are saved with the completion, in this transaction, which holds the row.
+    await handler?.invoke({
       flow: session.flow,
       request: { action: 'complete', flow_token: flowToken },
-      session: new FlowSession(row, this.sessions),
+      session,
+      manager,
       completion: { response: params, flowToken, phone: message.from, messageId: message.id, manager },
     });
+    await this.sessions.completeIn(manager, session);
   }
 }

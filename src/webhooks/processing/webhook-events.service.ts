@@ -8,6 +8,10 @@ import { toJsonb } from '../../database/jsonb.js';
 
 type Json = Record<string, any>;
 
+/** The columns processing reads, as the query returns them (aliased to the entity's names). */
+type StoredEvent = Pick<WebhookEvent, 'id' | 'source' | 'kind' | 'payload' | 'status' | 'receivedAt' | 'providerTimestamp'>;
+const STORED_EVENT_COLUMNS = 'id, source, kind, payload, status, received_at AS "receivedAt", provider_timestamp AS "providerTimestamp"';
+
 const ALERT_ERRORS = new Set(['ENDPOINT_ERROR_RATE', 'ENDPOINT_LATENCY', 'ENDPOINT_AVAILABILITY', 'CLIENT_ERROR_RATE']);
 
 /**
@@ -27,18 +31,18 @@ export class WebhookEvents {
   /** Returns false when there was nothing to do (unknown, already processed or dead-lettered). */
   async process(eventId: string): Promise<boolean> {
     return this.db.transaction(async (manager) => {
-      const [event]: Array<Record<string, any>> = await manager.query(
-        `SELECT id, source, kind, payload, status, received_at, provider_timestamp FROM webhook_events WHERE id = $1 FOR UPDATE`,
+      const [event]: Array<StoredEvent | undefined> = await manager.query(
+        `SELECT ${STORED_EVENT_COLUMNS} FROM webhook_events WHERE id = $1 FOR UPDATE`,
         [eventId],
       );
       if (!event || event.status !== 'received') return false;
-      await this.apply(event as unknown as WebhookEvent & { received_at: Date; provider_timestamp: Date | null }, manager);
+      await this.apply(event, manager);
       await manager.query(
         `UPDATE webhook_events SET status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
         [eventId],
       );
       this.metrics.webhookEvents.inc({ source: event.source, kind: event.kind, stage: 'processed' });
-      this.metrics.webhookProcessing.observe({ kind: event.kind }, (Date.now() - new Date(event.received_at).getTime()) / 1000);
+      this.metrics.webhookProcessing.observe({ kind: event.kind }, (Date.now() - event.receivedAt.getTime()) / 1000);
       return true;
     });
   }
@@ -54,7 +58,7 @@ export class WebhookEvents {
     if (final) this.logger.error(`Webhook event ${eventId} failed for good (dead letter): ${error}`);
   }
 
-  private async apply(event: WebhookEvent & { received_at: Date; provider_timestamp: Date | null }, manager: EntityManager): Promise<void> {
+  private async apply(event: StoredEvent, manager: EntityManager): Promise<void> {
     const payload = event.payload as Json;
     switch (event.kind) {
       case 'message':
@@ -81,7 +85,7 @@ export class WebhookEvents {
         return;
       }
       case 'wasender': {
-        const lag = event.provider_timestamp ? new Date(event.received_at).getTime() - new Date(event.provider_timestamp).getTime() : undefined;
+        const lag = event.providerTimestamp ? event.receivedAt.getTime() - event.providerTimestamp.getTime() : undefined;
         this.logger.log(`WASenderApi event ${String(payload.event ?? 'unknown')}${lag !== undefined ? ` (forwarding lag ${lag} ms)` : ''}`);
         return;
       }
