@@ -117,11 +117,13 @@ describe('npm run flows against a fake Graph API', () => {
           jsonVersion: expect.any(String),
         }),
         expect.objectContaining({ flow: 'appointments', status: 'DRAFT', inSync: true }),
+        expect.objectContaining({ flow: 'returns', status: 'DRAFT', inSync: true }),
         expect.objectContaining({ flow: null, metaName: 'made in flow builder' }),
         expect.objectContaining({ flow: null, metaName: 'another one' }),
       ]),
     );
-    expect(document.flows).toHaveLength(4);
+    // Every local module (inventory, appointments, returns) and the two flows no module owns.
+    expect(document.flows).toHaveLength(5);
   });
 
   it('publish needs --yes without a terminal, and is refused while Meta reports validation errors', async () => {
