@@ -23,7 +23,7 @@ export function bootSummary(app: INestApplication): string {
   const config = app.get(ConfigService);
   const { port, host } = config.getOrThrow<AppConfig>('app');
   const base = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
-  const flows = app.get(FlowRegistry).names();
+  const flows = app.get(FlowRegistry).names().sort();
   const dev = app.get(FlowKeyRing).credentials.dev;
   const publicKey = dev ? dev.publicKeyFile : "npm run keys -- upload (sends the current key's public key to Meta)";
   return [

@@ -41,7 +41,7 @@ describe('the boot log', () => {
     const bootLines = lines.filter((line) => line.context === 'Flowgate');
     expect(bootLines).toHaveLength(1);
     expect(bootLines[0].msg).toMatch(
-      /^Flowgate listening on http:\/\/127\.0\.0\.1:\d+ · flows: POST \/flows\/inventory, POST \/flows\/appointments, POST \/flows\/returns · database: (postgres 127\.0\.0\.1:5432\/flowgate_test_\w+|embedded, in memory) · public key: /,
+      /^Flowgate listening on http:\/\/127\.0\.0\.1:\d+ · flows: POST \/flows\/appointments, POST \/flows\/inventory, POST \/flows\/returns · database: (postgres 127\.0\.0\.1:5432\/flowgate_test_\w+|embedded, in memory) · public key: /,
     );
     expect(lines.filter((line) => ['InstanceLoader', 'RoutesResolver', 'RouterExplorer'].includes(line.context))).toEqual([]);
     // One completion line per request, with what operators rely on.

@@ -10,6 +10,7 @@ import { DiskMediaStorage } from './disk-media-storage.js';
 import { FlowMediaEntity } from './flow-media.entity.js';
 import { FlowMedia } from './flow-media.service.js';
 import { MediaAdminController } from './media-admin.controller.js';
+import { outboundConfig } from '../../outbound/outbound.config.js';
 import { mediaConfig } from './media.config.js';
 import { MediaFetcher } from './media-fetcher.js';
 import { MediaQueue } from './media-queue.js';
@@ -21,7 +22,8 @@ import { MediaWorker } from './media-worker.js';
  * background fetching, completion media and the admin endpoints. Flow modules inject FlowMedia.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([FlowMediaEntity]), ConfigModule.forFeature(mediaConfig), QueueModule],
+  // The Graph API's base URL and access token (completion media) are the outbound module's settings.
+  imports: [TypeOrmModule.forFeature([FlowMediaEntity]), ConfigModule.forFeature(mediaConfig), ConfigModule.forFeature(outboundConfig), QueueModule],
   controllers: [MediaAdminController],
   providers: [
     MediaFetcher,
