@@ -4,7 +4,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { USER_MESSAGES } from '../../src/flows-core/routing/flow-router.js';
 import { eventually } from '../support/eventually.js';
-import { usingRealPostgres } from '../support/test-database.js';
+import { usingRealPostgres, type TestDatabase } from '../support/test-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestFlowsModule } from './fixtures/test-flows.js';
 
@@ -17,7 +17,11 @@ const STATEMENT_MS = 4_000;
  * Postgres) costs flow requests their step, never their answer: "try again" comes within the
  * budget, the work of a late request is rolled back, and the server recovers by itself.
  */
-describe('a stalled database never outlasts the response budget', () => {
+// The embedded database always runs (its own, in memory); Postgres too when DATABASE_URL names one.
+const EMBEDDED: TestDatabase = { env: { DATABASE_URL: undefined, EMBEDDED_DB_DIR: 'memory' }, drop: async () => undefined };
+const KINDS = usingRealPostgres() ? ['embedded', 'postgres'] : ['embedded'];
+
+describe.each(KINDS)('a stalled database never outlasts the response budget (%s)', (kind) => {
   let test: TestApp;
   let db: DataSource;
   const clients: pg.Client[] = [];
@@ -40,6 +44,7 @@ describe('a stalled database never outlasts the response budget', () => {
   beforeAll(async () => {
     test = await startTestApp({
       modules: [TestFlowsModule],
+      database: kind === 'embedded' ? EMBEDDED : undefined,
       env: {
         FLOW_RESPONSE_BUDGET_MS: String(BUDGET_MS),
         DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: String(IDLE_IN_TRANSACTION_MS),
@@ -61,96 +66,98 @@ describe('a stalled database never outlasts the response budget', () => {
     await test?.close();
   });
 
-  (usingRealPostgres() ? describe.skip : describe)('on the embedded database', () => {
-    it('a client idle inside a transaction: "try again" within the budget, then the server drops it and recovers', async () => {
-      const flowToken = token();
-      expect((await count(flowToken)).json).toEqual({ screen: 'COUNT', data: { count: 1 } });
-      const idle = await stall('SELECT 1');
-      // The session lookup waits for the database: the budget answers, not the stalled client.
-      expect((await count(flowToken)).json).toEqual(slow({}));
-      expect((await count(token())).json).toEqual(slow({}));
-      // Past its idle limit the client is dropped and its transaction rolled back; requests are served
-      // again, and the requests answered "try again" committed nothing (the count goes on from 1).
-      const next = await eventually(
-        () => count(flowToken),
-        (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
-        15_000,
-      );
-      expect(next.json).toEqual({ screen: 'COUNT', data: { count: 2 } });
-      await expect(idle.query('SELECT 1')).rejects.toThrow();
+  if (kind === 'embedded')
+    describe('on the embedded database', () => {
+      it('a client idle inside a transaction: "try again" within the budget, then the server drops it and recovers', async () => {
+        const flowToken = token();
+        expect((await count(flowToken)).json).toEqual({ screen: 'COUNT', data: { count: 1 } });
+        const idle = await stall('SELECT 1');
+        // The session lookup waits for the database: the budget answers, not the stalled client.
+        expect((await count(flowToken)).json).toEqual(slow({}));
+        expect((await count(token())).json).toEqual(slow({}));
+        // Past its idle limit the client is dropped and its transaction rolled back; requests are served
+        // again, and the requests answered "try again" committed nothing (the count goes on from 1).
+        const next = await eventually(
+          () => count(flowToken),
+          (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
+          15_000,
+        );
+        expect(next.json).toEqual({ screen: 'COUNT', data: { count: 2 } });
+        await expect(idle.query('SELECT 1')).rejects.toThrow();
+      });
+
+      it('a stalled client that ends its transaction frees the database at once', async () => {
+        const flowToken = token();
+        const idle = await stall('SELECT 1');
+        expect((await count(flowToken)).json).toEqual(slow({}));
+        await idle.query('ROLLBACK');
+        await idle.end();
+        const next = await eventually(
+          () => count(flowToken),
+          (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
+          15_000,
+        );
+        expect(next.json).toEqual({ screen: 'COUNT', data: { count: 1 } });
+      });
     });
 
-    it('a stalled client that ends its transaction frees the database at once', async () => {
-      const flowToken = token();
-      const idle = await stall('SELECT 1');
-      expect((await count(flowToken)).json).toEqual(slow({}));
-      await idle.query('ROLLBACK');
-      await idle.end();
-      const next = await eventually(
-        () => count(flowToken),
-        (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
-        15_000,
-      );
-      expect(next.json).toEqual({ screen: 'COUNT', data: { count: 1 } });
-    });
-  });
+  if (kind === 'postgres')
+    describe('on Postgres', () => {
+      it('every connection of the app carries the statement and idle-in-transaction timeouts', async () => {
+        const [{ statement_timeout }] = await db.query('SHOW statement_timeout');
+        const [{ idle_in_transaction_session_timeout }] = await db.query('SHOW idle_in_transaction_session_timeout');
+        expect([statement_timeout, idle_in_transaction_session_timeout]).toEqual(['4s', '2500ms']);
+      });
 
-  (usingRealPostgres() ? describe : describe.skip)('on Postgres', () => {
-    it('every connection of the app carries the statement and idle-in-transaction timeouts', async () => {
-      const [{ statement_timeout }] = await db.query('SHOW statement_timeout');
-      const [{ idle_in_transaction_session_timeout }] = await db.query('SHOW idle_in_transaction_session_timeout');
-      expect([statement_timeout, idle_in_transaction_session_timeout]).toEqual(['4s', '2500ms']);
-    });
+      it('a session row locked by an idle transaction: "try again" within the budget, the late work never commits', async () => {
+        const flowToken = token();
+        expect((await count(flowToken)).json).toEqual({ screen: 'COUNT', data: { count: 1 } });
+        const locker = await stall('SELECT 1 FROM flow_sessions WHERE token = $1 FOR UPDATE', [flowToken]);
+        expect((await count(flowToken)).json).toEqual(slow({}));
+        // Other tokens are served meanwhile.
+        expect((await count(token())).json).toEqual({ screen: 'COUNT', data: { count: 1 } });
+        await locker.query('ROLLBACK');
+        const next = await eventually(
+          () => count(flowToken),
+          (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
+          15_000,
+        );
+        expect(next.json).toEqual({ screen: 'COUNT', data: { count: 2 } });
+      });
 
-    it('a session row locked by an idle transaction: "try again" within the budget, the late work never commits', async () => {
-      const flowToken = token();
-      expect((await count(flowToken)).json).toEqual({ screen: 'COUNT', data: { count: 1 } });
-      const locker = await stall('SELECT 1 FROM flow_sessions WHERE token = $1 FOR UPDATE', [flowToken]);
-      expect((await count(flowToken)).json).toEqual(slow({}));
-      // Other tokens are served meanwhile.
-      expect((await count(token())).json).toEqual({ screen: 'COUNT', data: { count: 1 } });
-      await locker.query('ROLLBACK');
-      const next = await eventually(
-        () => count(flowToken),
-        (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
-        15_000,
-      );
-      expect(next.json).toEqual({ screen: 'COUNT', data: { count: 2 } });
-    });
+      it('a stock row locked by an idle transaction: the reservation is answered "try again" and, once the lock goes, never commits', async () => {
+        const sku = `STALL-${randomBytes(4).toString('hex').toUpperCase()}`;
+        await db.query(`INSERT INTO inventory_products (sku, name, price, currency) VALUES ($1, 'Stall test', 1, 'EUR')`, [sku]);
+        await db.query(`INSERT INTO inventory_stock_levels (sku, warehouse_id, units) VALUES ($1, 'LOCAL', 10)`, [sku]);
+        const flowToken = token();
+        const reserve = () => test.client.dataExchange('inventory', flowToken, 'AVAILABILITY', { product_id: sku, quantity: 1 });
+        const locker = await stall('SELECT 1 FROM inventory_stock_levels WHERE sku = $1 FOR UPDATE', [sku]);
+        const stalled = await reserve();
+        expect([stalled.status, stalled.json.screen, stalled.json.data.error_message]).toEqual([200, 'AVAILABILITY', USER_MESSAGES.slow]);
+        await locker.query('ROLLBACK');
+        // The late reservation got the row after the answer went out: it was rolled back, the token is still open.
+        const done = await eventually(reserve, (reply) => reply?.json.screen === 'SUCCESS', 15_000);
+        expect(done.status).toBe(200);
+        const [{ units }] = await db.query('SELECT units FROM inventory_stock_levels WHERE sku = $1', [sku]);
+        const reservations = await db.query('SELECT quantity FROM inventory_reservations WHERE flow_token = $1', [flowToken]);
+        expect([units, reservations]).toEqual([9, [{ quantity: 1 }]]);
+      });
 
-    it('a stock row locked by an idle transaction: the reservation is answered "try again" and, once the lock goes, never commits', async () => {
-      const sku = `STALL-${randomBytes(4).toString('hex').toUpperCase()}`;
-      await db.query(`INSERT INTO inventory_products (sku, name, price, currency) VALUES ($1, 'Stall test', 1, 'EUR')`, [sku]);
-      await db.query(`INSERT INTO inventory_stock_levels (sku, warehouse_id, units) VALUES ($1, 'LOCAL', 10)`, [sku]);
-      const flowToken = token();
-      const reserve = () => test.client.dataExchange('inventory', flowToken, 'AVAILABILITY', { product_id: sku, quantity: 1 });
-      const locker = await stall('SELECT 1 FROM inventory_stock_levels WHERE sku = $1 FOR UPDATE', [sku]);
-      const stalled = await reserve();
-      expect([stalled.status, stalled.json.screen, stalled.json.data.error_message]).toEqual([200, 'AVAILABILITY', USER_MESSAGES.slow]);
-      await locker.query('ROLLBACK');
-      // The late reservation got the row after the answer went out: it was rolled back, the token is still open.
-      const done = await eventually(reserve, (reply) => reply?.json.screen === 'SUCCESS', 15_000);
-      expect(done.status).toBe(200);
-      const [{ units }] = await db.query('SELECT units FROM inventory_stock_levels WHERE sku = $1', [sku]);
-      const reservations = await db.query('SELECT quantity FROM inventory_reservations WHERE flow_token = $1', [flowToken]);
-      expect([units, reservations]).toEqual([9, [{ quantity: 1 }]]);
+      it("a transaction of the app's own left idle is ended by Postgres, and its row lock with it", async () => {
+        const flowToken = token();
+        expect((await count(flowToken)).json).toEqual({ screen: 'COUNT', data: { count: 1 } });
+        const leaked = db.createQueryRunner();
+        await leaked.startTransaction();
+        await leaked.query('SELECT 1 FROM flow_sessions WHERE token = $1 FOR UPDATE', [flowToken]);
+        expect((await count(flowToken)).json).toEqual(slow({}));
+        const next = await eventually(
+          () => count(flowToken),
+          (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
+          15_000,
+        );
+        expect(next.json).toEqual({ screen: 'COUNT', data: { count: 2 } });
+        await expect(leaked.query('SELECT 1')).rejects.toThrow();
+        await leaked.release();
+      });
     });
-
-    it("a transaction of the app's own left idle is ended by Postgres, and its row lock with it", async () => {
-      const flowToken = token();
-      expect((await count(flowToken)).json).toEqual({ screen: 'COUNT', data: { count: 1 } });
-      const leaked = db.createQueryRunner();
-      await leaked.startTransaction();
-      await leaked.query('SELECT 1 FROM flow_sessions WHERE token = $1 FOR UPDATE', [flowToken]);
-      expect((await count(flowToken)).json).toEqual(slow({}));
-      const next = await eventually(
-        () => count(flowToken),
-        (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
-        15_000,
-      );
-      expect(next.json).toEqual({ screen: 'COUNT', data: { count: 2 } });
-      await expect(leaked.query('SELECT 1')).rejects.toThrow();
-      await leaked.release();
-    });
-  });
 });
