@@ -55,8 +55,16 @@ async function measure(
     const load = await runLoad(server.url, requests, concurrency, options.seconds);
     const cpu = serverCpuMicros(server.pid) - cpuBefore;
     const lag = await lagOf(server.url);
-    const row: Measurement = { target, scenario, ...load, cpuMicrosPerRequest: load.requests ? round(cpu / load.requests, 0) : 0, eventLoopLagP99Ms: lag };
-    log(`  ${target} ${scenario} c=${concurrency}: ${row.rps} req/s, p99 ${row.latencyMs.p99} ms, ${row.errors} errors, ${row.cpuMicrosPerRequest} µs CPU/req`);
+    const row: Measurement = {
+      target,
+      scenario,
+      ...load,
+      cpuMicrosPerRequest: load.requests ? round(cpu / load.requests, 0) : 0,
+      eventLoopLagP99Ms: lag,
+    };
+    log(
+      `  ${target} ${scenario} c=${concurrency}: ${row.rps} req/s, p99 ${row.latencyMs.p99} ms, ${row.errors} errors, ${row.cpuMicrosPerRequest} µs CPU/req`,
+    );
     if (row.errorSamples.length) log(`    first errors: ${row.errorSamples.join(' | ')}`);
     results.push(row);
   }
@@ -68,14 +76,20 @@ async function measure(
  * read), less the sampling interval Node counts into every sample.
  */
 async function flowgateLag(url: string): Promise<number | undefined> {
-  const text = await fetch(`${url}/metrics`).then((response) => response.text(), () => '');
+  const text = await fetch(`${url}/metrics`).then(
+    (response) => response.text(),
+    () => '',
+  );
   const match = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
   return match ? round(Math.max(0, Number(match[1]) * 1000 - EVENT_LOOP_RESOLUTION_MS), 2) : undefined;
 }
 
 /** A comparison server's event-loop lag p99 since the previous read, in ms. */
 async function comparisonLag(url: string): Promise<number | undefined> {
-  return fetch(`${url}/lag`).then(async (response) => round(((await response.json()) as { p99Ms: number }).p99Ms, 2), () => undefined);
+  return fetch(`${url}/lag`).then(
+    async (response) => round(((await response.json()) as { p99Ms: number }).p99Ms, 2),
+    () => undefined,
+  );
 }
 
 async function startFlowgate(database: Awaited<ReturnType<typeof benchDatabase>>, workers: number, cores: string | undefined, logName: string) {
@@ -108,8 +122,14 @@ async function startFlowgate(database: Awaited<ReturnType<typeof benchDatabase>>
 async function main(opts: BenchOptions) {
   const started = Date.now();
   const measurements: Measurement[] = [];
-  log(`Flowgate benchmark${opts.smoke ? ' (smoke)' : ''}: ${opts.seconds}s per load, concurrency ${opts.concurrency.join('/')}, scenarios ${opts.scenarios.join(', ')}`);
-  log(pinned ? `Pinned: server on core ${SERVER_CORE}, load generator on core ${LOADGEN_CORE} (taskset)` : 'Not pinned (taskset or a second core missing, or --no-pin)');
+  log(
+    `Flowgate benchmark${opts.smoke ? ' (smoke)' : ''}: ${opts.seconds}s per load, concurrency ${opts.concurrency.join('/')}, scenarios ${opts.scenarios.join(', ')}`,
+  );
+  log(
+    pinned
+      ? `Pinned: server on core ${SERVER_CORE}, load generator on core ${LOADGEN_CORE} (taskset)`
+      : 'Not pinned (taskset or a second core missing, or --no-pin)',
+  );
 
   log('crypto ceiling (in process)');
   const ceiling = cryptoCeiling(keys.privatePem, opts.ceilingSeconds);
@@ -118,7 +138,11 @@ async function main(opts: BenchOptions) {
   // The comparison servers take the same ping-shaped load at each concurrency.
   const comparisons = [
     { target: 'baseline', title: 'thin baseline (bench/baseline-server.ts)', script: 'baseline-server' },
-    { target: 'framework floor', title: 'framework floor: NestJS on Fastify, same crypto (bench/framework-floor-server.ts)', script: 'framework-floor-server' },
+    {
+      target: 'framework floor',
+      title: 'framework floor: NestJS on Fastify, same crypto (bench/framework-floor-server.ts)',
+      script: 'framework-floor-server',
+    },
   ];
   for (const comparison of comparisons) {
     log(comparison.title);
@@ -132,7 +156,9 @@ async function main(opts: BenchOptions) {
     });
     const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret });
     try {
-      measurements.push(...(await measure(server, comparison.target, 'ping', cyclingPool(pingRequests({ client }, opts.poolSize)), opts.concurrency, comparisonLag)));
+      measurements.push(
+        ...(await measure(server, comparison.target, 'ping', cyclingPool(pingRequests({ client }, opts.poolSize)), opts.concurrency, comparisonLag)),
+      );
     } finally {
       await server.stop();
     }
@@ -144,7 +170,12 @@ async function main(opts: BenchOptions) {
   let flood: FloodResult | undefined;
   const multiWorker: Measurement[] = [];
   try {
-    const flowgateTarget = (url: string): Target => ({ url, appSecret, adminToken, client: new FlowTestClient({ baseUrl: url, publicKey: keys.publicPem, appSecret }) });
+    const flowgateTarget = (url: string): Target => ({
+      url,
+      appSecret,
+      adminToken,
+      client: new FlowTestClient({ baseUrl: url, publicKey: keys.publicPem, appSecret }),
+    });
     /** Starts Flowgate, measures `scenarios` on it at `concurrency`, stops it. */
     const measureFlowgate = async (label: string, workers: number, cores: string | undefined, scenarios: ScenarioName[], concurrency: number[]) => {
       const server = await startFlowgate(database, workers, cores, `${label.replaceAll(' ', '-')}-${scenarios.join('-')}.log`);
@@ -156,7 +187,16 @@ async function main(opts: BenchOptions) {
             rows.push(...flood.rows);
             continue;
           }
-          rows.push(...(await measure(server, label, scenario, await buildRequests(scenario, flowgateTarget(server.url), opts, webhooks), concurrency, flowgateLag)));
+          rows.push(
+            ...(await measure(
+              server,
+              label,
+              scenario,
+              await buildRequests(scenario, flowgateTarget(server.url), opts, webhooks),
+              concurrency,
+              flowgateLag,
+            )),
+          );
         }
       } finally {
         await server.stop();
@@ -221,7 +261,14 @@ async function main(opts: BenchOptions) {
     cryptoCeiling: ceiling,
     measurements: [...measurements, ...multiWorker],
     webhooks: { acknowledged: webhooks.acknowledged, stored: webhooksStored },
-    ...evaluateTargets({ measurements, multiWorker, database: database.kind, webhooks: { acknowledged: webhooks.acknowledged, stored: webhooksStored }, flood, smoke: opts.smoke }),
+    ...evaluateTargets({
+      measurements,
+      multiWorker,
+      database: database.kind,
+      webhooks: { acknowledged: webhooks.acknowledged, stored: webhooksStored },
+      flood,
+      smoke: opts.smoke,
+    }),
     durationSeconds: round((Date.now() - started) / 1000, 1),
   };
   return report;
@@ -231,8 +278,18 @@ async function main(opts: BenchOptions) {
 async function measureFlood(server: ServerProcess, target: Target): Promise<FloodResult> {
   const pings = cyclingPool(pingRequests(target, options.poolSize));
   await runLoad(server.url, pings, 4, options.warmupSeconds);
-  const result = await unsignedFlood({ url: server.url, pid: server.pid, pings, seconds: options.seconds, pingConcurrency: 4, floodConcurrency: options.smoke ? 4 : 8 });
-  for (const row of result.rows) log(`  flowgate ${row.scenario} c=${row.concurrency}: ${row.rps} req/s, p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, ${row.errors} errors`);
+  const result = await unsignedFlood({
+    url: server.url,
+    pid: server.pid,
+    pings,
+    seconds: options.seconds,
+    pingConcurrency: 4,
+    floodConcurrency: options.smoke ? 4 : 8,
+  });
+  for (const row of result.rows)
+    log(
+      `  flowgate ${row.scenario} c=${row.concurrency}: ${row.rps} req/s, p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, ${row.errors} errors`,
+    );
   for (const row of result.rows.filter((r) => r.errorSamples.length)) log(`    first errors (${row.scenario}): ${row.errorSamples.join(' | ')}`);
   log(`  ${result.summary}`);
   return result;
@@ -261,7 +318,10 @@ main(options)
   .then((report) => {
     const path = join(OUT_DIR, options.smoke ? 'smoke.json' : 'report.json');
     writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(path.replace(/\.json$/, '.md'), `${markdownTable(report.measurements)}\n\n${report.summary.map((line) => `- ${line}`).join('\n')}\n`);
+    writeFileSync(
+      path.replace(/\.json$/, '.md'),
+      `${markdownTable(report.measurements)}\n\n${report.summary.map((line) => `- ${line}`).join('\n')}\n`,
+    );
     process.stdout.write(`${JSON.stringify(report)}\n\n`);
     process.stdout.write(`${table(report.measurements)}\n\n`);
     process.stdout.write(`${report.summary.join('\n')}\n`);

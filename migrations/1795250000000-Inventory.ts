@@ -11,9 +11,7 @@ export class Inventory1795250000000 implements MigrationInterface {
         "price" numeric(12, 2) NOT NULL CHECK ("price" >= 0),
         "currency" char(3) NOT NULL DEFAULT 'EUR'
       )`);
-    await queryRunner.query(
-      `CREATE INDEX "IDX_inventory_products_name_prefix" ON "inventory_products" (lower("name") text_pattern_ops, "sku")`,
-    );
+    await queryRunner.query(`CREATE INDEX "IDX_inventory_products_name_prefix" ON "inventory_products" (lower("name") text_pattern_ops, "sku")`);
     await queryRunner.query(`
       CREATE TABLE "inventory_warehouses" (
         "id" text PRIMARY KEY,

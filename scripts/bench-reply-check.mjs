@@ -8,12 +8,22 @@ const flowJson = JSON.parse(readFileSync('src/flows/inventory/inventory.flow.jso
 const contract = new FlowContract(flowJson);
 const products = Array.from({ length: 10 }, (_, index) => ({ id: `PROD-${index}`, title: `Product ${index}`, description: '9.99 EUR' }));
 const valid = { screen: 'RESULTS', data: { query: 'Wire', summary: 'Products 1 to 10', page: 0, next_page: 1, has_more: true, products } };
-const invalid = { screen: 'RESULTS', data: { query: 'Wire', summary: 'Products', page: '0', has_more: true, products: [...products, { id: 1 }], extra: 1 } };
+const invalid = {
+  screen: 'RESULTS',
+  data: { query: 'Wire', summary: 'Products', page: '0', has_more: true, products: [...products, { id: 1 }], extra: 1 },
+};
 const availability = {
   screen: 'AVAILABILITY',
   data: {
-    product_id: 'PROD-99', product_name: 'Wireless Mouse', price: 24.99, price_label: '24.99 EUR', units_available: 5,
-    warehouse: 'Local', in_stock: true, stock_summary: '5 units', warehouses: [{ id: 'LOCAL', title: 'Local (5)' }],
+    product_id: 'PROD-99',
+    product_name: 'Wireless Mouse',
+    price: 24.99,
+    price_label: '24.99 EUR',
+    units_available: 5,
+    warehouse: 'Local',
+    in_stock: true,
+    stock_summary: '5 units',
+    warehouses: [{ id: 'LOCAL', title: 'Local (5)' }],
   },
 };
 

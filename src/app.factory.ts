@@ -98,8 +98,11 @@ async function build(options: CreateAppOptions): Promise<NestFastifyApplication>
  */
 function applyRouteBodyLimits(app: NestFastifyApplication): void {
   const config = app.get(ConfigService);
-  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
-    const key = (route.config as { bodyLimitConfig?: string } | undefined)?.bodyLimitConfig;
-    if (key) route.bodyLimit = config.getOrThrow<number>(key);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      const key = (route.config as { bodyLimitConfig?: string } | undefined)?.bodyLimitConfig;
+      if (key) route.bodyLimit = config.getOrThrow<number>(key);
+    });
 }

@@ -16,7 +16,10 @@ export function cryptoCeiling(privatePem: string, seconds: number): { opsPerSeco
   const deadline = started + seconds * 1000;
   while (performance.now() < deadline) {
     const envelope = envelopes[ops % envelopes.length];
-    const session = { key: unwrapAesKey(Buffer.from(envelope.encrypted_aes_key, 'base64'), privateKey), iv: Buffer.from(envelope.initial_vector, 'base64') };
+    const session = {
+      key: unwrapAesKey(Buffer.from(envelope.encrypted_aes_key, 'base64'), privateKey),
+      iv: Buffer.from(envelope.initial_vector, 'base64'),
+    };
     JSON.parse(decryptPayload(Buffer.from(envelope.encrypted_flow_data, 'base64'), session).toString('utf8'));
     encryptResponse(reply, session);
     ops++;

@@ -25,7 +25,8 @@ function manyKeys(bytes: number): Buffer {
 export function floodRequests(kind: 'unsigned' | 'mis-signed'): BenchRequest[] {
   const webhook = manyKeys(3_400_000);
   const flow = manyKeys(250_000);
-  const signature = (body: Buffer): Record<string, string> => (kind === 'unsigned' ? {} : { 'x-hub-signature-256': signBody(body, 'not-the-app-secret') });
+  const signature = (body: Buffer): Record<string, string> =>
+    kind === 'unsigned' ? {} : { 'x-hub-signature-256': signBody(body, 'not-the-app-secret') };
   const refused = (path: string, body: Buffer, status: number): BenchRequest => ({
     path,
     headers: { 'content-type': 'application/json', ...signature(body) },
@@ -58,7 +59,12 @@ export async function unsignedFlood(options: {
   floodConcurrency: number;
 }): Promise<FloodResult> {
   const { url, pid, pings, seconds, pingConcurrency, floodConcurrency } = options;
-  const row = (scenario: string, load: LoadResult, cpuMicrosPerRequest: number): Measurement => ({ target: 'flowgate flood', scenario, ...load, cpuMicrosPerRequest });
+  const row = (scenario: string, load: LoadResult, cpuMicrosPerRequest: number): Measurement => ({
+    target: 'flowgate flood',
+    scenario,
+    ...load,
+    cpuMicrosPerRequest,
+  });
 
   let cpu = serverCpuMicros(pid);
   const alone = await runLoad(url, pings, pingConcurrency, seconds);

@@ -37,8 +37,32 @@ Uses DATABASE_URL (a database of its own, dropped afterwards) and REDIS_URL when
 export function parseOptions(argv: string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
   const options: BenchOptions = smoke
-    ? { smoke, seconds: 1, warmupSeconds: 0.3, concurrency: [1, 4], scenarios: [...SCENARIOS], poolSize: 200, oneShotPerSecond: 2000, ceilingSeconds: 0.3, workers: 1, noPin: false, profile: false }
-    : { smoke, seconds: 10, warmupSeconds: 2, concurrency: [1, 16, 64], scenarios: [...SCENARIOS], poolSize: 4000, oneShotPerSecond: 4000, ceilingSeconds: 3, workers: 2, noPin: false, profile: false };
+    ? {
+        smoke,
+        seconds: 1,
+        warmupSeconds: 0.3,
+        concurrency: [1, 4],
+        scenarios: [...SCENARIOS],
+        poolSize: 200,
+        oneShotPerSecond: 2000,
+        ceilingSeconds: 0.3,
+        workers: 1,
+        noPin: false,
+        profile: false,
+      }
+    : {
+        smoke,
+        seconds: 10,
+        warmupSeconds: 2,
+        concurrency: [1, 16, 64],
+        scenarios: [...SCENARIOS],
+        poolSize: 4000,
+        oneShotPerSecond: 4000,
+        ceilingSeconds: 3,
+        workers: 2,
+        noPin: false,
+        profile: false,
+      };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
       const next = argv[++i];
@@ -60,17 +84,21 @@ export function parseOptions(argv: string[]): BenchOptions {
         options.warmupSeconds = number(0);
         break;
       case '--concurrency':
-        options.concurrency = value().split(',').map((part) => {
-          const n = Number(part);
-          if (!Number.isInteger(n) || n < 1 || n > 1024) fail('--concurrency takes integers from 1 to 1024, e.g. 1,16,64');
-          return n;
-        });
+        options.concurrency = value()
+          .split(',')
+          .map((part) => {
+            const n = Number(part);
+            if (!Number.isInteger(n) || n < 1 || n > 1024) fail('--concurrency takes integers from 1 to 1024, e.g. 1,16,64');
+            return n;
+          });
         break;
       case '--scenarios':
-        options.scenarios = value().split(',').map((name) => {
-          if (!(SCENARIOS as readonly string[]).includes(name)) fail(`unknown scenario "${name}"; choose from ${SCENARIOS.join(', ')}`);
-          return name as ScenarioName;
-        });
+        options.scenarios = value()
+          .split(',')
+          .map((name) => {
+            if (!(SCENARIOS as readonly string[]).includes(name)) fail(`unknown scenario "${name}"; choose from ${SCENARIOS.join(', ')}`);
+            return name as ScenarioName;
+          });
         break;
       case '--workers':
         options.workers = Math.floor(number(1));

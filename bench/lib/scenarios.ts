@@ -53,8 +53,12 @@ export function pingRequests(target: Pick<Target, 'client'>, count: number, flow
 export function inventoryRequests(target: Target, count: number, users = 256): BenchRequest[] {
   const run = randomUUID().slice(0, 8);
   return Array.from({ length: count }, (_, i) =>
-    encrypted(target.client.prepare('inventory', flowPayloads.dataExchange(`bench-${run}-${i % users}`, 'INVENTORY', { product_id: 'PROD-99' })), (reply) =>
-      reply?.screen === 'AVAILABILITY' && reply.data?.product_id === 'PROD-99' ? undefined : `unexpected inventory answer ${JSON.stringify(reply).slice(0, 200)}`,
+    encrypted(
+      target.client.prepare('inventory', flowPayloads.dataExchange(`bench-${run}-${i % users}`, 'INVENTORY', { product_id: 'PROD-99' })),
+      (reply) =>
+        reply?.screen === 'AVAILABILITY' && reply.data?.product_id === 'PROD-99'
+          ? undefined
+          : `unexpected inventory answer ${JSON.stringify(reply).slice(0, 200)}`,
     ),
   );
 }

@@ -42,14 +42,24 @@ export function evaluateTargets({ measurements, multiWorker, database, webhooks,
     .flatMap((row) => {
       const base = find('baseline', 'ping', row.concurrency);
       if (!base || !base.rps || !base.cpuMicrosPerRequest) return [];
-      return [{ scenario: row.scenario, concurrency: row.concurrency, throughput: round(row.rps / base.rps, 3), cpuPerRequest: round(row.cpuMicrosPerRequest / base.cpuMicrosPerRequest, 3) }];
+      return [
+        {
+          scenario: row.scenario,
+          concurrency: row.concurrency,
+          throughput: round(row.rps / base.rps, 3),
+          cpuPerRequest: round(row.cpuMicrosPerRequest / base.cpuMicrosPerRequest, 3),
+        },
+      ];
     });
 
   const checks: TargetResult[] = [];
   const failed = [...measurements, ...multiWorker].filter((row) => row.errors > 0 || row.requests === 0);
   checks.push({
     target: 'every reply answered, decrypted and held the expected data',
-    measured: failed.length === 0 ? `${[...measurements, ...multiWorker].reduce((sum, row) => sum + row.requests, 0)} requests, 0 errors` : failed.map((row) => `${row.target} ${row.scenario} c=${row.concurrency}: ${row.errors} errors of ${row.requests}`).join('; '),
+    measured:
+      failed.length === 0
+        ? `${[...measurements, ...multiWorker].reduce((sum, row) => sum + row.requests, 0)} requests, 0 errors`
+        : failed.map((row) => `${row.target} ${row.scenario} c=${row.concurrency}: ${row.errors} errors of ${row.requests}`).join('; '),
     met: failed.length === 0,
   });
   if (webhooks.stored !== undefined) {
@@ -65,16 +75,26 @@ export function evaluateTargets({ measurements, multiWorker, database, webhooks,
   const top = 64;
   const ping = ratio('ping', top);
   if (ping) {
-    targets.push({ target: 'ping c=64: ≥ 90 % of the baseline req/s', measured: `${round(ping.throughput * 100, 1)} %`, met: ping.throughput >= 0.9 });
+    targets.push({
+      target: 'ping c=64: ≥ 90 % of the baseline req/s',
+      measured: `${round(ping.throughput * 100, 1)} %`,
+      met: ping.throughput >= 0.9,
+    });
     targets.push({ target: 'ping c=64: CPU/request ≤ 1.15 × baseline', measured: `${ping.cpuPerRequest} ×`, met: ping.cpuPerRequest <= 1.15 });
   }
   const inventory = ratio('inventory', top);
   const inventoryRow = find('flowgate', 'inventory', top);
   if (inventory && inventoryRow) {
-    targets.push({ target: 'inventory c=64: ≥ 75 % of the baseline req/s', measured: `${round(inventory.throughput * 100, 1)} %`, met: inventory.throughput >= 0.75 });
+    targets.push({
+      target: 'inventory c=64: ≥ 75 % of the baseline req/s',
+      measured: `${round(inventory.throughput * 100, 1)} %`,
+      met: inventory.throughput >= 0.75,
+    });
     targets.push({ target: 'inventory c=64: p99 ≤ 25 ms', measured: `${inventoryRow.latencyMs.p99} ms`, met: inventoryRow.latencyMs.p99 <= 25 });
   }
-  const lagRows = measurements.filter((row) => row.target === 'flowgate' && row.concurrency === top && row.eventLoopLagP99Ms !== undefined && row.scenario !== 'webhook');
+  const lagRows = measurements.filter(
+    (row) => row.target === 'flowgate' && row.concurrency === top && row.eventLoopLagP99Ms !== undefined && row.scenario !== 'webhook',
+  );
   if (lagRows.length) {
     const worst = Math.max(...lagRows.map((row) => row.eventLoopLagP99Ms!));
     const baseline = find('baseline', 'ping', top)?.eventLoopLagP99Ms;
@@ -107,7 +127,11 @@ export function evaluateTargets({ measurements, multiWorker, database, webhooks,
   const webhookRows = measurements.filter((row) => row.target === 'flowgate' && row.scenario === 'webhook');
   if (webhookRows.length && database === 'postgres') {
     const best = Math.max(...webhookRows.map((row) => row.rps));
-    targets.push({ target: 'webhook intake ≥ 1,000 persisted events/s on Postgres', measured: `${best} events/s (best concurrency)`, met: best >= 1000 });
+    targets.push({
+      target: 'webhook intake ≥ 1,000 persisted events/s on Postgres',
+      measured: `${best} events/s (best concurrency)`,
+      met: best >= 1000,
+    });
   }
 
   const floorLines = measurements

@@ -101,7 +101,16 @@ export function App() {
       if (next?.flowJson && next.entry) {
         const id = next.entry;
         const target = next.flowJson.screens.find((candidate) => candidate.id === id)!;
-        setStack([{ id, data: exampleData(target), form: initialForm(target, { data: exampleData(target), form: {} }), origin: 'example', touched: {}, edited: {} }]);
+        setStack([
+          {
+            id,
+            data: exampleData(target),
+            form: initialForm(target, { data: exampleData(target), form: {} }),
+            origin: 'example',
+            touched: {},
+            edited: {},
+          },
+        ]);
       }
     });
     return api.watchFlow(() => void reload(true));
@@ -139,7 +148,11 @@ export function App() {
       const result = await api.exchange(action, from, data);
       const arrow = result.reply?.screen ? ` → ${result.reply.screen}` : '';
       const status = result.status === 0 ? 'no answer' : `HTTP ${result.status}`;
-      record({ title: `${action}${from ? ` from ${from}` : ''}${arrow} · ${status} · ${result.durationMs} ms`, exchange: result, ok: !result.problem });
+      record({
+        title: `${action}${from ? ` from ${from}` : ''}${arrow} · ${status} · ${result.durationMs} ms`,
+        exchange: result,
+        ok: !result.problem,
+      });
       setProblem(result.problem);
       applyReply(result, base);
     } catch (error) {
@@ -164,7 +177,11 @@ export function App() {
         }
         const declared = Object.keys(screens.get(next)?.data ?? {});
         const missing = declared.filter((key) => !(key in payload));
-        record({ title: `navigate ${current.id} → ${next} (no request)`, detail: { payload, ...(missing.length ? { 'not in the payload': missing } : {}) }, ok: missing.length === 0 });
+        record({
+          title: `navigate ${current.id} → ${next} (no request)`,
+          detail: { payload, ...(missing.length ? { 'not in the payload': missing } : {}) },
+          ok: missing.length === 0,
+        });
         setProblem(undefined);
         setStack([...stack, shown(next, payload, 'navigate', stack)]);
         return;
@@ -214,10 +231,17 @@ export function App() {
     const { flow_token: _token, ...params } = completion.params;
     try {
       const result = await api.complete(params);
-      record({ title: `nfm_reply webhook · ${result.status ? `HTTP ${result.status}` : 'no answer'}`, detail: { response_json: params }, ok: !result.problem });
+      record({
+        title: `nfm_reply webhook · ${result.status ? `HTTP ${result.status}` : 'no answer'}`,
+        detail: { response_json: params },
+        ok: !result.problem,
+      });
       setCompletion({ ...completion, webhook: result });
     } catch (error) {
-      setCompletion({ ...completion, webhook: { status: 0, problem: { title: (error as Error).message, fix: 'Is the preview server still running?' } } });
+      setCompletion({
+        ...completion,
+        webhook: { status: 0, problem: { title: (error as Error).message, fix: 'Is the preview server still running?' } },
+      });
     }
   }
 
@@ -251,7 +275,11 @@ export function App() {
     }
     try {
       const media = await Promise.all(files.map((file) => api.uploadMedia(file)));
-      record({ title: `${component.type} ${name}: ${media.length} file(s) encrypted and put on the preview's CDN`, detail: media.map(({ media_id, cdn_url, file_name }) => ({ media_id, cdn_url, file_name })), ok: true });
+      record({
+        title: `${component.type} ${name}: ${media.length} file(s) encrypted and put on the preview's CDN`,
+        detail: media.map(({ media_id, cdn_url, file_name }) => ({ media_id, cdn_url, file_name })),
+        ok: true,
+      });
       setField(name, media);
     } catch (error) {
       setProblem({ title: (error as Error).message, fix: 'Is the preview server still running?' });
@@ -267,7 +295,15 @@ export function App() {
   for (const name of new Set([...Object.keys(problems), ...Object.keys(declared)])) {
     errors[name] = !current?.edited[name] && declared[name] ? declared[name] : current?.touched[name] ? problems[name] : undefined;
   }
-  const context: RenderContext = { scope, errors, setField, touch, act, pickFiles: (name, files, component) => void pickFiles(name, files, component), canSubmit: !busy && Object.keys(problems).length === 0 };
+  const context: RenderContext = {
+    scope,
+    errors,
+    setField,
+    touch,
+    act,
+    pickFiles: (name, files, component) => void pickFiles(name, files, component),
+    canSubmit: !busy && Object.keys(problems).length === 0,
+  };
   const errorMessage = typeof current?.data.error_message === 'string' ? current.data.error_message : undefined;
 
   return html`<div class="preview">
@@ -276,66 +312,161 @@ export function App() {
       <div class="meta">Endpoint <code>${info.endpoint}/flows/${info.flow}</code></div>
       <div class="meta">Token <code>${info.token.hint}</code>${info.token.fixed ? ' (given with --token)' : ''}</div>
       <div class="meta">File <code>${info.file}</code></div>
-      ${info.error ? html`<div class="problem" role="alert"><strong>The Flow JSON did not load</strong><div>${info.error}</div><div class="fix">Fix the file: the page reloads when it changes.</div></div>` : null}
-      <button type="button" class="primary" data-action="init" disabled=${busy || !flowJson} onClick=${() => { setCompletion(undefined); void send('INIT', undefined, undefined, []); }}>Start with INIT</button>
+      ${
+        info.error
+          ? html`<div class="problem" role="alert">
+              <strong>The Flow JSON did not load</strong>
+              <div>${info.error}</div>
+              <div class="fix">Fix the file: the page reloads when it changes.</div>
+            </div>`
+          : null
+      }
+      <button
+        type="button"
+        class="primary"
+        data-action="init"
+        disabled=${busy || !flowJson}
+        onClick=${() => {
+          setCompletion(undefined);
+          void send('INIT', undefined, undefined, []);
+        }}
+      >
+        Start with INIT
+      </button>
       <button type="button" data-action="restart" onClick=${() => void restartFlow()}>Restart${info.token.fixed ? '' : ' (new token)'}</button>
       <h2>Screens</h2>
       <p class="hint">Open a screen with its <code>__example__</code> data:</p>
-      <ul class="screens">${(flowJson?.screens ?? []).map(
-        (candidate) => html`<li><button type="button" data-screen=${candidate.id} class=${candidate.id === current?.id ? 'current' : ''} onClick=${() => openExample(candidate.id)}>${candidate.id}${candidate.title ? html` <span>${candidate.title}</span>` : null}</button></li>`,
-      )}</ul>
+      <ul class="screens">
+        ${(flowJson?.screens ?? []).map(
+          (candidate) =>
+            html`<li>
+              <button
+                type="button"
+                data-screen=${candidate.id}
+                class=${candidate.id === current?.id ? 'current' : ''}
+                onClick=${() => openExample(candidate.id)}
+              >
+                ${candidate.id}${candidate.title ? html` <span>${candidate.title}</span>` : null}
+              </button>
+            </li>`,
+        )}
+      </ul>
     </aside>
 
     <main class="stage">
       <div class="phone" data-screen=${completion ? 'SUCCESS' : current?.id}>
         <div class="phone-bar">
-          <button type="button" class="back" aria-label="Back" onClick=${back} disabled=${!completion && stack.length <= 1 && !screen?.refresh_on_back}>←</button>
-          <span class="title">${completion ? 'Done' : screen?.title ?? current?.id ?? ''}</span>
+          <button
+            type="button"
+            class="back"
+            aria-label="Back"
+            onClick=${back}
+            disabled=${!completion && stack.length <= 1 && !screen?.refresh_on_back}
+          >
+            ←
+          </button>
+          <span class="title">${completion ? 'Done' : (screen?.title ?? current?.id ?? '')}</span>
           <span class="close">×</span>
         </div>
         <div class="phone-body">
-          ${problem ? html`<div class="problem" role="alert" data-problem><strong>${problem.title}</strong><div class="fix">${problem.fix}</div></div>` : null}
+          ${
+            problem
+              ? html`<div class="problem" role="alert" data-problem>
+                  <strong>${problem.title}</strong>
+                  <div class="fix">${problem.fix}</div>
+                </div>`
+              : null
+          }
           ${notice ? html`<div class="notice" role="status">${notice}</div>` : null}
-          ${completion
-            ? html`<div class="completion" data-completion>
-                <div class="done">✔</div>
-                <h2 class="c-heading">Flow completed</h2>
-                <p class="c-body">Via ${completion.via}. WhatsApp closes the flow and sends these params in the <code>nfm_reply</code> webhook:</p>
-                <pre class="params">${json(completion.params)}</pre>
-                <button type="button" class="c-footer-button" data-action="webhook" disabled=${completion.webhook?.sending || completion.webhook?.status === 200} onClick=${() => void sendWebhook()}>Send the completion webhook</button>
-                ${completion.webhook && !completion.webhook.sending
-                  ? completion.webhook.problem
-                    ? html`<div class="problem" role="alert"><strong>${completion.webhook.problem.title}</strong><div class="fix">${completion.webhook.problem.fix}</div></div>`
-                    : html`<div class="notice" data-webhook-ok>Flowgate accepted the nfm_reply (HTTP ${completion.webhook.status}): the completion handler runs in the background.</div>`
-                  : null}
-              </div>`
-            : screen
-              ? html`<div class="components">${renderComponents(children(screen) as Component[], context)}</div>`
-              : html`<div class="problem" role="alert"><strong>No screen "${current?.id}" in the Flow JSON</strong><div class="fix">Pick a screen on the left.</div></div>`}
+          ${
+            completion
+              ? html`<div class="completion" data-completion>
+                  <div class="done">✔</div>
+                  <h2 class="c-heading">Flow completed</h2>
+                  <p class="c-body">Via ${completion.via}. WhatsApp closes the flow and sends these params in the <code>nfm_reply</code> webhook:</p>
+                  <pre class="params">${json(completion.params)}</pre>
+                  <button
+                    type="button"
+                    class="c-footer-button"
+                    data-action="webhook"
+                    disabled=${completion.webhook?.sending || completion.webhook?.status === 200}
+                    onClick=${() => void sendWebhook()}
+                  >
+                    Send the completion webhook
+                  </button>
+                  ${
+                    completion.webhook && !completion.webhook.sending
+                      ? completion.webhook.problem
+                        ? html`<div class="problem" role="alert">
+                            <strong>${completion.webhook.problem.title}</strong>
+                            <div class="fix">${completion.webhook.problem.fix}</div>
+                          </div>`
+                        : html`<div class="notice" data-webhook-ok>
+                            Flowgate accepted the nfm_reply (HTTP ${completion.webhook.status}): the completion handler runs in the background.
+                          </div>`
+                      : null
+                  }
+                </div>`
+              : screen
+                ? html`<div class="components">${renderComponents(children(screen) as Component[], context)}</div>`
+                : html`<div class="problem" role="alert">
+                    <strong>No screen "${current?.id}" in the Flow JSON</strong>
+                    <div class="fix">Pick a screen on the left.</div>
+                  </div>`
+          }
         </div>
         ${errorMessage && !completion ? html`<div class="snackbar" role="alert">${errorMessage}</div>` : null}
       </div>
-      <div class="origin">${completion ? 'Completed' : current ? `${current.id} · data ${({ example: 'from __example__', endpoint: 'from the endpoint', navigate: 'from the navigate payload', update: 'changed by update_data' } as const)[current.origin]}` : ''}${busy ? ' · waiting for the endpoint…' : ''}</div>
+      <div class="origin">
+        ${completion ? 'Completed' : current ? `${current.id} · data ${({ example: 'from __example__', endpoint: 'from the endpoint', navigate: 'from the navigate payload', update: 'changed by update_data' } as const)[current.origin]}` : ''}${busy ? ' · waiting for the endpoint…' : ''}
+      </div>
     </main>
 
     <section class="inspector">
       <h2>Inspector</h2>
-      ${current && !completion ? html`<details class="entry state"><summary>Screen data and form of ${current.id}</summary><pre>${json({ data: current.data, form: current.form })}</pre></details>` : null}
+      ${
+        current && !completion
+          ? html`<details class="entry state">
+              <summary>Screen data and form of ${current.id}</summary>
+              <pre>${json({ data: current.data, form: current.form })}</pre>
+            </details>`
+          : null
+      }
       ${log.length === 0 ? html`<p class="hint">Requests to the endpoint and actions show here.</p>` : null}
-      ${log.map((entry) => html`<details class=${`entry log ${entry.ok ? 'ok' : 'bad'}`} open=${entry.id === sequence} key=${entry.id}>
-        <summary>${entry.ok ? '✔' : '✖'} ${entry.title}</summary>
-        ${entry.exchange ? html`
-          ${entry.exchange.problem ? html`<div class="problem"><strong>${entry.exchange.problem.title}</strong><div class="fix">${entry.exchange.problem.fix}</div></div>` : null}
-          <h3>Request (decrypted)</h3><pre>${json(entry.exchange.request)}</pre>
-          <h3>Reply (decrypted)</h3><pre>${entry.exchange.reply ? json(entry.exchange.reply) : entry.exchange.text ?? '(none)'}</pre>
-          <h3>Contract</h3>${entry.exchange.status === 200
-            ? entry.exchange.violations.length
-              ? html`<ul class="violations">${entry.exchange.violations.map((violation) => html`<li>${violation}</li>`)}</ul>`
-              : html`<p class="contract-ok">✔ The reply matches the Flow JSON</p>`
-            : html`<p>Not checked (no reply)</p>`}
-          <p class="timing">${entry.exchange.durationMs} ms</p>` : null}
-        ${entry.detail !== undefined ? html`<pre>${json(entry.detail)}</pre>` : null}
-      </details>`)}
+      ${log.map(
+        (entry) =>
+          html`<details class=${`entry log ${entry.ok ? 'ok' : 'bad'}`} open=${entry.id === sequence} key=${entry.id}>
+            <summary>${entry.ok ? '✔' : '✖'} ${entry.title}</summary>
+            ${
+              entry.exchange
+                ? html` ${
+                      entry.exchange.problem
+                        ? html`<div class="problem">
+                            <strong>${entry.exchange.problem.title}</strong>
+                            <div class="fix">${entry.exchange.problem.fix}</div>
+                          </div>`
+                        : null
+                    }
+                    <h3>Request (decrypted)</h3>
+                    <pre>${json(entry.exchange.request)}</pre>
+                    <h3>Reply (decrypted)</h3>
+                    <pre>${entry.exchange.reply ? json(entry.exchange.reply) : (entry.exchange.text ?? '(none)')}</pre>
+                    <h3>Contract</h3>
+                    ${
+                      entry.exchange.status === 200
+                        ? entry.exchange.violations.length
+                          ? html`<ul class="violations">
+                              ${entry.exchange.violations.map((violation) => html`<li>${violation}</li>`)}
+                            </ul>`
+                          : html`<p class="contract-ok">✔ The reply matches the Flow JSON</p>`
+                        : html`<p>Not checked (no reply)</p>`
+                    }
+                    <p class="timing">${entry.exchange.durationMs} ms</p>`
+                : null
+            }
+            ${entry.detail !== undefined ? html`<pre>${json(entry.detail)}</pre>` : null}
+          </details>`,
+      )}
     </section>
   </div>`;
 }

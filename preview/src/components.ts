@@ -46,8 +46,7 @@ function imageSource(src: unknown): string {
 function field(name: string, label: VNode | string, control: VNode, context: RenderContext, helper?: unknown): VNode {
   const error = context.errors[name];
   return html`<div class=${`c-field${error ? ' has-error' : ''}`} data-field=${name}>
-    ${label ? html`<label class="c-label">${label}</label>` : null}
-    ${control}
+    ${label ? html`<label class="c-label">${label}</label>` : null} ${control}
     ${error ? html`<div class="c-error" role="alert">${error}</div>` : helper ? html`<div class="c-helper">${str(helper)}</div>` : null}
   </div>`;
 }
@@ -93,7 +92,8 @@ export function renderComponent(component: Component, context: RenderContext): V
     case 'TextInput':
     case 'TextArea': {
       const inputType = str(component['input-type']) || 'text';
-      const htmlType = ({ number: 'text', email: 'email', password: 'password', passcode: 'password', phone: 'tel' } as Record<string, string>)[inputType] ?? 'text';
+      const htmlType =
+        ({ number: 'text', email: 'email', password: 'password', passcode: 'password', phone: 'tel' } as Record<string, string>)[inputType] ?? 'text';
       const max = component['max-chars'] ?? component['max-length'];
       const common = {
         name,
@@ -107,20 +107,37 @@ export function renderComponent(component: Component, context: RenderContext): V
       const control =
         component.type === 'TextArea'
           ? html`<textarea class="c-input" rows="3" ...${common}></textarea>`
-          : html`<input class="c-input" type=${htmlType} inputmode=${inputType === 'number' || inputType === 'passcode' ? 'numeric' : undefined} ...${common} />`;
+          : html`<input
+              class="c-input"
+              type=${htmlType}
+              inputmode=${inputType === 'number' || inputType === 'passcode' ? 'numeric' : undefined}
+              ...${common}
+            />`;
       const counter = max !== undefined ? html`<span class="c-counter">${str(value).length}/${str(max)}</span>` : null;
-      return field(name, html`${label(component.label)}${required ? null : html` <span class="c-optional">(optional)</span>`}${counter}`, control, context, resolve(component['helper-text'], scope));
+      return field(
+        name,
+        html`${label(component.label)}${required ? null : html` <span class="c-optional">(optional)</span>`}${counter}`,
+        control,
+        context,
+        resolve(component['helper-text'], scope),
+      );
     }
 
     case 'Dropdown': {
       const list = options(component, scope);
-      const control = html`<select class="c-input" name=${name} disabled=${!enabled} value=${str(value)} aria-label=${label(component.label)}
+      const control = html`<select
+        class="c-input"
+        name=${name}
+        disabled=${!enabled}
+        value=${str(value)}
+        aria-label=${label(component.label)}
         onChange=${(event: Event) => {
           const chosen = (event.target as HTMLSelectElement).value;
           context.setField(name, chosen, component);
           context.touch(name);
           select(component, context, chosen);
-        }}>
+        }}
+      >
         <option value="" disabled=${required}>Select…</option>
         ${list.map((option) => html`<option value=${option.id} disabled=${option.enabled === false}>${option.title}${option.description ? ` · ${option.description}` : ''}</option>`)}
       </select>`;
@@ -134,20 +151,28 @@ export function renderComponent(component: Component, context: RenderContext): V
       const control = html`<div class="c-options" role=${multiple ? 'group' : 'radiogroup'} aria-label=${label(component.label)}>
         ${component.description ? html`<div class="c-helper">${str(resolve(component.description, scope))}</div>` : null}
         ${options(component, scope).map(
-          (option) => html`<label class=${`c-option${option.enabled === false ? ' disabled' : ''}`}>
-            <span class="c-option-text"><span class="c-option-title">${option.title}</span>
-              ${option.description ? html`<span class="c-option-description">${option.description}</span>` : null}
-              ${option.metadata ? html`<span class="c-option-metadata">${option.metadata}</span>` : null}</span>
-            <input type=${multiple ? 'checkbox' : 'radio'} name=${name} value=${option.id} checked=${chosen.includes(option.id)}
-              disabled=${!enabled || option.enabled === false}
-              onChange=${(event: Event) => {
-                const on = (event.target as HTMLInputElement).checked;
-                const next = multiple ? (on ? [...chosen, option.id] : chosen.filter((id) => id !== option.id)) : option.id;
-                context.setField(name, next, component);
-                context.touch(name);
-                select(component, context, on ? next : undefined);
-              }} />
-          </label>`,
+          (option) =>
+            html`<label class=${`c-option${option.enabled === false ? ' disabled' : ''}`}>
+              <span class="c-option-text"
+                ><span class="c-option-title">${option.title}</span>
+                ${option.description ? html`<span class="c-option-description">${option.description}</span>` : null}
+                ${option.metadata ? html`<span class="c-option-metadata">${option.metadata}</span>` : null}</span
+              >
+              <input
+                type=${multiple ? 'checkbox' : 'radio'}
+                name=${name}
+                value=${option.id}
+                checked=${chosen.includes(option.id)}
+                disabled=${!enabled || option.enabled === false}
+                onChange=${(event: Event) => {
+                  const on = (event.target as HTMLInputElement).checked;
+                  const next = multiple ? (on ? [...chosen, option.id] : chosen.filter((id) => id !== option.id)) : option.id;
+                  context.setField(name, next, component);
+                  context.touch(name);
+                  select(component, context, on ? next : undefined);
+                }}
+              />
+            </label>`,
         )}
       </div>`;
       return field(name, label(component.label), control, context);
@@ -159,14 +184,20 @@ export function renderComponent(component: Component, context: RenderContext): V
       const control = html`<div class="c-chips" role="group" aria-label=${label(component.label)}>
         ${options(component, scope).map((option) => {
           const on = chosen.includes(option.id);
-          return html`<button type="button" class=${`c-chip${on ? ' on' : ''}`} aria-pressed=${on}
+          return html`<button
+            type="button"
+            class=${`c-chip${on ? ' on' : ''}`}
+            aria-pressed=${on}
             disabled=${!enabled || option.enabled === false || (!on && chosen.length >= max)}
             onClick=${() => {
               const next = on ? chosen.filter((id) => id !== option.id) : [...chosen, option.id];
               context.setField(name, next, component);
               context.touch(name);
               select(component, context, next);
-            }}>${option.title}</button>`;
+            }}
+          >
+            ${option.title}
+          </button>`;
         })}
       </div>`;
       return field(name, label(component.label), control, context, resolve(component.description, scope));
@@ -187,16 +218,39 @@ export function renderComponent(component: Component, context: RenderContext): V
         const current = (value && typeof value === 'object' ? value : {}) as Values;
         const labels = (rawLabel && typeof rawLabel === 'object' ? rawLabel : { 'start-date': 'Start date', 'end-date': 'End date' }) as Values;
         const input = (part: 'start_date' | 'end_date', text: unknown) =>
-          html`<label class="c-range-part">${str(text)}<input class="c-input" type="date" name=${`${name}.${part}`} min=${min} max=${max} disabled=${!enabled} value=${str(current[part])}
-            onChange=${(event: Event) => {
-              const next = { ...current, [part]: (event.target as HTMLInputElement).value };
-              context.setField(name, next, component);
-              context.touch(name);
-              select(component, context, next);
-            }} /></label>`;
-        return field(name, str(resolve(component.title, scope)), html`<div class="c-range">${input('start_date', labels['start-date'])}${input('end_date', labels['end-date'])}</div>`, context, resolve(component['helper-text'], scope));
+          html`<label class="c-range-part"
+            >${str(text)}<input
+              class="c-input"
+              type="date"
+              name=${`${name}.${part}`}
+              min=${min}
+              max=${max}
+              disabled=${!enabled}
+              value=${str(current[part])}
+              onChange=${(event: Event) => {
+                const next = { ...current, [part]: (event.target as HTMLInputElement).value };
+                context.setField(name, next, component);
+                context.touch(name);
+                select(component, context, next);
+              }}
+          /></label>`;
+        return field(
+          name,
+          str(resolve(component.title, scope)),
+          html`<div class="c-range">${input('start_date', labels['start-date'])}${input('end_date', labels['end-date'])}</div>`,
+          context,
+          resolve(component['helper-text'], scope),
+        );
       }
-      const control = html`<input class="c-input" type="date" name=${name} min=${min} max=${max} disabled=${!enabled} value=${str(value)} aria-label=${str(rawLabel)}
+      const control = html`<input
+        class="c-input"
+        type="date"
+        name=${name}
+        min=${min}
+        max=${max}
+        disabled=${!enabled}
+        value=${str(value)}
+        aria-label=${str(rawLabel)}
         onChange=${(event: Event) => {
           const chosen = (event.target as HTMLInputElement).value;
           // The phone greys out unavailable-dates: picking one here leaves the field empty.
@@ -207,29 +261,54 @@ export function renderComponent(component: Component, context: RenderContext): V
           context.setField(name, chosen, component);
           context.touch(name);
           select(component, context, chosen);
-        }} />`;
+        }}
+      />`;
       return field(name, str(rawLabel), control, context, resolve(component['helper-text'], scope));
     }
 
     case 'OptIn': {
       const action = component['on-click-action'] as FlowAction | undefined;
       return html`<div class=${`c-field c-optin${context.errors[name] ? ' has-error' : ''}`} data-field=${name}>
-        <label class="c-option"><input type="checkbox" name=${name} checked=${value === true} disabled=${!enabled}
-          onChange=${(event: Event) => {
-            context.setField(name, (event.target as HTMLInputElement).checked, component);
-            context.touch(name);
-          }} />
-          <span>${label(component.label)}${required ? null : html` <span class="c-optional">(optional)</span>`}</span></label>
-        ${action ? html`<a href="#" class="c-link" onClick=${(event: Event) => { event.preventDefault(); context.act(action); }}>Read more</a>` : null}
+        <label class="c-option"
+          ><input
+            type="checkbox"
+            name=${name}
+            checked=${value === true}
+            disabled=${!enabled}
+            onChange=${(event: Event) => {
+              context.setField(name, (event.target as HTMLInputElement).checked, component);
+              context.touch(name);
+            }}
+          />
+          <span>${label(component.label)}${required ? null : html` <span class="c-optional">(optional)</span>`}</span></label
+        >
+        ${
+          action
+            ? html`<a
+                href="#"
+                class="c-link"
+                onClick=${(event: Event) => {
+                  event.preventDefault();
+                  context.act(action);
+                }}
+                >Read more</a
+              >`
+            : null
+        }
         ${context.errors[name] ? html`<div class="c-error" role="alert">${context.errors[name]}</div>` : null}
       </div>`;
     }
 
     case 'EmbeddedLink':
-      return html`<a href="#" class="c-link c-embedded-link" onClick=${(event: Event) => {
-        event.preventDefault();
-        if (component['on-click-action']) context.act(component['on-click-action'] as FlowAction);
-      }}>${str(resolve(component.text, scope))}</a>`;
+      return html`<a
+        href="#"
+        class="c-link c-embedded-link"
+        onClick=${(event: Event) => {
+          event.preventDefault();
+          if (component['on-click-action']) context.act(component['on-click-action'] as FlowAction);
+        }}
+        >${str(resolve(component.text, scope))}</a
+      >`;
 
     case 'Image': {
       const ratio = component['aspect-ratio'] !== undefined ? Number(resolve(component['aspect-ratio'], scope)) : undefined;
@@ -238,16 +317,31 @@ export function renderComponent(component: Component, context: RenderContext): V
         component.height !== undefined ? `height:${Number(resolve(component.height, scope))}px` : '',
         ratio ? `aspect-ratio:${ratio}` : '',
         `object-fit:${component['scale-type'] === 'cover' ? 'cover' : 'contain'}`,
-      ].filter(Boolean).join(';');
-      return html`<img class="c-image" src=${imageSource(resolve(component.src, scope))} alt=${str(resolve(component['alt-text'], scope))} style=${style} />`;
+      ]
+        .filter(Boolean)
+        .join(';');
+      return html`<img
+        class="c-image"
+        src=${imageSource(resolve(component.src, scope))}
+        alt=${str(resolve(component['alt-text'], scope))}
+        style=${style}
+      />`;
     }
 
     case 'ImageCarousel': {
       const images = (resolve(component.images, scope) as Array<{ src: string; 'alt-text'?: string }> | undefined) ?? [];
       const ratio = str(component['aspect-ratio'] ?? '4:3').replace(':', '/');
-      return html`<div class="c-carousel">${images.map(
-        (image) => html`<img class="c-image" src=${imageSource(image.src)} alt=${str(image['alt-text'])} style=${`aspect-ratio:${ratio};object-fit:${component['scale-type'] === 'cover' ? 'cover' : 'contain'}`} />`,
-      )}</div>`;
+      return html`<div class="c-carousel">
+        ${images.map(
+          (image) =>
+            html`<img
+              class="c-image"
+              src=${imageSource(image.src)}
+              alt=${str(image['alt-text'])}
+              style=${`aspect-ratio:${ratio};object-fit:${component['scale-type'] === 'cover' ? 'cover' : 'contain'}`}
+            />`,
+        )}
+      </div>`;
     }
 
     case 'PhotoPicker':
@@ -257,14 +351,31 @@ export function renderComponent(component: Component, context: RenderContext): V
       const accept = photo ? 'image/*' : ((component['allowed-mime-types'] as string[] | undefined) ?? []).join(',') || undefined;
       const picked = (Array.isArray(value) ? value : []) as Array<{ file_name?: string }>;
       const control = html`<div class="c-picker">
-        <input type="file" name=${name} accept=${accept} multiple=${max > 1} disabled=${!enabled}
+        <input
+          type="file"
+          name=${name}
+          accept=${accept}
+          multiple=${max > 1}
+          disabled=${!enabled}
           onChange=${(event: Event) => {
             const files = [...((event.target as HTMLInputElement).files ?? [])].slice(0, max);
             if (context.pickFiles) context.pickFiles(name, files, component);
-            else context.setField(name, files.map((file) => ({ file_name: file.name })), component);
+            else
+              context.setField(
+                name,
+                files.map((file) => ({ file_name: file.name })),
+                component,
+              );
             context.touch(name);
-          }} />
-        ${picked.length ? html`<ul class="c-picked">${picked.map((file) => html`<li>${file.file_name}</li>`)}</ul>` : null}
+          }}
+        />
+        ${
+          picked.length
+            ? html`<ul class="c-picked">
+                ${picked.map((file) => html`<li>${file.file_name}</li>`)}
+              </ul>`
+            : null
+        }
       </div>`;
       return field(name, label(component.label), control, context, resolve(component.description, scope));
     }
@@ -282,9 +393,11 @@ export function renderComponent(component: Component, context: RenderContext): V
           const action = (item['on-click-action'] as FlowAction | undefined) ?? listAction;
           return html`<button type="button" class="c-navitem" data-id=${str(item.id)} onClick=${() => action && context.act(action)}>
             ${image ? html`<img class="c-navimage" src=${imageSource(image)} alt="" />` : null}
-            <span class="c-navmain"><span class="c-option-title">${str(main.title)}</span>
+            <span class="c-navmain"
+              ><span class="c-option-title">${str(main.title)}</span>
               ${main.description ? html`<span class="c-option-description">${str(main.description)}</span>` : null}
-              ${main.metadata ? html`<span class="c-option-metadata">${str(main.metadata)}</span>` : null}</span>
+              ${main.metadata ? html`<span class="c-option-metadata">${str(main.metadata)}</span>` : null}</span
+            >
             ${item.badge ? html`<span class="c-badge">${str(item.badge)}</span>` : null}
             ${end.title ? html`<span class="c-navend">${str(end.title)}</span>` : null}
             <span class="c-chevron">›</span>
@@ -309,10 +422,13 @@ export function renderComponent(component: Component, context: RenderContext): V
 
     case 'Footer': {
       const action = component['on-click-action'] as FlowAction | undefined;
-      const caption = (side: string) => (component[`${side}-caption`] ? html`<span class=${`c-caption-${side}`}>${str(resolve(component[`${side}-caption`], scope))}</span>` : null);
+      const caption = (side: string) =>
+        component[`${side}-caption`] ? html`<span class=${`c-caption-${side}`}>${str(resolve(component[`${side}-caption`], scope))}</span>` : null;
       return html`<div class="c-footer">
         ${component['left-caption'] || component['right-caption'] || component['center-caption'] ? html`<div class="c-footer-captions">${caption('left')}${caption('center')}${caption('right')}</div>` : null}
-        <button type="button" class="c-footer-button" disabled=${!enabled || !context.canSubmit} onClick=${() => action && context.act(action)}>${label(component.label)}</button>
+        <button type="button" class="c-footer-button" disabled=${!enabled || !context.canSubmit} onClick=${() => action && context.act(action)}>
+          ${label(component.label)}
+        </button>
       </div>`;
     }
 

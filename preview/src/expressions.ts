@@ -142,7 +142,12 @@ export function evaluate(source: string, scope: Scope): unknown {
     while (isOp('+') || isOp('-')) {
       const op = (tokens[position++] as { op: string }).op;
       const right = primary();
-      left = op === '+' ? (typeof left === 'number' && typeof right === 'number' ? left + right : `${text(left)}${text(right)}`) : Number(left) - Number(right);
+      left =
+        op === '+'
+          ? typeof left === 'number' && typeof right === 'number'
+            ? left + right
+            : `${text(left)}${text(right)}`
+          : Number(left) - Number(right);
     }
     return left;
   };

@@ -7,15 +7,18 @@ import type { VNode } from 'preact';
 const INLINE = /(\*\*[^*]+\*\*|\*[^*]+\*|~~[^~]+~~|\[[^\]]+\]\([^)]+\))/g;
 
 export function inline(text: string): Array<string | VNode> {
-  return text.split(INLINE).filter(Boolean).map((part) => {
-    if (part.startsWith('**') && part.endsWith('**')) return html`<strong>${part.slice(2, -2)}</strong>`;
-    if (part.startsWith('~~') && part.endsWith('~~')) return html`<s>${part.slice(2, -2)}</s>`;
-    if (part.startsWith('*') && part.endsWith('*') && part.length > 2) return html`<em>${part.slice(1, -1)}</em>`;
-    const link = /^\[([^\]]+)\]\(([^)]+)\)$/.exec(part);
-    // Links are shown, not followed: the preview never leaves the page.
-    if (link) return html`<a class="md-link" title=${link[2]} href="#" onClick=${(event: Event) => event.preventDefault()}>${link[1]}</a>`;
-    return part;
-  });
+  return text
+    .split(INLINE)
+    .filter(Boolean)
+    .map((part) => {
+      if (part.startsWith('**') && part.endsWith('**')) return html`<strong>${part.slice(2, -2)}</strong>`;
+      if (part.startsWith('~~') && part.endsWith('~~')) return html`<s>${part.slice(2, -2)}</s>`;
+      if (part.startsWith('*') && part.endsWith('*') && part.length > 2) return html`<em>${part.slice(1, -1)}</em>`;
+      const link = /^\[([^\]]+)\]\(([^)]+)\)$/.exec(part);
+      // Links are shown, not followed: the preview never leaves the page.
+      if (link) return html`<a class="md-link" title=${link[2]} href="#" onClick=${(event: Event) => event.preventDefault()}>${link[1]}</a>`;
+      return part;
+    });
 }
 
 /** Block-level markdown of RichText. */
@@ -25,7 +28,15 @@ export function blocks(source: string): VNode[] {
   const flush = () => {
     if (!list) return;
     const items = list.items.map((item) => html`<li>${inline(item)}</li>`);
-    out.push(list.ordered ? html`<ol>${items}</ol>` : html`<ul>${items}</ul>`);
+    out.push(
+      list.ordered
+        ? html`<ol>
+            ${items}
+          </ol>`
+        : html`<ul>
+            ${items}
+          </ul>`,
+    );
     list = undefined;
   };
   for (const line of source.split('\n')) {
@@ -40,7 +51,10 @@ export function blocks(source: string): VNode[] {
     }
     flush();
     const heading = /^(#{1,2})\s+(.*)$/.exec(line);
-    if (heading) out.push(heading[1].length === 1 ? html`<h2 class="c-heading">${inline(heading[2])}</h2>` : html`<h3 class="c-subheading">${inline(heading[2])}</h3>`);
+    if (heading)
+      out.push(
+        heading[1].length === 1 ? html`<h2 class="c-heading">${inline(heading[2])}</h2>` : html`<h3 class="c-subheading">${inline(heading[2])}</h3>`,
+      );
     else if (line.trim()) out.push(html`<p class="c-body">${inline(line)}</p>`);
   }
   flush();

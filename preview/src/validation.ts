@@ -2,7 +2,19 @@
 import { flag, type Scope } from './expressions.js';
 import type { Component } from './types.js';
 
-const INPUTS = new Set(['TextInput', 'TextArea', 'Dropdown', 'RadioButtonsGroup', 'CheckboxGroup', 'ChipsSelector', 'DatePicker', 'CalendarPicker', 'OptIn', 'PhotoPicker', 'DocumentPicker']);
+const INPUTS = new Set([
+  'TextInput',
+  'TextArea',
+  'Dropdown',
+  'RadioButtonsGroup',
+  'CheckboxGroup',
+  'ChipsSelector',
+  'DatePicker',
+  'CalendarPicker',
+  'OptIn',
+  'PhotoPicker',
+  'DocumentPicker',
+]);
 
 export function isInput(component: Component): boolean {
   return INPUTS.has(component.type) && typeof component.name === 'string';

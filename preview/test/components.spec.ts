@@ -73,7 +73,11 @@ describe('component rendering', () => {
       [
         { type: 'TextBody', text: 'hidden', visible: '${data.off}' },
         { type: 'If', condition: "${data.country} == 'PT'", then: [{ type: 'TextBody', text: 'Olá' }], else: [{ type: 'TextBody', text: 'Hello' }] },
-        { type: 'Switch', value: '${data.plan}', cases: { gold: [{ type: 'TextBody', text: 'Gold plan' }], basic: [{ type: 'TextBody', text: 'Basic plan' }] } },
+        {
+          type: 'Switch',
+          value: '${data.plan}',
+          cases: { gold: [{ type: 'TextBody', text: 'Gold plan' }], basic: [{ type: 'TextBody', text: 'Basic plan' }] },
+        },
       ],
       { data: { off: false, country: 'PT', plan: 'basic' }, form: {} },
     );
@@ -99,7 +103,11 @@ describe('component rendering', () => {
         { type: 'ImageCarousel', images: [{ src: '/9j/4AAQ', 'alt-text': 'One' }] },
         { type: 'PhotoPicker', name: 'photos', label: 'Photos' },
         { type: 'DocumentPicker', name: 'docs', label: 'Documents', 'allowed-mime-types': ['application/pdf'] },
-        { type: 'NavigationList', name: 'nav', 'list-items': [{ id: 'a', 'main-content': { title: 'Orders', description: 'See them' }, badge: 'New' }] },
+        {
+          type: 'NavigationList',
+          name: 'nav',
+          'list-items': [{ id: 'a', 'main-content': { title: 'Orders', description: 'See them' }, badge: 'New' }],
+        },
         { type: 'DatePicker', name: 'day', label: 'Day', 'min-date': '2026-01-01' },
         { type: 'CalendarPicker', name: 'stay', title: 'Stay', mode: 'range', label: { 'start-date': 'From', 'end-date': 'To' } },
         { type: 'OptIn', name: 'terms', label: 'I agree', required: true, 'on-click-action': { name: 'open_url', url: 'https://example.com' } },

@@ -37,8 +37,8 @@ describe('Flow JSON expressions', () => {
 
   it('conditions: comparisons, &&, ||, !, parentheses, strings and numbers', () => {
     expect(evaluate("${form.age} >= 18 && ${data.name} == 'Maria'", scope)).toBe(true);
-    expect(evaluate("${data.count} > 5 || !${data.has_more}", scope)).toBe(true);
-    expect(evaluate("(${data.count} + 2) == 5", scope)).toBe(true);
+    expect(evaluate('${data.count} > 5 || !${data.has_more}', scope)).toBe(true);
+    expect(evaluate('(${data.count} + 2) == 5', scope)).toBe(true);
     expect(evaluate("${data.name} != 'Maria'", scope)).toBe(false);
     expect(() => evaluate('${data.count} >', scope)).toThrow(SyntaxError);
   });
@@ -51,7 +51,7 @@ describe('Flow JSON expressions', () => {
     expect(flag(undefined, scope, true)).toBe(true);
     expect(flag('${data.has_more}', scope, true)).toBe(false);
     expect(flag('${data.empty}', scope, true)).toBe(false);
-    expect(flag("${form.opt_in} && ${data.count} == 3", scope, false)).toBe(true);
+    expect(flag('${form.opt_in} && ${data.count} == 3', scope, false)).toBe(true);
     expect(flag(false, scope, true)).toBe(false);
   });
 });

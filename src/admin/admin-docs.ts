@@ -11,7 +11,9 @@ export class AdminDocs {
   build(app: INestApplication): void {
     const config = new DocumentBuilder()
       .setTitle('Flowgate admin API')
-      .setDescription('Flow tokens, flow messages, flows on Meta, keys and webhook dead letters. Every route needs `Authorization: Bearer <ADMIN_TOKEN>`.')
+      .setDescription(
+        'Flow tokens, flow messages, flows on Meta, keys and webhook dead letters. Every route needs `Authorization: Bearer <ADMIN_TOKEN>`.',
+      )
       .addBearerAuth()
       .addSecurityRequirements('bearer')
       .build();

@@ -80,9 +80,7 @@ export const appConfig = registerAs('app', () => {
   const env = validateEnv(AppEnv);
   const webConcurrency = env.WEB_CONCURRENCY ?? 1;
   if (webConcurrency > 1 && !env.DATABASE_URL) {
-    throw new ConfigValidationError(
-      'Invalid configuration: WEB_CONCURRENCY above 1 needs DATABASE_URL (the embedded database lives in one process)',
-    );
+    throw new ConfigValidationError('Invalid configuration: WEB_CONCURRENCY above 1 needs DATABASE_URL (the embedded database lives in one process)');
   }
   return {
     port: env.PORT ?? 3000,

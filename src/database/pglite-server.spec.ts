@@ -25,9 +25,7 @@ describe('PGliteServer', () => {
   });
 
   it('parameterized statements from many connections never interleave', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => pool.query('SELECT $1::int AS i, $2::text AS s', [i, `v${i}`])),
-    );
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => pool.query('SELECT $1::int AS i, $2::text AS s', [i, `v${i}`])));
     results.forEach((result, i) => expect(result.rows[0]).toEqual({ i, s: `v${i}` }));
   });
 

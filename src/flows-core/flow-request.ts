@@ -15,7 +15,8 @@ const STRING_FIELDS = ['version', 'action', 'screen', 'flow_token', 'flow_token_
 // WhatsApp omits a field rather than sending null; null still means "absent" for these, never a value.
 const NULLABLE = new Set<string>(['screen', 'flow_token', 'data']);
 
-const typeName = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
+const typeName = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 
 /**
  * Checks the types of a decrypted request's fields before anything routes on them: a screen of

@@ -51,9 +51,7 @@ export const flowsConfig = registerAs('flows', () => {
   const production = env.NODE_ENV === 'production';
   const hasKey = Boolean(env.FLOW_PRIVATE_KEY_FILE || env.FLOW_PRIVATE_KEY);
   if (production && !hasKey) {
-    throw new ConfigValidationError(
-      'Invalid configuration: FLOW_PRIVATE_KEY_FILE (or FLOW_PRIVATE_KEY) is required when NODE_ENV=production',
-    );
+    throw new ConfigValidationError('Invalid configuration: FLOW_PRIVATE_KEY_FILE (or FLOW_PRIVATE_KEY) is required when NODE_ENV=production');
   }
   if (production && !env.WHATSAPP_APP_SECRET) {
     throw new ConfigValidationError('Invalid configuration: WHATSAPP_APP_SECRET is required when NODE_ENV=production');

@@ -42,12 +42,7 @@ export { MediaRefusedError, type MediaFailure } from './media/media-errors.js';
 export type { FlowMediaObject, CompletionMediaObject } from './media/media-object.js';
 export { MEDIA_STORAGE, type MediaStorage } from './media/media-storage.js';
 export { FlowMediaEntity, type FlowMediaStatus } from './media/flow-media.entity.js';
-export {
-  checkFlowJson,
-  checkFlowJsonFile,
-  formatFlowJsonProblem,
-  type FlowJsonProblem,
-} from './contract/checker/flow-json-checker.js';
+export { checkFlowJson, checkFlowJsonFile, formatFlowJsonProblem, type FlowJsonProblem } from './contract/checker/flow-json-checker.js';
 export { inputValueType } from './contract/checker/components.js';
 export { componentActions, isObject, screenComponents, screenInputs, type JsonObject } from './contract/checker/flow-json-walk.js';
 export { HUB_SIGNED_BODY } from './signature/app-secrets.js';

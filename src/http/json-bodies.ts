@@ -23,8 +23,7 @@ export type BodyRequest = FastifyRequest & { rawBody?: Buffer; bodyUnread?: bool
 
 const signedBodyOf = (request: FastifyRequest) => (request.routeOptions.config as { signedBody?: SignedBody } | undefined)?.signedBody;
 
-const hasBody = (request: FastifyRequest) =>
-  Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+const hasBody = (request: FastifyRequest) => Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
 
 /** Whether the request's signature header could be a signature at all (no body needed to tell). */
 function mayBeSigned(request: FastifyRequest, signed: SignedBody): boolean {

@@ -45,9 +45,10 @@ export class AppLogger implements LoggerService {
 
   private write(wanted: Level, message: unknown, params: unknown[]): void {
     // Nest passes the context last: (message, context) or, for errors, (message, stack, context).
-    const context = params.length > 0 && typeof params[params.length - 1] === 'string' && !looksLikeStack(params[params.length - 1])
-      ? (params[params.length - 1] as string)
-      : undefined;
+    const context =
+      params.length > 0 && typeof params[params.length - 1] === 'string' && !looksLikeStack(params[params.length - 1])
+        ? (params[params.length - 1] as string)
+        : undefined;
     const level = wanted === 'info' && context && CHATTY_CONTEXTS.has(context) ? 'debug' : wanted;
     if (!this.root.isLevelEnabled(level)) return;
     const fields: Record<string, unknown> = {};

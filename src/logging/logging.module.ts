@@ -40,8 +40,7 @@ function completionLine(request: FastifyRequest, reply: FastifyReply): Record<st
     {
       provide: AppLogger,
       inject: [appConfig.KEY],
-      useFactory: (config: ConfigType<typeof appConfig>) =>
-        new AppLogger(createRootLogger({ level: config.logLevel, format: config.logFormat })),
+      useFactory: (config: ConfigType<typeof appConfig>) => new AppLogger(createRootLogger({ level: config.logLevel, format: config.logFormat })),
     },
   ],
   exports: [AppLogger],

@@ -2,10 +2,24 @@ import { describe, expect, it } from '@jest/globals';
 import { planDeploy, sameFlowJson } from './deploy-plan.js';
 import type { MetaFlow } from './meta-flow.types.js';
 
-const local = { name: 'gifts', metaName: 'gifts', tokens: 'any' as const, categories: ['OTHER'], flowJsonFile: '/x/gifts.flow.json', displayFile: 'src/flows/gifts/gifts.flow.json' };
+const local = {
+  name: 'gifts',
+  metaName: 'gifts',
+  tokens: 'any' as const,
+  categories: ['OTHER'],
+  flowJsonFile: '/x/gifts.flow.json',
+  displayFile: 'src/flows/gifts/gifts.flow.json',
+};
 const json = '{ "version": "7.3", "screens": [] }';
 const endpointUri = 'https://flowgate.example.com/flows/gifts';
-const remote = (patch: Partial<MetaFlow> = {}): MetaFlow => ({ id: '1', name: 'gifts', status: 'DRAFT', categories: ['OTHER'], endpoint_uri: endpointUri, ...patch });
+const remote = (patch: Partial<MetaFlow> = {}): MetaFlow => ({
+  id: '1',
+  name: 'gifts',
+  status: 'DRAFT',
+  categories: ['OTHER'],
+  endpoint_uri: endpointUri,
+  ...patch,
+});
 
 describe('planDeploy', () => {
   it('creates and uploads a flow Meta does not have', () => {
@@ -28,12 +42,21 @@ describe('planDeploy', () => {
     const blocked = planDeploy({ local, localJson: json, endpointUri, remote: remote({ status: 'PUBLISHED' }), remoteJson: undefined });
     expect(blocked).toMatchObject({ verdict: 'blocked', actions: [] });
     expect(blocked.blocked).toContain('--republish');
-    const republish = planDeploy({ local, localJson: json, endpointUri, remote: remote({ status: 'PUBLISHED', endpoint_uri: 'https://old/x' }), remoteJson: json, republish: true });
+    const republish = planDeploy({
+      local,
+      localJson: json,
+      endpointUri,
+      remote: remote({ status: 'PUBLISHED', endpoint_uri: 'https://old/x' }),
+      remoteJson: json,
+      republish: true,
+    });
     expect(republish.actions.map((a) => a.kind)).toEqual(['update-metadata', 'publish']);
   });
 
   it('never edits a deprecated flow', () => {
-    expect(planDeploy({ local, localJson: json, endpointUri, remote: remote({ status: 'DEPRECATED' }), remoteJson: '{}', republish: true }).verdict).toBe('blocked');
+    expect(
+      planDeploy({ local, localJson: json, endpointUri, remote: remote({ status: 'DEPRECATED' }), remoteJson: '{}', republish: true }).verdict,
+    ).toBe('blocked');
   });
 
   it('compares JSON as JSON', () => {

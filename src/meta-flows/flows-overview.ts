@@ -31,7 +31,18 @@ export async function flowsOverview(client: MetaFlowsClient, locals: LocalFlow[]
     const summary = byName.get(local.metaName);
     byName.delete(local.metaName);
     if (!summary) {
-      rows.push({ flow: local.name, metaName: local.metaName, id: null, status: null, jsonVersion: null, endpointUri: null, endpointOk: null, inSync: null, validationErrors: null, canSendMessage: null });
+      rows.push({
+        flow: local.name,
+        metaName: local.metaName,
+        id: null,
+        status: null,
+        jsonVersion: null,
+        endpointUri: null,
+        endpointOk: null,
+        inSync: null,
+        validationErrors: null,
+        canSendMessage: null,
+      });
       continue;
     }
     const [details, remoteJson] = await Promise.all([client.get(summary.id), client.downloadJson(summary.id)]);

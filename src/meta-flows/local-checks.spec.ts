@@ -16,7 +16,10 @@ describe('checkFlowJson', () => {
         id: 'START',
         terminal: true,
         data: {},
-        layout: { type: 'SingleColumnLayout', children: [{ type: 'Footer', label: 'Done', 'on-click-action': { name: 'data_exchange', payload: {} } }] },
+        layout: {
+          type: 'SingleColumnLayout',
+          children: [{ type: 'Footer', label: 'Done', 'on-click-action': { name: 'data_exchange', payload: {} } }],
+        },
       },
     ],
   });

@@ -62,8 +62,12 @@ export function localFlowsOf(modules: Array<Type | DynamicModule>): LocalFlow[] 
       const metadata = type ? flowMetadataOf(type) : undefined;
       if (metadata) flows.push(toLocalFlow(metadata, fileURLToPath(metadata.flowJson)));
     }
-    const imports = [...((Reflect.getMetadata(MODULE_METADATA.IMPORTS, module) as unknown[]) ?? []), ...(('imports' in entry && entry.imports) || [])];
-    for (const imported of imports) if (typeof imported === 'function' || (imported && typeof imported === 'object' && 'module' in imported)) visit(imported as Type);
+    const imports = [
+      ...((Reflect.getMetadata(MODULE_METADATA.IMPORTS, module) as unknown[]) ?? []),
+      ...(('imports' in entry && entry.imports) || []),
+    ];
+    for (const imported of imports)
+      if (typeof imported === 'function' || (imported && typeof imported === 'object' && 'module' in imported)) visit(imported as Type);
   };
   for (const module of modules) visit(module);
   return flows;

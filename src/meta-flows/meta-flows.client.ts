@@ -20,7 +20,11 @@ export class MetaFlowsClient {
 
   constructor(private readonly config: Pick<ReadyMetaFlowsConfig, 'graphBaseUrl' | 'accessToken' | 'wabaId' | 'maxTotalMs'>) {}
 
-  private async call<T>(method: Method, path: string, options: { query?: Record<string, string>; body?: URLSearchParams | FormData } = {}): Promise<T> {
+  private async call<T>(
+    method: Method,
+    path: string,
+    options: { query?: Record<string, string>; body?: URLSearchParams | FormData } = {},
+  ): Promise<T> {
     const query = options.query ? `?${new URLSearchParams(options.query)}` : '';
     if (method !== 'GET') this.writes++;
     return (await sendWithRetries({
@@ -37,9 +41,13 @@ export class MetaFlowsClient {
     const flows: MetaFlow[] = [];
     let after: string | undefined;
     for (let page = 0; page < 100; page++) {
-      const body = await this.call<{ data?: MetaFlow[]; paging?: { cursors?: { after?: string }; next?: string } }>('GET', `${this.config.wabaId}/flows`, {
-        query: { fields: LIST_FIELDS, limit: '100', ...(after ? { after } : {}) },
-      });
+      const body = await this.call<{ data?: MetaFlow[]; paging?: { cursors?: { after?: string }; next?: string } }>(
+        'GET',
+        `${this.config.wabaId}/flows`,
+        {
+          query: { fields: LIST_FIELDS, limit: '100', ...(after ? { after } : {}) },
+        },
+      );
       flows.push(...(body?.data ?? []));
       after = body?.paging?.next ? body.paging.cursors?.after : undefined;
       if (!after) break;

@@ -10,7 +10,9 @@ class MetaFlowsEnv {
 
   // Meta only calls https endpoints; the path of each flow is added to it (/flows/<name>).
   @IsOptional()
-  @Matches(/^https:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?$/, { message: 'must be an https URL without a trailing slash (e.g. https://flowgate.example.com)' })
+  @Matches(/^https:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?$/, {
+    message: 'must be an https URL without a trailing slash (e.g. https://flowgate.example.com)',
+  })
   PUBLIC_URL?: string;
 }
 

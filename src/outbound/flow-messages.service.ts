@@ -1,4 +1,12 @@
-import { BadGatewayException, BadRequestException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadGatewayException,
+  BadRequestException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { FlowRegistry, FlowSessions } from '../flows-core/index.js';
 import { CloudApiChannel } from './channels/cloud-api.channel.js';

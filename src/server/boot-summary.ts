@@ -25,7 +25,7 @@ export function bootSummary(app: INestApplication): string {
   const base = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
   const flows = app.get(FlowRegistry).names();
   const dev = app.get(FlowKeyRing).credentials.dev;
-  const publicKey = dev ? dev.publicKeyFile : 'npm run keys -- upload (sends the current key\'s public key to Meta)';
+  const publicKey = dev ? dev.publicKeyFile : "npm run keys -- upload (sends the current key's public key to Meta)";
   return [
     `Flowgate listening on ${base}`,
     `flows: ${flows.length ? flows.map((name) => `POST /flows/${name}`).join(', ') : 'none'}`,

@@ -34,7 +34,11 @@ function main(): number {
       else for (const problem of problems) console.log(`✖ ${formatFlowJsonProblem(file, problem)}`);
     }
     const count = failed.reduce((sum, result) => sum + result.problems.length, 0);
-    console.log(failed.length ? `✖ ${count} problem${count === 1 ? '' : 's'} in ${failed.length} of ${results.length} files` : `✔ ${results.length} file${results.length === 1 ? '' : 's'} valid`);
+    console.log(
+      failed.length
+        ? `✖ ${count} problem${count === 1 ? '' : 's'} in ${failed.length} of ${results.length} files`
+        : `✔ ${results.length} file${results.length === 1 ? '' : 's'} valid`,
+    );
   }
   return failed.length ? 1 : 0;
 }

@@ -11,7 +11,10 @@ if (!name || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > 40) {
   process.exit(2);
 }
 
-const pascal = name.split('-').map((part) => part[0].toUpperCase() + part.slice(1)).join('');
+const pascal = name
+  .split('-')
+  .map((part) => part[0].toUpperCase() + part.slice(1))
+  .join('');
 const dir = join('src', 'flows', name);
 const index = join('src', 'flows', 'index.ts');
 
@@ -200,7 +203,17 @@ if (!list.test(source)) {
   process.exit(1);
 }
 const updated = source
-  .replace(list, (_, items: string) => `export const flowModules = [${[...items.split(',').map((item) => item.trim()).filter(Boolean), `${pascal}FlowModule`].join(', ')}];`)
+  .replace(
+    list,
+    (_, items: string) =>
+      `export const flowModules = [${[
+        ...items
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+        `${pascal}FlowModule`,
+      ].join(', ')}];`,
+  )
   .replace(/^(\/\/[^\n]*\n)*/, (header) => `${header}import { ${pascal}FlowModule } from './${name}/${name}.module.js';\n`);
 writeFileSync(index, updated);
 

@@ -55,8 +55,7 @@ async function main(): Promise<void> {
   if (!json) console.log(`✔ Keys and app secret read from the configuration`);
 
   const server = await startPreviewServer({ flow, flowJsonFile: resolve(file), url: options.url!, port, token: options.token, credentials }).catch(
-    (error: NodeJS.ErrnoException) =>
-      fail(error.code === 'EADDRINUSE' ? `Port ${port} is in use: pass --port <another>` : error.message, json),
+    (error: NodeJS.ErrnoException) => fail(error.code === 'EADDRINUSE' ? `Port ${port} is in use: pass --port <another>` : error.message, json),
   );
   const address = server.url.replace('127.0.0.1', 'localhost');
   if (json) console.log(JSON.stringify({ ok: true, url: address, flow, endpoint: options.url, flowJson: file }));

@@ -145,11 +145,13 @@ async function interactive(
       if (!screen) return;
       const form: Record<string, unknown> = {};
       for (const field of formFields(screen)) {
-        const options = field.dataSource ? (current.data[field.dataSource.replace(/^\$\{data\.|\}$/g, '')] as Array<{ id: string; title: string }> | undefined) : undefined;
+        const options = field.dataSource
+          ? (current.data[field.dataSource.replace(/^\$\{data\.|\}$/g, '')] as Array<{ id: string; title: string }> | undefined)
+          : undefined;
         if (options?.length) options.forEach((option, i) => console.log(`    ${i + 1}. ${option.title} (${option.id})`));
         const optional = field.required || /optional/i.test(field.label) ? '' : ' (optional)';
         const answer = (await rl.question(`  ${field.label}${optional}${options?.length ? ' [number]' : ''}: `)).trim();
-        form[field.name] = options?.length && /^\d+$/.test(answer) ? options[Number(answer) - 1]?.id ?? answer : answer;
+        form[field.name] = options?.length && /^\d+$/.test(answer) ? (options[Number(answer) - 1]?.id ?? answer) : answer;
       }
       const footer = footerAction(screen);
       if (!footer) return;

@@ -18,7 +18,11 @@ export interface FlowTypesModel {
 }
 
 const kindOf = (type: unknown): FieldModel['kind'] =>
-  type === 'integer' || type === 'number' ? 'number' : type === 'string' || type === 'boolean' || type === 'array' || type === 'object' ? type : 'unknown';
+  type === 'integer' || type === 'number'
+    ? 'number'
+    : type === 'string' || type === 'boolean' || type === 'array' || type === 'object'
+      ? type
+      : 'unknown';
 
 const key = (name: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name));
 
@@ -77,7 +81,11 @@ export function flowTypesModel(flow: JsonObject): FlowTypesModel {
         const input = screenInputs(target.screen, target.index).get(name);
         if (!input) return { ts: 'unknown', kind: 'unknown', optional: true };
         const type = inputValueType(input.component)!;
-        return { ts: type, kind: type.endsWith('[]') ? 'array' : type.startsWith('{') ? 'object' : (type as FieldModel['kind']), optional: input.component.required !== true };
+        return {
+          ts: type,
+          kind: type.endsWith('[]') ? 'array' : type.startsWith('{') ? 'object' : (type as FieldModel['kind']),
+          optional: input.component.required !== true,
+        };
       }
       if (source === 'data') {
         const declaration = declared(target.screen)[name];
@@ -90,7 +98,11 @@ export function flowTypesModel(flow: JsonObject): FlowTypesModel {
     if (Array.isArray(value)) return { ts: 'unknown[]', kind: 'array', optional: false };
     if (isObject(value)) {
       const fields = Object.entries(value).map(([name, inner]) => [name, fieldOf(inner, screen, index)] as const);
-      return { ts: `{ ${fields.map(([name, field]) => `${key(name)}${field.optional ? '?' : ''}: ${field.ts}`).join('; ')} }`, kind: 'object', optional: false };
+      return {
+        ts: `{ ${fields.map(([name, field]) => `${key(name)}${field.optional ? '?' : ''}: ${field.ts}`).join('; ')} }`,
+        kind: 'object',
+        optional: false,
+      };
     }
     return { ts: 'null', kind: 'unknown', optional: false };
   };

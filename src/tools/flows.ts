@@ -32,10 +32,21 @@ const yes: Options = { yes: { type: 'boolean', short: 'y' } };
 
 const COMMANDS: Record<string, { options: Options; positionals?: boolean; run: (values: any) => Promise<number> }> = {
   list: { options: {}, run: list },
-  deploy: { options: { all: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, republish: { type: 'boolean' }, ...yes }, positionals: true, run: deploy },
+  deploy: {
+    options: { all: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, republish: { type: 'boolean' }, ...yes },
+    positionals: true,
+    run: deploy,
+  },
   publish: { options: yes, positionals: true, run: publish },
   preview: {
-    options: { interactive: { type: 'boolean' }, screen: { type: 'string' }, data: { type: 'string' }, token: { type: 'string' }, phone: { type: 'string' }, invalidate: { type: 'boolean' } },
+    options: {
+      interactive: { type: 'boolean' },
+      screen: { type: 'string' },
+      data: { type: 'string' },
+      token: { type: 'string' },
+      phone: { type: 'string' },
+      invalidate: { type: 'boolean' },
+    },
     positionals: true,
     run: preview,
   },

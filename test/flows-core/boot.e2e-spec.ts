@@ -155,7 +155,9 @@ describe('flow registration stops the boot on mistakes', () => {
   });
 
   it('a Flow JSON file that does not exist is named', async () => {
-    await expect(startTestApp({ modules: [MissingJsonModule] })).rejects.toThrow(/Flow "missing" \(MissingJsonFlow\): cannot read .*missing\.flow\.json/);
+    await expect(startTestApp({ modules: [MissingJsonModule] })).rejects.toThrow(
+      /Flow "missing" \(MissingJsonFlow\): cannot read .*missing\.flow\.json/,
+    );
   });
 
   it('a handler decorator outside a @Flow class', async () => {
@@ -173,7 +175,9 @@ describe('a flow Nest cannot give one long-lived instance stops the boot', () =>
   });
 
   it('a transient flow', async () => {
-    await expect(startTestApp({ modules: [TransientFlowModule] })).rejects.toThrow('TransientFlow is a @Flow with scope TRANSIENT; flows are singletons');
+    await expect(startTestApp({ modules: [TransientFlowModule] })).rejects.toThrow(
+      'TransientFlow is a @Flow with scope TRANSIENT; flows are singletons',
+    );
   });
 
   it('a flow depending on a request-scoped provider names the chain', async () => {
@@ -196,9 +200,7 @@ describe('credentials at boot', () => {
   it('a key that does not parse stops the boot with one line naming the variable', async () => {
     const run = await runServer({ EMBEDDED_DB_DIR: 'memory', FLOW_PRIVATE_KEY: 'not a key', WHATSAPP_APP_SECRET: 's' });
     expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toBe(
-      'flowgate: Invalid configuration: FLOW_PRIVATE_KEY: not a PEM private key, or the passphrase is wrong',
-    );
+    expect(run.stderr.trim()).toBe('flowgate: Invalid configuration: FLOW_PRIVATE_KEY: not a PEM private key, or the passphrase is wrong');
   });
 
   it('a missing key file is named', async () => {

@@ -183,11 +183,7 @@ describe('cross-check with WebCrypto, which is what WhatsApp’s client uses', (
     });
     expect(response.status).toBe(200);
     const flipped = iv.map((byte) => byte ^ 0xff);
-    const decrypted = await subtle.decrypt(
-      { name: 'AES-GCM', iv: flipped, tagLength: 128 },
-      aes,
-      Buffer.from(await response.text(), 'base64'),
-    );
+    const decrypted = await subtle.decrypt({ name: 'AES-GCM', iv: flipped, tagLength: 128 }, aes, Buffer.from(await response.text(), 'base64'));
     expect(JSON.parse(new TextDecoder().decode(decrypted))).toEqual({
       screen: 'START',
       data: { greeting: 'Olá 👋', token_length: 15, came_back_from: '' },

@@ -49,7 +49,11 @@ describe('a stalled database never outlasts the response budget', () => {
     });
     db = test.app.get(DataSource);
     // The pool's first connections take longer than this short budget to open on a busy machine.
-    await eventually(() => count(token()), (reply) => reply?.json.data.error_message === undefined, 15_000);
+    await eventually(
+      () => count(token()),
+      (reply) => reply?.json.data.error_message === undefined,
+      15_000,
+    );
     await Promise.all(Array.from({ length: 4 }, () => count(token())));
   });
   afterAll(async () => {
@@ -67,7 +71,11 @@ describe('a stalled database never outlasts the response budget', () => {
       expect((await count(token())).json).toEqual(slow({}));
       // Past its idle limit the client is dropped and its transaction rolled back; requests are served
       // again, and the requests answered "try again" committed nothing (the count goes on from 1).
-      const next = await eventually(() => count(flowToken), (reply) => reply?.status === 200 && reply.json.data.error_message === undefined, 15_000);
+      const next = await eventually(
+        () => count(flowToken),
+        (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
+        15_000,
+      );
       expect(next.json).toEqual({ screen: 'COUNT', data: { count: 2 } });
       await expect(idle.query('SELECT 1')).rejects.toThrow();
     });
@@ -78,7 +86,11 @@ describe('a stalled database never outlasts the response budget', () => {
       expect((await count(flowToken)).json).toEqual(slow({}));
       await idle.query('ROLLBACK');
       await idle.end();
-      const next = await eventually(() => count(flowToken), (reply) => reply?.status === 200 && reply.json.data.error_message === undefined, 15_000);
+      const next = await eventually(
+        () => count(flowToken),
+        (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
+        15_000,
+      );
       expect(next.json).toEqual({ screen: 'COUNT', data: { count: 1 } });
     });
   });
@@ -98,7 +110,11 @@ describe('a stalled database never outlasts the response budget', () => {
       // Other tokens are served meanwhile.
       expect((await count(token())).json).toEqual({ screen: 'COUNT', data: { count: 1 } });
       await locker.query('ROLLBACK');
-      const next = await eventually(() => count(flowToken), (reply) => reply?.status === 200 && reply.json.data.error_message === undefined, 15_000);
+      const next = await eventually(
+        () => count(flowToken),
+        (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
+        15_000,
+      );
       expect(next.json).toEqual({ screen: 'COUNT', data: { count: 2 } });
     });
 
@@ -127,7 +143,11 @@ describe('a stalled database never outlasts the response budget', () => {
       await leaked.startTransaction();
       await leaked.query('SELECT 1 FROM flow_sessions WHERE token = $1 FOR UPDATE', [flowToken]);
       expect((await count(flowToken)).json).toEqual(slow({}));
-      const next = await eventually(() => count(flowToken), (reply) => reply?.status === 200 && reply.json.data.error_message === undefined, 15_000);
+      const next = await eventually(
+        () => count(flowToken),
+        (reply) => reply?.status === 200 && reply.json.data.error_message === undefined,
+        15_000,
+      );
       expect(next.json).toEqual({ screen: 'COUNT', data: { count: 2 } });
       await expect(leaked.query('SELECT 1')).rejects.toThrow();
       await leaked.release();

@@ -52,7 +52,11 @@ describe('flow data endpoint: round trips', () => {
   it('data with too many fields (top level or nested) gets a readable error screen before the DTO pipe', async () => {
     const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
     const message = 'This form sent too many fields (more than 1000). Please go back and try again.';
-    for (const data of [{ text: 'hi', ...keys(40_000) }, { text: 'hi', extra: keys(40_000) }, { text: 'hi', list: Array.from({ length: 2_000 }, () => ({})) }]) {
+    for (const data of [
+      { text: 'hi', ...keys(40_000) },
+      { text: 'hi', extra: keys(40_000) },
+      { text: 'hi', list: Array.from({ length: 2_000 }, () => ({})) },
+    ]) {
       const reply = await test.client.dataExchange('echo', 'tok-keys', 'START', data);
       expect(reply.status).toBe(200);
       expect(reply.json).toEqual({ screen: 'START', data: expect.objectContaining({ error_message: message }) });
@@ -134,9 +138,7 @@ describe('flow data endpoint: round trips', () => {
   });
 
   it('concurrent requests on one token never lose a session update', async () => {
-    const replies = await Promise.all(
-      Array.from({ length: 20 }, () => test.client.dataExchange('echo', 'tok-count', 'COUNT', {})),
-    );
+    const replies = await Promise.all(Array.from({ length: 20 }, () => test.client.dataExchange('echo', 'tok-count', 'COUNT', {})));
     expect(replies.every((reply) => reply.status === 200)).toBe(true);
     const counts = replies.map((reply) => reply.json.data.count).sort((a, b) => a - b);
     expect(counts).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));

@@ -29,20 +29,23 @@ describe('typed screens', () => {
 
   // The handler's DTO is the run-time check of what the screen sends; the generated payload type is
   // the compile-time one. Both come from different places, so this proves they say the same thing.
-  it.each(flows.map((flow) => [flow.name, flow] as const))('%s: every screen handler has a DTO that validates exactly the payload its screen sends', (_, flow) => {
-    const model = flowTypesModel(JSON.parse(readFileSync(flow.file, 'utf8')));
-    const handlers = screenHandlers(flow.flowClass);
-    expect(handlers.map((handler) => handler.screen).sort()).toEqual(
-      Object.entries(model.payloads)
-        .filter(([, actions]) => actions.length > 0)
-        .map(([screen]) => screen)
-        .sort(),
-    );
-    for (const { method, screen, dto } of handlers) {
-      expect([method, typeof dto === 'function' && dto !== Object]).toEqual([method, true]);
-      expect([`${method} (${screen})`, dtoShape(dto as Class<unknown>)]).toEqual([`${method} (${screen})`, payloadShape(model, screen)]);
-    }
-  });
+  it.each(flows.map((flow) => [flow.name, flow] as const))(
+    '%s: every screen handler has a DTO that validates exactly the payload its screen sends',
+    (_, flow) => {
+      const model = flowTypesModel(JSON.parse(readFileSync(flow.file, 'utf8')));
+      const handlers = screenHandlers(flow.flowClass);
+      expect(handlers.map((handler) => handler.screen).sort()).toEqual(
+        Object.entries(model.payloads)
+          .filter(([, actions]) => actions.length > 0)
+          .map(([screen]) => screen)
+          .sort(),
+      );
+      for (const { method, screen, dto } of handlers) {
+        expect([method, typeof dto === 'function' && dto !== Object]).toEqual([method, true]);
+        expect([`${method} (${screen})`, dtoShape(dto as Class<unknown>)]).toEqual([`${method} (${screen})`, payloadShape(model, screen)]);
+      }
+    },
+  );
 
   it('a DTO that drifts from the Flow JSON is caught: a missing key, an extra key, a wrong type, a wrong optionality', () => {
     const model = flowTypesModel({
@@ -83,6 +86,7 @@ describe('typed screens', () => {
       @IsString() note: string;
     }
     expect(dtoShape(Agrees)).toEqual(sent);
-    for (const drifted of [MissesNote, ExtraKey, WrongType, NoteRequired]) expect([drifted.name, dtoShape(drifted)]).not.toEqual([drifted.name, sent]);
+    for (const drifted of [MissesNote, ExtraKey, WrongType, NoteRequired])
+      expect([drifted.name, dtoShape(drifted)]).not.toEqual([drifted.name, sent]);
   });
 });

@@ -113,6 +113,9 @@ describe.each(backends)('a replayed envelope (%s)', (_, cacheRedis) => {
     const replayed = await b.client.post('echo', prepared.body, prepared.session);
     expect(wire(replayed)).toEqual(wire(first));
     const next = encryptRequest(flowPayloads.dataExchange(flowToken, 'COUNT', {}), b.keys.publicPem);
-    expect((await b.client.post('echo', Buffer.from(JSON.stringify(next.envelope)), next.session)).json).toEqual({ screen: 'COUNT', data: { count: 2 } });
+    expect((await b.client.post('echo', Buffer.from(JSON.stringify(next.envelope)), next.session)).json).toEqual({
+      screen: 'COUNT',
+      data: { count: 2 },
+    });
   });
 });

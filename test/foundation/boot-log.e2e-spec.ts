@@ -33,15 +33,27 @@ describe('the boot log', () => {
     const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret });
     expect((await client.ping('inventory')).status).toBe(200);
     await server.stop();
-    const lines = server.output().split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as Record<string, any>);
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as Record<string, any>);
     const bootLines = lines.filter((line) => line.context === 'Flowgate');
     expect(bootLines).toHaveLength(1);
-    expect(bootLines[0].msg).toMatch(/^Flowgate listening on http:\/\/127\.0\.0\.1:\d+ · flows: POST \/flows\/inventory, POST \/flows\/appointments, POST \/flows\/returns · database: (postgres 127\.0\.0\.1:5432\/flowgate_test_\w+|embedded, in memory) · public key: /);
+    expect(bootLines[0].msg).toMatch(
+      /^Flowgate listening on http:\/\/127\.0\.0\.1:\d+ · flows: POST \/flows\/inventory, POST \/flows\/appointments, POST \/flows\/returns · database: (postgres 127\.0\.0\.1:5432\/flowgate_test_\w+|embedded, in memory) · public key: /,
+    );
     expect(lines.filter((line) => ['InstanceLoader', 'RoutesResolver', 'RouterExplorer'].includes(line.context))).toEqual([]);
     // One completion line per request, with what operators rely on.
     const ping = lines.find((line) => line.req?.path === '/flows/inventory');
     expect(ping).toMatchObject({ msg: 'request completed', res: { statusCode: 200 }, flow: 'inventory', action: 'ping', outcome: 'ok' });
-    expect(ping).toEqual(expect.objectContaining({ flowKey: expect.stringMatching(/^sha256:/), signedWith: expect.stringMatching(/^current:sha256:/), responseTime: expect.any(Number) }));
+    expect(ping).toEqual(
+      expect.objectContaining({
+        flowKey: expect.stringMatching(/^sha256:/),
+        signedWith: expect.stringMatching(/^current:sha256:/),
+        responseTime: expect.any(Number),
+      }),
+    );
     expect(ping!.req.id).toEqual(expect.any(String));
   });
 

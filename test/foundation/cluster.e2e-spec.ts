@@ -55,8 +55,16 @@ describe('WEB_CONCURRENCY: worker processes behind one port', () => {
   });
 
   it('runs two workers that answer flow requests', async () => {
-    expect(await eventually(async () => childrenOf(server.child.pid!).length, (workers) => workers === 2, 15_000)).toBe(2);
-    const replies = await Promise.all(Array.from({ length: 20 }, () => client.dataExchange('inventory', 'cluster-1', 'INVENTORY', { product_id: 'PROD-99' })));
+    expect(
+      await eventually(
+        async () => childrenOf(server.child.pid!).length,
+        (workers) => workers === 2,
+        15_000,
+      ),
+    ).toBe(2);
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () => client.dataExchange('inventory', 'cluster-1', 'INVENTORY', { product_id: 'PROD-99' })),
+    );
     expect(replies.map((reply) => reply.status)).toEqual(Array(20).fill(200));
     expect(replies.every((reply) => reply.json.data.product_id === 'PROD-99')).toBe(true);
   });
@@ -78,7 +86,13 @@ describe('WEB_CONCURRENCY: worker processes behind one port', () => {
     process.kill(victim, 'SIGKILL');
     const replaced = (workers: number[]) => workers.length === 2 && !workers.includes(victim);
     expect(replaced(await eventually(async () => childrenOf(server.child.pid!), replaced, 15_000))).toBe(true);
-    expect(await eventually(() => fetch(`${server.url}/health/ready`).then((r) => r.status), (status) => status === 200, 15_000)).toBe(200);
+    expect(
+      await eventually(
+        () => fetch(`${server.url}/health/ready`).then((r) => r.status),
+        (status) => status === 200,
+        15_000,
+      ),
+    ).toBe(200);
     expect((await client.ping('inventory')).status).toBe(200);
     expect(server.output()).toMatch(/Worker \d+ exited \(SIGKILL\); starting another/);
   });

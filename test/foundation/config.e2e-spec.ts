@@ -12,9 +12,7 @@ describe('configuration is validated at boot', () => {
   it('an invalid PORT stops the boot with one line naming PORT', async () => {
     const run = await runServer({ PORT: 'abc', EMBEDDED_DB_DIR: 'memory' });
     expect(run.code).toBe(1);
-    expect(lines(run.stderr)).toEqual([
-      'flowgate: Invalid configuration: PORT must be an integer port number between 1 and 65535 (got "abc")',
-    ]);
+    expect(lines(run.stderr)).toEqual(['flowgate: Invalid configuration: PORT must be an integer port number between 1 and 65535 (got "abc")']);
     expect(run.stdout).not.toMatch(/listening|successfully started/);
   });
 
@@ -85,32 +83,40 @@ describe('production defaults fail safe', () => {
     return reply.json as { screen: string; data: Record<string, unknown> };
   };
 
-  it('METRICS_PUBLIC=true serves /metrics openly and says so at boot; the embedded database gets no demo data', async () => {
-    const server = await startServer({ ...production, METRICS_PUBLIC: 'true' }, await freePort(), BOOT_TIMEOUT_MS);
-    try {
-      expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
-      expect(server.output()).toContain('GET /metrics is public (METRICS_PUBLIC=true)');
-      expect(server.output()).not.toContain('Demo data applied');
-      expect(await lookup(server.url)).toEqual({
-        screen: 'INVENTORY',
-        data: expect.objectContaining({ error_message: expect.stringContaining('We could not find a product "PROD-99"') }),
-      });
-    } finally {
-      await server.stop();
-    }
-  }, 2 * BOOT_TIMEOUT_MS);
+  it(
+    'METRICS_PUBLIC=true serves /metrics openly and says so at boot; the embedded database gets no demo data',
+    async () => {
+      const server = await startServer({ ...production, METRICS_PUBLIC: 'true' }, await freePort(), BOOT_TIMEOUT_MS);
+      try {
+        expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
+        expect(server.output()).toContain('GET /metrics is public (METRICS_PUBLIC=true)');
+        expect(server.output()).not.toContain('Demo data applied');
+        expect(await lookup(server.url)).toEqual({
+          screen: 'INVENTORY',
+          data: expect.objectContaining({ error_message: expect.stringContaining('We could not find a product "PROD-99"') }),
+        });
+      } finally {
+        await server.stop();
+      }
+    },
+    2 * BOOT_TIMEOUT_MS,
+  );
 
-  it('with METRICS_TOKEN, /metrics needs it and the boot says so; DEMO_DATA=true still seeds on purpose', async () => {
-    const token = 'metrics-token-0123456789';
-    const server = await startServer({ ...production, METRICS_TOKEN: token, DEMO_DATA: 'true' }, await freePort(), BOOT_TIMEOUT_MS);
-    try {
-      expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
-      expect((await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-      expect(server.output()).toContain('GET /metrics needs the METRICS_TOKEN bearer token');
-      expect(server.output()).toContain('Demo data applied');
-      expect((await lookup(server.url)).screen).toBe('AVAILABILITY');
-    } finally {
-      await server.stop();
-    }
-  }, 2 * BOOT_TIMEOUT_MS);
+  it(
+    'with METRICS_TOKEN, /metrics needs it and the boot says so; DEMO_DATA=true still seeds on purpose',
+    async () => {
+      const token = 'metrics-token-0123456789';
+      const server = await startServer({ ...production, METRICS_TOKEN: token, DEMO_DATA: 'true' }, await freePort(), BOOT_TIMEOUT_MS);
+      try {
+        expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+        expect((await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+        expect(server.output()).toContain('GET /metrics needs the METRICS_TOKEN bearer token');
+        expect(server.output()).toContain('Demo data applied');
+        expect((await lookup(server.url)).screen).toBe('AVAILABILITY');
+      } finally {
+        await server.stop();
+      }
+    },
+    2 * BOOT_TIMEOUT_MS,
+  );
 });

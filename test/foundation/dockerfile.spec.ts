@@ -41,7 +41,10 @@ describe('Dockerfile', () => {
   });
 
   it('switches to the unprivileged user after the last file is copied, and never back', () => {
-    const steps = runtime.replace(/\\\n\s*/g, ' ').split('\n').map((line) => line.trim());
+    const steps = runtime
+      .replace(/\\\n\s*/g, ' ')
+      .split('\n')
+      .map((line) => line.trim());
     const users = steps.filter((line) => line.startsWith('USER '));
     expect(users).toEqual(['USER node']);
     const userAt = steps.indexOf('USER node');

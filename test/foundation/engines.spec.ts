@@ -14,7 +14,8 @@ const TESTED = ['20.19.0', '24.11.0'];
 describe('the Node versions we claim', () => {
   it('engines names exactly the lines CI tests', () => {
     for (const version of TESTED) expect([version, semver.satisfies(version, pkg.engines.node)]).toEqual([version, true]);
-    for (const untested of ['18.20.0', '22.12.0', '26.0.0']) expect([untested, semver.satisfies(untested, pkg.engines.node)]).toEqual([untested, false]);
+    for (const untested of ['18.20.0', '22.12.0', '26.0.0'])
+      expect([untested, semver.satisfies(untested, pkg.engines.node)]).toEqual([untested, false]);
   });
 
   it('no production dependency declares engines that exclude one of them', () => {
@@ -24,7 +25,8 @@ describe('the Node versions we claim', () => {
       const range = Array.isArray(entry.engines) ? undefined : entry.engines?.node;
       if (!range) continue;
       for (const version of TESTED) {
-        if (!semver.satisfies(version, range)) excluding.push(`${path.replace(/^.*node_modules\//, '')}@${entry.version} wants node ${range}, not ${version}`);
+        if (!semver.satisfies(version, range))
+          excluding.push(`${path.replace(/^.*node_modules\//, '')}@${entry.version} wants node ${range}, not ${version}`);
       }
     }
     expect(excluding).toEqual([]);

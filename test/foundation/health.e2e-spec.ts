@@ -66,7 +66,10 @@ describe('readiness follows the database', () => {
     expect((await getJson(`${test.url}/health/ready`)).status).toBe(200);
 
     await database.stop();
-    const down = await eventually(() => getJson(`${test.url}/health/ready`), (r) => r.status === 503);
+    const down = await eventually(
+      () => getJson(`${test.url}/health/ready`),
+      (r) => r.status === 503,
+    );
     expect(down.status).toBe(503);
     expect(down.body.error.database.status).toBe('down');
     expect(down.body.details.cache.status).toBe('up');
@@ -74,7 +77,10 @@ describe('readiness follows the database', () => {
     expect((await getJson(`${test.url}/health/live`)).status).toBe(200);
 
     await database.start();
-    const up = await eventually(() => getJson(`${test.url}/health/ready`), (r) => r.status === 200);
+    const up = await eventually(
+      () => getJson(`${test.url}/health/ready`),
+      (r) => r.status === 200,
+    );
     expect(up.status).toBe(200);
     expect(up.body.details.database.status).toBe('up');
   });

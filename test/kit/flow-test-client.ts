@@ -1,5 +1,12 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { decryptResponse, encryptRequest, signBody, type AesSession, type ClientEncryptOptions, type FlowEnvelope } from '../../src/flows-core/index.js';
+import {
+  decryptResponse,
+  encryptRequest,
+  signBody,
+  type AesSession,
+  type ClientEncryptOptions,
+  type FlowEnvelope,
+} from '../../src/flows-core/index.js';
 
 export interface FlowTestClientOptions {
   baseUrl: string;
@@ -64,8 +71,7 @@ export class FlowTestClient {
   private readonly publicKey: KeyObject;
 
   constructor(private readonly options: FlowTestClientOptions) {
-    this.publicKey =
-      typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
+    this.publicKey = typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
   }
 
   /** Sends `payload` to `POST /flows/<flow>` and decrypts the answer. */
@@ -85,7 +91,12 @@ export class FlowTestClient {
    */
   prepare(flow: string, payload: unknown, options: SendOptions = {}): PreparedFlowRequest {
     const { body, session } = this.encrypt(payload, options);
-    return { path: `/flows/${flow}`, headers: this.headersFor(body, options), body: options.alterAfterSigning ? options.alterAfterSigning(body) : body, session };
+    return {
+      path: `/flows/${flow}`,
+      headers: this.headersFor(body, options),
+      body: options.alterAfterSigning ? options.alterAfterSigning(body) : body,
+      session,
+    };
   }
 
   /** Posts exact bytes (signed unless told otherwise); `session` decrypts the reply. */

@@ -86,8 +86,14 @@ describe('flow media in the background: budget, keepLater, restarts, completions
       const quick = upload(makePng(), 'quick.png');
       const slow = upload(makeJpeg(), 'slow.jpg', { delayMs: 1_500 });
       const first = await test.client.dataExchange('media', token, 'PHOTOS', { photos: [quick.object, slow.object] });
-      expect(first.json).toMatchObject({ screen: 'PHOTOS', data: { error_message: 'This is taking longer than usual. Please try again in a moment.' } });
-      const kept = await eventually(() => rows(test, token), (found) => found.length === 2 && found.every((row: any) => row.status === 'stored'));
+      expect(first.json).toMatchObject({
+        screen: 'PHOTOS',
+        data: { error_message: 'This is taking longer than usual. Please try again in a moment.' },
+      });
+      const kept = await eventually(
+        () => rows(test, token),
+        (found) => found.length === 2 && found.every((row: any) => row.status === 'stored'),
+      );
       expect(kept.map((row: any) => row.content_type)).toEqual(['image/png', 'image/jpeg']);
       const retry = await test.client.dataExchange('media', token, 'PHOTOS', { photos: [quick.object, slow.object] });
       expect(retry.json).toEqual({ screen: 'RESULT', data: { count: 2, types: 'image/png, image/jpeg' } });
@@ -103,7 +109,10 @@ describe('flow media in the background: budget, keepLater, restarts, completions
       expect(reply.json).toEqual({ screen: 'RESULT', data: { count: 3, types: 'pending' } });
 
       const media = test.app.get(FlowMedia);
-      const done = await eventually(() => media.arrived(token), (arrival) => arrival.pending === 0);
+      const done = await eventually(
+        () => media.arrived(token),
+        (arrival) => arrival.pending === 0,
+      );
       expect(done).toMatchObject({ complete: false, stored: 1, failed: 2 });
       const found = await rows(test, token);
       expect(found.map((row: any) => [row.file_name, row.status, row.content_type, row.error?.split(':')[0] ?? null, row.reference])).toEqual([
@@ -157,7 +166,10 @@ describe('flow media in the background: budget, keepLater, restarts, completions
         });
         expect((await post(notification)).status).toBe(200);
         expect((await post(notification)).status).toBe(200);
-        const found = await eventually(() => rows(test, token), (list) => list.length === 2 && list.every((row: any) => row.status === 'stored'));
+        const found = await eventually(
+          () => rows(test, token),
+          (list) => list.length === 2 && list.every((row: any) => row.status === 'stored'),
+        );
         expect(found.map((row: any) => [row.field, row.source, row.file_name, row.content_type, row.sha256, row.message_id])).toEqual([
           ['photos', 'completion', 'IMG_1.png', 'image/png', photo.sha256, notification.entry[0].changes[0].value.messages[0].id],
           ['receipt', 'completion', 'receipt.pdf', 'application/pdf', receipt.sha256, notification.entry[0].changes[0].value.messages[0].id],
@@ -169,13 +181,18 @@ describe('flow media in the background: budget, keepLater, restarts, completions
       it('refuses a completion file whose bytes do not match its sha256, and one the media endpoint does not know', async () => {
         const { token } = await test.app.get(FlowSessions).issue('media');
         const forged = cloudFile(makePng(), 'image/png', 'ab'.repeat(32));
-        await post(nfmReply(token, {
-          photos: [
-            { file_name: 'forged.png', mime_type: 'image/png', sha256: forged.base64, id: forged.id },
-            { file_name: 'unknown.png', mime_type: 'image/png', sha256: forged.base64, id: '999999999999' },
-          ],
-        }));
-        const found = await eventually(() => rows(test, token), (list) => list.length === 2 && list.every((row: any) => row.status === 'failed'));
+        await post(
+          nfmReply(token, {
+            photos: [
+              { file_name: 'forged.png', mime_type: 'image/png', sha256: forged.base64, id: forged.id },
+              { file_name: 'unknown.png', mime_type: 'image/png', sha256: forged.base64, id: '999999999999' },
+            ],
+          }),
+        );
+        const found = await eventually(
+          () => rows(test, token),
+          (list) => list.length === 2 && list.every((row: any) => row.status === 'failed'),
+        );
         expect(found.map((row: any) => [row.file_name, row.error.split(':')[0], row.storage_key])).toEqual([
           ['forged.png', 'hash_mismatch', null],
           ['unknown.png', 'not_found', null],
@@ -191,12 +208,18 @@ describe('flow media in the background: budget, keepLater, restarts, completions
     const file = upload(makePdf(), 'later.pdf', { status: 503, times: 1 });
     const reply = await first.client.dataExchange('media', token, 'LATER', { files: [file.object] });
     expect(reply.json).toEqual({ screen: 'RESULT', data: { count: 1, types: 'pending' } });
-    await eventually(async () => cdn.requestsFor(file.path).length, (n) => n >= 1);
+    await eventually(
+      async () => cdn.requestsFor(file.path).length,
+      (n) => n >= 1,
+    );
     await first.close();
 
     const second = await start({});
     try {
-      const [row] = await eventually(() => rows(second, token), (list) => list[0]?.status === 'stored');
+      const [row] = await eventually(
+        () => rows(second, token),
+        (list) => list[0]?.status === 'stored',
+      );
       expect(row).toMatchObject({ status: 'stored', content_type: 'application/pdf', sha256: file.sha256, reference: null });
       expect(readFileSync(join(mediaDir, file.sha256.slice(0, 2), file.sha256)).equals(file.plaintext)).toBe(true);
     } finally {
@@ -210,7 +233,10 @@ describe('flow media in the background: budget, keepLater, restarts, completions
       const token = `t-${randomUUID()}`;
       const file = upload(makePng(), 'local.png');
       const reply = await strict.client.dataExchange('media', token, 'PHOTOS', { photos: [file.object] });
-      expect(reply.json).toMatchObject({ screen: 'PHOTOS', data: { error_message: '"local.png" could not be fetched from WhatsApp. Please attach it again.' } });
+      expect(reply.json).toMatchObject({
+        screen: 'PHOTOS',
+        data: { error_message: '"local.png" could not be fetched from WhatsApp. Please attach it again.' },
+      });
       expect(cdn.requestsFor(file.path)).toHaveLength(0);
       expect(await rows(strict, token)).toEqual([]);
     } finally {

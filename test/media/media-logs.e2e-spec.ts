@@ -81,11 +81,19 @@ describe('media and the logs', () => {
     const done = await client.dataExchange('returns', token, 'RECEIPT', { receipt: [upload(makePdf(), 'receipt.pdf', { status: 503 })] });
     expect(done.json.screen).toBe('SUCCESS');
     const files = async () =>
-      ((await (await fetch(`${server.url}/admin/media?flow_token=${token}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { files: Array<{ status: string }> }).files;
+      (
+        (await (await fetch(`${server.url}/admin/media?flow_token=${token}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+          files: Array<{ status: string }>;
+        }
+      ).files;
     const settled = await eventually(files, (list) => list.some((file) => file.status === 'failed'), 60_000);
     expect(settled.map((file) => file.status).sort()).toEqual(['failed', 'stored']);
     // The line is written just after the row changes: wait for it to reach the pipe.
-    await eventually(async () => server.output(), (log) => log.includes('Gave up media'), 10_000);
+    await eventually(
+      async () => server.output(),
+      (log) => log.includes('Gave up media'),
+      10_000,
+    );
   }, 180_000);
 
   afterAll(async () => {

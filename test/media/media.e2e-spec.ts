@@ -19,7 +19,11 @@ describe('flow media: keep, verified downloads and every bad input', () => {
   let mediaDir: string;
 
   /** A file encrypted like WhatsApp's phone does, placed on the CDN. */
-  const upload = (plaintext: Buffer, fileName: string, serve: (encrypted: EncryptedMedia) => Parameters<FakeCdn['put']>[1] = (e) => ({ body: e.cdnFile })) => {
+  const upload = (
+    plaintext: Buffer,
+    fileName: string,
+    serve: (encrypted: EncryptedMedia) => Parameters<FakeCdn['put']>[1] = (e) => ({ body: e.cdnFile }),
+  ) => {
     const path = `/v/t62.7118-24/${randomUUID()}.enc`;
     const encrypted = encryptMedia(plaintext, { fileName, cdnUrl: cdn.url(path) });
     cdn.put(path, serve(encrypted));
@@ -67,7 +71,9 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       expect(reply.json).toEqual({ screen: 'RESULT', data: { count: 2, types: 'image/png, image/jpeg' } });
 
       const stored = (await rows(token)).sort((a: any, b: any) => a.file_name.localeCompare(b.file_name));
-      expect(stored.map((row: any) => [row.field, row.screen, row.file_name, row.content_type, row.size, row.sha256, row.status, row.reference])).toEqual([
+      expect(
+        stored.map((row: any) => [row.field, row.screen, row.file_name, row.content_type, row.size, row.sha256, row.status, row.reference]),
+      ).toEqual([
         ['photos', 'PHOTOS', 'IMG_0001.png', 'image/png', png.plaintext.length, png.sha256, 'stored', null],
         ['photos', 'PHOTOS', 'IMG_0002.jpg', 'image/jpeg', jpeg.plaintext.length, jpeg.sha256, 'stored', null],
       ]);
@@ -118,14 +124,16 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       expect(await rows(token)).toHaveLength(30);
     });
 
-    it('lists a session\'s files and streams one through the admin API, which is in the OpenAPI document', async () => {
+    it("lists a session's files and streams one through the admin API, which is in the OpenAPI document", async () => {
       const token = `t-${randomUUID()}`;
       const png = upload(makePng(), 'shown.png');
       await send(token, 'PHOTOS', { photos: [png.object] });
       const list = await admin(`/admin/media?flow_token=${encodeURIComponent(token)}`);
       expect(list.status).toBe(200);
       const { files } = (await list.json()) as { files: any[] };
-      expect(files).toEqual([expect.objectContaining({ field: 'photos', fileName: 'shown.png', contentType: 'image/png', sha256: png.sha256, status: 'stored' })]);
+      expect(files).toEqual([
+        expect.objectContaining({ field: 'photos', fileName: 'shown.png', contentType: 'image/png', sha256: png.sha256, status: 'stored' }),
+      ]);
       expect(JSON.stringify(files)).not.toMatch(/encryption|hmac|_nc_sig/);
 
       const file = await admin(`/admin/media/${files[0].id}`);
@@ -197,7 +205,11 @@ describe('flow media: keep, verified downloads and every bad input', () => {
 
     it('keys of the wrong length (never downloaded)', async () => {
       const file = upload(makePng(), 'IMG_9.png');
-      for (const [key, bytes] of [['encryption_key', 16], ['hmac_key', 31], ['iv', 12]] as const) {
+      for (const [key, bytes] of [
+        ['encryption_key', 16],
+        ['hmac_key', 31],
+        ['iv', 12],
+      ] as const) {
         const object = structuredClone(file.object) as any;
         object.encryption_metadata[key] = Buffer.alloc(bytes, 7).toString('base64');
         await refused([object], new RegExp(`photos\\[0\\]\\.encryption_metadata\\.${key} must be \\d+ bytes, got ${bytes}`));
@@ -283,10 +295,18 @@ describe('flow media: keep, verified downloads and every bad input', () => {
 
     it('more files than the field takes (31 at once), refused before any download', async () => {
       const photos = Array.from({ length: 31 }, () => upload(makePng(2, 2), 'many.png'));
-      await refused(photos.map((p) => p.object), /at most 30 files/);
+      await refused(
+        photos.map((p) => p.object),
+        /at most 30 files/,
+      );
       expect(photos.flatMap((p) => cdn.requestsFor(p.path))).toHaveLength(0);
       const docs = Array.from({ length: 30 }, () => upload(makePdf(), 'many.pdf'));
-      await refused(docs.map((p) => p.object), /at most 5 files/, 'DOCS', 'docs');
+      await refused(
+        docs.map((p) => p.object),
+        /at most 5 files/,
+        'DOCS',
+        'docs',
+      );
     });
 
     it('one bad file among good ones: none of them is kept', async () => {

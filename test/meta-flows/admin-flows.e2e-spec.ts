@@ -30,7 +30,12 @@ describe('GET /admin/flows', () => {
   it('shows each flow module beside Meta’s copy: drift, endpoint, errors, health; and flows no module owns', async () => {
     const meta = fake.enableFlows({ wabaId: WABA_ID, accessToken: ACCESS_TOKEN, pageSize: 1 });
     meta.add({ name: 'inventory', status: 'PUBLISHED', endpoint_uri: `${PUBLIC_URL}/flows/inventory`, json: jsonOf('inventory') });
-    meta.add({ name: 'appointments', endpoint_uri: 'https://elsewhere.example.test/x', json: '{"version":"6.0","screens":[]}', can_send_message: 'BLOCKED' });
+    meta.add({
+      name: 'appointments',
+      endpoint_uri: 'https://elsewhere.example.test/x',
+      json: '{"version":"6.0","screens":[]}',
+      can_send_message: 'BLOCKED',
+    });
     meta.add({ name: 'legacy survey', status: 'DEPRECATED' });
 
     expect((await get({})).status).toBe(401);
@@ -38,8 +43,23 @@ describe('GET /admin/flows', () => {
     expect(response.status).toBe(200);
     const { flows } = (await response.json()) as { flows: Array<Record<string, unknown>> };
     expect(flows).toEqual([
-      expect.objectContaining({ flow: 'inventory', status: 'PUBLISHED', inSync: true, endpointOk: true, validationErrors: 0, canSendMessage: 'AVAILABLE', jsonVersion: JSON.parse(jsonOf('inventory')).version }),
-      expect.objectContaining({ flow: 'appointments', status: 'DRAFT', inSync: false, endpointOk: false, endpointUri: 'https://elsewhere.example.test/x', canSendMessage: 'BLOCKED' }),
+      expect.objectContaining({
+        flow: 'inventory',
+        status: 'PUBLISHED',
+        inSync: true,
+        endpointOk: true,
+        validationErrors: 0,
+        canSendMessage: 'AVAILABLE',
+        jsonVersion: JSON.parse(jsonOf('inventory')).version,
+      }),
+      expect.objectContaining({
+        flow: 'appointments',
+        status: 'DRAFT',
+        inSync: false,
+        endpointOk: false,
+        endpointUri: 'https://elsewhere.example.test/x',
+        canSendMessage: 'BLOCKED',
+      }),
       // A module Meta has no copy of yet.
       expect.objectContaining({ flow: 'returns', metaName: 'returns', id: null, status: null }),
       expect.objectContaining({ flow: null, metaName: 'legacy survey', status: 'DEPRECATED' }),
@@ -48,7 +68,9 @@ describe('GET /admin/flows', () => {
   });
 
   it('is in the OpenAPI document', async () => {
-    const document = (await (await fetch(`${test.url}/admin/docs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { paths: Record<string, any> };
+    const document = (await (await fetch(`${test.url}/admin/docs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+      paths: Record<string, any>;
+    };
     expect(document.paths['/admin/flows'].get).toBeDefined();
   });
 
@@ -57,12 +79,18 @@ describe('GET /admin/flows', () => {
     const response = await get();
     expect(response.status).toBe(502);
     const text = await response.text();
-    expect(JSON.parse(text)).toMatchObject({ message: expect.stringContaining('The access token is invalid or expired'), code: 190, fbtrace_id: expect.stringMatching(/^Fk/) });
+    expect(JSON.parse(text)).toMatchObject({
+      message: expect.stringContaining('The access token is invalid or expired'),
+      code: 190,
+      fbtrace_id: expect.stringMatching(/^Fk/),
+    });
     expect(text).not.toContain(ACCESS_TOKEN);
   });
 
   it('without the Flows API configuration: 503 naming what is missing', async () => {
-    const bare = await startTestApp({ env: { ADMIN_TOKEN, WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN, WHATSAPP_BUSINESS_ACCOUNT_ID: undefined, PUBLIC_URL: undefined } });
+    const bare = await startTestApp({
+      env: { ADMIN_TOKEN, WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN, WHATSAPP_BUSINESS_ACCOUNT_ID: undefined, PUBLIC_URL: undefined },
+    });
     try {
       const response = await fetch(`${bare.url}/admin/flows`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       expect(response.status).toBe(503);

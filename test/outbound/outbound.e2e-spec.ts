@@ -57,9 +57,18 @@ describe('admin API: flow sessions and outbound messages', () => {
       ['GET', '/admin/media/00000000-0000-4000-8000-000000000000'],
     ];
     for (const [method, path] of routes) {
-      const variants: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token-wrong-token' }, { authorization: ADMIN_TOKEN }, { authorization: 'Basic abc' }];
+      const variants: Array<Record<string, string>> = [
+        {},
+        { authorization: 'Bearer wrong-token-wrong-token' },
+        { authorization: ADMIN_TOKEN },
+        { authorization: 'Basic abc' },
+      ];
       for (const headers of variants) {
-        const response = await fetch(`${test.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: method === 'POST' ? '{}' : undefined });
+        const response = await fetch(`${test.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...headers },
+          body: method === 'POST' ? '{}' : undefined,
+        });
         expect([method, path, JSON.stringify(headers), response.status]).toEqual([method, path, JSON.stringify(headers), 401]);
       }
     }
@@ -189,7 +198,12 @@ describe('admin API: flow sessions and outbound messages', () => {
 
   it('retries 429 and 5xx with backoff, then succeeds', async () => {
     const path = '/v23.0/106540352242922/messages';
-    graph.script(path, { status: 429, body: { error: { code: 130429, message: 'Rate limit hit' } }, headers: { 'retry-after': '0' } }, { status: 503 }, { status: 500, body: { error: { message: 'temporary' } } });
+    graph.script(
+      path,
+      { status: 429, body: { error: { code: 130429, message: 'Rate limit hit' } }, headers: { 'retry-after': '0' } },
+      { status: 503 },
+      { status: 500, body: { error: { message: 'temporary' } } },
+    );
     const { status } = await post('/admin/flows/appointments/send', sendBody);
     expect(status).toBe(200);
     expect(graph.requests).toHaveLength(4);
@@ -217,24 +231,32 @@ describe('admin API: flow sessions and outbound messages', () => {
     expect(answer.body.code).toBe(code);
   });
 
-  it.each([307, 302, 301, 308, 303])('a %i redirect is refused, never followed: nothing reaches the other origin, the answer is 502', async (status) => {
-    const elsewhere = await new FakeGraphApi().start();
-    try {
-      const path = '/v23.0/106540352242922/messages';
-      graph.script(path, { status, headers: { location: `${elsewhere.url}${path}?access_token=leak` } });
-      const answer = await post('/admin/flows/appointments/send', sendBody);
-      expect(answer.status).toBe(502);
-      expect(answer.body.message).toBe(`The provider answered ${status}, a redirect to ${elsewhere.url}; redirects are refused (check the provider's base URL)`);
-      expect(answer.body.providerStatus).toBe(status);
-      expect(graph.requests).toHaveLength(1);
-      expect(elsewhere.requests).toEqual([]);
-    } finally {
-      await elsewhere.stop();
-    }
-  });
+  it.each([307, 302, 301, 308, 303])(
+    'a %i redirect is refused, never followed: nothing reaches the other origin, the answer is 502',
+    async (status) => {
+      const elsewhere = await new FakeGraphApi().start();
+      try {
+        const path = '/v23.0/106540352242922/messages';
+        graph.script(path, { status, headers: { location: `${elsewhere.url}${path}?access_token=leak` } });
+        const answer = await post('/admin/flows/appointments/send', sendBody);
+        expect(answer.status).toBe(502);
+        expect(answer.body.message).toBe(
+          `The provider answered ${status}, a redirect to ${elsewhere.url}; redirects are refused (check the provider's base URL)`,
+        );
+        expect(answer.body.providerStatus).toBe(status);
+        expect(graph.requests).toHaveLength(1);
+        expect(elsewhere.requests).toEqual([]);
+      } finally {
+        await elsewhere.stop();
+      }
+    },
+  );
 
   it('a provider error that names the recipient is answered (and logged) with the number masked', async () => {
-    graph.script('/v23.0/106540352242922/messages', { status: 400, body: { error: { code: 131999, message: 'Message undeliverable to +351910000000' } } });
+    graph.script('/v23.0/106540352242922/messages', {
+      status: 400,
+      body: { error: { code: 131999, message: 'Message undeliverable to +351910000000' } },
+    });
     const answer = await post('/admin/flows/appointments/send', sendBody);
     expect(answer.status).toBe(422);
     expect(answer.body.message).toBe('The provider answered 400 (code 131999): Message undeliverable to [phone]');
@@ -243,12 +265,22 @@ describe('admin API: flow sessions and outbound messages', () => {
   it('a trigger text goes through WASenderApi or the Cloud API, as chosen', async () => {
     const viaWasender = await post('/admin/messages/text', { to: '+351910000000', text: 'Tap to book: ...', channel: 'wasender' });
     expect(viaWasender).toEqual({ status: 200, body: { channel: 'wasender', message_id: '42' } });
-    expect(wasender.requests[0]).toMatchObject({ method: 'POST', path: '/api/send-message', json: { to: '+351910000000', text: 'Tap to book: ...' } });
+    expect(wasender.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/send-message',
+      json: { to: '+351910000000', text: 'Tap to book: ...' },
+    });
     expect(wasender.requests[0].headers.authorization).toBe('Bearer wasender-key');
 
     const viaCloud = await post('/admin/messages/text', { to: '+351910000000', text: 'Hello' });
     expect(viaCloud.body.channel).toBe('cloud');
-    expect(graph.requests[0].json).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: '+351910000000', type: 'text', text: { body: 'Hello' } });
+    expect(graph.requests[0].json).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '+351910000000',
+      type: 'text',
+      text: { body: 'Hello' },
+    });
   });
 
   it('WASenderApi failures are retried the same way', async () => {
@@ -272,7 +304,11 @@ describe('admin API without provider credentials', () => {
       expect(((await send.json()) as { message: string }).message).toBe(
         'Sending through the Cloud API needs WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID',
       );
-      const text = await fetch(`${test.url}/admin/messages/text`, { method: 'POST', headers: auth, body: JSON.stringify({ to: '+351910000000', text: 'x', channel: 'wasender' }) });
+      const text = await fetch(`${test.url}/admin/messages/text`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ to: '+351910000000', text: 'x', channel: 'wasender' }),
+      });
       expect(text.status).toBe(400);
     } finally {
       await test.close();

@@ -43,7 +43,10 @@ const plaintext = (bytes: Buffer | string) => () => {
   const { envelope, session } = encryptPlaintext(Buffer.from(bytes), test.keys.publicPem);
   return test.client.post('echo', json(envelope), session);
 };
-const send = (payload: unknown, options?: SendOptions, flow = 'echo') => () => test.client.send(flow, payload, options);
+const send =
+  (payload: unknown, options?: SendOptions, flow = 'echo') =>
+  () =>
+    test.client.send(flow, payload, options);
 const exchange = (screen: unknown, data: unknown, flowToken: unknown = token(), flow = 'echo') =>
   send({ version: '3.0', action: 'data_exchange', screen, data, flow_token: flowToken }, undefined, flow);
 /** A signed, correctly encrypted ping whose header lines are written byte for byte. */
@@ -68,29 +71,84 @@ const cases: InputCase[] = [
   // ---- the HTTP body, before any crypto
   { name: 'invalid JSON', send: () => postBytes(Buffer.from('{"encrypted_flow_data": ')), status: 400, check: readableError },
   { name: 'content-type text/plain', send: () => postBytes(json({}), { contentType: 'text/plain' }), status: 415 },
-  { name: 'content-type form-urlencoded', send: () => postBytes(Buffer.from('a=1'), { contentType: 'application/x-www-form-urlencoded' }), status: 415 },
+  {
+    name: 'content-type form-urlencoded',
+    send: () => postBytes(Buffer.from('a=1'), { contentType: 'application/x-www-form-urlencoded' }),
+    status: 415,
+  },
   { name: 'no content-type', send: () => postBytes(json({}), { contentType: null }), status: 415 },
   { name: 'empty body', send: () => postBytes(Buffer.alloc(0)), status: 400 },
   { name: 'body over FLOW_BODY_LIMIT', send: () => postBytes(json({ encrypted_flow_data: 'A'.repeat(BODY_LIMIT) })), status: 413 },
-  { name: 'deeply nested JSON body', send: () => postBytes(Buffer.from(`{"encrypted_flow_data":${nested(100_000)}}`)), status: 400, check: readableError },
-  { name: 'envelope with a __proto__ key', send: () => postBytes(Buffer.from('{"__proto__":{"polluted":"yes"},"initial_vector":"AAAA"}')), status: 400 },
-  { name: 'envelope with constructor.prototype', send: () => postBytes(Buffer.from('{"constructor":{"prototype":{"polluted":"yes"}}}')), status: 400 },
+  {
+    name: 'deeply nested JSON body',
+    send: () => postBytes(Buffer.from(`{"encrypted_flow_data":${nested(100_000)}}`)),
+    status: 400,
+    check: readableError,
+  },
+  {
+    name: 'envelope with a __proto__ key',
+    send: () => postBytes(Buffer.from('{"__proto__":{"polluted":"yes"},"initial_vector":"AAAA"}')),
+    status: 400,
+  },
+  {
+    name: 'envelope with constructor.prototype',
+    send: () => postBytes(Buffer.from('{"constructor":{"prototype":{"polluted":"yes"}}}')),
+    status: 400,
+  },
   { name: 'JSON array body', send: () => postBytes(Buffer.from('[1,2,3]')), status: 400 },
   { name: 'JSON string body', send: () => postBytes(Buffer.from('"encrypted"')), status: 400 },
   { name: 'JSON null body', send: () => postBytes(Buffer.from('null')), status: 400 },
-  { name: 'invalid UTF-8 in the body', send: () => postBytes(Buffer.concat([Buffer.from('{"encrypted_flow_data":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')])), status: 400, check: readableError },
+  {
+    name: 'invalid UTF-8 in the body',
+    send: () => postBytes(Buffer.concat([Buffer.from('{"encrypted_flow_data":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')])),
+    status: 400,
+    check: readableError,
+  },
 
   // ---- envelope fields (421: the client refetches the public key and retries)
-  { name: 'huge non-base64 string field', send: tampered((e) => ({ ...e, encrypted_flow_data: '!'.repeat(300_000) })), status: 421, check: emptyBody },
-  { name: 'huge base64 ciphertext that does not authenticate', send: tampered((e) => ({ ...e, encrypted_flow_data: randomBytes(300_000).toString('base64') })), status: 421 },
-  { name: 'non-base64 encrypted_aes_key', send: tampered((e) => ({ ...e, encrypted_aes_key: `${e.encrypted_aes_key.slice(0, -4)}%%%%` })), status: 421 },
-  { name: 'URL-safe base64 IV', send: tampered((e) => ({ ...e, initial_vector: e.initial_vector.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') + '-_' })), status: 421 },
+  {
+    name: 'huge non-base64 string field',
+    send: tampered((e) => ({ ...e, encrypted_flow_data: '!'.repeat(300_000) })),
+    status: 421,
+    check: emptyBody,
+  },
+  {
+    name: 'huge base64 ciphertext that does not authenticate',
+    send: tampered((e) => ({ ...e, encrypted_flow_data: randomBytes(300_000).toString('base64') })),
+    status: 421,
+  },
+  {
+    name: 'non-base64 encrypted_aes_key',
+    send: tampered((e) => ({ ...e, encrypted_aes_key: `${e.encrypted_aes_key.slice(0, -4)}%%%%` })),
+    status: 421,
+  },
+  {
+    name: 'URL-safe base64 IV',
+    send: tampered((e) => ({ ...e, initial_vector: e.initial_vector.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') + '-_' })),
+    status: 421,
+  },
   { name: 'IV of 12 bytes', send: tampered((e) => ({ ...e, initial_vector: randomBytes(12).toString('base64') })), status: 421 },
   { name: 'IV of 32 bytes', send: tampered((e) => ({ ...e, initial_vector: randomBytes(32).toString('base64') })), status: 421 },
-  { name: 'RSA block of 128 bytes (RSA-1024 size)', send: tampered((e) => ({ ...e, encrypted_aes_key: randomBytes(128).toString('base64') })), status: 421 },
-  { name: 'RSA block of 255 bytes', send: tampered((e) => ({ ...e, encrypted_aes_key: Buffer.from(e.encrypted_aes_key, 'base64').subarray(1).toString('base64') })), status: 421 },
-  { name: 'RSA block of 512 bytes (RSA-4096 size)', send: tampered((e) => ({ ...e, encrypted_aes_key: randomBytes(512).toString('base64') })), status: 421 },
-  { name: 'ciphertext shorter than the GCM tag', send: tampered((e) => ({ ...e, encrypted_flow_data: randomBytes(15).toString('base64') })), status: 421 },
+  {
+    name: 'RSA block of 128 bytes (RSA-1024 size)',
+    send: tampered((e) => ({ ...e, encrypted_aes_key: randomBytes(128).toString('base64') })),
+    status: 421,
+  },
+  {
+    name: 'RSA block of 255 bytes',
+    send: tampered((e) => ({ ...e, encrypted_aes_key: Buffer.from(e.encrypted_aes_key, 'base64').subarray(1).toString('base64') })),
+    status: 421,
+  },
+  {
+    name: 'RSA block of 512 bytes (RSA-4096 size)',
+    send: tampered((e) => ({ ...e, encrypted_aes_key: randomBytes(512).toString('base64') })),
+    status: 421,
+  },
+  {
+    name: 'ciphertext shorter than the GCM tag',
+    send: tampered((e) => ({ ...e, encrypted_flow_data: randomBytes(15).toString('base64') })),
+    status: 421,
+  },
   { name: 'a field that is a number', send: tampered((e) => ({ ...e, encrypted_aes_key: 42 })), status: 421 },
   { name: 'a field that is an object', send: tampered((e) => ({ ...e, initial_vector: { base64: e.initial_vector } })), status: 421 },
   { name: 'a field that is null', send: tampered((e) => ({ ...e, encrypted_flow_data: null })), status: 421 },
@@ -98,7 +156,11 @@ const cases: InputCase[] = [
 
   // ---- valid crypto around a plaintext of the wrong shape
   { name: 'plaintext that is not JSON', send: plaintext('action=ping'), status: 400, check: readableError },
-  { name: 'plaintext that is not UTF-8', send: plaintext(Buffer.concat([Buffer.from('{"action":"ping","x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])), status: 400 },
+  {
+    name: 'plaintext that is not UTF-8',
+    send: plaintext(Buffer.concat([Buffer.from('{"action":"ping","x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])),
+    status: 400,
+  },
   { name: 'empty plaintext', send: plaintext(''), status: 400 },
   { name: 'plaintext JSON array', send: plaintext('[{"action":"ping"}]'), status: 400 },
   { name: 'plaintext JSON string', send: plaintext('"ping"'), status: 400 },
@@ -108,7 +170,12 @@ const cases: InputCase[] = [
   { name: 'action that is not a string', send: send({ version: '3.0', action: ['ping'] }), status: 400 },
   { name: 'unknown action', send: send({ version: '3.0', action: 'DELETE', flow_token: 'x' }), status: 400, check: readableError },
   { name: 'navigate action without an error', send: send({ version: '3.0', action: 'navigate', screen: 'START', flow_token: 'x' }), status: 400 },
-  { name: 'unsupported version', send: send({ version: '2.0', action: 'ping' }), status: 400, check: (a) => expect(JSON.parse(a.text).message).toMatch(/version/) },
+  {
+    name: 'unsupported version',
+    send: send({ version: '2.0', action: 'ping' }),
+    status: 400,
+    check: (a) => expect(JSON.parse(a.text).message).toMatch(/version/),
+  },
   { name: 'version that is a number', send: send({ version: 3, action: 'ping' }), status: 400 },
   {
     name: 'plaintext with a top-level __proto__ key',
@@ -118,7 +185,9 @@ const cases: InputCase[] = [
   },
   {
     name: 'flow data with a __proto__ key reaching a DTO',
-    send: plaintext(`{"version":"3.0","action":"data_exchange","screen":"START","flow_token":"${token()}","data":{"text":"hi","__proto__":{"polluted":"yes"}}}`),
+    send: plaintext(
+      `{"version":"3.0","action":"data_exchange","screen":"START","flow_token":"${token()}","data":{"text":"hi","__proto__":{"polluted":"yes"}}}`,
+    ),
     status: 200,
     check: (a) => expect(a.json).toEqual({ screen: 'ECHO', data: { text: 'hi', length: 2 } }),
     adds: { flow_sessions: 1 },
@@ -132,7 +201,9 @@ const cases: InputCase[] = [
   },
   {
     name: 'deeply nested flow data',
-    send: plaintext(`{"version":"3.0","action":"data_exchange","screen":"START","flow_token":"${token()}","data":{"text":"hi","deep":${nested(20_000)}}}`),
+    send: plaintext(
+      `{"version":"3.0","action":"data_exchange","screen":"START","flow_token":"${token()}","data":{"text":"hi","deep":${nested(20_000)}}}`,
+    ),
     status: 400,
     check: (a) => expect(JSON.parse(a.text).message).toMatch(/nested deeper/),
   },
@@ -142,26 +213,101 @@ const cases: InputCase[] = [
   { name: 'flow named __proto__', send: send(ping, undefined, '__proto__'), status: 404 },
   { name: 'flow named constructor', send: send(ping, undefined, 'constructor'), status: 404 },
   { name: 'flow name of 2000 characters', send: send(ping, undefined, 'f'.repeat(2000)), status: 414 },
-  { name: 'unknown screen', send: exchange('NO_SUCH_SCREEN', {}), status: 200, check: errorOn('START', USER_MESSAGES.unavailable), adds: { flow_sessions: 1 } },
+  {
+    name: 'unknown screen',
+    send: exchange('NO_SUCH_SCREEN', {}),
+    status: 200,
+    check: errorOn('START', USER_MESSAGES.unavailable),
+    adds: { flow_sessions: 1 },
+  },
   // Typed before anything routes on them: a field of the wrong JSON type is a 400 that names it.
-  { name: 'screen that is not a string', send: exchange({ id: 'START' }, { text: 'hi' }), status: 400, check: (a) => expect(JSON.parse(a.text).message).toMatch(/screen/) },
-  { name: 'data failing the DTO', send: exchange('QUANTITY', { quantity: 'lots' }), status: 200, check: errorOn('QUANTITY', /whole number/), adds: { flow_sessions: 1 } },
-  { name: 'data missing', send: send({ version: '3.0', action: 'data_exchange', screen: 'QUANTITY', flow_token: token() }), status: 200, check: errorOn('QUANTITY', /whole number/), adds: { flow_sessions: 1 } },
-  { name: 'data that is a string', send: exchange('QUANTITY', 'quantity=3'), status: 400, check: (a) => expect(JSON.parse(a.text).message).toMatch(/data/) },
-  { name: 'data that is an array', send: exchange('QUANTITY', [{ quantity: 3 }]), status: 400, check: (a) => expect(JSON.parse(a.text).message).toMatch(/data/) },
-  { name: 'huge string in flow data', send: exchange('START', { text: 'x'.repeat(250_000) }), status: 200, check: errorOn('START', /text/), adds: { flow_sessions: 1 } },
-  { name: 'NUL character in flow data', send: exchange('START', { text: 'a\u0000b' }), status: 200, check: (a) => expect(a.json).toEqual({ screen: 'ECHO', data: { text: 'a\u0000b', length: 3 } }),
-    adds: { flow_sessions: 1 } },
-  { name: 'reply larger than WhatsApp takes', send: exchange('ASK', { bytes: 2 * 1024 * 1024 }, token(), 'bulky'), status: 200, check: errorOn('ASK', USER_MESSAGES.unexpected), adds: { flow_sessions: 1 } },
+  {
+    name: 'screen that is not a string',
+    send: exchange({ id: 'START' }, { text: 'hi' }),
+    status: 400,
+    check: (a) => expect(JSON.parse(a.text).message).toMatch(/screen/),
+  },
+  {
+    name: 'data failing the DTO',
+    send: exchange('QUANTITY', { quantity: 'lots' }),
+    status: 200,
+    check: errorOn('QUANTITY', /whole number/),
+    adds: { flow_sessions: 1 },
+  },
+  {
+    name: 'data missing',
+    send: send({ version: '3.0', action: 'data_exchange', screen: 'QUANTITY', flow_token: token() }),
+    status: 200,
+    check: errorOn('QUANTITY', /whole number/),
+    adds: { flow_sessions: 1 },
+  },
+  {
+    name: 'data that is a string',
+    send: exchange('QUANTITY', 'quantity=3'),
+    status: 400,
+    check: (a) => expect(JSON.parse(a.text).message).toMatch(/data/),
+  },
+  {
+    name: 'data that is an array',
+    send: exchange('QUANTITY', [{ quantity: 3 }]),
+    status: 400,
+    check: (a) => expect(JSON.parse(a.text).message).toMatch(/data/),
+  },
+  {
+    name: 'huge string in flow data',
+    send: exchange('START', { text: 'x'.repeat(250_000) }),
+    status: 200,
+    check: errorOn('START', /text/),
+    adds: { flow_sessions: 1 },
+  },
+  {
+    name: 'NUL character in flow data',
+    send: exchange('START', { text: 'a\u0000b' }),
+    status: 200,
+    check: (a) => expect(a.json).toEqual({ screen: 'ECHO', data: { text: 'a\u0000b', length: 3 } }),
+    adds: { flow_sessions: 1 },
+  },
+  {
+    name: 'reply larger than WhatsApp takes',
+    send: exchange('ASK', { bytes: 2 * 1024 * 1024 }, token(), 'bulky'),
+    status: 200,
+    check: errorOn('ASK', USER_MESSAGES.unexpected),
+    adds: { flow_sessions: 1 },
+  },
 
   // ---- flow tokens (427 with an encrypted error_msg)
   { name: 'missing flow_token', send: send({ version: '3.0', action: 'INIT' }), status: 427, check: rejectedToken },
   { name: 'empty flow_token', send: send({ version: '3.0', action: 'INIT', flow_token: '' }), status: 427, check: rejectedToken },
-  { name: 'flow_token that is not a string', send: send({ version: '3.0', action: 'INIT', flow_token: { $ne: null } }), status: 400, check: (a) => expect(JSON.parse(a.text).message).toMatch(/flow_token/) },
-  { name: 'flow_token of 100 kB', send: send({ version: '3.0', action: 'INIT', flow_token: 't'.repeat(100_000) }), status: 427, check: rejectedToken },
-  { name: 'flow_token with a NUL character', send: send({ version: '3.0', action: 'INIT', flow_token: 'tok\u0000en' }), status: 427, check: rejectedToken },
-  { name: 'flow_token with SQL in it', send: send({ version: '3.0', action: 'INIT', flow_token: "x' OR '1'='1" }, undefined, 'members'), status: 427, check: rejectedToken },
-  { name: 'unknown token on a flow of issued tokens', send: send({ version: '3.0', action: 'INIT', flow_token: token() }, undefined, 'members'), status: 427, check: rejectedToken },
+  {
+    name: 'flow_token that is not a string',
+    send: send({ version: '3.0', action: 'INIT', flow_token: { $ne: null } }),
+    status: 400,
+    check: (a) => expect(JSON.parse(a.text).message).toMatch(/flow_token/),
+  },
+  {
+    name: 'flow_token of 100 kB',
+    send: send({ version: '3.0', action: 'INIT', flow_token: 't'.repeat(100_000) }),
+    status: 427,
+    check: rejectedToken,
+  },
+  {
+    name: 'flow_token with a NUL character',
+    send: send({ version: '3.0', action: 'INIT', flow_token: 'tok\u0000en' }),
+    status: 427,
+    check: rejectedToken,
+  },
+  {
+    name: 'flow_token with SQL in it',
+    send: send({ version: '3.0', action: 'INIT', flow_token: "x' OR '1'='1" }, undefined, 'members'),
+    status: 427,
+    check: rejectedToken,
+  },
+  {
+    name: 'unknown token on a flow of issued tokens',
+    send: send({ version: '3.0', action: 'INIT', flow_token: token() }, undefined, 'members'),
+    status: 427,
+    check: rejectedToken,
+  },
 
   // ---- X-Hub-Signature-256 (432, empty body)
   { name: 'no signature header', send: send(ping, { signWith: null }), status: 432, check: emptyBody },
@@ -176,13 +322,34 @@ const cases: InputCase[] = [
   { name: 'signature with non-ASCII bytes', send: rawPing((_, sig) => [`X-Hub-Signature-256: ${sig.slice(0, -2)}\u00e9`]), status: 432 },
 
   // ---- unsigned bytes are never parsed: what would be a 400 once signed is a 432 without a signature
-  { name: 'unsigned invalid JSON', send: () => postBytes(Buffer.from('{"encrypted_flow_data": '), { signature: null }), status: 432, check: emptyBody },
-  { name: 'mis-signed invalid JSON', send: () => postBytes(Buffer.from('{"encrypted_flow_data": '), { signature: signBody('{}', test.appSecret) }), status: 432 },
-  { name: 'unsigned deeply nested JSON', send: () => postBytes(Buffer.from(`{"encrypted_flow_data":${nested(100_000)}}`), { signature: null }), status: 432 },
-  { name: 'mis-signed deeply nested JSON', send: () => postBytes(Buffer.from(`{"a":${nested(100_000)}}`), { signature: signBody('x', generateAppSecret()) }), status: 432 },
+  {
+    name: 'unsigned invalid JSON',
+    send: () => postBytes(Buffer.from('{"encrypted_flow_data": '), { signature: null }),
+    status: 432,
+    check: emptyBody,
+  },
+  {
+    name: 'mis-signed invalid JSON',
+    send: () => postBytes(Buffer.from('{"encrypted_flow_data": '), { signature: signBody('{}', test.appSecret) }),
+    status: 432,
+  },
+  {
+    name: 'unsigned deeply nested JSON',
+    send: () => postBytes(Buffer.from(`{"encrypted_flow_data":${nested(100_000)}}`), { signature: null }),
+    status: 432,
+  },
+  {
+    name: 'mis-signed deeply nested JSON',
+    send: () => postBytes(Buffer.from(`{"a":${nested(100_000)}}`), { signature: signBody('x', generateAppSecret()) }),
+    status: 432,
+  },
   { name: 'unsigned invalid UTF-8', send: () => postBytes(Buffer.from([0x7b, 0xc3, 0x28, 0xff, 0x7d]), { signature: null }), status: 432 },
   { name: 'unsigned __proto__ key', send: () => postBytes(Buffer.from('{"__proto__":{"polluted":"yes"}}'), { signature: null }), status: 432 },
-  { name: 'unsigned body over FLOW_BODY_LIMIT', send: () => postBytes(json({ encrypted_flow_data: 'A'.repeat(BODY_LIMIT) }), { signature: null }), status: 432 },
+  {
+    name: 'unsigned body over FLOW_BODY_LIMIT',
+    send: () => postBytes(json({ encrypted_flow_data: 'A'.repeat(BODY_LIMIT) }), { signature: null }),
+    status: 432,
+  },
   {
     // Answered from the headers alone: the server does not wait for a body it would never parse.
     name: 'unsigned request whose announced body never comes',
@@ -193,7 +360,10 @@ const cases: InputCase[] = [
     // On a kept-alive connection too: the answer closes it rather than read the rest of the body.
     name: 'unsigned request on a kept-alive connection, body never sent',
     send: async () => {
-      const held = holdConnection(test.url, 'POST /flows/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 400000\r\n\r\n');
+      const held = holdConnection(
+        test.url,
+        'POST /flows/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 400000\r\n\r\n',
+      );
       await held.closed;
       const answer = held.received();
       expect(answer).toMatch(/\r\nconnection: close\r\n/i);
@@ -203,7 +373,8 @@ const cases: InputCase[] = [
   },
   {
     name: 'malformed signature and an announced body that never comes',
-    send: () => rawRequest(test.url, requestHead('POST', '/flows/echo', ['Content-Type: application/json', 'X-Hub-Signature-256: sha256=00'], 400_000)),
+    send: () =>
+      rawRequest(test.url, requestHead('POST', '/flows/echo', ['Content-Type: application/json', 'X-Hub-Signature-256: sha256=00'], 400_000)),
     status: 432,
   },
 ];

@@ -51,11 +51,18 @@ describe('kill -9 while webhooks are queued and being processed', () => {
     }
     expect(answers.filter((status) => status !== 200)).toEqual([]);
 
-    await eventually(() => processedCount(ids), (n) => n >= 20, 30_000, 20);
-    const arriving = Promise.all(late.map(async (payload, i) => {
-      await new Promise((resolve) => setTimeout(resolve, i * 2));
-      return postWebhook(first!.url, appSecret, payload);
-    }));
+    await eventually(
+      () => processedCount(ids),
+      (n) => n >= 20,
+      30_000,
+      20,
+    );
+    const arriving = Promise.all(
+      late.map(async (payload, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * 2));
+        return postWebhook(first!.url, appSecret, payload);
+      }),
+    );
     await first.kill9();
     const lateAnswers = await arriving;
     // Stored and acknowledged (200), or no answer at all (0: WhatsApp retries); never anything else.
@@ -69,7 +76,12 @@ describe('kill -9 while webhooks are queued and being processed', () => {
     // WhatsApp retries what got no answer; some of those were stored before the kill (deduplicated now).
     const retried = late.filter((_, i) => lateAnswers[i] !== 200);
     for (const payload of retried) expect(await postWebhook(second.url, appSecret, payload)).toBe(200);
-    const processed = await eventually(() => processedCount(ids), (n) => n === BURST, 90_000, 250);
+    const processed = await eventually(
+      () => processedCount(ids),
+      (n) => n === BURST,
+      90_000,
+      250,
+    );
     expect(processed).toBe(BURST);
 
     const effects = await effectsByMessage(sql, ids);

@@ -10,8 +10,7 @@ import { startLoad, tally } from './support/load-driver.js';
 import { startOwnedPostgres } from './support/owned-postgres.js';
 import { createEffectsTable, effectsByMessage, issueToken, messageIdOf, nfmReply, postWebhook } from './support/webhooks.js';
 
-const ready = (url: string) =>
-  fetch(`${url}/health/ready`).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+const ready = (url: string) => fetch(`${url}/health/ready`).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
 describe('Postgres restarted under load', () => {
   let database: OwnedDatabase;
@@ -56,12 +55,21 @@ describe('Postgres restarted under load', () => {
 
     await sleep(1_500);
     await database.stop();
-    const down = await eventually(() => ready(server.url), (r) => r?.status === 503, 20_000);
+    const down = await eventually(
+      () => ready(server.url),
+      (r) => r?.status === 503,
+      20_000,
+    );
     await sleep(2_000);
     const answersWhileDown = load.records.length;
     await database.start();
 
-    const recovered = await eventually(() => ready(server.url), (r) => r?.status === 200, 60_000, 250);
+    const recovered = await eventually(
+      () => ready(server.url),
+      (r) => r?.status === 200,
+      60_000,
+      250,
+    );
     const afterRecovery = await eventually(
       () => client.dataExchange('inventory', `probe-${randomBytes(8).toString('hex')}`, 'INVENTORY', { product_id: 'PROD-99' }),
       (reply) => reply?.json?.screen === 'AVAILABILITY',
@@ -104,7 +112,8 @@ describe('Postgres restarted under load', () => {
     for (const { payload } of refused) expect(await postWebhook(server.url, appSecret, payload)).toBe(200);
     const all = webhookAnswers.map((a) => messageIdOf(a.payload));
     const processed = await eventually(
-      async () => (await sql.query(`SELECT count(*)::int AS n FROM webhook_events WHERE dedupe_key = ANY($1) AND status = 'processed'`, [all])).rows[0].n,
+      async () =>
+        (await sql.query(`SELECT count(*)::int AS n FROM webhook_events WHERE dedupe_key = ANY($1) AND status = 'processed'`, [all])).rows[0].n,
       (n) => n === all.length,
       60_000,
       250,

@@ -10,13 +10,14 @@ import { startLoad, tally } from './support/load-driver.js';
 import { startOwnedPostgres } from './support/owned-postgres.js';
 import { startOwnedRedis, type OwnedRedis } from './support/owned-redis.js';
 
-const ready = (url: string) =>
-  fetch(`${url}/health/ready`).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+const ready = (url: string) => fetch(`${url}/health/ready`).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
 /** Keys the cache holds in Redis for a product's availability. */
 const cachedAvailability = (redisUrl: string) => {
   const { port } = new URL(redisUrl);
-  const out = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', port, '--scan', '--pattern', '*inventory:availability:PROD-99*'], { encoding: 'utf8' });
+  const out = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', port, '--scan', '--pattern', '*inventory:availability:PROD-99*'], {
+    encoding: 'utf8',
+  });
   return out.stdout.trim().split('\n').filter(Boolean);
 };
 
@@ -53,11 +54,21 @@ describe('Redis lost under load (cache on Redis, queue on Postgres)', () => {
     const load = startLoad({ concurrency: 6, send: lookup });
     await sleep(1_000);
     await redis.stop();
-    const degraded = await eventually(() => ready(server.url), (r) => r?.body?.details?.cache?.status === 'degraded', 20_000, 250);
+    const degraded = await eventually(
+      () => ready(server.url),
+      (r) => r?.body?.details?.cache?.status === 'degraded',
+      20_000,
+      250,
+    );
     await sleep(2_500);
     const answeredWhileDown = load.records.filter((r) => r.startedAt > Date.now() - 2_500).length;
     await redis.start();
-    const back = await eventually(() => ready(server.url), (r) => r?.body?.details?.cache?.status === 'up', 30_000, 250);
+    const back = await eventually(
+      () => ready(server.url),
+      (r) => r?.body?.details?.cache?.status === 'up',
+      30_000,
+      250,
+    );
     await sleep(1_000);
     const records = await load.stop();
 
@@ -71,6 +82,12 @@ describe('Redis lost under load (cache on Redis, queue on Postgres)', () => {
 
     // The fresh Redis is empty; the next lookup fills it again.
     expect((await lookup()).json?.screen).toBe('AVAILABILITY');
-    expect(await eventually(async () => cachedAvailability(redis.url), (found) => found.length === 1, 10_000)).toHaveLength(1);
+    expect(
+      await eventually(
+        async () => cachedAvailability(redis.url),
+        (found) => found.length === 1,
+        10_000,
+      ),
+    ).toHaveLength(1);
   }, 120_000);
 });

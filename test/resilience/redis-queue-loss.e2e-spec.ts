@@ -25,7 +25,9 @@ describe('Redis lost with the webhook queue on Redis', () => {
     sql = new pg.Pool({ connectionString: database.url, max: 2 });
     sql.on('error', () => undefined);
     await createEffectsTable(sql);
-    server = await startFlowgate(flowgateEnv({ databaseUrl: database.url, privateKeyPem: keys.privatePem, appSecret, redisUrl: redis.url, queueBackend: 'redis' }));
+    server = await startFlowgate(
+      flowgateEnv({ databaseUrl: database.url, privateKeyPem: keys.privatePem, appSecret, redisUrl: redis.url, queueBackend: 'redis' }),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -41,7 +43,9 @@ describe('Redis lost with the webhook queue on Redis', () => {
     const ids = payloads.map(messageIdOf);
 
     await redis.stop();
-    const answers = await Promise.all(payloads.map((payload) => within(postWebhook(server.url, appSecret, payload), DELIVERY_PATIENCE_MS, 'no answer')));
+    const answers = await Promise.all(
+      payloads.map((payload) => within(postWebhook(server.url, appSecret, payload), DELIVERY_PATIENCE_MS, 'no answer')),
+    );
     // Stored in Postgres: acknowledged even though the queue is unreachable (the reconciler queues them later).
     expect(answers).toEqual(Array(payloads.length).fill(200));
     const stored = await sql.query('SELECT count(*)::int AS n FROM webhook_events WHERE dedupe_key = ANY($1)', [ids]);
@@ -49,7 +53,8 @@ describe('Redis lost with the webhook queue on Redis', () => {
 
     await redis.start();
     const processed = await eventually(
-      async () => (await sql.query(`SELECT count(*)::int AS n FROM webhook_events WHERE dedupe_key = ANY($1) AND status = 'processed'`, [ids])).rows[0].n,
+      async () =>
+        (await sql.query(`SELECT count(*)::int AS n FROM webhook_events WHERE dedupe_key = ANY($1) AND status = 'processed'`, [ids])).rows[0].n,
       (n) => n === ids.length,
       60_000,
       250,

@@ -28,7 +28,10 @@ describe('two replicas sharing Postgres and Redis', () => {
     sql.on('error', () => undefined);
     await createEffectsTable(sql);
     // Cache and queue on the shared Redis; both replicas start together (migrations and demo data race).
-    const env = { ...flowgateEnv({ databaseUrl: database.url, privateKeyPem: keys.privatePem, appSecret, redisUrl: redis.url, queueBackend: 'redis' }), ADMIN_TOKEN };
+    const env = {
+      ...flowgateEnv({ databaseUrl: database.url, privateKeyPem: keys.privatePem, appSecret, redisUrl: redis.url, queueBackend: 'redis' }),
+      ADMIN_TOKEN,
+    };
     [a, b] = await Promise.all([startFlowgate(env), startFlowgate(env)]);
   }, 120_000);
 
@@ -77,11 +80,14 @@ describe('two replicas sharing Postgres and Redis', () => {
     const tokens = await Promise.all(Array.from({ length: 30 }, () => issueToken(sql)));
     const payloads = tokens.map((token) => nfmReply(token, { plan: 'both' }));
     const ids = payloads.map(messageIdOf);
-    const answers = await Promise.all(payloads.flatMap((payload) => [postWebhook(a!.url, appSecret, payload), postWebhook(b!.url, appSecret, payload)]));
+    const answers = await Promise.all(
+      payloads.flatMap((payload) => [postWebhook(a!.url, appSecret, payload), postWebhook(b!.url, appSecret, payload)]),
+    );
     expect(answers.filter((status) => status !== 200)).toEqual([]);
 
     const processed = await eventually(
-      async () => (await sql.query(`SELECT count(*)::int AS n FROM webhook_events WHERE dedupe_key = ANY($1) AND status = 'processed'`, [ids])).rows[0].n,
+      async () =>
+        (await sql.query(`SELECT count(*)::int AS n FROM webhook_events WHERE dedupe_key = ANY($1) AND status = 'processed'`, [ids])).rows[0].n,
       (n) => n === ids.length,
       60_000,
       250,

@@ -76,7 +76,9 @@ describe('logs of a full flow and its webhook at the default level', () => {
     // Values whose size the client chooses, which the log must not copy whole.
     expect((await client.dataExchange('inventory', 'preview-token', 'S'.repeat(20_000), {})).json.data.error_message).toBeDefined();
     expect((await client.send('inventory', { version: '3.0', action: 'A'.repeat(20_000), flow_token: 'x' })).status).toBe(400);
-    expect((await client.errorNotification('inventory', 'preview-token', 'E'.repeat(20_000), 'payload-schema-error', 'M'.repeat(20_000))).status).toBe(200);
+    expect(
+      (await client.errorNotification('inventory', 'preview-token', 'E'.repeat(20_000), 'payload-schema-error', 'M'.repeat(20_000))).status,
+    ).toBe(200);
     // A client error notification quoting the number (with and without its grouping) and a send Meta refuses naming it.
     const quoted = `Invalid phone ${PHONE} (also ${PHONE.slice(0, 4)} ${PHONE.slice(4, 7)} ${PHONE.slice(7, 10)} ${PHONE.slice(10)})`;
     expect((await client.errorNotification('inventory', 'preview-token', 'INVENTORY', 'payload-schema-error', quoted)).status).toBe(200);
@@ -125,11 +127,16 @@ describe('logs of a full flow and its webhook at the default level', () => {
   it('every line is JSON, and a screen without a handler is logged as a warning naming the flow and the screen', () => {
     const lines = log.split('\n').filter((line) => line.trim());
     const entries = lines.map((line) => JSON.parse(line) as { level: number; msg?: string });
-    expect(entries.filter((entry) => entry.level === 40 && entry.msg === 'Flow "inventory" has no handler for data_exchange on screen "NO_SUCH_SCREEN"')).toHaveLength(1);
+    expect(
+      entries.filter((entry) => entry.level === 40 && entry.msg === 'Flow "inventory" has no handler for data_exchange on screen "NO_SUCH_SCREEN"'),
+    ).toHaveLength(1);
   });
 
   it('no line copies a client-chosen value whole: none is longer than 2 kB', () => {
-    const long = log.split('\n').filter((line) => line.length > 2048).map((line) => line.slice(0, 200));
+    const long = log
+      .split('\n')
+      .filter((line) => line.length > 2048)
+      .map((line) => line.slice(0, 200));
     expect(long).toEqual([]);
     expect(log).toContain('SSSS…');
     expect(log).toContain('EEEE…');

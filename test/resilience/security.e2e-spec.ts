@@ -44,14 +44,23 @@ describe('security headers', () => {
     ['GET /admin/webhooks', () => fetch(`${test.url}/admin/webhooks`, { headers: bearer(ADMIN_TOKEN) })],
     ['GET /admin/docs', () => fetch(`${test.url}/admin/docs`, { headers: bearer(ADMIN_TOKEN) })],
     ['GET /admin/webhooks without the token (401)', () => fetch(`${test.url}/admin/webhooks`)],
-    ['POST /admin/flows/members/sessions with a bad body (400)', () =>
-      fetch(`${test.url}/admin/flows/members/sessions`, { method: 'POST', headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'application/json' }, body: '{}' })],
+    [
+      'POST /admin/flows/members/sessions with a bad body (400)',
+      () =>
+        fetch(`${test.url}/admin/flows/members/sessions`, {
+          method: 'POST',
+          headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'application/json' },
+          body: '{}',
+        }),
+    ],
     ['GET /health/live', () => fetch(`${test.url}/health/live`)],
     ['GET /health/ready', () => fetch(`${test.url}/health/ready`)],
     ['GET /metrics', () => fetch(`${test.url}/metrics`, { headers: bearer(METRICS_TOKEN) })],
     ['GET /metrics without the token (401)', () => fetch(`${test.url}/metrics`)],
-    ['GET /webhooks/whatsapp verification', () =>
-      fetch(`${test.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=%3Cscript%3E`)],
+    [
+      'GET /webhooks/whatsapp verification',
+      () => fetch(`${test.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=%3Cscript%3E`),
+    ],
     ['an unknown route (404)', () => fetch(`${test.url}/nothing-here`)],
   ];
 
@@ -138,13 +147,29 @@ describe('admin routes are unreachable without the token', () => {
 
 describe('body limits per route family', () => {
   const flows = (body: Buffer) =>
-    fetch(`${test.url}/flows/echo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, test.appSecret) }, body });
+    fetch(`${test.url}/flows/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, test.appSecret) },
+      body,
+    });
   const whatsapp = (body: Buffer) =>
-    fetch(`${test.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, test.appSecret) }, body });
+    fetch(`${test.url}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, test.appSecret) },
+      body,
+    });
   const wasender = (body: Buffer) =>
-    fetch(`${test.url}/webhooks/wasender`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-signature': WASENDER_SECRET }, body });
+    fetch(`${test.url}/webhooks/wasender`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-signature': WASENDER_SECRET },
+      body,
+    });
   const admin = (body: Buffer) =>
-    fetch(`${test.url}/admin/flows/members/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(ADMIN_TOKEN) }, body });
+    fetch(`${test.url}/admin/flows/members/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(ADMIN_TOKEN) },
+      body,
+    });
 
   it.each([
     ['/flows/<name> at FLOW_BODY_LIMIT', flows, FLOW_BODY_LIMIT, 421],
@@ -162,13 +187,20 @@ describe('body limits per route family', () => {
 describe('secrets are compared in constant time', () => {
   const sourceFiles = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [join(dir, entry.name)] : [],
+      entry.isDirectory()
+        ? sourceFiles(join(dir, entry.name))
+        : entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')
+          ? [join(dir, entry.name)]
+          : [],
     );
   const server = sourceFiles(join(PROJECT_ROOT, 'src')).filter((file) => !file.includes(`${join('src', 'tools')}`));
   const read = (file: string) => readFileSync(file, 'utf8');
 
   it('timingSafeEqual is called only where secrets are compared, on equal-length digests', () => {
-    const callers = server.filter((file) => /timingSafeEqual\(/.test(read(file))).map((file) => relative(PROJECT_ROOT, file)).sort();
+    const callers = server
+      .filter((file) => /timingSafeEqual\(/.test(read(file)))
+      .map((file) => relative(PROJECT_ROOT, file))
+      .sort();
     expect(callers).toEqual([
       'src/database/pglite-auth.ts',
       'src/flows-core/media/media-crypto.ts',
@@ -177,14 +209,21 @@ describe('secrets are compared in constant time', () => {
     ]);
     // The embedded database's SCRAM proof: two SHA-256 digests. A media file's MAC: its 10-byte tail against the first 10 bytes of the HMAC.
     expect(read(join(PROJECT_ROOT, 'src/database/pglite-auth.ts'))).toMatch(/timingSafeEqual\(sha256\(clientKey\), this\.storedKey\)/);
-    expect(read(join(PROJECT_ROOT, 'src/flows-core/media/media-crypto.ts'))).toMatch(/const expected = this\.hmac\.digest\(\)\.subarray\(0, MAC_BYTES\);\n\s+if \(!timingSafeEqual\(expected, this\.tail\)\)/);
+    expect(read(join(PROJECT_ROOT, 'src/flows-core/media/media-crypto.ts'))).toMatch(
+      /const expected = this\.hmac\.digest\(\)\.subarray\(0, MAC_BYTES\);\n\s+if \(!timingSafeEqual\(expected, this\.tail\)\)/,
+    );
     expect(read(join(PROJECT_ROOT, 'src/http/secrets.ts'))).toMatch(/timingSafeEqual\(digest\(given\), digest\(expected\)\)/);
-    expect(read(join(PROJECT_ROOT, 'src/flows-core/signature/app-secrets.ts'))).toMatch(/expected\.length === given\.length && timingSafeEqual\(expected, given\)/);
+    expect(read(join(PROJECT_ROOT, 'src/flows-core/signature/app-secrets.ts'))).toMatch(
+      /expected\.length === given\.length && timingSafeEqual\(expected, given\)/,
+    );
   });
 
   it('no secret is compared with == or ===', () => {
     const secretName = '(?:secret|token|signature|passphrase|password|apiKey|api_key)';
-    const comparison = new RegExp(`\\w*${secretName}\\w*\\s*[!=]==?\\s*(?!undefined|null|''|""|'string')[\\w.'"]|[\\w.'"]\\s*[!=]==?\\s*\\w*${secretName}\\b`, 'i');
+    const comparison = new RegExp(
+      `\\w*${secretName}\\w*\\s*[!=]==?\\s*(?!undefined|null|''|""|'string')[\\w.'"]|[\\w.'"]\\s*[!=]==?\\s*\\w*${secretName}\\b`,
+      'i',
+    );
     const found = server.flatMap((file) =>
       read(file)
         .split('\n')
@@ -200,7 +239,11 @@ describe('secrets are compared in constant time', () => {
       const answers = await Promise.all([
         fetch(`${test.url}/admin/webhooks`, { headers: bearer(guess) }).then((r) => r.status),
         fetch(`${test.url}/metrics`, { headers: bearer(guess) }).then((r) => r.status),
-        fetch(`${test.url}/webhooks/wasender`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-signature': guess }, body: '{}' }).then((r) => r.status),
+        fetch(`${test.url}/webhooks/wasender`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-webhook-signature': guess },
+          body: '{}',
+        }).then((r) => r.status),
         fetch(`${test.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${guess}&hub.challenge=1`).then((r) => r.status),
         test.client.ping('echo', { signatureHeader: `sha256=${guess}` }).then((r) => r.status),
       ]);

@@ -20,7 +20,10 @@ describe('SIGTERM under load', () => {
   beforeAll(async () => {
     database = await startOwnedPostgres();
     // Each answer takes a while, so requests are in flight when the signal arrives.
-    server = await startFlowgate({ ...flowgateEnv({ databaseUrl: database.url, privateKeyPem: keys.privatePem, appSecret }), SLOW_SCREEN_MS: '1000' });
+    server = await startFlowgate({
+      ...flowgateEnv({ databaseUrl: database.url, privateKeyPem: keys.privatePem, appSecret }),
+      SLOW_SCREEN_MS: '1000',
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -49,6 +52,16 @@ describe('SIGTERM under load', () => {
     expect(tally(records)).toEqual({ ok: records.length });
     expect(records.every((r) => r.json.screen === 'WELCOME' && /^served /.test(r.json.data.plan))).toBe(true);
     // And it is really gone.
-    expect(await eventually(() => fetch(`${server.url}/health/live`).then(() => 'up', () => 'refused'), (s) => s === 'refused', 5_000)).toBe('refused');
+    expect(
+      await eventually(
+        () =>
+          fetch(`${server.url}/health/live`).then(
+            () => 'up',
+            () => 'refused',
+          ),
+        (s) => s === 'refused',
+        5_000,
+      ),
+    ).toBe('refused');
   }, 90_000);
 });

@@ -98,13 +98,23 @@ describe('slow and stalled clients', () => {
   it('beyond the bodies-in-flight budget a large body is refused with 503 before it is read; small bodies still fit', async () => {
     const fits = Math.floor(BODIES_IN_FLIGHT / WEBHOOK_BODY);
     const held = Array.from({ length: fits }, () => holdConnection(server.url, webhookHead(WEBHOOK_BODY)));
-    await eventually(() => metric('flowgate_http_body_bytes_in_flight'), (bytes) => bytes === fits * WEBHOOK_BODY, 5_000);
+    await eventually(
+      () => metric('flowgate_http_body_bytes_in_flight'),
+      (bytes) => bytes === fits * WEBHOOK_BODY,
+      5_000,
+    );
     const refused = holdConnection(server.url, webhookHead(WEBHOOK_BODY));
     await refused.closed;
     expect(refused.received()).toMatch(/^HTTP\/1\.1 503 [^]*retry-after: 1/i);
     await pingServed();
     await Promise.all(held.map((connection) => connection.closed));
-    expect(await eventually(() => metric('flowgate_http_body_bytes_in_flight'), (bytes) => bytes === 0, 5_000)).toBe(0);
+    expect(
+      await eventually(
+        () => metric('flowgate_http_body_bytes_in_flight'),
+        (bytes) => bytes === 0,
+        5_000,
+      ),
+    ).toBe(0);
   });
 
   it('150 connections stalled in large bodies: bounded memory, 503 beyond the budget, signed requests served, all closed, memory back down', async () => {
@@ -128,7 +138,13 @@ describe('slow and stalled clients', () => {
     const answers = new Set(held.map((connection) => connection.received().slice(0, 12)));
     expect([...answers].filter((answer) => !['', 'HTTP/1.1 503', 'HTTP/1.1 408'].includes(answer))).toEqual([]);
 
-    expect(await eventually(() => metric('flowgate_http_body_bytes_in_flight'), (bytes) => bytes === 0, 5_000)).toBe(0);
+    expect(
+      await eventually(
+        () => metric('flowgate_http_body_bytes_in_flight'),
+        (bytes) => bytes === 0,
+        5_000,
+      ),
+    ).toBe(0);
     await pingServed();
   }, 30_000);
 });

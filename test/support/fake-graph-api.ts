@@ -59,7 +59,14 @@ export class FakeGraphApi {
   /** The default answer when no script is left: a Cloud API-like success. */
   defaultAnswer: (request: RecordedRequest) => ScriptedAnswer = (request) =>
     request.path.endsWith('/messages')
-      ? { status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: request.json?.to, wa_id: request.json?.to }], messages: [{ id: `wamid.FAKE${this.requests.length}` }] } }
+      ? {
+          status: 200,
+          body: {
+            messaging_product: 'whatsapp',
+            contacts: [{ input: request.json?.to, wa_id: request.json?.to }],
+            messages: [{ id: `wamid.FAKE${this.requests.length}` }],
+          },
+        }
       : { status: 200, body: { success: true } };
 
   async start(port = 0): Promise<this> {
@@ -88,7 +95,15 @@ export class FakeGraphApi {
       } catch {
         json = undefined;
       }
-      const recorded: RecordedRequest = { method: req.method ?? 'GET', path, query: new URLSearchParams(search), headers: req.headers, body, raw, json };
+      const recorded: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path,
+        query: new URLSearchParams(search),
+        headers: req.headers,
+        body,
+        raw,
+        json,
+      };
       this.requests.push(recorded);
       let answer: ScriptedAnswer | { status: number; text: string; headers?: Record<string, string> } | undefined = this.scripts.get(path)?.shift();
       try {

@@ -23,8 +23,21 @@ export function serveCloudMedia(graph: FakeGraphApi, media: Map<string, CloudMed
     if (request.method !== 'GET' || !id) return fallback(request);
     const found = media.get(id);
     if (!found) {
-      return { status: 404, body: { error: { message: 'Unsupported get request. Object does not exist', type: 'GraphMethodException', code: 100, error_subcode: 33 } } };
+      return {
+        status: 404,
+        body: { error: { message: 'Unsupported get request. Object does not exist', type: 'GraphMethodException', code: 100, error_subcode: 33 } },
+      };
     }
-    return { status: 200, body: { messaging_product: 'whatsapp', id, url: found.url, mime_type: found.mime_type, sha256: found.sha256, file_size: String(found.file_size) } };
+    return {
+      status: 200,
+      body: {
+        messaging_product: 'whatsapp',
+        id,
+        url: found.url,
+        mime_type: found.mime_type,
+        sha256: found.sha256,
+        file_size: String(found.file_size),
+      },
+    };
   };
 }

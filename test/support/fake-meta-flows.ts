@@ -9,7 +9,10 @@ export function metaError(
   message: string,
   extra: { error_subcode?: number; error_user_title?: string; error_user_msg?: string; type?: string } = {},
 ): ScriptedAnswer {
-  return { status, body: { error: { message, type: extra.type ?? 'OAuthException', code, ...extra, fbtrace_id: `Fk${randomBytes(8).toString('hex')}` } } };
+  return {
+    status,
+    body: { error: { message, type: extra.type ?? 'OAuthException', code, ...extra, fbtrace_id: `Fk${randomBytes(8).toString('hex')}` } },
+  };
 }
 
 export interface FakeFlow {
@@ -25,9 +28,30 @@ export interface FakeFlow {
 
 const CATEGORIES = new Set(['SIGN_UP', 'SIGN_IN', 'APPOINTMENT_BOOKING', 'LEAD_GENERATION', 'CONTACT_US', 'CUSTOMER_SUPPORT', 'SURVEY', 'OTHER']);
 const COMPONENTS = new Set([
-  'Form', 'TextHeading', 'TextSubheading', 'TextBody', 'TextCaption', 'RichText', 'TextInput', 'TextArea', 'CheckboxGroup',
-  'RadioButtonsGroup', 'Footer', 'OptIn', 'Dropdown', 'EmbeddedLink', 'DatePicker', 'CalendarPicker', 'Image', 'ImageCarousel',
-  'If', 'Switch', 'NavigationList', 'ChipsSelector', 'PhotoPicker', 'DocumentPicker',
+  'Form',
+  'TextHeading',
+  'TextSubheading',
+  'TextBody',
+  'TextCaption',
+  'RichText',
+  'TextInput',
+  'TextArea',
+  'CheckboxGroup',
+  'RadioButtonsGroup',
+  'Footer',
+  'OptIn',
+  'Dropdown',
+  'EmbeddedLink',
+  'DatePicker',
+  'CalendarPicker',
+  'Image',
+  'ImageCarousel',
+  'If',
+  'Switch',
+  'NavigationList',
+  'ChipsSelector',
+  'PhotoPicker',
+  'DocumentPicker',
 ]);
 
 /** 1-based line and column of a character offset. */
@@ -60,7 +84,8 @@ function validationError(text: string, offset: number, length: number, error: st
 export function validateFlowJson(text: string, unsupported: ReadonlySet<string> = new Set()): Array<Record<string, unknown>> {
   const syntax: ParseError[] = [];
   const json: any = parse(text, syntax, { disallowComments: true, allowTrailingComma: false });
-  if (syntax.length) return [validationError(text, syntax[0].offset, syntax[0].length, 'INVALID_JSON', `Invalid JSON: ${printParseErrorCode(syntax[0].error)}`)];
+  if (syntax.length)
+    return [validationError(text, syntax[0].offset, syntax[0].length, 'INVALID_JSON', `Invalid JSON: ${printParseErrorCode(syntax[0].error)}`)];
   const errors: Array<Record<string, unknown>> = [];
   if (typeof json?.version !== 'string') errors.push(validationError(text, 0, 1, 'MISSING_REQUIRED_PROPERTY', "Missing required property 'version'"));
   let searchFrom = 0;
@@ -72,9 +97,27 @@ export function validateFlowJson(text: string, unsupported: ReadonlySet<string> 
       const offset = match ? searchFrom + match.index : 0;
       if (match) searchFrom = offset + match[0].length;
       if (!COMPONENTS.has(node.type)) {
-        errors.push(validationError(text, offset, match?.[0].length ?? 1, 'INVALID_PROPERTY_VALUE', `Invalid value found for property 'type': '${node.type}' is not a component`, `${path}.type`));
+        errors.push(
+          validationError(
+            text,
+            offset,
+            match?.[0].length ?? 1,
+            'INVALID_PROPERTY_VALUE',
+            `Invalid value found for property 'type': '${node.type}' is not a component`,
+            `${path}.type`,
+          ),
+        );
       } else if (unsupported.has(node.type)) {
-        errors.push(validationError(text, offset, match?.[0].length ?? 1, 'UNSUPPORTED_COMPONENT', `Component '${node.type}' is not supported in Flow JSON version ${json.version}`, `${path}.type`));
+        errors.push(
+          validationError(
+            text,
+            offset,
+            match?.[0].length ?? 1,
+            'UNSUPPORTED_COMPONENT',
+            `Component '${node.type}' is not supported in Flow JSON version ${json.version}`,
+            `${path}.type`,
+          ),
+        );
       }
     }
     for (const [key, value] of Object.entries(node)) if (key !== 'data' && typeof value === 'object') visit(value, `${path}.${key}`);
@@ -115,7 +158,14 @@ export class FakeMetaFlows {
 
   /** A flow as if made in Meta's Flow Builder (no module owns it, or to set up a state). */
   add(flow: Partial<FakeFlow> & { name: string }): FakeFlow {
-    const created: FakeFlow = { id: String(this.nextId++), categories: ['OTHER'], status: 'DRAFT', validation_errors: [], can_send_message: 'AVAILABLE', ...flow };
+    const created: FakeFlow = {
+      id: String(this.nextId++),
+      categories: ['OTHER'],
+      status: 'DRAFT',
+      validation_errors: [],
+      can_send_message: 'AVAILABLE',
+      ...flow,
+    };
     this.flows.set(created.id, created);
     return created;
   }
@@ -135,16 +185,27 @@ export class FakeMetaFlows {
     if (!isWaba && !flow && !/^\d{15,}$/.test(parts[0] ?? '')) return undefined; // not a Flows API path
 
     if (request.headers.authorization !== `Bearer ${this.options.accessToken}`) {
-      return metaError(401, 190, 'Invalid OAuth access token - Cannot parse access token', { error_user_msg: 'The access token is invalid or expired' });
+      return metaError(401, 190, 'Invalid OAuth access token - Cannot parse access token', {
+        error_user_msg: 'The access token is invalid or expired',
+      });
     }
     if (isWaba) return request.method === 'GET' ? this.list(request) : this.create(request);
-    if (!flow) return metaError(400, 100, `Unsupported ${request.method.toLowerCase()} request. Object with ID '${parts[0]}' does not exist`, { error_subcode: 33, type: 'GraphMethodException' });
+    if (!flow)
+      return metaError(400, 100, `Unsupported ${request.method.toLowerCase()} request. Object with ID '${parts[0]}' does not exist`, {
+        error_subcode: 33,
+        type: 'GraphMethodException',
+      });
     const action = parts[1];
     if (!action && request.method === 'GET') return this.read(flow, request.query.get('fields') ?? '');
     if (!action && request.method === 'POST') return this.updateMetadata(flow, await fieldsOf(request));
     if (!action && request.method === 'DELETE') return this.remove(flow);
     if (action === 'assets' && request.method === 'GET') {
-      return ok({ data: flow.json === undefined ? [] : [{ name: 'flow.json', asset_type: 'FLOW_JSON', download_url: `${this.options.baseUrl()}/cdn/flows/${flow.id}/flow.json?token=signed` }] });
+      return ok({
+        data:
+          flow.json === undefined
+            ? []
+            : [{ name: 'flow.json', asset_type: 'FLOW_JSON', download_url: `${this.options.baseUrl()}/cdn/flows/${flow.id}/flow.json?token=signed` }],
+      });
     }
     if (action === 'assets' && request.method === 'POST') return this.upload(flow, request);
     if (action === 'publish' && request.method === 'POST') return this.publish(flow);
@@ -160,15 +221,24 @@ export class FakeMetaFlows {
     const after = Buffer.from(String(start + page.length)).toString('base64url');
     const more = start + page.length < all.length;
     return ok({
-      data: page.map((flow) => ({ id: flow.id, name: flow.name, status: flow.status, categories: flow.categories, validation_errors: flow.validation_errors })),
-      paging: { cursors: { before: Buffer.from(String(start)).toString('base64url'), after }, ...(more ? { next: `${this.options.baseUrl()}${request.path}?after=${after}` } : {}) },
+      data: page.map((flow) => ({
+        id: flow.id,
+        name: flow.name,
+        status: flow.status,
+        categories: flow.categories,
+        validation_errors: flow.validation_errors,
+      })),
+      paging: {
+        cursors: { before: Buffer.from(String(start)).toString('base64url'), after },
+        ...(more ? { next: `${this.options.baseUrl()}${request.path}?after=${after}` } : {}),
+      },
     });
   }
 
   private async create(request: RecordedRequest): Promise<ScriptedAnswer> {
     const fields = await fieldsOf(request);
     const name = typeof fields.name === 'string' ? fields.name : '';
-    if (!name) return metaError(400, 100, "(#100) The parameter name is required");
+    if (!name) return metaError(400, 100, '(#100) The parameter name is required');
     let categories: unknown;
     try {
       categories = typeof fields.categories === 'string' ? JSON.parse(fields.categories) : fields.categories;
@@ -176,29 +246,53 @@ export class FakeMetaFlows {
       categories = undefined;
     }
     if (!Array.isArray(categories) || categories.length === 0 || !categories.every((c) => CATEGORIES.has(c))) {
-      return metaError(400, 100, 'Invalid parameter', { error_user_title: 'Invalid categories', error_user_msg: 'At least one valid Flow category is required' });
+      return metaError(400, 100, 'Invalid parameter', {
+        error_user_title: 'Invalid categories',
+        error_user_msg: 'At least one valid Flow category is required',
+      });
     }
     if (this.byName(name)) {
-      return metaError(400, 100, 'Invalid parameter', { error_subcode: 4016019, error_user_title: 'Flow name is not unique', error_user_msg: 'Flow name should be unique within one WhatsApp Business Account' });
+      return metaError(400, 100, 'Invalid parameter', {
+        error_subcode: 4016019,
+        error_user_title: 'Flow name is not unique',
+        error_user_msg: 'Flow name should be unique within one WhatsApp Business Account',
+      });
     }
     const source = typeof fields.clone_flow_id === 'string' ? this.flows.get(fields.clone_flow_id) : undefined;
-    const flow = this.add({ name, categories: categories as string[], endpoint_uri: typeof fields.endpoint_uri === 'string' ? fields.endpoint_uri : source?.endpoint_uri, json: source?.json });
+    const flow = this.add({
+      name,
+      categories: categories as string[],
+      endpoint_uri: typeof fields.endpoint_uri === 'string' ? fields.endpoint_uri : source?.endpoint_uri,
+      json: source?.json,
+    });
     if (flow.json) flow.validation_errors = validateFlowJson(flow.json, this.unsupportedComponents);
     return ok({ id: flow.id, success: true });
   }
 
   private read(flow: FakeFlow, fields: string): ScriptedAnswer {
     if (fields.startsWith('preview.')) {
-      return ok({ id: flow.id, preview: { preview_url: `https://business.facebook.com/wa/manage/flows/${flow.id}/preview/?token=${randomBytes(8).toString('hex')}`, expires_at: new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, '+0000') } });
+      return ok({
+        id: flow.id,
+        preview: {
+          preview_url: `https://business.facebook.com/wa/manage/flows/${flow.id}/preview/?token=${randomBytes(8).toString('hex')}`,
+          expires_at: new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, '+0000'),
+        },
+      });
     }
     if (fields.startsWith('metric.')) {
       const name = /name\(([A-Z_]+)\)/.exec(fields)?.[1] ?? '';
       const granularity = /granularity\(([A-Z]+)\)/.exec(fields)?.[1] ?? 'DAY';
       const data: Record<string, Array<{ key: string; value: number }>> = {
         ENDPOINT_REQUEST_COUNT: [{ key: 'value', value: 120 }],
-        ENDPOINT_REQUEST_ERROR: [{ key: 'timeout_error', value: 2 }, { key: 'unexpected_http_status_code', value: 1 }],
+        ENDPOINT_REQUEST_ERROR: [
+          { key: 'timeout_error', value: 2 },
+          { key: 'unexpected_http_status_code', value: 1 },
+        ],
         ENDPOINT_REQUEST_ERROR_RATE: [{ key: 'value', value: 2.5 }],
-        ENDPOINT_REQUEST_LATENCY_SECONDS_CEIL: [{ key: 'p50', value: 1 }, { key: 'p90', value: 2 }],
+        ENDPOINT_REQUEST_LATENCY_SECONDS_CEIL: [
+          { key: 'p50', value: 1 },
+          { key: 'p90', value: 2 },
+        ],
         ENDPOINT_AVAILABILITY: [{ key: 'value', value: 99.2 }],
       };
       return ok({ id: flow.id, metric: { name, granularity, data_points: [{ timestamp: '2026-11-30T00:00:00+0000', data: data[name] ?? [] }] } });
@@ -222,7 +316,22 @@ export class FakeMetaFlows {
       health_status: {
         can_send_message: flow.can_send_message,
         entities: [
-          { entity_type: 'FLOW', id: flow.id, can_send_message: flow.can_send_message, ...(flow.can_send_message === 'BLOCKED' ? { errors: [{ error_code: 131063, error_description: 'The flow endpoint is unavailable', possible_solution: 'Check the endpoint and its TLS certificate' }] } : {}) },
+          {
+            entity_type: 'FLOW',
+            id: flow.id,
+            can_send_message: flow.can_send_message,
+            ...(flow.can_send_message === 'BLOCKED'
+              ? {
+                  errors: [
+                    {
+                      error_code: 131063,
+                      error_description: 'The flow endpoint is unavailable',
+                      possible_solution: 'Check the endpoint and its TLS certificate',
+                    },
+                  ],
+                }
+              : {}),
+          },
           { entity_type: 'WABA', id: this.options.wabaId, can_send_message: 'AVAILABLE' },
         ],
       },
@@ -231,7 +340,11 @@ export class FakeMetaFlows {
 
   // Meta's lifecycle: editing a published flow (metadata or JSON) puts it back to DRAFT.
   private edit(flow: FakeFlow): ScriptedAnswer | undefined {
-    if (flow.status === 'DEPRECATED') return metaError(400, 100, 'Invalid parameter', { error_user_title: 'Flow is deprecated', error_user_msg: 'A deprecated flow can not be modified' });
+    if (flow.status === 'DEPRECATED')
+      return metaError(400, 100, 'Invalid parameter', {
+        error_user_title: 'Flow is deprecated',
+        error_user_msg: 'A deprecated flow can not be modified',
+      });
     if (flow.status === 'PUBLISHED' || flow.status === 'THROTTLED' || flow.status === 'BLOCKED') flow.status = 'DRAFT';
     return undefined;
   }
@@ -247,11 +360,14 @@ export class FakeMetaFlows {
 
   private async upload(flow: FakeFlow, request: RecordedRequest): Promise<ScriptedAnswer> {
     const form = await formOf(request);
-    if (!form || !request.headers['content-type']?.includes('multipart/form-data')) return metaError(400, 100, 'The asset must be sent as multipart/form-data');
+    if (!form || !request.headers['content-type']?.includes('multipart/form-data'))
+      return metaError(400, 100, 'The asset must be sent as multipart/form-data');
     const file = form.get('file');
     if (!(file instanceof File)) return metaError(400, 100, '(#100) The parameter file is required');
     if (file.name !== 'flow.json' || !file.type.startsWith('application/json')) {
-      return metaError(400, 100, 'Invalid parameter', { error_user_msg: `file must be flow.json of type application/json (got ${file.name}, ${file.type || 'no type'})` });
+      return metaError(400, 100, 'Invalid parameter', {
+        error_user_msg: `file must be flow.json of type application/json (got ${file.name}, ${file.type || 'no type'})`,
+      });
     }
     if (form.get('name') !== 'flow.json' || form.get('asset_type') !== 'FLOW_JSON') {
       return metaError(400, 100, 'Invalid parameter', { error_user_msg: 'name must be flow.json and asset_type FLOW_JSON' });
@@ -264,11 +380,22 @@ export class FakeMetaFlows {
   }
 
   private publish(flow: FakeFlow): ScriptedAnswer {
-    if (flow.status !== 'DRAFT') return metaError(400, 100, 'Invalid parameter', { error_user_title: 'Flow can not be published', error_user_msg: `Only a draft flow can be published; this flow is ${flow.status}` });
+    if (flow.status !== 'DRAFT')
+      return metaError(400, 100, 'Invalid parameter', {
+        error_user_title: 'Flow can not be published',
+        error_user_msg: `Only a draft flow can be published; this flow is ${flow.status}`,
+      });
     if (flow.json === undefined || flow.validation_errors.length) {
-      return metaError(400, 139001, 'Publishing Flow failed', { error_subcode: 4016012, error_user_title: 'Flow can not be published', error_user_msg: 'Fix the validation errors of the Flow JSON before publishing' });
+      return metaError(400, 139001, 'Publishing Flow failed', {
+        error_subcode: 4016012,
+        error_user_title: 'Flow can not be published',
+        error_user_msg: 'Fix the validation errors of the Flow JSON before publishing',
+      });
     }
-    if (!flow.endpoint_uri) return metaError(400, 139001, 'Publishing Flow failed', { error_user_msg: 'The flow uses a data endpoint: set endpoint_uri before publishing' });
+    if (!flow.endpoint_uri)
+      return metaError(400, 139001, 'Publishing Flow failed', {
+        error_user_msg: 'The flow uses a data endpoint: set endpoint_uri before publishing',
+      });
     flow.status = 'PUBLISHED';
     return ok({ success: true });
   }

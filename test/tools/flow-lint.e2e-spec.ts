@@ -22,7 +22,10 @@ describe('npm run flow:lint', () => {
   });
 
   it('prints file:line:col  message per problem and exits 1', async () => {
-    const { code, stdout } = await cli('flow-lint', ['test/fixtures/flow-json/valid/survey-3.0.json', 'test/fixtures/flow-json/broken/data-reference-undeclared.json']);
+    const { code, stdout } = await cli('flow-lint', [
+      'test/fixtures/flow-json/valid/survey-3.0.json',
+      'test/fixtures/flow-json/broken/data-reference-undeclared.json',
+    ]);
     expect(stdout.split('\n')).toEqual(
       expect.arrayContaining([
         '✔ test/fixtures/flow-json/valid/survey-3.0.json',
@@ -41,7 +44,14 @@ describe('npm run flow:lint', () => {
       files: [
         {
           file: 'test/fixtures/flow-json/broken/range.json',
-          problems: [{ pointer: '/screens/1/layout/children/3/max-uploaded-photos', line: 94, column: 13, message: '`max-uploaded-photos` must be at most 30 (got 31)' }],
+          problems: [
+            {
+              pointer: '/screens/1/layout/children/3/max-uploaded-photos',
+              line: 94,
+              column: 13,
+              message: '`max-uploaded-photos` must be at most 30 (got 31)',
+            },
+          ],
         },
       ],
     });

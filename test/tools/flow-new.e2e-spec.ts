@@ -20,7 +20,17 @@ describe('npm run flow:new', () => {
   } as NodeJS.ProcessEnv;
 
   beforeAll(() => {
-    for (const entry of ['src', 'test', 'preview', 'migrations', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json']) {
+    for (const entry of [
+      'src',
+      'test',
+      'preview',
+      'migrations',
+      'scripts',
+      'package.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'nest-cli.json',
+    ]) {
       cpSync(join(PROJECT_ROOT, entry), join(copy, entry), { recursive: true });
     }
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
@@ -30,7 +40,16 @@ describe('npm run flow:new', () => {
   it('generates a flow module that type-checks, is registered, and whose own test passes unedited', async () => {
     const { stdout } = await run(process.execPath, [SCAFFOLDER, 'gift-cards'], { cwd: copy, env });
     expect(stdout).toContain('registered GiftCardsFlowModule');
-    for (const file of ['gift-cards.module.ts', 'gift-cards.flow.ts', 'gift-cards.service.ts', 'gift-cards.flow.json', 'gift-cards.flow-types.ts', 'gift-cards.e2e-spec.ts', 'dto/start.dto.ts', 'dto/done.dto.ts']) {
+    for (const file of [
+      'gift-cards.module.ts',
+      'gift-cards.flow.ts',
+      'gift-cards.service.ts',
+      'gift-cards.flow.json',
+      'gift-cards.flow-types.ts',
+      'gift-cards.e2e-spec.ts',
+      'dto/start.dto.ts',
+      'dto/done.dto.ts',
+    ]) {
       expect([file, existsSync(join(copy, 'src/flows/gift-cards', file))]).toEqual([file, true]);
     }
     const index = readFileSync(join(copy, 'src/flows/index.ts'), 'utf8');

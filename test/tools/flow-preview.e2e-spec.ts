@@ -60,7 +60,9 @@ describe('npm run flow:preview (in a real browser)', () => {
 
     await phone.getByText('5 units available in Local warehouse').waitFor();
     expect(await phone.getAttribute('data-screen')).toBe('AVAILABILITY');
-    expect(await page.locator('.inspector .log.ok summary').first().textContent()).toContain('data_exchange from INVENTORY → AVAILABILITY · HTTP 200');
+    expect(await page.locator('.inspector .log.ok summary').first().textContent()).toContain(
+      'data_exchange from INVENTORY → AVAILABILITY · HTTP 200',
+    );
     expect(await page.locator('.inspector').textContent()).toContain('The reply matches the Flow JSON');
     await phone.getByLabel('Units to reserve').fill('2');
     await phone.getByLabel('Warehouse (optional)').selectOption('LOCAL');
@@ -143,7 +145,11 @@ describe('npm run flow:preview (in a real browser)', () => {
     start.layout.children = [
       { type: 'TextHeading', text: '${data.greeting}' },
       { type: 'FancyWidget', text: 'nobody draws me' },
-      { type: 'Footer', label: 'Go', 'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'ECHO' }, payload: { text: 'x', length: 1 } } },
+      {
+        type: 'Footer',
+        label: 'Go',
+        'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'ECHO' }, payload: { text: 'x', length: 1 } },
+      },
     ];
     const file = join(dir, 'echo.flow.json');
     writeFileSync(file, JSON.stringify(flowJson));
@@ -173,7 +179,11 @@ describe('npm run flow:preview (in a real browser)', () => {
     start.layout.children = [
       { type: 'TextHeading', text: '${data.greeting}' },
       { type: 'TextInput', name: 'said', label: 'Say something', required: true },
-      { type: 'Footer', label: 'Go', 'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'ECHO' }, payload: { text: '${form.said}', length: 5 } } },
+      {
+        type: 'Footer',
+        label: 'Go',
+        'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'ECHO' }, payload: { text: '${form.said}', length: 5 } },
+      },
     ];
     echo.layout.children = [{ type: 'TextBody', text: 'You said ${data.text} (${data.length} letters)' }];
     const file = join(dir, 'back.flow.json');
@@ -210,11 +220,25 @@ describe('npm run flow:preview (in a real browser)', () => {
         name: 'size',
         label: 'Size',
         required: true,
-        'data-source': [{ id: 'S', title: 'Small' }, { id: 'L', title: 'Large' }],
+        'data-source': [
+          { id: 'S', title: 'Small' },
+          { id: 'L', title: 'Large' },
+        ],
         'on-select-action': { name: 'update_data', payload: { greeting: 'Picked ${form.size}' } },
       },
-      { type: 'If', condition: "${form.size} == 'L'", then: [{ type: 'TextBody', text: 'Large needs a van' }], else: [{ type: 'TextBody', text: 'Fits in a box' }] },
-      { type: 'OptIn', name: 'terms', label: 'I accept the terms', required: true, 'on-click-action': { name: 'open_url', url: 'https://example.com/terms' } },
+      {
+        type: 'If',
+        condition: "${form.size} == 'L'",
+        then: [{ type: 'TextBody', text: 'Large needs a van' }],
+        else: [{ type: 'TextBody', text: 'Fits in a box' }],
+      },
+      {
+        type: 'OptIn',
+        name: 'terms',
+        label: 'I accept the terms',
+        required: true,
+        'on-click-action': { name: 'open_url', url: 'https://example.com/terms' },
+      },
       { type: 'Footer', label: 'Done', 'on-click-action': { name: 'complete', payload: { size: '${form.size}', terms: '${form.terms}' } } },
     ];
     const file = join(dir, 'local.flow.json');
@@ -294,15 +318,29 @@ describe('npm run flow:preview (in a real browser)', () => {
 
   it('the CLI reads the keys from the configuration, prints the address, never the token', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['dist/src/tools/flow-preview.js', 'inventory', '--url', test.url, '--port', String(port), '--token', 'secret-token-123'], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', FLOW_PRIVATE_KEY: test.keys.privatePem, FLOW_PRIVATE_KEY_PASSPHRASE: test.keys.passphrase, WHATSAPP_APP_SECRET: test.appSecret },
-    });
+    const child = spawn(
+      process.execPath,
+      ['dist/src/tools/flow-preview.js', 'inventory', '--url', test.url, '--port', String(port), '--token', 'secret-token-123'],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          FLOW_PRIVATE_KEY: test.keys.privatePem,
+          FLOW_PRIVATE_KEY_PASSPHRASE: test.keys.passphrase,
+          WHATSAPP_APP_SECRET: test.appSecret,
+        },
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     try {
-      await eventually(async () => output, (text) => /open http/.test(text) || child.exitCode !== null, 20_000);
+      await eventually(
+        async () => output,
+        (text) => /open http/.test(text) || child.exitCode !== null,
+        20_000,
+      );
       expect(output).toContain(`✔ Preview of "inventory": open http://localhost:${port}/`);
       expect(output).not.toContain('secret-token-123');
       const reply = await fetch(`http://127.0.0.1:${port}/api/exchange`, {
@@ -325,7 +363,13 @@ describe('npm run flow:preview (in a real browser)', () => {
     const run = await new Promise<{ code: number | null; output: string }>((done) => {
       const child = spawn(process.execPath, ['dist/src/tools/flow-preview.js', 'inventory', '--port', taken], {
         cwd: PROJECT_ROOT,
-        env: { PATH: process.env.PATH, NODE_ENV: 'test', FLOW_PRIVATE_KEY: test.keys.privatePem, FLOW_PRIVATE_KEY_PASSPHRASE: test.keys.passphrase, WHATSAPP_APP_SECRET: test.appSecret },
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          FLOW_PRIVATE_KEY: test.keys.privatePem,
+          FLOW_PRIVATE_KEY_PASSPHRASE: test.keys.passphrase,
+          WHATSAPP_APP_SECRET: test.appSecret,
+        },
       });
       let output = '';
       child.stdout.on('data', (chunk) => (output += chunk));

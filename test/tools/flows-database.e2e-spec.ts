@@ -13,7 +13,10 @@ const ACCESS_TOKEN = 'EAAG-flows-db-test-token';
 
 function flows(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/src/tools/flows.js', ...args], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env } as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, ['dist/src/tools/flows.js', ...args], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env } as NodeJS.ProcessEnv,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -36,7 +39,13 @@ describe('npm run flows with the server database', () => {
     test = await startTestApp({ database: { env: { DATABASE_URL: database.url }, drop: async () => undefined } });
     fake = await new FakeGraphApi().start();
     meta = fake.enableFlows({ wabaId: WABA_ID, accessToken: ACCESS_TOKEN });
-    env = { GRAPH_API_BASE_URL: fake.url, WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN, WHATSAPP_BUSINESS_ACCOUNT_ID: WABA_ID, PUBLIC_URL: 'https://flowgate.example.test', DATABASE_URL: database.url };
+    env = {
+      GRAPH_API_BASE_URL: fake.url,
+      WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+      WHATSAPP_BUSINESS_ACCOUNT_ID: WABA_ID,
+      PUBLIC_URL: 'https://flowgate.example.test',
+      DATABASE_URL: database.url,
+    };
     expect((await flows(['deploy', 'appointments'], env)).code).toBe(0);
   });
 
@@ -50,16 +59,42 @@ describe('npm run flows with the server database', () => {
     const id = meta.byName('appointments')!.id;
     const alert = {
       object: 'whatsapp_business_account',
-      entry: [{ id: WABA_ID, time: Math.floor(Date.now() / 1000), changes: [{ field: 'flows', value: { event: 'FLOW_STATUS_CHANGE', message: 'Flow appointments changed status from DRAFT to PUBLISHED', flow_id: id, old_status: 'DRAFT', new_status: 'PUBLISHED' } }] }],
+      entry: [
+        {
+          id: WABA_ID,
+          time: Math.floor(Date.now() / 1000),
+          changes: [
+            {
+              field: 'flows',
+              value: {
+                event: 'FLOW_STATUS_CHANGE',
+                message: 'Flow appointments changed status from DRAFT to PUBLISHED',
+                flow_id: id,
+                old_status: 'DRAFT',
+                new_status: 'PUBLISHED',
+              },
+            },
+          ],
+        },
+      ],
     };
     const body = Buffer.from(JSON.stringify(alert));
-    const response = await fetch(`${test.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, test.appSecret) }, body });
+    const response = await fetch(`${test.url}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, test.appSecret) },
+      body,
+    });
     expect(response.status).toBe(200);
 
-    const run = await eventually(() => flows(['status', 'appointments'], env), (result) => result.stdout.includes('FLOW_STATUS_CHANGE'));
+    const run = await eventually(
+      () => flows(['status', 'appointments'], env),
+      (result) => result.stdout.includes('FLOW_STATUS_CHANGE'),
+    );
     expect(run.stdout).toMatch(/· \d{4}-\d{2}-\d{2}T[\d:.]+Z FLOW_STATUS_CHANGE: DRAFT → PUBLISHED/);
     const other = await flows(['status', 'appointments', '--json'], env);
-    expect(JSON.parse(other.stdout).alerts).toEqual([expect.objectContaining({ alert: expect.objectContaining({ flow_id: id, new_status: 'PUBLISHED' }) })]);
+    expect(JSON.parse(other.stdout).alerts).toEqual([
+      expect.objectContaining({ alert: expect.objectContaining({ flow_id: id, new_status: 'PUBLISHED' }) }),
+    ]);
   });
 
   it('preview --interactive issues a token the endpoint accepts, for a flow that only accepts issued tokens', async () => {
@@ -74,6 +109,8 @@ describe('npm run flows with the server database', () => {
   it('an unreachable database is said, not a stack trace', async () => {
     const run = await flows(['preview', 'appointments', '--interactive'], { ...env, DATABASE_URL: 'postgres://postgres@127.0.0.1:9/test' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/✖ appointments only accepts issued flow tokens, and issuing one needs the server's database: the database at DATABASE_URL is unreachable \(ECONNREFUSED\)/);
+    expect(run.stderr).toMatch(
+      /✖ appointments only accepts issued flow tokens, and issuing one needs the server's database: the database at DATABASE_URL is unreachable \(ECONNREFUSED\)/,
+    );
   });
 });

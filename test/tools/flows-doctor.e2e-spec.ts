@@ -21,7 +21,10 @@ const ACCESS_TOKEN = 'EAAG-doctor-test-token';
 
 function flows(args: string[], env: Record<string, string | undefined>): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/src/tools/flows.js', ...args], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env } as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, ['dist/src/tools/flows.js', ...args], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env } as NodeJS.ProcessEnv,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -34,12 +37,65 @@ function flows(args: string[], env: Record<string, string | undefined>): Promise
 function makeCertificates(dir: string) {
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   writeFileSync(join(dir, 'ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
-  writeFileSync(join(dir, 'leaf.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n');
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=Flowgate Test Root CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  writeFileSync(
+    join(dir, 'leaf.ext'),
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n',
+  );
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=Flowgate Test Root CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'int.key', '-out', 'int.csr', '-subj', '/CN=Flowgate Test Intermediate CA');
-  openssl('x509', '-req', '-in', 'int.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'int.pem', '-days', '30', '-extfile', 'ca.ext');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'int.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'int.pem',
+    '-days',
+    '30',
+    '-extfile',
+    'ca.ext',
+  );
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=localhost');
-  openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'int.pem', '-CAkey', 'int.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '10', '-extfile', 'leaf.ext');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'leaf.csr',
+    '-CA',
+    'int.pem',
+    '-CAkey',
+    'int.key',
+    '-CAcreateserial',
+    '-out',
+    'leaf.pem',
+    '-days',
+    '10',
+    '-extfile',
+    'leaf.ext',
+  );
   const read = (name: string) => readFileSync(join(dir, name), 'utf8');
   return { caFile: join(dir, 'ca.pem'), leaf: read('leaf.pem'), intermediate: read('int.pem'), leafKey: read('leaf.key') };
 }
@@ -73,7 +129,10 @@ describe('npm run flows -- doctor', () => {
     leafOnly = await tlsProxy(appPort, certs.leafKey, certs.leaf);
     fake = await new FakeGraphApi().start();
     // Meta holds the app's current public key for the phone number.
-    fake.defaultAnswer = () => ({ status: 200, body: { data: [{ business_public_key: app.keys.publicPem, business_public_key_signature_status: 'VALID' }] } });
+    fake.defaultAnswer = () => ({
+      status: 200,
+      body: { data: [{ business_public_key: app.keys.publicPem, business_public_key_signature_status: 'VALID' }] },
+    });
     env = {
       GRAPH_API_BASE_URL: fake.url,
       WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
@@ -116,7 +175,14 @@ describe('npm run flows -- doctor', () => {
     // --ca alone trusts the root, exactly like NODE_EXTRA_CA_CERTS: the complete chain passes with it.
     const withCa = await flows(['doctor', '--url', `https://localhost:${complete.port}`, '--ca', certs.caFile, '--json'], env);
     expect(withCa.code).toBe(0);
-    expect(JSON.parse(withCa.stdout)).toMatchObject({ ok: true, pings: [{ flow: 'inventory', ok: true }, { flow: 'appointments', ok: true }, { flow: 'returns', ok: true }] });
+    expect(JSON.parse(withCa.stdout)).toMatchObject({
+      ok: true,
+      pings: [
+        { flow: 'inventory', ok: true },
+        { flow: 'appointments', ok: true },
+        { flow: 'returns', ok: true },
+      ],
+    });
     // A name the certificate does not carry (it names localhost, 127.0.0.1 and ::1).
     const otherName = await flows(['doctor', '--url', `https://127.0.0.2:${complete.port}`, '--ca', certs.caFile], env);
     expect(otherName.code).toBe(1);
@@ -125,7 +191,10 @@ describe('npm run flows -- doctor', () => {
 
   it('says what to fix when the ping is refused or Meta holds another key', async () => {
     fake.defaultAnswer = () => ({ status: 200, body: { data: [] } });
-    const run = await flows(['doctor', '--url', `https://localhost:${complete.port}`, '--ca', certs.caFile], { ...env, WHATSAPP_APP_SECRET: generateAppSecret() });
+    const run = await flows(['doctor', '--url', `https://localhost:${complete.port}`, '--ca', certs.caFile], {
+      ...env,
+      WHATSAPP_APP_SECRET: generateAppSecret(),
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('✖ Meta key: no public key uploaded for the phone number: run npm run keys -- upload');
     expect(run.stderr).toMatch(/✖ ping inventory: HTTP 432 in \d+ ms: the server refused the signature/);

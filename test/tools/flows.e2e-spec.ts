@@ -50,7 +50,13 @@ describe('npm run flows against a fake Graph API', () => {
 
   beforeAll(async () => {
     fake = await new FakeGraphApi().start();
-    env = { GRAPH_API_BASE_URL: fake.url, WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN, WHATSAPP_BUSINESS_ACCOUNT_ID: WABA_ID, PUBLIC_URL, OUTBOUND_MAX_TOTAL_MS: '5000' };
+    env = {
+      GRAPH_API_BASE_URL: fake.url,
+      WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+      WHATSAPP_BUSINESS_ACCOUNT_ID: WABA_ID,
+      PUBLIC_URL,
+      OUTBOUND_MAX_TOTAL_MS: '5000',
+    };
   });
   afterAll(() => fake.stop());
   beforeEach(() => {
@@ -101,13 +107,23 @@ describe('npm run flows against a fake Graph API', () => {
     const document = JSON.parse(listed.stdout);
     expect(document.flows).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ flow: 'inventory', status: 'PUBLISHED', inSync: true, endpointOk: true, validationErrors: 0, canSendMessage: 'AVAILABLE', jsonVersion: expect.any(String) }),
+        expect.objectContaining({
+          flow: 'inventory',
+          status: 'PUBLISHED',
+          inSync: true,
+          endpointOk: true,
+          validationErrors: 0,
+          canSendMessage: 'AVAILABLE',
+          jsonVersion: expect.any(String),
+        }),
         expect.objectContaining({ flow: 'appointments', status: 'DRAFT', inSync: true }),
+        expect.objectContaining({ flow: 'returns', status: 'DRAFT', inSync: true }),
         expect.objectContaining({ flow: null, metaName: 'made in flow builder' }),
         expect.objectContaining({ flow: null, metaName: 'another one' }),
       ]),
     );
-    expect(document.flows).toHaveLength(4);
+    // Every local module (inventory, appointments, returns) and the two flows no module owns.
+    expect(document.flows).toHaveLength(5);
   });
 
   it('publish needs --yes without a terminal, and is refused while Meta reports validation errors', async () => {
@@ -130,15 +146,23 @@ describe('npm run flows against a fake Graph API', () => {
     meta.add({ name: 'inventory', categories: ['OTHER'], endpoint_uri: 'https://old.example.test/flows/inventory', json: stale });
 
     const listed = await run('list');
-    expect(listed.stdout).toMatch(/inventory\s+inventory\s+\d+\s+DRAFT\s+6\.0\s+https:\/\/old\.example\.test\/flows\/inventory \(≠ PUBLIC_URL\)\s+DRIFT/);
+    expect(listed.stdout).toMatch(
+      /inventory\s+inventory\s+\d+\s+DRAFT\s+6\.0\s+https:\/\/old\.example\.test\/flows\/inventory \(≠ PUBLIC_URL\)\s+DRIFT/,
+    );
     expect(listed.stdout).toContain('⚠ differs from the module: inventory');
 
     fake.reset();
     const fixed = await run('deploy', 'inventory');
     expect(fixed.code).toBe(0);
-    expect(fixed.stdout).toContain('✔ inventory: set categories and endpoint_uri'.replace('categories and endpoint_uri', 'endpoint_uri and categories'));
+    expect(fixed.stdout).toContain(
+      '✔ inventory: set categories and endpoint_uri'.replace('categories and endpoint_uri', 'endpoint_uri and categories'),
+    );
     expect(fixed.stdout).toContain(`✔ inventory: uploaded ${fileOf('inventory')}`);
-    expect(meta.byName('inventory')).toMatchObject({ endpoint_uri: `${PUBLIC_URL}/flows/inventory`, categories: ['CUSTOMER_SUPPORT'], json: jsonOf('inventory') });
+    expect(meta.byName('inventory')).toMatchObject({
+      endpoint_uri: `${PUBLIC_URL}/flows/inventory`,
+      categories: ['CUSTOMER_SUPPORT'],
+      json: jsonOf('inventory'),
+    });
     expect(fake.writes().map((r) => r.path.replace(/\d{15,}/, 'ID'))).toEqual(['/ID', '/ID/assets']);
   });
 
@@ -154,7 +178,9 @@ describe('npm run flows against a fake Graph API', () => {
     expect(places.length).toBeGreaterThan(0);
     expect(places[0]).not.toContain(':1:1 ');
     for (const place of places) expect(result.stderr).toContain(place);
-    expect(result.stderr).toContain(`✖ appointments: Meta found ${places.length} validation error${places.length === 1 ? '' : 's'} in ${fileOf('appointments')}`);
+    expect(result.stderr).toContain(
+      `✖ appointments: Meta found ${places.length} validation error${places.length === 1 ? '' : 's'} in ${fileOf('appointments')}`,
+    );
     const published = await run('publish', 'appointments', '--yes');
     expect(published.code).toBe(1);
     expect(published.stderr).toContain(places[0]);
@@ -169,7 +195,13 @@ describe('npm run flows against a fake Graph API', () => {
 
   it('a published flow whose JSON changed: refused without --republish (nothing written), republished with it', async () => {
     const old = JSON.stringify({ ...JSON.parse(jsonOf('inventory')), version: '6.0' }, null, 2);
-    const live = meta.add({ name: 'inventory', categories: ['CUSTOMER_SUPPORT'], endpoint_uri: `${PUBLIC_URL}/flows/inventory`, json: old, status: 'PUBLISHED' });
+    const live = meta.add({
+      name: 'inventory',
+      categories: ['CUSTOMER_SUPPORT'],
+      endpoint_uri: `${PUBLIC_URL}/flows/inventory`,
+      json: old,
+      status: 'PUBLISHED',
+    });
 
     const refused = await run('deploy', 'inventory');
     expect(refused.code).toBe(1);
@@ -192,7 +224,13 @@ describe('npm run flows against a fake Graph API', () => {
   });
 
   it('a republish that Meta finds errors in says the flow cannot be sent until fixed', async () => {
-    const live = meta.add({ name: 'appointments', categories: ['APPOINTMENT_BOOKING'], endpoint_uri: `${PUBLIC_URL}/flows/appointments`, json: '{"version":"6.0","screens":[]}', status: 'PUBLISHED' });
+    const live = meta.add({
+      name: 'appointments',
+      categories: ['APPOINTMENT_BOOKING'],
+      endpoint_uri: `${PUBLIC_URL}/flows/appointments`,
+      json: '{"version":"6.0","screens":[]}',
+      status: 'PUBLISHED',
+    });
     meta.unsupportedComponents.add('Dropdown');
     const result = await run('deploy', 'appointments', '--republish', '--yes');
     expect(result.code).toBe(1);
@@ -208,9 +246,21 @@ describe('npm run flows against a fake Graph API', () => {
     const document = JSON.parse(result.stdout);
     expect(document.writes).toBe(0);
     expect(document.plans).toEqual([
-      expect.objectContaining({ flow: 'inventory', verdict: 'create', actions: [expect.objectContaining({ kind: 'create' }), { kind: 'upload-json' }] }),
-      expect.objectContaining({ flow: 'appointments', verdict: 'update', actions: [{ kind: 'update-metadata', changes: { endpointUri: `${PUBLIC_URL}/flows/appointments` } }] }),
-      expect.objectContaining({ flow: 'returns', verdict: 'create', actions: [expect.objectContaining({ kind: 'create' }), { kind: 'upload-json' }] }),
+      expect.objectContaining({
+        flow: 'inventory',
+        verdict: 'create',
+        actions: [expect.objectContaining({ kind: 'create' }), { kind: 'upload-json' }],
+      }),
+      expect.objectContaining({
+        flow: 'appointments',
+        verdict: 'update',
+        actions: [{ kind: 'update-metadata', changes: { endpointUri: `${PUBLIC_URL}/flows/appointments` } }],
+      }),
+      expect.objectContaining({
+        flow: 'returns',
+        verdict: 'create',
+        actions: [expect.objectContaining({ kind: 'create' }), { kind: 'upload-json' }],
+      }),
     ]);
     expect(fake.writes()).toEqual([]);
     const text = await run('deploy', '--all', '--dry-run');
@@ -232,8 +282,12 @@ describe('npm run flows against a fake Graph API', () => {
     const metrics = await run('metrics', 'inventory', '--since', '2026-11-01', '--until', '2026-11-30');
     expect(metrics.code).toBe(0);
     expect(metrics.stdout).toMatch(/PERIOD\s+REQUESTS\s+ERRORS\s+ERROR RATE\s+LATENCY\s+AVAILABILITY/);
-    expect(metrics.stdout).toMatch(/2026-11-30T00:00:00\+0000\s+120\s+timeout_error=2 unexpected_http_status_code=1\s+2\.5%\s+p50=1s p90=2s\s+99\.2%/);
-    expect(fake.requests.some((r) => r.query.get('fields') === 'metric.name(ENDPOINT_REQUEST_COUNT).granularity(DAY).since(2026-11-01).until(2026-11-30)')).toBe(true);
+    expect(metrics.stdout).toMatch(
+      /2026-11-30T00:00:00\+0000\s+120\s+timeout_error=2 unexpected_http_status_code=1\s+2\.5%\s+p50=1s p90=2s\s+99\.2%/,
+    );
+    expect(
+      fake.requests.some((r) => r.query.get('fields') === 'metric.name(ENDPOINT_REQUEST_COUNT).granularity(DAY).since(2026-11-01).until(2026-11-30)'),
+    ).toBe(true);
     const json = JSON.parse((await run('metrics', 'inventory', '--json')).stdout);
     expect(json.metrics.ENDPOINT_AVAILABILITY.data_points[0].data).toEqual([{ key: 'value', value: 99.2 }]);
   });
@@ -270,7 +324,7 @@ describe('npm run flows against a fake Graph API', () => {
     expect((await run('publish', 'inventory', '--yes')).code).toBe(0);
     const notDraft = await run('delete', 'inventory', '--yes');
     expect(notDraft.code).toBe(1);
-    expect(notDraft.stderr).toContain('only a DRAFT can be deleted; Meta\'s flow is PUBLISHED (deprecate it');
+    expect(notDraft.stderr).toContain("only a DRAFT can be deleted; Meta's flow is PUBLISHED (deprecate it");
     expect((await run('deprecate', 'inventory', '--yes')).code).toBe(0);
     expect(meta.byName('inventory')!.status).toBe('DEPRECATED');
     const blocked = await run('deploy', 'inventory', '--dry-run');
@@ -281,7 +335,9 @@ describe('npm run flows against a fake Graph API', () => {
   it("Meta's errors show code, error_user_msg and fbtrace_id; a network failure has its own exit code", async () => {
     const wrongToken = await flows(['list'], { ...env, WHATSAPP_ACCESS_TOKEN: 'EAAG-wrong' });
     expect(wrongToken.code).toBe(1);
-    expect(wrongToken.stderr).toMatch(/✖ Reading the flows on Meta failed: Meta answered 401, code 190: The access token is invalid or expired \(fbtrace_id Fk[0-9a-f]+\)/);
+    expect(wrongToken.stderr).toMatch(
+      /✖ Reading the flows on Meta failed: Meta answered 401, code 190: The access token is invalid or expired \(fbtrace_id Fk[0-9a-f]+\)/,
+    );
     expect(wrongToken.output).not.toContain('EAAG-wrong');
 
     meta.add({ name: 'inventory' });
@@ -309,7 +365,9 @@ describe('npm run flows against a fake Graph API', () => {
     ]);
     const invalid = await flows(['list'], { ...env, PUBLIC_URL: 'http://flowgate.example.test/' });
     expect(invalid.code).toBe(1);
-    expect(invalid.stderr.trim()).toBe('✖ Invalid configuration: PUBLIC_URL must be an https URL without a trailing slash (e.g. https://flowgate.example.com)');
+    expect(invalid.stderr.trim()).toBe(
+      '✖ Invalid configuration: PUBLIC_URL must be an https URL without a trailing slash (e.g. https://flowgate.example.com)',
+    );
     expect(fake.requests).toEqual([]);
   });
 

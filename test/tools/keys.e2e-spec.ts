@@ -193,7 +193,9 @@ describe('npm run keys -- upload / status (fake Graph API)', () => {
     const { run, requests } = await recording(() => keys(['upload'], env));
     expect(run.code).toBe(1);
     expect(requests).toHaveLength(1);
-    expect(run.stderr.trim().split('\n')).toEqual(['✖ Uploading the public key to Meta failed: The WhatsApp access token is invalid or expired (190)']);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      '✖ Uploading the public key to Meta failed: The WhatsApp access token is invalid or expired (190)',
+    ]);
   });
 
   it('a missing access token is one line naming WHATSAPP_ACCESS_TOKEN, before any request', async () => {
@@ -342,7 +344,10 @@ describe('npm run keys -- rotate / retire', () => {
   });
 
   it('retire refuses while Meta still has the old key (every phone would get 421)', async () => {
-    fake.script(ENCRYPTION_PATH, { status: 200, body: { data: [{ business_public_key: keyA.publicPem, business_public_key_signature_status: 'VALID' }] } });
+    fake.script(ENCRYPTION_PATH, {
+      status: 200,
+      body: { data: [{ business_public_key: keyA.publicPem, business_public_key_signature_status: 'VALID' }] },
+    });
     const run = await keys(['retire', '--url', test.url], env);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`Meta has ${fingerprintOf(keyA.publicPem)}, not the current key`);
@@ -407,11 +412,16 @@ describe('npm run keys -- rotate when Meta or the server fails', () => {
   });
 
   it('reload refused (422): says Meta has the new key and the server does not, and exits 1', async () => {
-    fake.script('/admin/keys/reload', { status: 422, body: { ok: false, message: 'FLOW_PRIVATE_KEY_FILE: not a PEM private key, or the passphrase is wrong' } });
+    fake.script('/admin/keys/reload', {
+      status: 422,
+      body: { ok: false, message: 'FLOW_PRIVATE_KEY_FILE: not a PEM private key, or the passphrase is wrong' },
+    });
     const { run } = await rotateIn('reload', fake.url);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('✔ New public key uploaded to Meta');
-    expect(run.stderr).toContain('Reload failed: the server could not load the new key files and keeps its working keys (422: FLOW_PRIVATE_KEY_FILE: not a PEM');
+    expect(run.stderr).toContain(
+      'Reload failed: the server could not load the new key files and keeps its working keys (422: FLOW_PRIVATE_KEY_FILE: not a PEM',
+    );
     expect(run.stdout).toContain('Meta: has the new public key');
     expect(run.stdout).toContain('phones that fetch the new key get 421 until it does');
     expect(run.stdout).toContain('To undo instead');

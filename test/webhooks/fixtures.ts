@@ -1,5 +1,14 @@
 import { Module } from '@nestjs/common';
-import { Completion, CurrentSession, Flow, FlowCompletion, FlowResponse, FlowScreen, type FlowCompletionEvent, type FlowSession } from '../../src/flows-core/index.js';
+import {
+  Completion,
+  CurrentSession,
+  Flow,
+  FlowCompletion,
+  FlowResponse,
+  FlowScreen,
+  type FlowCompletionEvent,
+  type FlowSession,
+} from '../../src/flows-core/index.js';
 
 /** What the completion handler saw, and how many more times it should fail (set by tests). */
 export const completions = {

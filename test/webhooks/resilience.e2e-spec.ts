@@ -68,7 +68,12 @@ describe('webhooks under failures', () => {
       const answers = await Promise.all(payloads.flatMap((payload) => [post(a.url, appSecret, payload), post(b.url, appSecret, payload)]));
       expect(answers.every((answer) => answer.status === 200)).toBe(true);
       for (const payload of payloads) {
-        expect(await eventually(() => eventStatus(messageIdOf(payload)), (status) => status === 'processed')).toBe('processed');
+        expect(
+          await eventually(
+            () => eventStatus(messageIdOf(payload)),
+            (status) => status === 'processed',
+          ),
+        ).toBe('processed');
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
       const ids = payloads.map(messageIdOf);
@@ -82,7 +87,12 @@ describe('webhooks under failures', () => {
   });
 
   it('graceful shutdown lets an in-flight job finish', async () => {
-    const app = await startTestApp({ modules: [SignupFlowModule], database: shared, appSecret, env: { QUEUE_BACKEND: 'postgres', QUEUE_PREFIX: queuePrefix } });
+    const app = await startTestApp({
+      modules: [SignupFlowModule],
+      database: shared,
+      appSecret,
+      env: { QUEUE_BACKEND: 'postgres', QUEUE_PREFIX: queuePrefix },
+    });
     completions.delayMs = 1_500;
     try {
       const token = await issue('signup');
@@ -97,7 +107,12 @@ describe('webhooks under failures', () => {
   });
 
   it('database down at intake: 503 (WhatsApp retries), nothing acknowledged; back up: stored and processed', async () => {
-    const app: TestApp = await startTestApp({ modules: [SignupFlowModule], database: shared, appSecret, env: { QUEUE_BACKEND: 'postgres', QUEUE_PREFIX: queuePrefix } });
+    const app: TestApp = await startTestApp({
+      modules: [SignupFlowModule],
+      database: shared,
+      appSecret,
+      env: { QUEUE_BACKEND: 'postgres', QUEUE_PREFIX: queuePrefix },
+    });
     try {
       const token = await issue('signup');
       const payload = nfmReply(token, { plan: 'during-outage' });
@@ -105,9 +120,17 @@ describe('webhooks under failures', () => {
       const refused = await post(app.url, appSecret, payload);
       expect(refused.status).toBe(503);
       await database.start();
-      const accepted = await eventually(() => post(app.url, appSecret, payload), (response) => response?.status === 200);
+      const accepted = await eventually(
+        () => post(app.url, appSecret, payload),
+        (response) => response?.status === 200,
+      );
       expect(accepted.status).toBe(200);
-      expect(await eventually(() => eventStatus(messageIdOf(payload)), (status) => status === 'processed')).toBe('processed');
+      expect(
+        await eventually(
+          () => eventStatus(messageIdOf(payload)),
+          (status) => status === 'processed',
+        ),
+      ).toBe('processed');
     } finally {
       await app.close();
     }
@@ -136,7 +159,10 @@ describe('webhooks under failures', () => {
       let output = '';
       child.stdout!.on('data', (chunk) => (output += chunk));
       child.stderr!.on('data', (chunk) => (output += chunk));
-      await eventually(async () => output, (text) => text.includes('listening') || child.exitCode !== null);
+      await eventually(
+        async () => output,
+        (text) => text.includes('listening') || child.exitCode !== null,
+      );
       if (!output.includes('listening')) throw new Error(`replica did not start:\n${output}`);
       return { url: `http://127.0.0.1:${port}`, child, output: () => output };
     };
@@ -146,7 +172,10 @@ describe('webhooks under failures', () => {
     const payload = nfmReply(token, { plan: 'crash' });
     const messageId = messageIdOf(payload);
     expect((await post(first.url, appSecret, payload)).status).toBe(200);
-    await eventually(async () => first.output(), (text) => text.includes(`effect-started ${messageId}`));
+    await eventually(
+      async () => first.output(),
+      (text) => text.includes(`effect-started ${messageId}`),
+    );
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
 
@@ -159,7 +188,13 @@ describe('webhooks under failures', () => {
 
     const second = await replica(0);
     try {
-      expect(await eventually(() => eventStatus(messageId), (status) => status === 'processed', 60_000)).toBe('processed');
+      expect(
+        await eventually(
+          () => eventStatus(messageId),
+          (status) => status === 'processed',
+          60_000,
+        ),
+      ).toBe('processed');
       expect((await sql.query('SELECT count(*)::int AS n FROM test_effects WHERE message_id = $1', [messageId])).rows[0].n).toBe(1);
       expect((await sql.query('SELECT count(*)::int AS n FROM flow_submissions WHERE message_id = $1', [messageId])).rows[0].n).toBe(1);
       expect((await sql.query('SELECT status FROM flow_sessions WHERE token = $1', [token])).rows[0].status).toBe('completed');

@@ -39,7 +39,11 @@ describe.each(backends)('webhooks (queue on %s)', (_, backendEnv) => {
   };
   const event = async (dedupeKey: string) =>
     (await db.query('SELECT id, status, attempts, last_error FROM webhook_events WHERE dedupe_key = $1', [dedupeKey]))[0];
-  const processed = (dedupeKey: string) => eventually(() => event(dedupeKey), (row) => row?.status === 'processed');
+  const processed = (dedupeKey: string) =>
+    eventually(
+      () => event(dedupeKey),
+      (row) => row?.status === 'processed',
+    );
   const messageIdOf = (payload: ReturnType<typeof nfmReply>) => payload.entry[0].changes[0].value.messages[0].id;
 
   beforeAll(async () => {
@@ -125,7 +129,9 @@ describe.each(backends)('webhooks (queue on %s)', (_, backendEnv) => {
       expect(await response.json()).toEqual({ stored: 1, duplicates: 0 });
 
       await processed(messageIdOf(payload));
-      const [submission] = await db.query('SELECT flow, flow_token, phone, message_id, response FROM flow_submissions WHERE flow_token = $1', [token]);
+      const [submission] = await db.query('SELECT flow, flow_token, phone, message_id, response FROM flow_submissions WHERE flow_token = $1', [
+        token,
+      ]);
       expect(submission).toEqual({
         flow: 'signup',
         flow_token: token,
@@ -171,7 +177,10 @@ describe.each(backends)('webhooks (queue on %s)', (_, backendEnv) => {
       completions.failuresLeft = 99;
       const payload = nfmReply(token, { plan: 'basic' });
       await post(payload);
-      const dead = await eventually(() => event(messageIdOf(payload)), (row) => row?.status === 'failed');
+      const dead = await eventually(
+        () => event(messageIdOf(payload)),
+        (row) => row?.status === 'failed',
+      );
       expect(dead).toMatchObject({ status: 'failed', attempts: 3, last_error: 'CRM is down' });
       expect((await sessions.find(token))!.status).toBe('active'); // the failed attempts were rolled back
 
@@ -190,7 +199,10 @@ describe.each(backends)('webhooks (queue on %s)', (_, backendEnv) => {
     it('malformed response_json fails at once with a clear last_error, no crash', async () => {
       const payload = nfmReply('whatever', '{"flow_token": "x", oops');
       expect((await post(payload)).status).toBe(200);
-      const dead = await eventually(() => event(messageIdOf(payload)), (row) => row?.status === 'failed');
+      const dead = await eventually(
+        () => event(messageIdOf(payload)),
+        (row) => row?.status === 'failed',
+      );
       expect(dead.attempts).toBe(1);
       expect(dead.last_error).toMatch(/response_json of message .* is not valid JSON/);
       expect((await fetch(`${test.url}/health/live`)).status).toBe(200);
@@ -243,7 +255,9 @@ describe.each(backends)('webhooks (queue on %s)', (_, backendEnv) => {
         );
         // The alert is logged inside the transaction that marks it processed: the commit follows.
         const count = await eventually(
-          async () => (await db.query(`SELECT count(*)::int AS count FROM webhook_events WHERE kind = 'flows_alert' AND status = 'processed'`))[0].count as number,
+          async () =>
+            (await db.query(`SELECT count(*)::int AS count FROM webhook_events WHERE kind = 'flows_alert' AND status = 'processed'`))[0]
+              .count as number,
           (processedAlerts) => processedAlerts >= 1,
         );
         expect(count).toBeGreaterThanOrEqual(1);

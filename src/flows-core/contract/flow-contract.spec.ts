@@ -31,9 +31,7 @@ describe('FlowContract', () => {
   });
 
   it('names the path of every wrong value', () => {
-    expect(
-      contract.violations('A', { screen: 'B', data: { items: [{ name: 'x', price: '1' }, { price: 2 }], count: 1.5, extra: 1 } }),
-    ).toEqual([
+    expect(contract.violations('A', { screen: 'B', data: { items: [{ name: 'x', price: '1' }, { price: 2 }], count: 1.5, extra: 1 } })).toEqual([
       'data.items[1].name: required',
       'data.items[1].price: expected string, got number',
       'data.count: expected integer, got number',

@@ -28,7 +28,10 @@ function path(instancePath: string): string {
   return instancePath
     .split('/')
     .slice(1)
-    .reduce((name, segment) => (/^\d+$/.test(segment) ? `${name}[${segment}]` : `${name}.${segment.replace(/~1/g, '/').replace(/~0/g, '~')}`), 'data');
+    .reduce(
+      (name, segment) => (/^\d+$/.test(segment) ? `${name}[${segment}]` : `${name}.${segment.replace(/~1/g, '/').replace(/~0/g, '~')}`),
+      'data',
+    );
 }
 
 function message(error: ErrorObject, screenId: string, data: Record<string, unknown>): string {
@@ -36,7 +39,9 @@ function message(error: ErrorObject, screenId: string, data: Record<string, unkn
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      return error.instancePath === '' ? `data.${params.missingProperty}: required by screen ${screenId}` : `${at}.${params.missingProperty}: required`;
+      return error.instancePath === ''
+        ? `data.${params.missingProperty}: required by screen ${screenId}`
+        : `${at}.${params.missingProperty}: required`;
     case 'additionalProperties':
       return `data.${params.additionalProperty}: not declared by screen ${screenId}`;
     case 'type':

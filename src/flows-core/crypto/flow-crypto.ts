@@ -1,12 +1,4 @@
-import {
-  constants,
-  createCipheriv,
-  createDecipheriv,
-  privateDecrypt,
-  publicEncrypt,
-  randomBytes,
-  type KeyObject,
-} from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import type { FlowEnvelope } from './flow-envelope.js';
 
 // WhatsApp Flows: RSA-OAEP (SHA-256 for OAEP and MGF1) wraps an AES-128-GCM key; 16-byte IV,
@@ -23,10 +15,7 @@ export interface AesSession {
 
 /** Unwraps the AES key with one RSA private key; throws when the key does not fit. */
 export function unwrapAesKey(encryptedAesKey: Buffer, privateKey: KeyObject): Buffer {
-  const key = privateDecrypt(
-    { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
-    encryptedAesKey,
-  );
+  const key = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, encryptedAesKey);
   if (key.length !== AES_KEY_BYTES) throw new Error(`unwrapped key has ${key.length} bytes, expected ${AES_KEY_BYTES}`);
   return key;
 }

@@ -51,7 +51,11 @@ describe('development credentials on disk', () => {
   it('existing files readable by others are tightened to 0600 and reused', () => {
     const dir = freshDir();
     mkdirSync(dir, { mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     writeFileSync(join(dir, 'private.pem'), privateKey, { mode: 0o644 });
     writeFileSync(join(dir, 'app-secret'), 'a'.repeat(64), { mode: 0o666 });
     chmodSync(join(dir, 'app-secret'), 0o666);
@@ -63,14 +67,17 @@ describe('development credentials on disk', () => {
     expect(modeOf(join(dir, 'app-secret'))).toBe(0o600);
   });
 
-  it.each([0o777, 0o770, 0o722].map((mode) => [mode.toString(8), mode]))('a key folder others can write into (mode 0%s) is refused, with nothing written', (_, mode) => {
-    const dir = freshDir();
-    mkdirSync(dir);
-    chmodSync(dir, mode);
-    expect(() => ensureDevCredentials(dir)).toThrow(
-      `Invalid configuration: FLOW_DEV_KEYS_DIR: ${dir} is group- or world-writable (mode 0${mode.toString(8)}); run chmod go-w ${dir} (or chmod 700)`,
-    );
-    expect(existsSync(join(dir, 'private.pem'))).toBe(false);
-    expect(existsSync(join(dir, 'app-secret'))).toBe(false);
-  });
+  it.each([0o777, 0o770, 0o722].map((mode) => [mode.toString(8), mode]))(
+    'a key folder others can write into (mode 0%s) is refused, with nothing written',
+    (_, mode) => {
+      const dir = freshDir();
+      mkdirSync(dir);
+      chmodSync(dir, mode);
+      expect(() => ensureDevCredentials(dir)).toThrow(
+        `Invalid configuration: FLOW_DEV_KEYS_DIR: ${dir} is group- or world-writable (mode 0${mode.toString(8)}); run chmod go-w ${dir} (or chmod 700)`,
+      );
+      expect(existsSync(join(dir, 'private.pem'))).toBe(false);
+      expect(existsSync(join(dir, 'app-secret'))).toBe(false);
+    },
+  );
 });

@@ -30,9 +30,7 @@ export function keyFingerprint(publicKey: KeyObject): string {
  * key" (its path can be configured before the first rotation); anything else wrong throws.
  */
 export function loadRing(sources: KeySource[]): RingKey[] {
-  return sources
-    .filter((source) => !(source.label === 'previous' && source.file && !existsSync(source.file)))
-    .map(loadRingKey);
+  return sources.filter((source) => !(source.label === 'previous' && source.file && !existsSync(source.file))).map(loadRingKey);
 }
 
 /** Reads and parses one key source; throws an Error whose message names the variable. */

@@ -50,8 +50,13 @@ export function addressAllowed(address: string, options: { allowLoopback: boolea
 
 /** Whether `host` matches the allow-list: exact names, or `*.domain` for any subdomain of domain. */
 export function hostAllowed(host: string, patterns: readonly string[]): boolean {
-  const name = host.toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\]$/, '$1');
-  return patterns.some((pattern) => (pattern.startsWith('*.') ? name.endsWith(pattern.slice(1)) && name.length > pattern.length - 1 : name === pattern));
+  const name = host
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^\[(.*)\]$/, '$1');
+  return patterns.some((pattern) =>
+    pattern.startsWith('*.') ? name.endsWith(pattern.slice(1)) && name.length > pattern.length - 1 : name === pattern,
+  );
 }
 
 /** A URL without its query and fragment (signatures, tokens), for logs and errors. */

@@ -81,7 +81,10 @@ export class FlowMedia {
   async keep(scope: MediaScope, field: string, files: unknown, options: KeepOptions): Promise<KeptFile[]> {
     const parsed = parseMediaField(field, files, options);
     if (parsed.length === 0) return [];
-    const existing = await this.existing(scope.flowToken, parsed.map((file) => file.mediaId));
+    const existing = await this.existing(
+      scope.flowToken,
+      parsed.map((file) => file.mediaId),
+    );
     const abort = new AbortController();
     const committed: KeptFile[] = [];
     const results: KeptFile[] = new Array(parsed.length);
@@ -136,7 +139,9 @@ export class FlowMedia {
         rows.push((await this.existing(scope.flowToken, [file.mediaId])).get(file.mediaId)!);
       }
     }
-    await this.queue.enqueue(created).catch((error: Error) => this.logger.warn(`Queued ${field} downloads later (${error.message}); the reconciler will retry`));
+    await this.queue
+      .enqueue(created)
+      .catch((error: Error) => this.logger.warn(`Queued ${field} downloads later (${error.message}); the reconciler will retry`));
     return rows;
   }
 
@@ -156,18 +161,25 @@ export class FlowMedia {
    * session and media id, so a redelivered message adds nothing. The downloads run in the
    * background once the transaction has committed.
    */
-  async recordCompletion(manager: EntityManager, event: { flow: string; flowToken: string; messageId: string; response: Record<string, unknown> }): Promise<number> {
+  async recordCompletion(
+    manager: EntityManager,
+    event: { flow: string; flowToken: string; messageId: string; response: Record<string, unknown> },
+  ): Promise<number> {
     const ids: string[] = [];
     for (const { field, files } of completionMediaFields(event.response)) {
       for (const file of files) {
         const scope = { flow: event.flow, flowToken: event.flowToken };
-        const [row] = await this.insertPending(manager, scope, field, file.id, file.file_name ?? null, 'completion', event.messageId, { kind: 'completion', object: file });
+        const [row] = await this.insertPending(manager, scope, field, file.id, file.file_name ?? null, 'completion', event.messageId, {
+          kind: 'completion',
+          object: file,
+        });
         if (row) ids.push(row.id);
       }
     }
     // Not awaited: the queue must not wait on (or, on the embedded database, for) this transaction.
     // The delay lets it commit first; a job that runs too early retries, the reconciler covers a lost one.
-    if (ids.length) void this.queue.enqueue(ids, { delay: 500 }).catch((error: Error) => this.logger.warn(`Queued completion media later: ${error.message}`));
+    if (ids.length)
+      void this.queue.enqueue(ids, { delay: 500 }).catch((error: Error) => this.logger.warn(`Queued completion media later: ${error.message}`));
     return ids.length;
   }
 

@@ -1,4 +1,16 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Query,
+  Res,
+  StreamableFile,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
@@ -20,7 +32,9 @@ export class MediaAdminController {
   /** The files of one flow session (stored, pending and failed), oldest first. */
   @Get()
   @ApiQuery({ name: 'flow_token', required: true, description: 'The flow token of the session' })
-  @ApiOkResponse({ description: '{ files: [{ id, flow, screen, field, source, fileName, contentType, size, sha256, status, error, createdAt, storedAt }] }' })
+  @ApiOkResponse({
+    description: '{ files: [{ id, flow, screen, field, source, fileName, contentType, size, sha256, status, error, createdAt, storedAt }] }',
+  })
   async list(@Query('flow_token') flowToken?: string) {
     if (!flowToken || flowToken.length > 512) throw new BadRequestException('flow_token is required (at most 512 characters)');
     const files = await this.db.query(

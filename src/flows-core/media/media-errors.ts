@@ -5,18 +5,18 @@ import { BadRequestException } from '@nestjs/common';
  * others are refusals before or after the download.
  */
 export type MediaFailure =
-  | 'hash_mismatch'
-  | 'mac_mismatch'
-  | 'too_large'
-  | 'host_refused'
-  | 'timeout'
-  | 'not_found'
-  | 'invalid'
-  | 'type_refused'
-  | 'unavailable';
+  'hash_mismatch' | 'mac_mismatch' | 'too_large' | 'host_refused' | 'timeout' | 'not_found' | 'invalid' | 'type_refused' | 'unavailable';
 
 /** Failures that another attempt cannot change (the background job stops retrying them). */
-const PERMANENT: ReadonlySet<MediaFailure> = new Set(['hash_mismatch', 'mac_mismatch', 'too_large', 'host_refused', 'not_found', 'invalid', 'type_refused']);
+const PERMANENT: ReadonlySet<MediaFailure> = new Set([
+  'hash_mismatch',
+  'mac_mismatch',
+  'too_large',
+  'host_refused',
+  'not_found',
+  'invalid',
+  'type_refused',
+]);
 
 /**
  * A file refused, with a message for the user. It is a BadRequestException so that, thrown from a

@@ -52,7 +52,13 @@ export class MediaFetcher {
     @Inject(outboundConfig.KEY) private readonly outbound: ConfigType<typeof outboundConfig>,
     private readonly metrics: Metrics,
   ) {
-    this.policy = { hosts: config.hosts, maxBytes: config.maxBytes, timeoutMs: config.timeoutMs, allowLoopback: config.allowLoopback, ca: config.testCa };
+    this.policy = {
+      hosts: config.hosts,
+      maxBytes: config.maxBytes,
+      timeoutMs: config.timeoutMs,
+      allowLoopback: config.allowLoopback,
+      ca: config.testCa,
+    };
   }
 
   /** Downloads one `keep` call runs at once. */
@@ -66,61 +72,73 @@ export class MediaFetcher {
 
   /** A data_exchange upload, decrypted and verified. */
   fetchEncrypted(media: ParsedMediaObject, allow: readonly string[] | undefined, signal?: AbortSignal): Promise<VerifiedFile> {
-    return this.measured('data_exchange', async (temp) => {
-      const reader = new EncryptedMediaReader(media, (plaintext) => temp.write(plaintext));
-      await secureDownload(media.url, this.policy, { fileName: media.fileName, signal, onChunk: (chunk) => reader.update(chunk) });
-      const { plaintextSha256 } = reader.finish();
-      return { sha256: plaintextSha256.toString('hex'), size: reader.plaintextBytes };
-    }, media.fileName, allow);
+    return this.measured(
+      'data_exchange',
+      async (temp) => {
+        const reader = new EncryptedMediaReader(media, (plaintext) => temp.write(plaintext));
+        await secureDownload(media.url, this.policy, { fileName: media.fileName, signal, onChunk: (chunk) => reader.update(chunk) });
+        const { plaintextSha256 } = reader.finish();
+        return { sha256: plaintextSha256.toString('hex'), size: reader.plaintextBytes };
+      },
+      media.fileName,
+      allow,
+    );
   }
 
   /** A completion's media through the Cloud API: GET /{id} for the link, then the file with the same token. */
   fetchFromCloudApi(media: CompletionMediaObject, allow: readonly string[] | undefined): Promise<VerifiedFile> {
-    return this.measured('completion', async (temp) => {
-      const token = this.outbound.graph.accessToken;
-      if (!token) throw refusal('unavailable', media.file_name, 'WHATSAPP_ACCESS_TOKEN is not set: completion media cannot be fetched');
-      let meta: { url?: unknown; sha256?: unknown; file_size?: unknown };
-      try {
-        meta = (await sendWithRetries({
-          url: `${this.outbound.graph.baseUrl}/${encodeURIComponent(media.id)}`,
-          method: 'GET',
-          headers: { authorization: `Bearer ${token}` },
-          maxTotalMs: Math.min(this.outbound.maxTotalMs, this.config.timeoutMs),
-        })) as typeof meta;
-      } catch (error) {
-        const status = error instanceof OutboundError ? error.status : 0;
-        if (status === 404 || status === 400) throw refusal('not_found', media.file_name, `the media endpoint answered ${status} for media ${media.id}`);
-        throw refusal('unavailable', media.file_name, `the media endpoint failed for media ${media.id}: ${(error as Error).message}`);
-      }
-      if (typeof meta?.url !== 'string') throw refusal('invalid', media.file_name, `the media endpoint gave no url for media ${media.id}`);
-      const declared = Number(meta.file_size);
-      if (Number.isFinite(declared) && declared > this.config.maxBytes) throw refusal('too_large', media.file_name, `media ${media.id} is ${declared} bytes`);
-      let url: URL;
-      try {
-        url = new URL(meta.url);
-      } catch {
-        throw refusal('invalid', media.file_name, `the media endpoint gave an invalid url for media ${media.id}`);
-      }
-      const hash = createHash('sha256');
-      let size = 0;
-      await secureDownload(url, this.policy, {
-        fileName: media.file_name,
-        bearer: token,
-        onChunk: (chunk) => {
-          size += chunk.length;
-          hash.update(chunk);
-          temp.write(chunk);
-        },
-      });
-      const digest = hash.digest();
-      // The webhook gives base64, the media endpoint hex: both must match what arrived.
-      for (const expected of [meta.sha256, media.sha256]) {
-        if (typeof expected === 'string' && expected && !sameDigest(digest, expected)) {
-          throw refusal('hash_mismatch', media.file_name, `media ${media.id} does not match its sha256`);
+    return this.measured(
+      'completion',
+      async (temp) => {
+        const token = this.outbound.graph.accessToken;
+        if (!token) throw refusal('unavailable', media.file_name, 'WHATSAPP_ACCESS_TOKEN is not set: completion media cannot be fetched');
+        let meta: { url?: unknown; sha256?: unknown; file_size?: unknown };
+        try {
+          meta = (await sendWithRetries({
+            url: `${this.outbound.graph.baseUrl}/${encodeURIComponent(media.id)}`,
+            method: 'GET',
+            headers: { authorization: `Bearer ${token}` },
+            maxTotalMs: Math.min(this.outbound.maxTotalMs, this.config.timeoutMs),
+          })) as typeof meta;
+        } catch (error) {
+          const status = error instanceof OutboundError ? error.status : 0;
+          if (status === 404 || status === 400)
+            throw refusal('not_found', media.file_name, `the media endpoint answered ${status} for media ${media.id}`);
+          throw refusal('unavailable', media.file_name, `the media endpoint failed for media ${media.id}: ${(error as Error).message}`);
         }
-      }
-      return { sha256: digest.toString('hex'), size };
-    }, media.file_name, allow);
+        if (typeof meta?.url !== 'string') throw refusal('invalid', media.file_name, `the media endpoint gave no url for media ${media.id}`);
+        const declared = Number(meta.file_size);
+        if (Number.isFinite(declared) && declared > this.config.maxBytes)
+          throw refusal('too_large', media.file_name, `media ${media.id} is ${declared} bytes`);
+        let url: URL;
+        try {
+          url = new URL(meta.url);
+        } catch {
+          throw refusal('invalid', media.file_name, `the media endpoint gave an invalid url for media ${media.id}`);
+        }
+        const hash = createHash('sha256');
+        let size = 0;
+        await secureDownload(url, this.policy, {
+          fileName: media.file_name,
+          bearer: token,
+          onChunk: (chunk) => {
+            size += chunk.length;
+            hash.update(chunk);
+            temp.write(chunk);
+          },
+        });
+        const digest = hash.digest();
+        // The webhook gives base64, the media endpoint hex: both must match what arrived.
+        for (const expected of [meta.sha256, media.sha256]) {
+          if (typeof expected === 'string' && expected && !sameDigest(digest, expected)) {
+            throw refusal('hash_mismatch', media.file_name, `media ${media.id} does not match its sha256`);
+          }
+        }
+        return { sha256: digest.toString('hex'), size };
+      },
+      media.file_name,
+      allow,
+    );
   }
 
   /** Runs a download into a fresh temporary file; records the metrics; removes the file on failure. */

@@ -115,7 +115,10 @@ export function completionMediaFields(response: Record<string, unknown>): Array<
     if (!Array.isArray(value) || value.length === 0 || value.length > MAX_FILES_PER_FIELD) continue;
     const isMedia = value.every(
       (item) =>
-        item && typeof item === 'object' && typeof item.id === 'string' && /^[A-Za-z0-9_.:-]{1,200}$/.test(item.id) &&
+        item &&
+        typeof item === 'object' &&
+        typeof item.id === 'string' &&
+        /^[A-Za-z0-9_.:-]{1,200}$/.test(item.id) &&
         (typeof item.sha256 === 'string' || typeof item.mime_type === 'string'),
     );
     if (!isMedia) continue;

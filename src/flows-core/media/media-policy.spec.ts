@@ -6,7 +6,22 @@ describe('media download policy', () => {
   it('allows public addresses and refuses loopback, private, link-local and reserved ones (IPv4, IPv6, mapped)', () => {
     const strict = { allowLoopback: false };
     for (const address of ['157.240.1.1', '31.13.64.52', '2a03:2880:f12f:83:face:b00c:0:25de']) expect(addressAllowed(address, strict)).toBe(true);
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      'not-an-ip',
+    ]) {
       expect([address, addressAllowed(address, strict)]).toEqual([address, false]);
     }
     // The test setting opens loopback only: private networks stay refused.
@@ -46,7 +61,9 @@ describe('media download policy', () => {
     });
 
     it('refuses the test-only settings in production, naming the variable', () => {
-      expect(() => load({ NODE_ENV: 'production', FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'true' })).toThrow(/^Invalid configuration: FLOW_MEDIA_TEST_ALLOW_LOOPBACK is for tests only/);
+      expect(() => load({ NODE_ENV: 'production', FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'true' })).toThrow(
+        /^Invalid configuration: FLOW_MEDIA_TEST_ALLOW_LOOPBACK is for tests only/,
+      );
       expect(() => load({ NODE_ENV: 'production', FLOW_MEDIA_TEST_CA_FILE: '/etc/ssl/x.pem' })).toThrow(/FLOW_MEDIA_TEST_CA_FILE is for tests only/);
     });
 

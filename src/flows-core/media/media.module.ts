@@ -43,7 +43,9 @@ export class MediaModule implements OnModuleInit {
       await mkdir(join(this.config.dir, '.incoming'), { recursive: true });
       await access(join(this.config.dir, '.incoming'), constants.W_OK);
     } catch (error) {
-      throw new ConfigValidationError(`Invalid configuration: FLOW_MEDIA_DIR (${this.config.dir}) is not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new ConfigValidationError(
+        `Invalid configuration: FLOW_MEDIA_DIR (${this.config.dir}) is not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
 }

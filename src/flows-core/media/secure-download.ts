@@ -85,7 +85,13 @@ function checkedLookup(policy: DownloadPolicy): LookupFunction {
   };
 }
 
-function get(url: URL, policy: DownloadPolicy, deadline: number, bearer: string | undefined, { fileName, signal }: DownloadOptions): Promise<IncomingMessage> {
+function get(
+  url: URL,
+  policy: DownloadPolicy,
+  deadline: number,
+  bearer: string | undefined,
+  { fileName, signal }: DownloadOptions,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(refusal('unavailable', fileName, 'download cancelled'));
     const remaining = deadline - Date.now();
@@ -119,7 +125,13 @@ function get(url: URL, policy: DownloadPolicy, deadline: number, bearer: string 
   });
 }
 
-function receive(response: IncomingMessage, url: URL, policy: DownloadPolicy, deadline: number, options: DownloadOptions): Promise<{ bytes: number }> {
+function receive(
+  response: IncomingMessage,
+  url: URL,
+  policy: DownloadPolicy,
+  deadline: number,
+  options: DownloadOptions,
+): Promise<{ bytes: number }> {
   return new Promise((resolve, reject) => {
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > policy.maxBytes) {
@@ -140,7 +152,10 @@ function receive(response: IncomingMessage, url: URL, policy: DownloadPolicy, de
       response.destroy();
       reject(error);
     };
-    const timer = setTimeout(() => fail(refusal('timeout', options.fileName, `${redactedUrl(url)} did not finish in time`)), Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => fail(refusal('timeout', options.fileName, `${redactedUrl(url)} did not finish in time`)),
+      Math.max(0, deadline - Date.now()),
+    );
     options.signal?.addEventListener('abort', cancel, { once: true });
     response.on('data', (chunk: Buffer) => {
       if (settled) return;
@@ -157,7 +172,8 @@ function receive(response: IncomingMessage, url: URL, policy: DownloadPolicy, de
     response.once('error', (error) => fail(refusal('unavailable', options.fileName, `${redactedUrl(url)} failed: ${error.message}`)));
     response.once('end', () => {
       if (settled) return;
-      if (Number.isFinite(declared) && bytes !== declared) return fail(refusal('invalid', options.fileName, `${redactedUrl(url)} sent ${bytes} of ${declared} bytes`));
+      if (Number.isFinite(declared) && bytes !== declared)
+        return fail(refusal('invalid', options.fileName, `${redactedUrl(url)} sent ${bytes} of ${declared} bytes`));
       settle();
       resolve({ bytes });
     });

@@ -51,7 +51,8 @@ export class EnvelopeReplay {
     for (let attempt = 0; attempt < 2; attempt++) {
       if (await this.claims.claim(key, JSON.stringify({ envelope: digest } satisfies EnvelopeRecord), this.windowMs)) {
         return {
-          answered: (status, body) => this.claims.put(key, JSON.stringify({ envelope: digest, status, body } satisfies EnvelopeRecord), this.windowMs),
+          answered: (status, body) =>
+            this.claims.put(key, JSON.stringify({ envelope: digest, status, body } satisfies EnvelopeRecord), this.windowMs),
           abandon: () => this.claims.delete(key),
         };
       }

@@ -30,7 +30,9 @@ function loadContract(className: string, flowName: string, flowJson: URL | undef
   const { problems } = checkFlowJsonFile(file);
   if (problems.length) {
     const lines = problems.map((problem) => formatFlowJsonProblem(file, problem));
-    throw new Error(`Flow "${flowName}" (${className}): ${file} is not a valid Flow JSON (npm run flow:lint -- ${file}):\n  - ${lines.join('\n  - ')}`);
+    throw new Error(
+      `Flow "${flowName}" (${className}): ${file} is not a valid Flow JSON (npm run flow:lint -- ${file}):\n  - ${lines.join('\n  - ')}`,
+    );
   }
   return { file, contract: new FlowContract(readFlowJson(flowJson)) };
 }
@@ -80,7 +82,10 @@ export class FlowExplorer implements OnModuleInit {
       this.assertSingleton(wrapper);
       this.registerFlow(wrapper, this.discovery.getMetadataByDecorator(FlowClass, wrapper)!);
     }
-    const hosts = [...this.discovery.getProviders({ metadataKey: FlowHandlerHost.KEY }), ...this.discovery.getControllers({ metadataKey: FlowHandlerHost.KEY })];
+    const hosts = [
+      ...this.discovery.getProviders({ metadataKey: FlowHandlerHost.KEY }),
+      ...this.discovery.getControllers({ metadataKey: FlowHandlerHost.KEY }),
+    ];
     for (const wrapper of hosts) this.assertNoStrayHandlers(wrapper);
     for (const name of this.registry.names()) {
       const flow = this.registry.get(name)!;
@@ -103,12 +108,15 @@ export class FlowExplorer implements OnModuleInit {
    */
   private assertSingleton(wrapper: InstanceWrapper): void {
     const className = wrapper.metatype!.name;
-    const fix = 'flows are singletons: remove the scope, and read per-request values from the handler arguments (@CurrentFlowRequest(), @CurrentSession()) instead';
+    const fix =
+      'flows are singletons: remove the scope, and read per-request values from the handler arguments (@CurrentFlowRequest(), @CurrentSession()) instead';
     if (wrapper.scope === Scope.REQUEST) throw new Error(`${className} is a @Flow with scope REQUEST; ${fix}`);
     if (wrapper.isTransient) throw new Error(`${className} is a @Flow with scope TRANSIENT; ${fix}`);
     const path = requestScopedPath(wrapper);
     if (path) {
-      throw new Error(`${className} is a @Flow that depends on a request-scoped provider (${path.join(' → ')}), which makes it request-scoped; ${fix}`);
+      throw new Error(
+        `${className} is a @Flow that depends on a request-scoped provider (${path.join(' → ')}), which makes it request-scoped; ${fix}`,
+      );
     }
   }
 

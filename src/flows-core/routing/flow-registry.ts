@@ -34,9 +34,7 @@ export class FlowRegistry {
   add(flow: RegisteredFlow): void {
     const existing = this.flows.get(flow.metadata.name);
     if (existing) {
-      throw new Error(
-        `Flow "${flow.metadata.name}" is declared twice: by ${existing.className} and by ${flow.className}`,
-      );
+      throw new Error(`Flow "${flow.metadata.name}" is declared twice: by ${existing.className} and by ${flow.className}`);
     }
     this.flows.set(flow.metadata.name, flow);
   }

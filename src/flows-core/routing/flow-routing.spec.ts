@@ -72,7 +72,16 @@ async function coreWith(database: TestDatabase, ...flows: Array<typeof ShopModul
   };
   const moduleRef = await withConfiguration(env, () =>
     Test.createTestingModule({
-      imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }), DatabaseModule, AppCacheModule, MetricsModule, HealthModule, AdminModule, FlowsCoreModule, ...flows],
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
+        DatabaseModule,
+        AppCacheModule,
+        MetricsModule,
+        HealthModule,
+        AdminModule,
+        FlowsCoreModule,
+        ...flows,
+      ],
     })
       .setLogger({ log() {}, error() {}, warn() {} })
       .compile(),
@@ -114,7 +123,13 @@ describe('flow explorer, registry and router', () => {
   });
 
   it('a handler gets its flow instance with its dependencies, and its parameter decorators', async () => {
-    const { body, outcome } = await router.dispatch('shop', { version: '3.0', action: 'data_exchange', screen: 'CART', data: {}, flow_token: 'tok-1' });
+    const { body, outcome } = await router.dispatch('shop', {
+      version: '3.0',
+      action: 'data_exchange',
+      screen: 'CART',
+      data: {},
+      flow_token: 'tok-1',
+    });
     expect(outcome).toBe('ok');
     expect(body).toEqual({
       screen: 'SUCCESS',
@@ -158,7 +173,9 @@ describe('the explorer at init', () => {
   it('refuses a flow name that cannot be a URL segment', async () => {
     const database = await createTestDatabase();
     try {
-      await expect(coreWith(database, BadlyNamedModule)).rejects.toThrow('BadlyNamedFlow: flow name "Shop Two" must be lowercase letters, digits, - or _');
+      await expect(coreWith(database, BadlyNamedModule)).rejects.toThrow(
+        'BadlyNamedFlow: flow name "Shop Two" must be lowercase letters, digits, - or _',
+      );
     } finally {
       await database.drop();
     }

@@ -1,4 +1,12 @@
-import { BadRequestException, createParamDecorator, Injectable, ValidationPipe, type ExecutionContext, type PipeTransform, type Type } from '@nestjs/common';
+import {
+  BadRequestException,
+  createParamDecorator,
+  Injectable,
+  ValidationPipe,
+  type ExecutionContext,
+  type PipeTransform,
+  type Type,
+} from '@nestjs/common';
 import { INJECTABLE_WATERMARK } from '@nestjs/common/constants.js';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
@@ -21,15 +29,7 @@ export interface FlowOptions {
 }
 
 /** Meta's flow categories, as listed by the Flows API reference (at least one is required to create a flow). */
-export type FlowCategory =
-  | 'SIGN_UP'
-  | 'SIGN_IN'
-  | 'APPOINTMENT_BOOKING'
-  | 'LEAD_GENERATION'
-  | 'CONTACT_US'
-  | 'CUSTOMER_SUPPORT'
-  | 'SURVEY'
-  | 'OTHER';
+export type FlowCategory = 'SIGN_UP' | 'SIGN_IN' | 'APPOINTMENT_BOOKING' | 'LEAD_GENERATION' | 'CONTACT_US' | 'CUSTOMER_SUPPORT' | 'SURVEY' | 'OTHER';
 
 export interface FlowMetaOptions {
   /** The flow's name at Meta (unique in the WhatsApp Business Account); default: the flow's name. */
@@ -171,11 +171,7 @@ const validateFlowData = new ValidationPipe({
 
 /** The request's `data`, validated against the parameter's class (class-validator DTO). */
 export const FlowData = (...pipes: Array<Type<PipeTransform> | PipeTransform>): ParameterDecorator =>
-  createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).request.data ?? {})(
-    boundDataFields,
-    validateFlowData,
-    ...pipes,
-  );
+  createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).request.data ?? {})(boundDataFields, validateFlowData, ...pipes);
 
 /** The request's flow token. */
 export const FlowToken = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).request.flow_token);

@@ -7,9 +7,7 @@ export async function seedAppointments(manager: EntityManager): Promise<void> {
        ('HAIRCUT', 'Haircut', 30), ('CONSULT', 'Consultation', 60), ('BEARD', 'Beard trim', 15)
      ON CONFLICT (id) DO NOTHING`,
   );
-  await manager.query(
-    `INSERT INTO appointment_staff (id, name) VALUES ('ANA', 'Ana'), ('BRUNO', 'Bruno') ON CONFLICT (id) DO NOTHING`,
-  );
+  await manager.query(`INSERT INTO appointment_staff (id, name) VALUES ('ANA', 'Ana'), ('BRUNO', 'Bruno') ON CONFLICT (id) DO NOTHING`);
   await manager.query(
     `INSERT INTO appointment_slots (service_id, staff_id, starts_at, capacity)
      SELECT pair.service_id, pair.staff_id, (day + make_interval(hours => hour)) AT TIME ZONE 'UTC', 1

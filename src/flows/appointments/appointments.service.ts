@@ -27,9 +27,7 @@ export type BookingResult = { ok: true; bookingId: string; slot: FreeSlot } | { 
  */
 @Injectable()
 export class AppointmentsService {
-  constructor(
-    @Inject(appointmentsConfig.KEY) private readonly config: ConfigType<typeof appointmentsConfig>,
-  ) {}
+  constructor(@Inject(appointmentsConfig.KEY) private readonly config: ConfigType<typeof appointmentsConfig>) {}
 
   async services(manager: EntityManager): Promise<ServiceOption[]> {
     const rows: Array<{ id: string; name: string; duration_minutes: number }> = await manager.query(

@@ -174,10 +174,9 @@ describe('inventory flow', () => {
     expect(completed).toHaveLength(3);
     expect(refused).toHaveLength(27);
     expect((await lookup(sku)).data.units_available).toBe(0);
-    const [{ reserved }] = await test.app.get(DataSource).query(
-      `SELECT sum(quantity)::int AS reserved FROM inventory_reservations WHERE sku = $1`,
-      [sku],
-    );
+    const [{ reserved }] = await test.app
+      .get(DataSource)
+      .query(`SELECT sum(quantity)::int AS reserved FROM inventory_reservations WHERE sku = $1`, [sku]);
     expect(reserved).toBe(3);
   });
   describe('one reservation per flow token, whatever arrives at the same time', () => {
@@ -211,25 +210,26 @@ describe('inventory flow', () => {
       expect(await stockAndReservations(sku, flowToken)).toEqual({ units: 99, reserved: [1] });
     });
 
-    it.each([8, 32])('%i different requests on one token (reservations of 1 to 4, lookups): one reservation, the one that completed', async (count) => {
-      const sku = await freshProduct(100);
-      const flowToken = token();
-      await lookup(sku, flowToken);
-      const replies = await Promise.all(
-        Array.from({ length: count }, (_, i) =>
-          i % 5 === 4
-            ? test.client.dataExchange('inventory', flowToken, 'INVENTORY', { product_id: sku })
-            : reserveOn(flowToken, sku, (i % 5) + 1),
-        ),
-      );
-      const successes = replies.filter((reply) => reply.status === 200 && reply.json.screen === 'SUCCESS');
-      expect(successes).toHaveLength(1);
-      const { quantity } = (successes[0].json.data.extension_message_response as { params: { quantity: number } }).params;
-      expect(await stockAndReservations(sku, flowToken)).toEqual({ units: 100 - quantity, reserved: [quantity] });
-      // The rest were answered before the completion (a lookup) or refused after it.
-      for (const reply of replies.filter((r) => r !== successes[0])) {
-        expect(reply.status === 427 || reply.json.screen === 'AVAILABILITY').toBe(true);
-      }
-    });
+    it.each([8, 32])(
+      '%i different requests on one token (reservations of 1 to 4, lookups): one reservation, the one that completed',
+      async (count) => {
+        const sku = await freshProduct(100);
+        const flowToken = token();
+        await lookup(sku, flowToken);
+        const replies = await Promise.all(
+          Array.from({ length: count }, (_, i) =>
+            i % 5 === 4 ? test.client.dataExchange('inventory', flowToken, 'INVENTORY', { product_id: sku }) : reserveOn(flowToken, sku, (i % 5) + 1),
+          ),
+        );
+        const successes = replies.filter((reply) => reply.status === 200 && reply.json.screen === 'SUCCESS');
+        expect(successes).toHaveLength(1);
+        const { quantity } = (successes[0].json.data.extension_message_response as { params: { quantity: number } }).params;
+        expect(await stockAndReservations(sku, flowToken)).toEqual({ units: 100 - quantity, reserved: [quantity] });
+        // The rest were answered before the completion (a lookup) or refused after it.
+        for (const reply of replies.filter((r) => r !== successes[0])) {
+          expect(reply.status === 427 || reply.json.screen === 'AVAILABILITY').toBe(true);
+        }
+      },
+    );
   });
 });

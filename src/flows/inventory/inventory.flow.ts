@@ -23,8 +23,7 @@ const formatPrice = (price: number, currency: string) => `${price.toFixed(2)} ${
 function availabilityData(product: Availability) {
   const withStock = product.stock.filter((level) => level.units > 0);
   const units = withStock.reduce((sum, level) => sum + level.units, 0);
-  const warehouse =
-    withStock.length === 0 ? 'None' : withStock.length === 1 ? withStock[0].warehouseName : 'All warehouses';
+  const warehouse = withStock.length === 0 ? 'None' : withStock.length === 1 ? withStock[0].warehouseName : 'All warehouses';
   return {
     product_id: product.sku,
     product_name: product.name,

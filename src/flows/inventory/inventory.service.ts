@@ -28,8 +28,7 @@ export interface SearchPage {
 }
 
 export type ReservationResult =
-  | { ok: true; reservationId: string; warehouseId: string }
-  | { ok: false; reason: 'unknown_product' | 'insufficient_stock' };
+  { ok: true; reservationId: string; warehouseId: string } | { ok: false; reason: 'unknown_product' | 'insufficient_stock' };
 
 export const SKU = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 
@@ -49,16 +48,23 @@ export class InventoryService {
   /** A product and its stock per warehouse, or null when the SKU is unknown. */
   async availability(manager: EntityManager, sku: string): Promise<Availability | null> {
     return this.cache.get(availabilityKey(sku), this.config.cacheTtlMs, async () => {
-      const rows: Array<{ sku: string; name: string; price: string; currency: string; warehouse_id: string | null; warehouse_name: string | null; units: number | null }> =
-        await manager.query(
-          `SELECT p.sku, p.name, p.price, p.currency, w.id AS warehouse_id, w.name AS warehouse_name, s.units
+      const rows: Array<{
+        sku: string;
+        name: string;
+        price: string;
+        currency: string;
+        warehouse_id: string | null;
+        warehouse_name: string | null;
+        units: number | null;
+      }> = await manager.query(
+        `SELECT p.sku, p.name, p.price, p.currency, w.id AS warehouse_id, w.name AS warehouse_name, s.units
              FROM inventory_products p
              LEFT JOIN inventory_stock_levels s ON s.sku = p.sku
              LEFT JOIN inventory_warehouses w ON w.id = s.warehouse_id
             WHERE p.sku = $1
             ORDER BY s.units DESC NULLS LAST, w.name`,
-          [sku],
-        );
+        [sku],
+      );
       if (rows.length === 0) return null;
       const [first] = rows;
       return {
@@ -96,7 +102,13 @@ export class InventoryService {
    * flow token: the reservation and the completion commit together). The stock update only matches
    * a row that still has enough units, so concurrent reservations can never take stock below zero.
    */
-  async reserve(manager: EntityManager, sku: string, quantity: number, warehouseId: string | undefined, flowToken: string): Promise<ReservationResult> {
+  async reserve(
+    manager: EntityManager,
+    sku: string,
+    quantity: number,
+    warehouseId: string | undefined,
+    flowToken: string,
+  ): Promise<ReservationResult> {
     const product: unknown[] = await manager.query('SELECT 1 FROM inventory_products WHERE sku = $1', [sku]);
     if (product.length === 0) return { ok: false, reason: 'unknown_product' };
     // For UPDATE, TypeORM's query() answers [rows, affected count].

@@ -29,7 +29,8 @@ describe('returns flow', () => {
     expect(contractErrors(flowJson, reply)).toEqual([]);
     return reply.json;
   };
-  const step = async (token: string, screen: string, data: Record<string, unknown>) => valid(await test.client.dataExchange('returns', token, screen, data));
+  const step = async (token: string, screen: string, data: Record<string, unknown>) =>
+    valid(await test.client.dataExchange('returns', token, screen, data));
   const upload = (plaintext: Buffer, fileName: string, serve: Omit<CdnFile, 'body'> = {}) => {
     const path = `/v/t62/${randomUUID()}.enc`;
     const encrypted = encryptMedia(plaintext, { fileName, cdnUrl: cdn.url(path) });
@@ -70,12 +71,18 @@ describe('returns flow', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('INIT lists the user\'s reservations; a user without any is asked for a product id', async () => {
+  it("INIT lists the user's reservations; a user without any is asked for a product id", async () => {
     const { token } = await sessions.issue('returns', { phone: PHONE });
     const reply = valid(await test.client.init('returns', token));
-    expect(reply).toMatchObject({ screen: 'CHOOSE', data: { has_reservations: true, reservations: [expect.objectContaining({ id: reservationId, title: 'Wireless Mouse' })] } });
+    expect(reply).toMatchObject({
+      screen: 'CHOOSE',
+      data: { has_reservations: true, reservations: [expect.objectContaining({ id: reservationId, title: 'Wireless Mouse' })] },
+    });
     const stranger = valid(await test.client.init('returns', `any-${randomUUID()}`));
-    expect(stranger).toEqual({ screen: 'CHOOSE', data: { intro: 'Type the id of the product you want to return.', has_reservations: false, reservations: [] } });
+    expect(stranger).toEqual({
+      screen: 'CHOOSE',
+      data: { intro: 'Type the id of the product you want to return.', has_reservations: false, reservations: [] },
+    });
   });
 
   it('a reservation, two photos kept in the request and a PDF receipt kept later: one return request linked to its three files', async () => {
@@ -86,7 +93,10 @@ describe('returns flow', () => {
       data: { product_name: 'Wireless Mouse' },
     });
     const photos = [upload(makePng(), 'IMG_1.png'), upload(makeJpeg(), 'IMG_2.jpg')];
-    expect(await step(token, 'PHOTOS', { photos: photos.map((p) => p.object) })).toEqual({ screen: 'RECEIPT', data: { photo_summary: '2 photos received.' } });
+    expect(await step(token, 'PHOTOS', { photos: photos.map((p) => p.object) })).toEqual({
+      screen: 'RECEIPT',
+      data: { photo_summary: '2 photos received.' },
+    });
     const receipt = upload(makePdf(), 'receipt.pdf', { delayMs: 300 });
     const done = await step(token, 'RECEIPT', { receipt: [receipt.object] });
     expect(done.screen).toBe('SUCCESS');
@@ -94,9 +104,18 @@ describe('returns flow', () => {
     expect(params).toEqual({ return_id: expect.any(String), product_id: 'PROD-99', photos: 2, receipt: true, flow_token: token });
 
     const [request] = await db.query('SELECT * FROM returns_requests WHERE id = $1', [params.return_id]);
-    expect(request).toMatchObject({ flow_token: token, sku: 'PROD-99', reservation_id: reservationId, problem: 'It arrived with a cracked shell', status: 'open' });
+    expect(request).toMatchObject({
+      flow_token: token,
+      sku: 'PROD-99',
+      reservation_id: reservationId,
+      problem: 'It arrived with a cracked shell',
+      status: 'open',
+    });
     // The receipt arrives in the background; the handler-side check says when all files are there.
-    const arrival = await eventually(() => test.app.get(FlowMedia).arrived(token), (a) => a.complete);
+    const arrival = await eventually(
+      () => test.app.get(FlowMedia).arrived(token),
+      (a) => a.complete,
+    );
     expect(arrival).toMatchObject({ complete: true, stored: 3, pending: 0, failed: 0 });
     const files = await db.query(
       `SELECT f.role, m.file_name, m.content_type, m.sha256 FROM returns_request_files f JOIN flow_media m ON m.id = f.media_id WHERE f.return_id = $1 ORDER BY m.file_name`,
@@ -116,7 +135,9 @@ describe('returns flow', () => {
     await step(token, 'PHOTOS', { photos: [upload(makePng(), 'only.png').object] });
     const done = await step(token, 'RECEIPT', {});
     expect(done.data.extension_message_response.params).toMatchObject({ product_id: 'PROD-99', photos: 1, receipt: false });
-    const links = await db.query('SELECT role FROM returns_request_files f JOIN returns_requests r ON r.id = f.return_id WHERE r.flow_token = $1', [token]);
+    const links = await db.query('SELECT role FROM returns_request_files f JOIN returns_requests r ON r.id = f.return_id WHERE r.flow_token = $1', [
+      token,
+    ]);
     expect(links).toEqual([{ role: 'photo' }]);
   });
 
@@ -125,7 +146,9 @@ describe('returns flow', () => {
       const { token } = await sessions.issue('returns', { phone: PHONE });
       valid(await test.client.init('returns', token));
       const on = async (data: Record<string, unknown>) => (await step(token, 'CHOOSE', data)).data.error_message;
-      expect(await on({ reservation: randomUUID(), problem: 'broken' })).toBe('We could not find that reservation. Please choose another one or type a product id.');
+      expect(await on({ reservation: randomUUID(), problem: 'broken' })).toBe(
+        'We could not find that reservation. Please choose another one or type a product id.',
+      );
       expect(await on({ product_id: 'PROD-00000', problem: 'broken' })).toBe('We could not find a product "PROD-00000". Check the id and try again.');
       expect(await on({ problem: 'broken' })).toBe('Please choose one of your reservations or type a product id.');
       expect(await on({ product_id: 'PROD-99', problem: '' })).toMatch(/Please say what is wrong/);
@@ -176,7 +199,13 @@ describe('returns flow', () => {
     const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn(process.execPath, ['dist/src/tools/flow-simulate.js', 'returns', '--script', file, '--url', test.url], {
         cwd: PROJECT_ROOT,
-        env: { PATH: process.env.PATH, NODE_ENV: 'test', FLOW_PRIVATE_KEY: test.keys.privatePem, FLOW_PRIVATE_KEY_PASSPHRASE: test.keys.passphrase, WHATSAPP_APP_SECRET: test.appSecret },
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          FLOW_PRIVATE_KEY: test.keys.privatePem,
+          FLOW_PRIVATE_KEY_PASSPHRASE: test.keys.passphrase,
+          WHATSAPP_APP_SECRET: test.appSecret,
+        },
       });
       let output = '';
       child.stdout.on('data', (chunk) => (output += chunk));

@@ -52,9 +52,15 @@ export class ReturnsFlow {
   async start(@CurrentSession() session: FlowSession) {
     const reservations = await this.returns.reservationsOf(session.phone);
     return FlowResponse.navigate('CHOOSE', {
-      intro: reservations.length ? 'Choose the reservation you want to return, or type a product id.' : 'Type the id of the product you want to return.',
+      intro: reservations.length
+        ? 'Choose the reservation you want to return, or type a product id.'
+        : 'Type the id of the product you want to return.',
       has_reservations: reservations.length > 0,
-      reservations: reservations.map((r) => ({ id: r.id, title: r.productName, description: `${r.quantity} unit${r.quantity === 1 ? '' : 's'}, reserved ${day.format(r.createdAt)}` })),
+      reservations: reservations.map((r) => ({
+        id: r.id,
+        title: r.productName,
+        description: `${r.quantity} unit${r.quantity === 1 ? '' : 's'}, reserved ${day.format(r.createdAt)}`,
+      })),
     });
   }
 
@@ -73,7 +79,12 @@ export class ReturnsFlow {
     } else {
       return FlowResponse.error('Please choose one of your reservations or type a product id.');
     }
-    await session.set({ sku: choice.sku, product_name: choice.name, reservation_id: choice.reservationId, problem: data.problem } satisfies ReturnState);
+    await session.set({
+      sku: choice.sku,
+      product_name: choice.name,
+      reservation_id: choice.reservationId,
+      problem: data.problem,
+    } satisfies ReturnState);
     return FlowResponse.navigate('PHOTOS', { product_name: choice.name });
   }
 

@@ -43,7 +43,14 @@ export class ReturnsService {
    * Creates the return request of a session with its files, in one transaction; a repeated request
    * of the same session gets the request it already made.
    */
-  async create(request: { flowToken: string; sku: string; reservationId?: string; problem: string; photoIds: string[]; receiptIds: string[] }): Promise<string> {
+  async create(request: {
+    flowToken: string;
+    sku: string;
+    reservationId?: string;
+    problem: string;
+    photoIds: string[];
+    receiptIds: string[];
+  }): Promise<string> {
     return this.db.transaction(async (manager) => {
       const inserted: Array<{ id: string }> = await manager.query(
         `INSERT INTO returns_requests (flow_token, sku, reservation_id, problem) VALUES ($1, $2, $3, $4)

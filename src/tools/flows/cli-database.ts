@@ -15,7 +15,13 @@ export async function openCliDatabase(): Promise<CliDatabase> {
   const { url } = databaseConfig();
   if (!url) return { ok: false, reason: 'DATABASE_URL is not set (the embedded database is only opened by the running server)' };
   // Quiet: the command's output is its lines (or one JSON document), not the server's log lines.
-  const db = new DataSource({ ...typeOrmOptions(url, 1), entities: [FlowSessionEntity, WebhookEvent], logging: false, logger: 'simple-console', maxQueryExecutionTime: undefined });
+  const db = new DataSource({
+    ...typeOrmOptions(url, 1),
+    entities: [FlowSessionEntity, WebhookEvent],
+    logging: false,
+    logger: 'simple-console',
+    maxQueryExecutionTime: undefined,
+  });
   try {
     await db.initialize();
   } catch (error) {

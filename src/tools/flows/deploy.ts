@@ -20,7 +20,9 @@ function describe(action: DeployAction): string {
     case 'create':
       return `create draft "${action.name}" (${action.categories.join(',')}, endpoint ${action.endpointUri})`;
     case 'update-metadata':
-      return `set ${Object.keys(action.changes).map((key) => (key === 'endpointUri' ? 'endpoint_uri' : key)).join(' and ')}`;
+      return `set ${Object.keys(action.changes)
+        .map((key) => (key === 'endpointUri' ? 'endpoint_uri' : key))
+        .join(' and ')}`;
     case 'upload-json':
       return 'upload the Flow JSON';
     case 'publish':
@@ -70,15 +72,26 @@ export async function deploy(options: DeployOptions): Promise<number> {
   for (const { flow, json } of targets) {
     const summary = remote.find((candidate) => candidate.name === flow.metaName);
     const details = summary ? await step(`Reading "${flow.metaName}"`, () => context.client.get(summary.id)) : undefined;
-    const remoteJson = details ? await step(`Downloading the Flow JSON of "${flow.metaName}"`, () => context.client.downloadJson(details.id)) : undefined;
-    const plan = planDeploy({ local: flow, localJson: json, endpointUri: endpointUriOf(context.config.publicUrl, flow.name), remote: details, remoteJson, republish: options.republish });
+    const remoteJson = details
+      ? await step(`Downloading the Flow JSON of "${flow.metaName}"`, () => context.client.downloadJson(details.id))
+      : undefined;
+    const plan = planDeploy({
+      local: flow,
+      localJson: json,
+      endpointUri: endpointUriOf(context.config.publicUrl, flow.name),
+      remote: details,
+      remoteJson,
+      republish: options.republish,
+    });
     plans.push({ ...plan, id: details?.id, status: details?.status });
 
     if (plan.verdict === 'up-to-date') {
       const errors = details!.validation_errors ?? [];
       if (errors.length) {
         printValidationErrors(output, flow, errors);
-        output.fail(`${flow.name}: up to date, but Meta reports ${errors.length} validation error${errors.length === 1 ? '' : 's'} in ${flow.displayFile}; fix them and deploy again`);
+        output.fail(
+          `${flow.name}: up to date, but Meta reports ${errors.length} validation error${errors.length === 1 ? '' : 's'} in ${flow.displayFile}; fix them and deploy again`,
+        );
       } else output.ok(`${flow.name}: up to date (${details!.status}, id ${details!.id})`);
       continue;
     }
@@ -96,7 +109,15 @@ export async function deploy(options: DeployOptions): Promise<number> {
   return output.finish({ plans, writes: context.client.writes });
 }
 
-async function apply(context: Context, output: Output, flow: LocalFlow, json: string, plan: DeployPlan, existingId: string | undefined, yes: boolean) {
+async function apply(
+  context: Context,
+  output: Output,
+  flow: LocalFlow,
+  json: string,
+  plan: DeployPlan,
+  existingId: string | undefined,
+  yes: boolean,
+) {
   if (plan.actions.some((action) => action.kind === 'publish')) {
     await confirm(`"${flow.metaName}" is published: deploying ${flow.name} edits it and publishes it again.`, yes);
   }
@@ -115,7 +136,9 @@ async function apply(context: Context, output: Output, flow: LocalFlow, json: st
         const republishing = plan.actions.some((next) => next.kind === 'publish');
         output.fail(
           `${flow.name}: Meta found ${validationErrors.length} validation error${validationErrors.length === 1 ? '' : 's'} in ${flow.displayFile}` +
-            (republishing ? ': the flow is now DRAFT at Meta and customers cannot receive it until the errors are fixed, deployed and published' : '') +
+            (republishing
+              ? ': the flow is now DRAFT at Meta and customers cannot receive it until the errors are fixed, deployed and published'
+              : '') +
             '. Fix them and run deploy again',
         );
         return;

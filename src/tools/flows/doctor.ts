@@ -50,7 +50,9 @@ export async function doctor(options: { url?: string; ca?: string; json?: boolea
     output.ok(`DNS: ${host} → ${addresses.join(', ')}`);
     report.addresses = addresses;
   } catch (error) {
-    output.fail(`DNS: ${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): publish an A/AAAA record for it`);
+    output.fail(
+      `DNS: ${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): publish an A/AAAA record for it`,
+    );
     return output.finish(report);
   }
 
@@ -68,7 +70,10 @@ export async function doctor(options: { url?: string; ca?: string; json?: boolea
       for (const cert of tls.chain) {
         const days = Math.floor((cert.validTo.getTime() - Date.now()) / DAY_MS);
         if (days < 0) output.fail(`TLS expiry: ${cert.subject} expired on ${cert.validTo.toISOString().slice(0, 10)}: renew it`);
-        else if (days < WARN_DAYS) output.warn(`TLS expiry: ${cert.subject} expires in ${days} day${days === 1 ? '' : 's'} (${cert.validTo.toISOString().slice(0, 10)}): renew it now`);
+        else if (days < WARN_DAYS)
+          output.warn(
+            `TLS expiry: ${cert.subject} expires in ${days} day${days === 1 ? '' : 's'} (${cert.validTo.toISOString().slice(0, 10)}): renew it now`,
+          );
         else if (cert === tls.chain[0]) output.ok(`TLS expiry: ${cert.subject} is valid for ${days} more days`);
       }
     } catch (error) {
@@ -83,8 +88,10 @@ export async function doctor(options: { url?: string; ca?: string; json?: boolea
     const uploaded = await fetchUploadedKey();
     report.metaKey = uploaded.fingerprint ?? null;
     if (!uploaded.fingerprint) output.fail(`Meta key: no public key uploaded for the phone number: run npm run keys -- upload`);
-    else if (uploaded.fingerprint !== current.fingerprint) output.fail(`Meta key: Meta has ${uploaded.fingerprint}, the current key is ${current.fingerprint}: run npm run keys -- upload`);
-    else if (uploaded.signatureStatus && uploaded.signatureStatus !== 'VALID') output.fail(`Meta key: signature status ${uploaded.signatureStatus}: upload it again (npm run keys -- upload)`);
+    else if (uploaded.fingerprint !== current.fingerprint)
+      output.fail(`Meta key: Meta has ${uploaded.fingerprint}, the current key is ${current.fingerprint}: run npm run keys -- upload`);
+    else if (uploaded.signatureStatus && uploaded.signatureStatus !== 'VALID')
+      output.fail(`Meta key: signature status ${uploaded.signatureStatus}: upload it again (npm run keys -- upload)`);
     else output.ok(`Meta key: the phone number's key is the current key (${current.fingerprint})`);
   } catch (error) {
     if (error instanceof CliError) output.fail(`Meta key: ${error.message}`);
@@ -99,7 +106,12 @@ export async function doctor(options: { url?: string; ca?: string; json?: boolea
     const { envelope, session } = encryptRequest({ version: '3.0', action: 'ping' }, current.publicKey);
     const body = Buffer.from(JSON.stringify(envelope));
     try {
-      const answer = await postRaw(endpoint, body, { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, flows.appSecret) }, ca);
+      const answer = await postRaw(
+        endpoint,
+        body,
+        { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, flows.appSecret) },
+        ca,
+      );
       if (answer.status !== 200) {
         output.fail(`ping ${flow.name}: HTTP ${answer.status} in ${answer.ms} ms: ${PING_ANSWERS[answer.status] ?? 'Meta expects 200'}`);
         pings.push({ flow: flow.name, ok: false, ms: answer.ms });

@@ -40,7 +40,9 @@ export function inspectTls(host: string, port: number, ca?: string[]): Promise<T
         chain.push({ subject: nameOf(cert.subject as never), issuer: nameOf(cert.issuer as never), validTo: new Date(cert.valid_to) });
         if (cert.issuerCertificate === cert || chain.length > 10) break;
       }
-      const authorizationError = socket.authorizationError ? String((socket.authorizationError as unknown as { code?: string }).code ?? socket.authorizationError) : null;
+      const authorizationError = socket.authorizationError
+        ? String((socket.authorizationError as unknown as { code?: string }).code ?? socket.authorizationError)
+        : null;
       const identity = leaf?.subject ? checkServerIdentity(host, leaf) : new Error('the server sent no certificate');
       socket.end();
       resolve({ chainError: socket.authorized ? null : authorizationError, hostnameError: identity ? identity.message : null, chain });

@@ -49,7 +49,9 @@ export async function status(options: { positionals: string[]; json?: boolean })
   const expected = endpointUriOf(context.config.publicUrl, flow.name);
   const remoteJson = await step('Downloading the Flow JSON', () => context.client.downloadJson(remote.id));
 
-  output.ok(`${flow.name}: "${remote.name}" id ${remote.id}, status ${remote.status}, Flow JSON ${remote.json_version ?? '?'}, data API ${remote.data_api_version ?? '-'}`);
+  output.ok(
+    `${flow.name}: "${remote.name}" id ${remote.id}, status ${remote.status}, Flow JSON ${remote.json_version ?? '?'}, data API ${remote.data_api_version ?? '-'}`,
+  );
   if (remote.endpoint_uri === expected) output.ok(`endpoint_uri ${remote.endpoint_uri}`);
   else output.fail(`endpoint_uri is ${remote.endpoint_uri ?? 'not set'}, expected ${expected}: run npm run flows -- deploy ${flow.name}`);
   if (sameFlowJson(readFlowJsonText(flow), remoteJson)) output.ok(`Flow JSON equals ${flow.displayFile}`);
@@ -71,7 +73,9 @@ export async function status(options: { positionals: string[]; json?: boolean })
       if (entity.can_send_message === 'AVAILABLE') output.ok(line);
       else output[entity.can_send_message === 'LIMITED' ? 'warn' : 'fail'](line);
       for (const error of entity.errors ?? []) {
-        output.print(`    ${error.error_code ?? ''} ${error.error_description ?? ''}${error.possible_solution ? `. Fix: ${error.possible_solution}` : ''}`.trimEnd());
+        output.print(
+          `    ${error.error_code ?? ''} ${error.error_description ?? ''}${error.possible_solution ? `. Fix: ${error.possible_solution}` : ''}`.trimEnd(),
+        );
       }
     }
   }
@@ -87,17 +91,32 @@ export async function status(options: { positionals: string[]; json?: boolean })
     }
     if (!alerts.length) output.ok('no flows alerts stored for this flow');
     for (const { receivedAt, alert } of alerts) {
-      const what = alert.event === 'FLOW_STATUS_CHANGE' ? `${alert.old_status} → ${alert.new_status}` : `${alert.alert_state ?? ''} ${alert.message ?? ''}`.trim();
+      const what =
+        alert.event === 'FLOW_STATUS_CHANGE'
+          ? `${alert.old_status} → ${alert.new_status}`
+          : `${alert.alert_state ?? ''} ${alert.message ?? ''}`.trim();
       output.info(`${receivedAt.toISOString()} ${alert.event}: ${what}`);
     }
   }
-  return output.finish({ flow: flow.name, meta: remote, expectedEndpointUri: expected, inSync: sameFlowJson(readFlowJsonText(flow), remoteJson), alerts: alerts ?? null });
+  return output.finish({
+    flow: flow.name,
+    meta: remote,
+    expectedEndpointUri: expected,
+    inSync: sameFlowJson(readFlowJsonText(flow), remoteJson),
+    alerts: alerts ?? null,
+  });
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `metrics`: Meta's endpoint metrics, one row per period. */
-export async function metrics(options: { positionals: string[]; since?: string; until?: string; granularity?: string; json?: boolean }): Promise<number> {
+export async function metrics(options: {
+  positionals: string[];
+  since?: string;
+  until?: string;
+  granularity?: string;
+  json?: boolean;
+}): Promise<number> {
   const granularity = (options.granularity ?? 'DAY').toUpperCase();
   if (!['DAY', 'HOUR', 'LIFETIME'].includes(granularity)) throw new CliError('--granularity must be DAY, HOUR or LIFETIME');
   for (const key of ['since', 'until'] as const) {
@@ -109,12 +128,17 @@ export async function metrics(options: { positionals: string[]; since?: string; 
   const remote = await requireRemoteFlow(context, flow);
   const results: Partial<Record<(typeof METRIC_NAMES)[number], MetaMetric | undefined>> = {};
   for (const name of METRIC_NAMES) {
-    results[name] = await step(`Reading ${name}`, () => context.client.metric(remote.id, name, { granularity, since: options.since, until: options.until }));
+    results[name] = await step(`Reading ${name}`, () =>
+      context.client.metric(remote.id, name, { granularity, since: options.since, until: options.until }),
+    );
   }
   // One row per period; each metric's keys in its column (errors by type, p50/p90).
   const periods = [...new Set(Object.values(results).flatMap((metric) => metric?.data_points.map((point) => point.timestamp) ?? []))].sort();
   const cell = (name: (typeof METRIC_NAMES)[number], timestamp: string, format: (key: string, value: number) => string) =>
-    results[name]?.data_points.find((point) => point.timestamp === timestamp)?.data.map(({ key, value }) => format(key, value)).join(' ') ?? '-';
+    results[name]?.data_points
+      .find((point) => point.timestamp === timestamp)
+      ?.data.map(({ key, value }) => format(key, value))
+      .join(' ') ?? '-';
   const plain = (_: string, value: number) => String(value);
   output.print(
     table(

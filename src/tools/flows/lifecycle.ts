@@ -68,7 +68,9 @@ export async function remove(options: LifecycleOptions): Promise<number> {
   const flow = localFlow(context, options.positionals[0]);
   const remote = await requireRemoteFlow(context, flow);
   if (remote.status !== 'DRAFT') {
-    output.fail(`${flow.name}: only a DRAFT can be deleted; Meta's flow is ${remote.status}${remote.status === 'PUBLISHED' ? ` (deprecate it: npm run flows -- deprecate ${flow.name})` : ''}`);
+    output.fail(
+      `${flow.name}: only a DRAFT can be deleted; Meta's flow is ${remote.status}${remote.status === 'PUBLISHED' ? ` (deprecate it: npm run flows -- deprecate ${flow.name})` : ''}`,
+    );
     return output.finish({ flow: flow.name, id: remote.id, status: remote.status });
   }
   await confirm(`Delete the draft "${flow.metaName}" (id ${remote.id})?`, Boolean(options.yes));

@@ -97,6 +97,10 @@ export async function confirm(question: string, yes: boolean): Promise<void> {
 /** Plain-text columns. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const format = (row: string[]) => row.map((cell, i) => (cell ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const format = (row: string[]) =>
+    row
+      .map((cell, i) => (cell ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [format(headers), ...rows.map(format)].join('\n');
 }

@@ -33,7 +33,9 @@ export async function preview(options: PreviewOptions): Promise<number> {
   const context = createContext();
   const flow = localFlow(context, options.positionals[0]);
   const remote = await requireRemoteFlow(context, flow);
-  const { preview_url: base, expires_at: expiresAt } = await step('Asking Meta for the preview URL', () => context.client.preview(remote.id, options.invalidate));
+  const { preview_url: base, expires_at: expiresAt } = await step('Asking Meta for the preview URL', () =>
+    context.client.preview(remote.id, options.invalidate),
+  );
   const url = new URL(base);
 
   if (options.interactive) {
@@ -43,7 +45,9 @@ export async function preview(options: PreviewOptions): Promise<number> {
       // This flow only accepts tokens Flowgate issued: issue one as the admin API does.
       const database = await openCliDatabase();
       if (!database.ok) {
-        output.fail(`${flow.name} only accepts issued flow tokens, and issuing one needs the server's database: ${database.reason}. Pass --token (e.g. from POST /admin/flows/${flow.name}/sessions)`);
+        output.fail(
+          `${flow.name} only accepts issued flow tokens, and issuing one needs the server's database: ${database.reason}. Pass --token (e.g. from POST /admin/flows/${flow.name}/sessions)`,
+        );
         return output.finish({ flow: flow.name });
       }
       try {

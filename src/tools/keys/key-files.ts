@@ -16,9 +16,7 @@ export function generateKeyPair(passphrase?: string): NewKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: passphrase
-      ? { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }
-      : { type: 'pkcs8', format: 'pem' },
+    privateKeyEncoding: passphrase ? { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase } : { type: 'pkcs8', format: 'pem' },
   });
   return { privatePem: privateKey, publicPem: publicKey, fingerprint: keyFingerprint(createPublicKey(publicKey)) };
 }

@@ -14,8 +14,12 @@ export interface ServerOptions {
 function keyFiles(): { current: string; previous: string } {
   const current = process.env.FLOW_PRIVATE_KEY_FILE;
   const previous = process.env.FLOW_PREVIOUS_PRIVATE_KEY_FILE;
-  if (!current) throw new CliError('FLOW_PRIVATE_KEY_FILE is not set: rotation writes key files, so the current key must be a file (not FLOW_PRIVATE_KEY)');
-  if (!previous) throw new CliError('FLOW_PREVIOUS_PRIVATE_KEY_FILE is not set: rotation keeps the old key there while phones move to the new one (set it on the server too)');
+  if (!current)
+    throw new CliError('FLOW_PRIVATE_KEY_FILE is not set: rotation writes key files, so the current key must be a file (not FLOW_PRIVATE_KEY)');
+  if (!previous)
+    throw new CliError(
+      'FLOW_PREVIOUS_PRIVATE_KEY_FILE is not set: rotation keeps the old key there while phones move to the new one (set it on the server too)',
+    );
   return { current, previous };
 }
 
@@ -88,7 +92,9 @@ export async function rotate(options: ServerOptions): Promise<number> {
     );
     const steps = [...(serving ? [] : ['npm run keys -- reload (or kill -HUP <server pid>)']), ...(uploaded.error ? ['npm run keys -- upload'] : [])];
     console.log(`To finish, once the problem above is fixed: ${steps.join(', then ')}`);
-    console.log(`To undo instead: move ${files.previous} back to ${files.current}, then npm run keys -- reload${uploaded.error ? '' : ' and npm run keys -- upload'}`);
+    console.log(
+      `To undo instead: move ${files.previous} back to ${files.current}, then npm run keys -- reload${uploaded.error ? '' : ' and npm run keys -- upload'}`,
+    );
     return 1;
   }
 
@@ -134,11 +140,14 @@ export async function retire(options: ServerOptions): Promise<number> {
   }
   try {
     const fingerprints = await reloadServer(url);
-    if (fingerprints.length > 1) throw new CliError(`the server still serves a previous key (${fingerprints[1]}): is its FLOW_PREVIOUS_PRIVATE_KEY_FILE another path?`);
+    if (fingerprints.length > 1)
+      throw new CliError(`the server still serves a previous key (${fingerprints[1]}): is its FLOW_PREVIOUS_PRIVATE_KEY_FILE another path?`);
     console.log(`✔ Server reloaded: only ${fingerprints[0]} now. Requests encrypted with the old key get 421.`);
   } catch (error) {
     if (error instanceof CliError) {
-      throw new CliError(`Reload failed: ${error.message}. The previous key file is deleted; the server drops the old key when it reloads (npm run keys -- reload, or kill -HUP <server pid>)`);
+      throw new CliError(
+        `Reload failed: ${error.message}. The previous key file is deleted; the server drops the old key when it reloads (npm run keys -- reload, or kill -HUP <server pid>)`,
+      );
     }
     throw error;
   }

@@ -10,7 +10,9 @@ describe('what the preview says about an answer', () => {
   });
 
   it('427: a used-up token asks for a restart, an unknown one for an issued --token', () => {
-    expect(replyProblem('appointments', 'http://x', reply(427, { error_msg: 'This link has expired. Please ask us for a new one.' }))?.fix).toContain('Restart');
+    expect(replyProblem('appointments', 'http://x', reply(427, { error_msg: 'This link has expired. Please ask us for a new one.' }))?.fix).toContain(
+      'Restart',
+    );
     const unknown = replyProblem('appointments', 'http://x', reply(427, { error_msg: 'This link is not valid.' }));
     expect(unknown?.title).toBe('HTTP 427: This link is not valid.');
     expect(unknown?.fix).toContain('POST /admin/flows/appointments/sessions');

@@ -10,7 +10,8 @@ export interface Problem {
 export function replyProblem(flow: string, url: string, reply: ClientReply): Problem | undefined {
   const { status } = reply;
   if (status === 200) {
-    if (!reply.body) return { title: 'HTTP 200 without an encrypted reply', fix: 'The endpoint answered with a body the phone cannot decrypt: see Flowgate\'s log.' };
+    if (!reply.body)
+      return { title: 'HTTP 200 without an encrypted reply', fix: "The endpoint answered with a body the phone cannot decrypt: see Flowgate's log." };
     return undefined;
   }
   if (status === 427) {
@@ -42,7 +43,10 @@ export function replyProblem(flow: string, url: string, reply: ClientReply): Pro
   }
   return {
     title: `HTTP ${status}${reply.text ? `: ${reply.text.slice(0, 200)}` : ''}`,
-    fix: status >= 500 ? "The handler failed: Flowgate's log has the error (look for its correlation id)." : 'The endpoint refused the request: see the answer above.',
+    fix:
+      status >= 500
+        ? "The handler failed: Flowgate's log has the error (look for its correlation id)."
+        : 'The endpoint refused the request: see the answer above.',
   };
 }
 

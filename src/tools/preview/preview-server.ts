@@ -36,7 +36,12 @@ export interface PreviewServer {
 const MAX_BODY_BYTES = 1024 * 1024;
 /** A picked file travels base64 in JSON: WhatsApp's own cap is 25 MiB a file. */
 const MAX_MEDIA_BODY_BYTES = 36 * 1024 * 1024;
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+};
 
 class BadRequest extends Error {}
 
@@ -89,7 +94,8 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const webRoot = options.webRoot ?? defaultWebRoot();
-  if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`The preview page is not built (${webRoot}/index.html is missing): run npm run build`);
+  if (!existsSync(join(webRoot, 'index.html')))
+    throw new Error(`The preview page is not built (${webRoot}/index.html is missing): run npm run build`);
   const files = new Set(readdirSync(webRoot));
   const client = new FlowClient({ url: options.url, flow: options.flow, ...options.credentials });
   let token = options.token ?? FlowClient.randomToken('preview');
@@ -140,7 +146,9 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         problem ??= contractProblem(action === 'INIT' ? undefined : screen, violations);
       }
       // A completion echoes the token in its params: the page sees its start only, there too.
-      const body = reply.body ? (JSON.parse(JSON.stringify(reply.body).replaceAll(JSON.stringify(token), JSON.stringify(`${token.slice(0, 8)}…`))) as object) : null;
+      const body = reply.body
+        ? (JSON.parse(JSON.stringify(reply.body).replaceAll(JSON.stringify(token), JSON.stringify(`${token.slice(0, 8)}…`))) as object)
+        : null;
       return { request: shown, status: reply.status, reply: body, text: reply.text, durationMs: reply.durationMs, violations, problem };
     } catch (error) {
       if (!(error instanceof EndpointUnreachable)) throw error;
@@ -157,7 +165,10 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
           ? undefined
           : {
               title: `The webhook answered HTTP ${answer.status}: ${answer.text.slice(0, 200)}`,
-              fix: answer.status === 401 || answer.status === 403 ? 'Run the preview with the same WHATSAPP_APP_SECRET as the server.' : "See Flowgate's log.",
+              fix:
+                answer.status === 401 || answer.status === 403
+                  ? 'Run the preview with the same WHATSAPP_APP_SECRET as the server.'
+                  : "See Flowgate's log.",
             };
       return { status: answer.status, problem };
     } catch (error) {
@@ -185,7 +196,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     }
     if (request.method === 'POST' && path === '/api/media') {
       const body = await readJsonBody(request, MAX_MEDIA_BODY_BYTES);
-      if (typeof body.file_name !== 'string' || typeof body.content_base64 !== 'string') throw new BadRequest('file_name and content_base64 are required');
+      if (typeof body.file_name !== 'string' || typeof body.content_base64 !== 'string')
+        throw new BadRequest('file_name and content_base64 are required');
       return send(response, 200, cdn.upload(body.file_name, Buffer.from(body.content_base64, 'base64'), `${baseUrl}cdn/`));
     }
     if (request.method === 'GET' && path.startsWith('/cdn/')) {

@@ -52,7 +52,12 @@ export function splitWhatsAppNotification(body: Json): IncomingEvent[] {
         const context = { metadata: value.metadata, contacts: value.contacts };
         for (const message of (Array.isArray(value.messages) ? value.messages : []).filter(isObject)) {
           if (typeof message.id !== 'string') continue;
-          events.push({ kind: 'message', dedupeKey: dedupeKey(message.id), payload: { ...context, message }, providerTimestamp: providerTime(message.timestamp) });
+          events.push({
+            kind: 'message',
+            dedupeKey: dedupeKey(message.id),
+            payload: { ...context, message },
+            providerTimestamp: providerTime(message.timestamp),
+          });
         }
         for (const status of (Array.isArray(value.statuses) ? value.statuses : []).filter(isObject)) {
           if (typeof status.id !== 'string' || typeof status.status !== 'string') continue;

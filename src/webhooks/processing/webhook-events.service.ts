@@ -79,7 +79,8 @@ export class WebhookEvents {
       }
       case 'flows_alert': {
         const alert = (payload.alert ?? {}) as Json;
-        const text = `WhatsApp Flows alert ${alert.event ?? 'unknown'} ${alert.alert_state ?? ''} for flow ${alert.flow_id ?? '?'}: ${alert.message ?? ''}`.trim();
+        const text =
+          `WhatsApp Flows alert ${alert.event ?? 'unknown'} ${alert.alert_state ?? ''} for flow ${alert.flow_id ?? '?'}: ${alert.message ?? ''}`.trim();
         if (ALERT_ERRORS.has(alert.event) && alert.alert_state !== 'DEACTIVATED') this.logger.error(text);
         else this.logger.warn(text);
         return;

@@ -67,7 +67,13 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
         await new Promise((resolve) => setTimeout(resolve, this.restartDelayMs));
         this.restartDelayMs = Math.min(this.restartDelayMs * 2, MAX_RESTART_DELAY_MS);
         if (this.stopped) return;
-        if (await this.db.query('SELECT 1').then(() => true, () => false)) break;
+        if (
+          await this.db.query('SELECT 1').then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
       }
       this.start();
       this.recovering = false;
@@ -83,9 +89,9 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       const message = (error as Error).message;
       const permanent = error instanceof PermanentWebhookError;
       const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await this.events.recordFailure(eventId, message, final).catch((recordError: Error) =>
-        this.logger.error(`Could not record the failure of event ${eventId}: ${recordError.message}`),
-      );
+      await this.events
+        .recordFailure(eventId, message, final)
+        .catch((recordError: Error) => this.logger.error(`Could not record the failure of event ${eventId}: ${recordError.message}`));
       if (!final) this.logger.warn(`Webhook event ${eventId} attempt ${job.attemptsMade + 1} failed, will retry: ${message}`);
       throw permanent ? new UnrecoverableError(message) : error;
     }

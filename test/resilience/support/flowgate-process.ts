@@ -14,7 +14,10 @@ export interface FlowgateProcess extends RunningServer {
  * Runs a real Flowgate process (compiled code in dist/) on loopback and waits until /health/ready
  * answers 200. Rebuild (npm run build) after changing src/.
  */
-export async function startFlowgate(env: Record<string, string | undefined>, options: { port?: number; timeoutMs?: number } = {}): Promise<FlowgateProcess> {
+export async function startFlowgate(
+  env: Record<string, string | undefined>,
+  options: { port?: number; timeoutMs?: number } = {},
+): Promise<FlowgateProcess> {
   const port = options.port ?? (await freePort());
   const server = await startServer({ LOG_LEVEL: 'warn', ...env }, port, options.timeoutMs ?? 60_000, RESILIENCE_SERVER);
   return {

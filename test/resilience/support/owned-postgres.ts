@@ -10,8 +10,7 @@ export async function startOwnedPostgres(): Promise<OwnedDatabase> {
   if (database.kind !== 'postgres') {
     await database.destroy();
     throw new Error(
-      'The resilience tests need a real PostgreSQL of their own: install PostgreSQL (initdb and pg_ctl under ' +
-        '/usr/lib/postgresql/<version>/bin)',
+      'The resilience tests need a real PostgreSQL of their own: install PostgreSQL (initdb and pg_ctl under ' + '/usr/lib/postgresql/<version>/bin)',
     );
   }
   return database;

@@ -31,10 +31,7 @@ export async function createEffectsTable(sql: pg.Pool): Promise<void> {
 /** An issued session of the resilience flow, as Flowgate's admin API would create it. */
 export async function issueToken(sql: pg.Pool): Promise<string> {
   const token = `tok-${randomBytes(12).toString('hex')}`;
-  await sql.query(
-    `INSERT INTO flow_sessions (token, flow, issued, expires_at) VALUES ($1, 'resilience', true, now() + interval '1 hour')`,
-    [token],
-  );
+  await sql.query(`INSERT INTO flow_sessions (token, flow, issued, expires_at) VALUES ($1, 'resilience', true, now() + interval '1 hour')`, [token]);
   return token;
 }
 

@@ -75,11 +75,23 @@ export const COMPONENTS: Record<string, Spec> = {
   TextSubheading: { required: ['text'], properties: { ...common, text: text(80) } },
   TextBody: {
     required: ['text'],
-    properties: { ...common, text: text(4096), 'font-weight': oneOf('bold', 'italic', 'bold_italic', 'normal'), strikethrough: bool, markdown: { type: 'boolean' } },
+    properties: {
+      ...common,
+      text: text(4096),
+      'font-weight': oneOf('bold', 'italic', 'bold_italic', 'normal'),
+      strikethrough: bool,
+      markdown: { type: 'boolean' },
+    },
   },
   TextCaption: {
     required: ['text'],
-    properties: { ...common, text: text(409), 'font-weight': oneOf('bold', 'italic', 'bold_italic', 'normal'), strikethrough: bool, markdown: { type: 'boolean' } },
+    properties: {
+      ...common,
+      text: text(409),
+      'font-weight': oneOf('bold', 'italic', 'bold_italic', 'normal'),
+      strikethrough: bool,
+      markdown: { type: 'boolean' },
+    },
   },
   RichText: {
     required: ['text'],
@@ -182,7 +194,15 @@ export const COMPONENTS: Record<string, Spec> = {
   },
   OptIn: {
     required: ['name', 'label'],
-    properties: { ...common, ...input, label: text(120), 'init-value': bool, 'on-click-action': action, 'on-select-action': action, 'on-unselect-action': action },
+    properties: {
+      ...common,
+      ...input,
+      label: text(120),
+      'init-value': bool,
+      'on-click-action': action,
+      'on-select-action': action,
+      'on-unselect-action': action,
+    },
   },
   EmbeddedLink: { required: ['text', 'on-click-action'], properties: { ...common, text: text(25), 'on-click-action': action } },
   DatePicker: {
@@ -207,14 +227,21 @@ export const COMPONENTS: Record<string, Spec> = {
       required: { if: { type: 'object' }, then: { properties: { 'start-date': bool, 'end-date': bool } }, else: bool },
       title: text(80),
       description: text(300),
-      label: { if: { type: 'string' }, then: { maxLength: 40 }, else: { type: 'object', properties: { 'start-date': text(40), 'end-date': text(40) } } },
+      label: {
+        if: { type: 'string' },
+        then: { maxLength: 40 },
+        else: { type: 'object', properties: { 'start-date': text(40), 'end-date': text(40) } },
+      },
       'helper-text': { if: { type: 'string' }, then: { maxLength: 80 }, else: { type: 'object' } },
       'error-message': { if: { type: 'string' }, then: {}, else: { type: 'object' } },
       mode: { enum: ['single', 'range'] },
       'min-date': stringOrDynamic,
       'max-date': stringOrDynamic,
       'unavailable-dates': dynamic({ type: 'array', items: { type: 'string' } }, 'a list of dates'),
-      'include-days': dynamic({ type: 'array', items: { enum: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] } }, 'a list of weekdays (Mon … Sun)'),
+      'include-days': dynamic(
+        { type: 'array', items: { enum: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] } },
+        'a list of weekdays (Mon … Sun)',
+      ),
       'min-days': int(1),
       'max-days': int(1),
       'init-value': { if: { type: 'string' }, then: {}, else: { type: 'object' } },
@@ -242,7 +269,12 @@ export const COMPONENTS: Record<string, Spec> = {
           type: 'array',
           minItems: 1,
           maxItems: 3,
-          items: { type: 'object', required: ['src', 'alt-text'], properties: { src: { type: 'string', minLength: 1 }, 'alt-text': { type: 'string' } }, additionalProperties: false },
+          items: {
+            type: 'object',
+            required: ['src', 'alt-text'],
+            properties: { src: { type: 'string', minLength: 1 }, 'alt-text': { type: 'string' } },
+            additionalProperties: false,
+          },
         },
         'a list of 1 to 3 images',
       ),
@@ -318,14 +350,23 @@ export const COMPONENTS: Record<string, Spec> = {
       'on-click-action': action,
     },
   },
-  If: { required: ['condition', 'then'], properties: { type: { type: 'string' }, condition: { type: 'string', minLength: 1 }, then: components, else: components } },
+  If: {
+    required: ['condition', 'then'],
+    properties: { type: { type: 'string' }, condition: { type: 'string', minLength: 1 }, then: components, else: components },
+  },
   Switch: {
     required: ['value', 'cases'],
     properties: { type: { type: 'string' }, value: { type: 'string', minLength: 1 }, cases: { type: 'object', additionalProperties: components } },
   },
   Form: {
     required: ['name', 'children'],
-    properties: { type: { type: 'string' }, name: { type: 'string', minLength: 1 }, children: components, 'init-values': { type: 'object' }, 'error-messages': { type: 'object' } },
+    properties: {
+      type: { type: 'string' },
+      name: { type: 'string', minLength: 1 },
+      children: components,
+      'init-values': { type: 'object' },
+      'error-messages': { type: 'object' },
+    },
   },
 };
 

@@ -44,7 +44,11 @@ export function checkFlowJsonFile(path: string): { problems: FlowJsonProblem[] }
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    return { problems: [{ pointer: '', line: 1, column: 1, message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }] };
+    return {
+      problems: [
+        { pointer: '', line: 1, column: 1, message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` },
+      ],
+    };
   }
   return { problems: checkFlowJson(text) };
 }
@@ -80,7 +84,10 @@ export function flowJsonProblems(json: unknown): Found[] {
   if (!Array.isArray(json.screens)) return problems;
   const routing = isObject(json.routing_model) ? (json.routing_model as Record<string, unknown>) : undefined;
   if (dataApi !== undefined && json.routing_model === undefined) {
-    problems.push({ pointer: '/data_api_version', message: 'a flow with a data endpoint (data_api_version) needs a routing_model: list, for each screen, the screens it can go to' });
+    problems.push({
+      pointer: '/data_api_version',
+      message: 'a flow with a data endpoint (data_api_version) needs a routing_model: list, for each screen, the screens it can go to',
+    });
   }
 
   // Screens: ids, shape, data declarations.
@@ -123,7 +130,12 @@ function declarationProblems(declaration: unknown, at: string): Found[] {
   if (errors.length) return describeErrors(errors, `the declaration of data.${key}`).map(prefix(at));
   const decl = declaration as JsonObject;
   if (!('__example__' in decl)) {
-    return [{ pointer: at, message: `data.${key} needs an "__example__" value (it is what Flow Builder previews and what the checker matches the declaration against)` }];
+    return [
+      {
+        pointer: at,
+        message: `data.${key} needs an "__example__" value (it is what Flow Builder previews and what the checker matches the declaration against)`,
+      },
+    ];
   }
   let validate;
   try {
@@ -153,7 +165,10 @@ function componentProblems(
   const overLimit = new Set<string>();
   const names = new Map<string, { pointer: string; branches: string[] }>();
   if (components.length > MAX_COMPONENTS_PER_SCREEN) {
-    problems.push({ pointer: pointerOf('screens', info.index, 'layout', 'children'), message: `screen ${info.id} has ${components.length} components; a screen holds at most ${MAX_COMPONENTS_PER_SCREEN}: split it` });
+    problems.push({
+      pointer: pointerOf('screens', info.index, 'layout', 'children'),
+      message: `screen ${info.id} has ${components.length} components; a screen holds at most ${MAX_COMPONENTS_PER_SCREEN}: split it`,
+    });
   }
   for (const { component, pointer, inForm, branches } of components) {
     const type = component.type;
@@ -167,12 +182,18 @@ function componentProblems(
     }
     const since = COMPONENT_SINCE[type];
     if (since && !atLeast(version, since)) {
-      problems.push({ pointer: `${pointer}/type`, message: `${type} needs Flow JSON ${since} or later; this file is version ${version}: raise "version"` });
+      problems.push({
+        pointer: `${pointer}/type`,
+        message: `${type} needs Flow JSON ${since} or later; this file is version ${version}: raise "version"`,
+      });
     }
     for (const property of Object.keys(component)) {
       const propertySince = PROPERTY_SINCE[`${type}.${property}`];
       if (propertySince && !atLeast(version, propertySince)) {
-        problems.push({ pointer: `${pointer}/${escape(property)}`, message: `${type} "${property}" needs Flow JSON ${propertySince} or later; this file is version ${version}` });
+        problems.push({
+          pointer: `${pointer}/${escape(property)}`,
+          message: `${type} "${property}" needs Flow JSON ${propertySince} or later; this file is version ${version}`,
+        });
       }
     }
     problems.push(...describeErrors(validateComponent(type, component), type).map(prefix(pointer)));
@@ -185,17 +206,25 @@ function componentProblems(
       problems.push({ pointer, message: `screen ${info.id} has more than ${max} ${type}${max === 1 ? '' : 's'}; a screen allows ${max}` });
     }
     if (inputValueType(component) && !inForm && !atLeast(version, FEATURE_SINCE.inputsWithoutForm)) {
-      problems.push({ pointer, message: `before Flow JSON ${FEATURE_SINCE.inputsWithoutForm}, ${type} must be inside a Form component: wrap the inputs in { "type": "Form", "name": "form", "children": [ … ] }` });
+      problems.push({
+        pointer,
+        message: `before Flow JSON ${FEATURE_SINCE.inputsWithoutForm}, ${type} must be inside a Form component: wrap the inputs in { "type": "Form", "name": "form", "children": [ … ] }`,
+      });
     }
     if (typeof component.name === 'string') {
       const other = names.get(component.name);
       if (other && !exclusive(other.branches, branches)) {
-        problems.push({ pointer: `${pointer}/name`, message: `name "${component.name}" is used twice on screen ${info.id}: names must be unique within a screen` });
+        problems.push({
+          pointer: `${pointer}/name`,
+          message: `name "${component.name}" is used twice on screen ${info.id}: names must be unique within a screen`,
+        });
       } else if (!other) names.set(component.name, { pointer, branches });
     }
     if (type === 'Footer') info.footers.push({ pointer, action: isObject(component['on-click-action']) ? component['on-click-action'] : undefined });
-    for (const { value, pointer: at } of componentStrings(component, pointer)) problems.push(...expressionProblems(value, at, info, screens, version));
-    for (const { action, pointer: at } of componentActions(component, pointer)) problems.push(...actionProblems(action, at, info, screens, version, dataApi, routing));
+    for (const { value, pointer: at } of componentStrings(component, pointer))
+      problems.push(...expressionProblems(value, at, info, screens, version));
+    for (const { action, pointer: at } of componentActions(component, pointer))
+      problems.push(...actionProblems(action, at, info, screens, version, dataApi, routing));
   }
   return problems;
 }
@@ -216,7 +245,10 @@ function expressionProblems(value: string, at: string, info: ScreenInfo, screens
     const [scope, first, second, third] = path;
     if (scope === 'data') {
       if (!first || !(first in info.declared)) {
-        problems.push({ pointer: at, message: `\`${expression}\` is not declared by screen ${info.id}; declared: ${list(Object.keys(info.declared))}` });
+        problems.push({
+          pointer: at,
+          message: `\`${expression}\` is not declared by screen ${info.id}; declared: ${list(Object.keys(info.declared))}`,
+        });
       }
     } else if (scope === 'form') {
       if (!first || !info.inputs.has(first)) {
@@ -224,21 +256,35 @@ function expressionProblems(value: string, at: string, info: ScreenInfo, screens
       }
     } else if (scope === 'screen') {
       if (!atLeast(version, FEATURE_SINCE.screenReference)) {
-        problems.push({ pointer: at, message: `\`${expression}\` (a reference to another screen) needs Flow JSON ${FEATURE_SINCE.screenReference} or later; this file is version ${version}` });
+        problems.push({
+          pointer: at,
+          message: `\`${expression}\` (a reference to another screen) needs Flow JSON ${FEATURE_SINCE.screenReference} or later; this file is version ${version}`,
+        });
         continue;
       }
       const target = first ? screens.get(first) : undefined;
       if (!target) {
         problems.push({ pointer: at, message: `\`${expression}\`: "${first ?? ''}" is not a screen; screens: ${list(screens.keys())}` });
       } else if (second === 'form') {
-        if (!third || !target.inputs.has(third)) problems.push({ pointer: at, message: `\`${expression}\` names no input of screen ${target.id}; inputs: ${list(target.inputs)}` });
+        if (!third || !target.inputs.has(third))
+          problems.push({ pointer: at, message: `\`${expression}\` names no input of screen ${target.id}; inputs: ${list(target.inputs)}` });
       } else if (second === 'data') {
-        if (!third || !(third in target.declared)) problems.push({ pointer: at, message: `\`${expression}\` is not declared by screen ${target.id}; declared: ${list(Object.keys(target.declared))}` });
+        if (!third || !(third in target.declared))
+          problems.push({
+            pointer: at,
+            message: `\`${expression}\` is not declared by screen ${target.id}; declared: ${list(Object.keys(target.declared))}`,
+          });
       } else {
-        problems.push({ pointer: at, message: `\`${expression}\` must be \`\${screen.${target.id}.form.<input>}\` or \`\${screen.${target.id}.data.<key>}\`` });
+        problems.push({
+          pointer: at,
+          message: `\`${expression}\` must be \`\${screen.${target.id}.form.<input>}\` or \`\${screen.${target.id}.data.<key>}\``,
+        });
       }
     } else {
-      problems.push({ pointer: at, message: `\`${expression}\` is not a reference Flow JSON knows: use \${data.<key>}, \${form.<input>} or \${screen.<SCREEN>.form.<input>}` });
+      problems.push({
+        pointer: at,
+        message: `\`${expression}\` is not a reference Flow JSON knows: use \${data.<key>}, \${form.<input>} or \${screen.<SCREEN>.form.<input>}`,
+      });
     }
   }
   return problems;
@@ -257,7 +303,8 @@ function actionProblems(
   const name = action.name;
   if (typeof name !== 'string') return problems;
   const since = ACTION_SINCE[name];
-  if (since && !atLeast(version, since)) problems.push({ pointer: `${at}/name`, message: `the ${name} action needs Flow JSON ${since} or later; this file is version ${version}` });
+  if (since && !atLeast(version, since))
+    problems.push({ pointer: `${at}/name`, message: `the ${name} action needs Flow JSON ${since} or later; this file is version ${version}` });
   const payload = isObject(action.payload) ? action.payload : {};
   if (name === 'navigate') {
     const next = isObject(action.next) ? action.next : undefined;
@@ -274,11 +321,17 @@ function actionProblems(
       info.navigates.push({ target: target.id, pointer: `${at}/next/name` });
       const allowed = routing?.[info.id];
       if (routing && Array.isArray(allowed) && !allowed.includes(target.id)) {
-        problems.push({ pointer: `${at}/next/name`, message: `routing_model does not allow ${info.id} → ${target.id}: add "${target.id}" to routing_model.${info.id}` });
+        problems.push({
+          pointer: `${at}/next/name`,
+          message: `routing_model does not allow ${info.id} → ${target.id}: add "${target.id}" to routing_model.${info.id}`,
+        });
       }
       for (const key of Object.keys(payload)) {
         if (!(key in target.declared)) {
-          problems.push({ pointer: `${at}/payload/${escape(key)}`, message: `navigate sends "${key}", which screen ${target.id} does not declare; declared: ${list(Object.keys(target.declared))}` });
+          problems.push({
+            pointer: `${at}/payload/${escape(key)}`,
+            message: `navigate sends "${key}", which screen ${target.id} does not declare; declared: ${list(Object.keys(target.declared))}`,
+          });
         }
       }
     }
@@ -287,7 +340,10 @@ function actionProblems(
   } else if (name === 'update_data') {
     for (const key of Object.keys(payload)) {
       if (!(key in info.declared)) {
-        problems.push({ pointer: `${at}/payload/${escape(key)}`, message: `update_data sets "${key}", which screen ${info.id} does not declare; declared: ${list(Object.keys(info.declared))}` });
+        problems.push({
+          pointer: `${at}/payload/${escape(key)}`,
+          message: `update_data sets "${key}", which screen ${info.id} does not declare; declared: ${list(Object.keys(info.declared))}`,
+        });
       }
     }
   } else if (name === 'open_url' && typeof action.url !== 'string') {
@@ -302,11 +358,19 @@ function routingProblems(screens: Map<string, ScreenInfo>, routing: Record<strin
   const edges = new Map<string, Set<string>>([...screens.keys()].map((id) => [id, new Set<string>()]));
   if (routing) {
     for (const [from, targets] of Object.entries(routing)) {
-      if (!screens.has(from)) problems.push({ pointer: pointerOf('routing_model', from), message: `routing_model: "${from}" is not a screen; screens: ${list(screens.keys())}` });
+      if (!screens.has(from))
+        problems.push({
+          pointer: pointerOf('routing_model', from),
+          message: `routing_model: "${from}" is not a screen; screens: ${list(screens.keys())}`,
+        });
       if (!Array.isArray(targets)) continue;
       targets.forEach((target, index) => {
         if (typeof target !== 'string') return;
-        if (!screens.has(target)) problems.push({ pointer: pointerOf('routing_model', from, index), message: `routing_model.${from}: "${target}" is not a screen; screens: ${list(screens.keys())}` });
+        if (!screens.has(target))
+          problems.push({
+            pointer: pointerOf('routing_model', from, index),
+            message: `routing_model.${from}: "${target}" is not a screen; screens: ${list(screens.keys())}`,
+          });
         else edges.get(from)?.add(target);
       });
     }
@@ -346,7 +410,10 @@ function routingProblems(screens: Map<string, ScreenInfo>, routing: Record<strin
   for (const info of terminals) {
     const at = pointerOf('screens', info.index, 'terminal');
     if (info.footers.length === 0) {
-      problems.push({ pointer: at, message: `terminal screen ${info.id} needs a Footer whose on-click-action is "complete"${dataApi ? ' (or "data_exchange", to complete from the endpoint)' : ''}` });
+      problems.push({
+        pointer: at,
+        message: `terminal screen ${info.id} needs a Footer whose on-click-action is "complete"${dataApi ? ' (or "data_exchange", to complete from the endpoint)' : ''}`,
+      });
       continue;
     }
     for (const footer of info.footers) {

@@ -36,7 +36,9 @@ export class JsonLocator {
     const errors: ParseError[] = [];
     this.root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     // The first syntax error is the one to fix; the others follow from it.
-    this.syntaxErrors = errors.slice(0, 1).map((error) => ({ ...this.position(error.offset), message: `not valid JSON: ${printParseErrorCode(error.error)}` }));
+    this.syntaxErrors = errors
+      .slice(0, 1)
+      .map((error) => ({ ...this.position(error.offset), message: `not valid JSON: ${printParseErrorCode(error.error)}` }));
     this.value = this.syntaxErrors.length === 0 ? JSON.parse(text) : undefined;
   }
 

@@ -161,7 +161,10 @@ export function describeErrors(errors: ErrorObject[], subject: string): Array<{ 
       case 'minimum':
       case 'maximum':
       case 'exclusiveMinimum':
-        described.push({ pointer: error.instancePath, message: `${what} must be ${COMPARISONS[String(params.comparison)] ?? params.comparison} ${params.limit} (got ${JSON.stringify(error.data)})` });
+        described.push({
+          pointer: error.instancePath,
+          message: `${what} must be ${COMPARISONS[String(params.comparison)] ?? params.comparison} ${params.limit} (got ${JSON.stringify(error.data)})`,
+        });
         continue;
       case 'pattern':
         described.push({ pointer: error.instancePath, message: `${what} must match ${params.pattern}` });
