@@ -3,6 +3,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
+import { outboundConfig } from '../../outbound/outbound.config.js';
 import { QueueModule } from '../../queue/queue.module.js';
 import { ConfigValidationError } from '../../config/validate-env.js';
 import { TypeOrmModule } from '@nestjs/typeorm';

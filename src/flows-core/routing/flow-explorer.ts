@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Injectable, Logger, Scope, type OnModuleInit } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator.js';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { FlowContract } from '../contract/flow-contract.js';
@@ -66,6 +66,7 @@ export class FlowExplorer implements OnModuleInit {
     private readonly reflector: Reflector,
     private readonly contextCreator: ExternalContextCreator,
     private readonly registry: FlowRegistry,
+    private readonly modules: ModulesContainer,
   ) {
     // Here rather than in onModuleInit: Nest registers routes before that hook, and would stop at
     // "does not have the @Controller() decorator" without saying what to do.
@@ -77,7 +78,7 @@ export class FlowExplorer implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders({ metadataKey: FlowClass.KEY })) {
+    for (const wrapper of this.inModuleOrder(this.discovery.getProviders({ metadataKey: FlowClass.KEY }))) {
       this.assertSingleton(wrapper);
       this.registerFlow(wrapper, this.discovery.getMetadataByDecorator(FlowClass, wrapper)!);
     }
@@ -90,6 +91,14 @@ export class FlowExplorer implements OnModuleInit {
       const flow = this.registry.get(name)!;
       this.logger.log(`Flow "${name}" at POST /flows/${name}: ${[...flow.handlers.keys()].join(', ') || 'no handlers'}`);
     }
+  }
+
+  /** Flows in the order their modules and providers are listed (the discovery index keeps no order). */
+  private inModuleOrder(wrappers: InstanceWrapper[]): InstanceWrapper[] {
+    const position = new Map<unknown, number>();
+    for (const module of this.modules.values()) for (const provider of module.providers.keys()) if (!position.has(provider)) position.set(provider, position.size);
+    const at = (wrapper: InstanceWrapper) => position.get(wrapper.token) ?? Number.MAX_SAFE_INTEGER;
+    return [...wrappers].sort((a, b) => at(a) - at(b));
   }
 
   /**
