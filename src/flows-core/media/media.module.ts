@@ -11,7 +11,6 @@ import { DiskMediaStorage } from './disk-media-storage.js';
 import { FlowMediaEntity } from './flow-media.entity.js';
 import { FlowMedia } from './flow-media.service.js';
 import { MediaAdminController } from './media-admin.controller.js';
-import { outboundConfig } from '../../outbound/outbound.config.js';
 import { mediaConfig } from './media.config.js';
 import { MediaFetcher } from './media-fetcher.js';
 import { MediaQueue } from './media-queue.js';

@@ -96,7 +96,8 @@ export class FlowExplorer implements OnModuleInit {
   /** Flows in the order their modules and providers are listed (the discovery index keeps no order). */
   private inModuleOrder(wrappers: InstanceWrapper[]): InstanceWrapper[] {
     const position = new Map<unknown, number>();
-    for (const module of this.modules.values()) for (const provider of module.providers.keys()) if (!position.has(provider)) position.set(provider, position.size);
+    for (const module of this.modules.values())
+      for (const provider of module.providers.keys()) if (!position.has(provider)) position.set(provider, position.size);
     const at = (wrapper: InstanceWrapper) => position.get(wrapper.token) ?? Number.MAX_SAFE_INTEGER;
     return [...wrappers].sort((a, b) => at(a) - at(b));
   }
