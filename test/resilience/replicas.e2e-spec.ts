@@ -65,7 +65,7 @@ describe('two replicas sharing Postgres and Redis', () => {
     const confirm = await onA.dataExchange('appointments', token, 'SLOTS', { slot, name: 'Maria Silva', email: 'maria@example.com' });
     expect(confirm.json?.screen).toBe('CONFIRM');
 
-    const done = await onB.dataExchange('appointments', token, 'CONFIRM', {});
+    const done = await onB.dataExchange('appointments', token, 'CONFIRM', { confirm: true });
     expect(done.json?.screen).toBe('SUCCESS');
     const params = done.json.data.extension_message_response.params;
     expect(params.flow_token).toBe(token);
@@ -73,7 +73,7 @@ describe('two replicas sharing Postgres and Redis', () => {
     const bookings = await sql.query('SELECT id, slot_id FROM appointment_bookings WHERE flow_token = $1', [token]);
     expect(bookings.rows).toEqual([{ id: params.appointment_id, slot_id: slot }]);
     // Completed on B: A knows it too.
-    expect((await onA.dataExchange('appointments', token, 'CONFIRM', {})).status).toBe(427);
+    expect((await onA.dataExchange('appointments', token, 'CONFIRM', { confirm: true })).status).toBe(427);
   }, 60_000);
 
   it('a webhook delivered to both replicas takes effect once', async () => {
