@@ -14,9 +14,9 @@ export class GracefulFastifyAdapter extends FastifyAdapter {
 
   constructor(options: FastifyHttpOptions<Server>) {
     super(options);
-    this.getInstance().addHook('onSend', async (_request, reply, payload) => {
+    this.getInstance().addHook('onSend', (_request, reply, payload, done) => {
       if (this.closing) reply.header('connection', 'close');
-      return payload;
+      done(null, payload);
     });
   }
 

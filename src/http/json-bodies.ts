@@ -39,35 +39,40 @@ function mayBeSigned(request: FastifyRequest, signed: SignedBody): boolean {
  * route gets it parsed by its guard once the signature matched.
  */
 export function requireJsonBodies(fastify: FastifyInstance, budget: BodyBudget): void {
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!hasBody(request)) return;
+  // Callback-style hooks: an async one costs a promise and a tick on every request.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!hasBody(request)) return done();
     const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (mediaType !== 'application/json') {
-      await reply.code(415).send(refuse(415, 'Unsupported Media Type', 'The body must be application/json'));
+      reply.code(415).send(refuse(415, 'Unsupported Media Type', 'The body must be application/json'));
+      return;
     }
+    done();
   });
 
   // The body counts against the budget until its answer is sent or its connection closes.
-  fastify.addHook('preParsing', async (request, reply) => {
-    if (!hasBody(request)) return;
+  fastify.addHook('preParsing', (request, reply, payload, done) => {
+    if (!hasBody(request)) return done(null, payload);
     const signed = signedBodyOf(request);
-    if (signed && !mayBeSigned(request, signed)) return; // not read at all
+    if (signed && !mayBeSigned(request, signed)) return done(null, payload); // not read at all
     const declared = Number(request.headers['content-length']);
     const limit = request.routeOptions.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1024 * 1024;
-    if (declared > limit) return; // refused with 413 before reading
+    if (declared > limit) return done(null, payload); // refused with 413 before reading
     const bytes = Number.isNaN(declared) ? limit : declared;
     if (!budget.reserve(bytes)) {
-      return reply
+      reply
         .code(503)
         .header('retry-after', '1')
         .header('connection', 'close')
         .send(refuse(503, 'Service Unavailable', 'Too many request bodies are being received at once; retry shortly'));
+      return;
     }
     let released = false;
     reply.raw.once('close', () => {
       if (!released) budget.release(bytes);
       released = true;
     });
+    done(null, payload);
   });
 
   closeWhenBodyUnread(fastify);
@@ -110,9 +115,9 @@ export function requireJsonBodies(fastify: FastifyInstance, budget: BodyBudget):
  * reading (and throwing away) the rest of the body first, which is the very work refused.
  */
 function closeWhenBodyUnread(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (request: BodyRequest, reply, payload) => {
+  fastify.addHook('onSend', (request: BodyRequest, reply, payload, done) => {
     if (request.bodyUnread) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 }
 

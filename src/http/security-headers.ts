@@ -19,7 +19,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * (Fastify and Nest's adapter announce nothing about the stack: no `server` or `x-powered-by`.)
  */
 export function addSecurityHeaders(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async (_request, reply) => {
+  fastify.addHook('onRequest', (_request, reply, done) => {
     reply.headers(SECURITY_HEADERS);
+    done();
   });
 }

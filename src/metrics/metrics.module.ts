@@ -23,11 +23,13 @@ export class MetricsModule implements OnModuleInit {
     if (!this.http.httpAdapter) return;
     this.announceAccess();
     const fastify = this.http.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onResponse', async (request, reply) => {
+    fastify.addHook('onResponse', (request, reply, done) => {
       const labels = flowLabels(request.raw);
-      if (!labels) return;
-      this.metrics.flowRequests.inc(labels);
-      this.metrics.flowDuration.observe({ flow: labels.flow, action: labels.action, outcome: labels.outcome }, reply.elapsedTime / 1000);
+      if (labels) {
+        this.metrics.flowRequests.inc(labels);
+        this.metrics.flowDuration.observe({ flow: labels.flow, action: labels.action, outcome: labels.outcome }, reply.elapsedTime / 1000);
+      }
+      done();
     });
   }
 
