@@ -6,7 +6,6 @@ import { flowsConfig } from './flows.config.js';
 import { FlowDecryptor } from './crypto/flow-decryptor.js';
 import { FlowEndpointController } from './http/flow-endpoint.controller.js';
 import { FlowSignatureGuard } from './http/flow-signature.guard.js';
-import { KnownFlowGuard } from './http/known-flow.guard.js';
 import { FlowKeyRing } from './keys/flow-key-ring.js';
 import { KeysAdminController } from './keys/keys-admin.controller.js';
 import { KeyRingHealth } from './keys/key-ring.health.js';
@@ -39,7 +38,6 @@ import { AppSecrets } from './signature/app-secrets.js';
     EnvelopeReplay,
     FlowSessions,
     FlowSignatureGuard,
-    KnownFlowGuard,
   ],
   exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry, MediaModule],
 })

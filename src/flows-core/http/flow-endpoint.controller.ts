@@ -8,7 +8,6 @@ import { FlowCryptoInterceptor } from './flow-crypto.interceptor.js';
 import { FlowExceptionFilter } from './flow-exception.filter.js';
 import type { FlowHttpRequest } from './flow-http-request.js';
 import { FlowSignatureGuard } from './flow-signature.guard.js';
-import { KnownFlowGuard } from './known-flow.guard.js';
 
 /**
  * `POST /flows/<name>`: the data endpoint of every flow.
@@ -16,7 +15,7 @@ import { KnownFlowGuard } from './known-flow.guard.js';
  */
 @Controller('flows')
 @UseFilters(FlowExceptionFilter)
-@UseGuards(KnownFlowGuard, FlowSignatureGuard)
+@UseGuards(FlowSignatureGuard)
 @UseInterceptors(FlowCryptoInterceptor)
 export class FlowEndpointController {
   constructor(private readonly router: FlowRouter) {}
