@@ -10,7 +10,8 @@ type RawWithLabels = { flowMetrics?: FlowRequestLabels };
 
 export function setFlowLabels(raw: unknown, labels: Partial<FlowRequestLabels>): void {
   const target = raw as RawWithLabels;
-  target.flowMetrics = { flow: 'unknown', screen: '', action: '', outcome: 'ok', ...target.flowMetrics, ...labels };
+  if (target.flowMetrics) Object.assign(target.flowMetrics, labels);
+  else target.flowMetrics = { flow: 'unknown', screen: '', action: '', outcome: 'ok', ...labels };
 }
 
 export function flowLabels(raw: unknown): FlowRequestLabels | undefined {

@@ -1,6 +1,6 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { from, map, mergeMap, switchMap, type Observable } from 'rxjs';
+import { from, lastValueFrom, map, type Observable } from 'rxjs';
 import { encryptResponse } from '../crypto/flow-crypto.js';
 import { setFlowLabels } from '../../metrics/flow-request-metrics.js';
 import { Metrics } from '../../metrics/metrics.service.js';
@@ -42,17 +42,15 @@ export class FlowCryptoInterceptor implements NestInterceptor {
     // answer, encrypted under the same key and IV, is byte-identical anyway (nothing leaks) and runs
     // nothing. Pings are the hot path: this spares them two cache round trips.
     if (decrypted.request.action === 'ping') return next.handle().pipe(map(encrypted));
-    return from(this.replay.claim(envelope)).pipe(
-      switchMap((claim) => {
+    // One promise for the rest, not a chain of rxjs operators per request.
+    return from(
+      (async () => {
+        const claim = await this.replay.claim(envelope);
         request.envelopeClaim = claim;
-        return next.handle().pipe(
-          mergeMap(async (reply: unknown) => {
-            const body = encrypted(reply);
-            await claim.answered(200, body);
-            return body;
-          }),
-        );
-      }),
+        const body = encrypted(await lastValueFrom(next.handle()));
+        await claim.answered(200, body);
+        return body;
+      })(),
     );
   }
 }
