@@ -17,12 +17,11 @@ const looksLikeStack = (value: unknown) => typeof value === 'string' && /\n\s+at
  * and, when written while a request is served, that request's id (`reqId`).
  */
 export class AppLogger implements LoggerService {
-  constructor(private readonly root: Logger) {}
-
-  /** The pino logger underneath, for the request completion line. */
-  get pino(): Logger {
-    return this.root;
-  }
+  constructor(
+    private readonly root: Logger,
+    /** The logger of the request completion lines (see `createLoggers`). */
+    readonly requests: Logger = root,
+  ) {}
 
   log(message: unknown, ...params: unknown[]): void {
     this.write('info', message, params);

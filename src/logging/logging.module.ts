@@ -6,7 +6,7 @@ import { appConfig } from '../config/app.config.js';
 import { flowLabels } from '../metrics/flow-request-metrics.js';
 import { AppLogger } from './app-logger.js';
 import { withRequestId } from './request-context.js';
-import { createRootLogger } from './root-logger.js';
+import { createLoggers } from './root-logger.js';
 
 type ServedRequest = { flowKey?: string; signedWith?: string };
 
@@ -40,7 +40,10 @@ function completionLine(request: FastifyRequest, reply: FastifyReply): Record<st
     {
       provide: AppLogger,
       inject: [appConfig.KEY],
-      useFactory: (config: ConfigType<typeof appConfig>) => new AppLogger(createRootLogger({ level: config.logLevel, format: config.logFormat })),
+      useFactory: (config: ConfigType<typeof appConfig>) => {
+        const { root, requests } = createLoggers({ level: config.logLevel, format: config.logFormat });
+        return new AppLogger(root, requests);
+      },
     },
   ],
   exports: [AppLogger],
@@ -55,7 +58,7 @@ export class LoggingModule implements OnModuleInit {
     // An application context without HTTP (`db:seed`) has no requests to log.
     if (!this.http.httpAdapter) return;
     const fastify = this.http.httpAdapter.getInstance<FastifyInstance>();
-    const root = this.logger.pino;
+    const root = this.logger.requests;
     fastify.addHook('onRequest', (request, _reply, done) => withRequestId(request.id, done));
     fastify.addHook('onResponse', (request, reply, done) => {
       if (!request.url.startsWith('/health')) {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 
 export type LogFormat = 'json' | 'pretty';
@@ -15,30 +15,47 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+export interface LoggerOptions {
+  level: string;
+  format: LogFormat;
+  role?: string;
+}
+
+/** The process's pino logger (see `createLoggers`). */
+export function createRootLogger(options: LoggerOptions): Logger {
+  return createLoggers(options).root;
+}
+
 /**
- * The process's one pino logger. JSON lines by default; readable, coloured lines for a person at a
- * terminal (`pretty`), written synchronously so a crash never loses the line that explains it.
+ * The process's pino loggers, writing to one stdout stream: JSON lines by default; readable,
+ * coloured lines for a person at a terminal (`pretty`, written synchronously so a crash never loses
+ * the line that explains it). `requests` writes the request completion lines: they are built field by
+ * field from values that are never secret (ids, labels, fingerprints), so they skip the redaction
+ * pass, a selective clone of every line that would cost each request and find nothing.
  */
-export function createRootLogger(options: { level: string; format: LogFormat; role?: string }): Logger {
+export function createLoggers(options: LoggerOptions): { root: Logger; requests: Logger } {
   const base = { pid: process.pid, hostname: hostname(), service: 'flowgate', ...(options.role ? { role: options.role } : {}) };
-  const settings = { level: options.level, base, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
-  if (options.format === 'json') return pino(settings);
-  return pino(
-    settings,
-    pretty({
-      colorize: true,
-      sync: true,
-      translateTime: 'SYS:HH:MM:ss.l',
-      // Request lines on one line: the fields a person scans for; JSON keeps them all.
-      ignore: 'pid,hostname,service,role,context,req,res,responseTime,flow,screen,action,outcome,flowKey,signedWith,reqId',
-      messageFormat: (log, messageKey) => {
-        const message = String(log[messageKey] ?? '');
-        const req = log.req as { method?: string; path?: string } | undefined;
-        if (!req) return log.context ? `${String(log.context)}: ${message}` : message;
-        const res = log.res as { statusCode?: number } | undefined;
-        const flow = log.flow ? ` · ${[log.flow, log.action, log.screen].filter(Boolean).join(' ')} → ${String(log.outcome)}` : '';
-        return `${req.method} ${req.path} ${res?.statusCode} ${String(log.responseTime)} ms${flow}`;
-      },
-    }),
-  );
+  const settings = { level: options.level, base };
+  const redact = { paths: REDACTED_PATHS, censor: '[redacted]' };
+  // JSON: pino's own choice of stdout stream, which the request logger then shares.
+  const root = options.format === 'json' ? pino({ ...settings, redact }) : pino({ ...settings, redact }, prettyStream());
+  return { root, requests: pino(settings, (root as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]) };
+}
+
+function prettyStream() {
+  return pretty({
+    colorize: true,
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    // Request lines on one line: the fields a person scans for; JSON keeps them all.
+    ignore: 'pid,hostname,service,role,context,req,res,responseTime,flow,screen,action,outcome,flowKey,signedWith,reqId',
+    messageFormat: (log, messageKey) => {
+      const message = String(log[messageKey] ?? '');
+      const req = log.req as { method?: string; path?: string } | undefined;
+      if (!req) return log.context ? `${String(log.context)}: ${message}` : message;
+      const res = log.res as { statusCode?: number } | undefined;
+      const flow = log.flow ? ` · ${[log.flow, log.action, log.screen].filter(Boolean).join(' ')} → ${String(log.outcome)}` : '';
+      return `${req.method} ${req.path} ${res?.statusCode} ${String(log.responseTime)} ms${flow}`;
+    },
+  });
 }
