@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AfterCommitHooks } from './after-commit.js';
 import { QueryMetrics } from './query-metrics.js';
 import { DataSource } from 'typeorm';
+import { appConfig } from '../config/app.config.js';
 import { databaseConfig } from './database.config.js';
 import { DemoData } from './demo-data.js';
 import { EmbeddedDatabase } from './embedded-database.js';
@@ -32,11 +33,12 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      imports: [EmbeddedDatabaseModule, ConfigModule.forFeature(databaseConfig)],
-      inject: [databaseConfig.KEY, EmbeddedDatabase],
-      useFactory: async (config: ConfigType<typeof databaseConfig>, embedded: EmbeddedDatabase) => {
+      imports: [EmbeddedDatabaseModule, ConfigModule.forFeature(databaseConfig), ConfigModule.forFeature(appConfig)],
+      inject: [databaseConfig.KEY, appConfig.KEY, EmbeddedDatabase],
+      useFactory: async (config: ConfigType<typeof databaseConfig>, app: ConfigType<typeof appConfig>, embedded: EmbeddedDatabase) => {
         const url = config.url ?? (await embedded.start(config.embeddedDir, config));
-        return { ...typeOrmOptions(url, config.poolSize, config), autoLoadEntities: true };
+        const logQueries = app.logLevel === 'debug' || app.logLevel === 'trace';
+        return { ...typeOrmOptions(url, config.poolSize, config, logQueries), autoLoadEntities: true };
       },
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();

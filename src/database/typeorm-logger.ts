@@ -8,8 +8,14 @@ import type { Logger as TypeOrmLoggerInterface } from 'typeorm';
 export class TypeOrmLogger implements TypeOrmLoggerInterface {
   private readonly logger = new Logger('Database');
 
+  /**
+   * @param queries log each query's text (at debug level). TypeORM calls `logQuery` for every query
+   * whatever its `logging` option says, so the choice is made here, once, not per query.
+   */
+  constructor(private readonly queries = false) {}
+
   logQuery(query: string): void {
-    this.logger.debug?.(query);
+    if (this.queries) this.logger.debug?.(query);
   }
   logQueryError(error: string | Error, query: string): void {
     const message = typeof error === 'string' ? error : error.message;

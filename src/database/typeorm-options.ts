@@ -13,9 +13,10 @@ const QUERY_TIMEOUT_MARGIN_MS = 2_000;
 /**
  * The one TypeORM options object: the Nest module and the migration CLI both start from it.
  * Schema changes only ever come from migrations. With `timeouts`, no statement, lock wait or idle
- * transaction can hold a connection (and the rows it locked) for long.
+ * transaction can hold a connection (and the rows it locked) for long. `logQueries` logs each
+ * query's text at debug level (never its parameters).
  */
-export function typeOrmOptions(url: string, poolSize = 10, timeouts?: DatabaseTimeouts): DataSourceOptions {
+export function typeOrmOptions(url: string, poolSize = 10, timeouts?: DatabaseTimeouts, logQueries = false): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -39,7 +40,7 @@ export function typeOrmOptions(url: string, poolSize = 10, timeouts?: DatabaseTi
         query_timeout: timeouts.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
       }),
     },
-    logger: new TypeOrmLogger(),
+    logger: new TypeOrmLogger(logQueries),
     logging: ['error', 'warn', 'migration'],
     maxQueryExecutionTime: 1_000,
   };
