@@ -19,6 +19,10 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The one folder the server writes: kept media files (FLOW_MEDIA_DIR=.data/media). Mount a volume
+# there so they outlive the container; the code itself stays owned by root.
+RUN install -d -o node -g node /app/.data /app/.data/media
+VOLUME ["/app/.data/media"]
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \

@@ -57,6 +57,13 @@ describe('Dockerfile', () => {
     expect(runtime).not.toMatch(/--chown|--chmod|chown |chmod /);
   });
 
+  it('gives the server user one writable folder, the media store, declared as a volume', () => {
+    const created = /RUN install -d -o node -g node ([^\n]+)/.exec(runtime);
+    expect(created?.[1].split(/\s+/)).toEqual(['/app/.data', '/app/.data/media']);
+    expect(runtime).toMatch(/^VOLUME \["\/app\/\.data\/media"\]$/m);
+    expect(runtime).toMatch(/^WORKDIR \/app$/m); // FLOW_MEDIA_DIR's default, .data/media, is relative to it
+  });
+
   it('has a HEALTHCHECK on /health/live', () => {
     expect(runtime).toMatch(/HEALTHCHECK[\s\S]*\/health\/live/);
   });
