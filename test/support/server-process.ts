@@ -11,7 +11,7 @@ export interface ServerRun {
 }
 
 /** Runs the built server (as `npm start` does) until it exits or `timeoutMs` passes. */
-export function runServer(env: Record<string, string | undefined>, timeoutMs = 20_000): Promise<ServerRun> {
+export function runServer(env: Record<string, string | undefined>, timeoutMs = 40_000): Promise<ServerRun> {
   return new Promise((done) => {
     const child: ChildProcess = spawn(process.execPath, [BUILT_SERVER], {
       cwd: PROJECT_ROOT,
@@ -47,7 +47,7 @@ export interface RunningServer {
 export async function startServer(
   env: Record<string, string | undefined>,
   port: number,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
   script = BUILT_SERVER,
 ): Promise<RunningServer> {
   const child = spawn(process.execPath, [script], {

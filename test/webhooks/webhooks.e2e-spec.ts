@@ -15,7 +15,7 @@ const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 const backends: Array<[string, Record<string, string | undefined>]> = [['postgres', { QUEUE_BACKEND: 'postgres' }]];
 if (process.env.REDIS_URL) backends.push(['redis', { QUEUE_BACKEND: 'redis' }]);
 
-async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await fn();
   while (!ok(value) && Date.now() < deadline) {
