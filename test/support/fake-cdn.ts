@@ -36,7 +36,7 @@ export interface CdnRequest {
 
 /**
  * A real local HTTPS server playing WhatsApp's media CDN, with a certificate made for it on start
- * (openssl, for `localhost` and 127.0.0.1). Point FLOW_MEDIA_TEST_CA_FILE at `caFile`. Files can be
+ * (openssl, for `localhost` and 127.0.0.1). Point FLOW_MEDIA_DEV_CA_FILE at `caFile`. Files can be
  * served right, slowly, damaged, missing, or redirected.
  */
 export class FakeCdn {
