@@ -1,4 +1,4 @@
-// `npm run flow:preview -- <flow> [--url http://localhost:3000] [--port 3100] [--token T] [--flow-json file]`
+// `npm run flow:preview -- <flow> [--url http://localhost:3000] [--port 3100] [--token T] [--flow-json file] [--cdn-dir .data/preview]`
 // Shows the flow's screens in a browser, in a phone-sized frame, driving the real endpoint: see
 // src/tools/preview/preview-server.ts.
 import { resolve } from 'node:path';
@@ -7,7 +7,13 @@ import { ConfigValidationError } from '../config/validate-env.js';
 import { credentialsFromConfig, findFlowJson } from './flow-client.js';
 import { startPreviewServer } from './preview/preview-server.js';
 
-const USAGE = 'Usage: npm run flow:preview -- <flow> [--url http://localhost:3000] [--port 3100] [--token TOKEN] [--flow-json file] [--json]';
+const USAGE =
+  'Usage: npm run flow:preview -- <flow> [--url http://localhost:3000] [--port 3100] [--token TOKEN] [--flow-json file] [--cdn-dir .data/preview] [--json]';
+
+/** A value as a shell word: quoted when it holds anything a shell would split or expand. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
 
 function fail(message: string, json: boolean): never {
   if (json) console.log(JSON.stringify({ ok: false, error: message }));
@@ -25,6 +31,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '3100' },
         token: { type: 'string' },
         'flow-json': { type: 'string' },
+        'cdn-dir': { type: 'string', default: '.data/preview' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -54,14 +61,32 @@ async function main(): Promise<void> {
   }
   if (!json) console.log(`✔ Keys and app secret read from the configuration`);
 
-  const server = await startPreviewServer({ flow, flowJsonFile: resolve(file), url: options.url!, port, token: options.token, credentials }).catch(
-    (error: NodeJS.ErrnoException) => fail(error.code === 'EADDRINUSE' ? `Port ${port} is in use: pass --port <another>` : error.message, json),
+  const server = await startPreviewServer({
+    flow,
+    flowJsonFile: resolve(file),
+    url: options.url!,
+    port,
+    token: options.token,
+    credentials,
+    cdnCertDir: resolve(options['cdn-dir']!),
+  }).catch((error: NodeJS.ErrnoException) =>
+    fail(error.code === 'EADDRINUSE' ? `Port ${port} is in use: pass --port <another>` : error.message, json),
   );
   const address = server.url.replace('127.0.0.1', 'localhost');
-  if (json) console.log(JSON.stringify({ ok: true, url: address, flow, endpoint: options.url, flowJson: file }));
-  else {
+  const settings = Object.entries(server.cdn.serverSettings)
+    .map(([name, value]) => `${name}=${shellWord(value)}`)
+    .join(' ');
+  if (json) {
+    const cdn = { url: server.cdn.url, caFile: server.cdn.caFile, serverSettings: server.cdn.serverSettings };
+    console.log(JSON.stringify({ ok: true, url: address, flow, endpoint: options.url, flowJson: file, cdn }));
+  } else {
     console.log(`✔ Watching ${file} (the page reloads when it changes)`);
     console.log(`✔ Requests go to ${options.url}/flows/${flow}`);
+    // The certificate is public; its key stays in the folder. A new one is trusted only after a restart.
+    console.log(
+      `✔ Picked files are served from ${server.cdn.url}; for Flowgate's media handlers to fetch them, start it with ${settings}` +
+        (server.cdn.newCertificate ? ' (a new certificate: restart Flowgate if it already runs with these)' : ''),
+    );
     console.log(`✔ Preview of "${flow}": open ${address}  (Ctrl+C to stop)`);
   }
   const stop = () => void server.close().then(() => process.exit(0));

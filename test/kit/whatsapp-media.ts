@@ -1,59 +1,13 @@
-import { createCipheriv, createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 
-/** A PhotoPicker / DocumentPicker media object, as the data endpoint receives it in data_exchange. */
-export interface MediaObject {
-  media_id: string;
-  cdn_url: string;
-  file_name: string;
-  encryption_metadata: { encrypted_hash: string; iv: string; encryption_key: string; hmac_key: string; plaintext_hash: string };
-}
-
-export interface EncryptedMedia {
-  /** What WhatsApp's phone put on the CDN: ciphertext ‖ mac10. */
-  cdnFile: Buffer;
-  plaintext: Buffer;
-  /** The media object (pass `cdn_url` to place it on the CDN). */
-  object: MediaObject;
-  /** Hex SHA-256 of the plaintext, as Flowgate stores it. */
-  sha256: string;
-}
-
-const b64 = (bytes: Buffer) => bytes.toString('base64');
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
-
 /**
- * Encrypts a file exactly as WhatsApp's phone does before uploading it to the CDN: a random 32-byte
- * AES key, 32-byte HMAC key and 16-byte IV; AES-256-CBC with PKCS#7 padding; mac10 = the first 10
- * bytes of HMAC-SHA256(hmac_key, iv ‖ ciphertext); the CDN file is ciphertext ‖ mac10; the hashes
- * are SHA-256 in base64.
+ * Encrypts a file exactly as WhatsApp's phone does before uploading it to the CDN (the core's own
+ * implementation, the one the preview's local CDN uses too): `cdnFile` is what goes on the CDN,
+ * `object` the media object the data endpoint receives (pass `cdnUrl` to place it on the CDN).
  */
-export function encryptMedia(plaintext: Buffer, options: { fileName: string; cdnUrl: string; mediaId?: string }): EncryptedMedia {
-  const key = randomBytes(32);
-  const hmacKey = randomBytes(32);
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', key, iv);
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  const mac10 = createHmac('sha256', hmacKey).update(iv).update(ciphertext).digest().subarray(0, 10);
-  const cdnFile = Buffer.concat([ciphertext, mac10]);
-  return {
-    cdnFile,
-    plaintext,
-    sha256: sha256(plaintext).toString('hex'),
-    object: {
-      media_id: options.mediaId ?? randomUUID(),
-      cdn_url: options.cdnUrl,
-      file_name: options.fileName,
-      encryption_metadata: {
-        encrypted_hash: b64(sha256(cdnFile)),
-        iv: b64(iv),
-        encryption_key: b64(key),
-        hmac_key: b64(hmacKey),
-        plaintext_hash: b64(sha256(plaintext)),
-      },
-    },
-  };
-}
+export { encryptMedia, type EncryptedMedia } from '../../src/flows-core/index.js';
+export type { FlowMediaObject as MediaObject } from '../../src/flows-core/index.js';
 
 /** CRC-32 as PNG chunks use it. */
 function crc32(bytes: Buffer): number {

@@ -44,8 +44,8 @@ describe('flow media in the background: budget, keepLater, restarts, completions
         FLOW_MEDIA_TIMEOUT_MS: '3000',
         FLOW_MEDIA_BACKOFF_MS: '300',
         FLOW_MEDIA_MAX_ATTEMPTS: '4',
-        FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'true',
-        FLOW_MEDIA_TEST_CA_FILE: cdn.caFile,
+        FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true',
+        FLOW_MEDIA_DEV_CA_FILE: cdn.caFile,
         GRAPH_API_BASE_URL: graph.url,
         WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
         ...env,
@@ -228,7 +228,7 @@ describe('flow media in the background: budget, keepLater, restarts, completions
   });
 
   it('without the test setting, the local CDN (a loopback address) is refused', async () => {
-    const strict = await start({ FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'false' });
+    const strict = await start({ FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'false' });
     try {
       const token = `t-${randomUUID()}`;
       const file = upload(makePng(), 'local.png');

@@ -22,18 +22,20 @@ describe('media configuration at boot', () => {
     }
   }, 120_000);
 
-  it('the test-only settings stop a production boot', async () => {
+  it('the development settings stop a production boot', async () => {
     const run = await runServer(
       {
         NODE_ENV: 'production',
         DATABASE_URL: 'postgres://flowgate@127.0.0.1:1/flowgate',
         FLOW_PRIVATE_KEY: generateTestKeyPair().privatePem,
         WHATSAPP_APP_SECRET: generateAppSecret(),
-        FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'true',
+        FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true',
       },
       30_000,
     );
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('FLOW_MEDIA_TEST_ALLOW_LOOPBACK is for tests only');
+    expect(run.stderr).toContain(
+      'flowgate: Invalid configuration: FLOW_MEDIA_DEV_ALLOW_LOOPBACK is for development and tests only and refused when NODE_ENV=production\n',
+    );
   });
 });

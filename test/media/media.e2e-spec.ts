@@ -49,8 +49,8 @@ describe('flow media: keep, verified downloads and every bad input', () => {
         FLOW_MEDIA_HOSTS: 'localhost,10.255.255.1,169.254.169.254,*.whatsapp.net',
         FLOW_MEDIA_MAX_BYTES: String(MAX_BYTES),
         FLOW_MEDIA_TIMEOUT_MS: '1000',
-        FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'true',
-        FLOW_MEDIA_TEST_CA_FILE: cdn.caFile,
+        FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true',
+        FLOW_MEDIA_DEV_CA_FILE: cdn.caFile,
       },
     });
     db = test.app.get(DataSource);

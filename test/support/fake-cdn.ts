@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cdnCertificate } from '../../src/tools/preview/cdn-certificate.js';
 
 /** How the CDN answers one path. */
 export interface CdnFile {
@@ -35,9 +35,9 @@ export interface CdnRequest {
 }
 
 /**
- * A real local HTTPS server playing WhatsApp's media CDN, with a certificate made for it on start
- * (openssl, for `localhost` and 127.0.0.1). Point FLOW_MEDIA_TEST_CA_FILE at `caFile`. Files can be
- * served right, slowly, damaged, missing, or redirected.
+ * A real local HTTPS server playing WhatsApp's media CDN, with a certificate for `localhost` and
+ * 127.0.0.1 made on start (as the preview's CDN makes its own). Point FLOW_MEDIA_DEV_CA_FILE at
+ * `caFile`. Files can be served right, slowly, damaged, missing, or redirected.
  */
 export class FakeCdn {
   readonly requests: CdnRequest[] = [];
@@ -49,37 +49,10 @@ export class FakeCdn {
 
   async start(): Promise<this> {
     this.dir = mkdtempSync(join(tmpdir(), 'flowgate-cdn-'));
-    const key = join(this.dir, 'key.pem');
-    const cert = join(this.dir, 'cert.pem');
-    try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        ],
-        { stdio: 'pipe' },
-      );
-    } catch (error) {
-      throw new Error(`The fake CDN needs the openssl command to make its certificate: ${(error as Error).message}`);
-    }
-    this.caFile = cert;
-    this.server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => void this.handle(req, res));
+    // The preview's own certificate maker: a real certificate for localhost and 127.0.0.1, no openssl needed.
+    const { key, cert, certFile } = await cdnCertificate(this.dir);
+    this.caFile = certFile;
+    this.server = createServer({ key, cert }, (req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as { port: number }).port;
     return this;

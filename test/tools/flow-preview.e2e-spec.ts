@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -13,6 +14,17 @@ import { freePort } from '../support/free-port.js';
 import { PROJECT_ROOT } from '../support/server-process.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestFlowsModule } from '../flows-core/fixtures/test-flows.js';
+
+/** The body of an HTTPS GET that trusts `ca`. */
+function httpsGet(url: string, ca: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    get(url, { ca, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => (response.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${response.statusCode}`))));
+    }).on('error', reject);
+  });
+}
 
 /** The preview page in a real Chromium, driving a real Flowgate through the preview server. */
 describe('npm run flow:preview (in a real browser)', () => {
@@ -29,6 +41,7 @@ describe('npm run flow:preview (in a real browser)', () => {
       credentials: { publicKey: test.keys.publicPem, appSecret: test.appSecret },
       port: 0,
       token: options.token,
+      cdnCertDir: join(dir, 'cdn'),
     });
     servers.push(server);
     await browser.page.goto(server.url);
@@ -277,7 +290,7 @@ describe('npm run flow:preview (in a real browser)', () => {
     await browser.screenshot('contract-violation');
   });
 
-  it('PhotoPicker: a picked file is encrypted like the phone does and served from the local CDN', async () => {
+  it('PhotoPicker: a picked file is encrypted like the phone does and served from the local HTTPS CDN', async () => {
     const { page } = browser;
     const flowJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/flows-core/fixtures/echo.flow.json'), 'utf8'));
     const stay = flowJson.screens.find((screen: { id: string }) => screen.id === 'STAY');
@@ -303,7 +316,9 @@ describe('npm run flow:preview (in a real browser)', () => {
     const [media] = request.data.photos as Array<{ cdn_url: string; file_name: string; encryption_metadata: Record<string, string> }>;
     expect(media.file_name).toBe('damage.jpg');
     // Checked as a media downloader must: hash of the CDN file, mac10, AES-256-CBC, hash of the plaintext.
-    const cdnFile = Buffer.from(await (await fetch(media.cdn_url)).arrayBuffer());
+    // Served over HTTPS with the preview's own certificate, as WhatsApp's CDN serves over HTTPS.
+    expect(media.cdn_url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/cdn\//);
+    const cdnFile = await httpsGet(media.cdn_url, readFileSync(join(dir, 'cdn', 'cdn-cert.pem'), 'utf8'));
     const meta = media.encryption_metadata;
     const b64 = (value: string) => Buffer.from(value, 'base64');
     expect(createHash('sha256').update(cdnFile).digest('base64')).toBe(meta.encrypted_hash);
@@ -320,7 +335,18 @@ describe('npm run flow:preview (in a real browser)', () => {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      ['dist/src/tools/flow-preview.js', 'inventory', '--url', test.url, '--port', String(port), '--token', 'secret-token-123'],
+      [
+        'dist/src/tools/flow-preview.js',
+        'inventory',
+        '--url',
+        test.url,
+        '--port',
+        String(port),
+        '--token',
+        'secret-token-123',
+        '--cdn-dir',
+        join(dir, 'cli cdn'),
+      ],
       {
         cwd: PROJECT_ROOT,
         env: {
@@ -343,6 +369,16 @@ describe('npm run flow:preview (in a real browser)', () => {
       );
       expect(output).toContain(`✔ Preview of "inventory": open http://localhost:${port}/`);
       expect(output).not.toContain('secret-token-123');
+      // One line says exactly what the server needs to fetch picked files; the certificate's key stays in its file.
+      const certFile = join(dir, 'cli cdn', 'cdn-cert.pem');
+      const line = output.split('\n').find((text) => text.includes('Picked files'));
+      expect(line?.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:PORT')).toBe(
+        "✔ Picked files are served from https://127.0.0.1:PORT/cdn/; for Flowgate's media handlers to fetch them, start it with " +
+          `FLOW_MEDIA_HOSTS=127.0.0.1 FLOW_MEDIA_DEV_ALLOW_LOOPBACK=true FLOW_MEDIA_DEV_CA_FILE='${certFile}' ` +
+          '(a new certificate: restart Flowgate if it already runs with these)',
+      );
+      expect(output).not.toContain('PRIVATE KEY');
+      expect(output).not.toContain(readFileSync(join(dir, 'cli cdn', 'cdn-key.pem'), 'utf8').split('\n')[1]);
       const reply = await fetch(`http://127.0.0.1:${port}/api/exchange`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -361,7 +397,7 @@ describe('npm run flow:preview (in a real browser)', () => {
   it('the CLI says what to fix when the port is taken', async () => {
     const taken = servers[0].url.match(/:(\d+)\//)![1];
     const run = await new Promise<{ code: number | null; output: string }>((done) => {
-      const child = spawn(process.execPath, ['dist/src/tools/flow-preview.js', 'inventory', '--port', taken], {
+      const child = spawn(process.execPath, ['dist/src/tools/flow-preview.js', 'inventory', '--port', taken, '--cdn-dir', join(dir, 'cli cdn')], {
         cwd: PROJECT_ROOT,
         env: {
           PATH: process.env.PATH,

@@ -1,8 +1,64 @@
-import { createDecipheriv, createHash, createHmac, timingSafeEqual, type Decipher, type Hash, type Hmac } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  randomUUID,
+  timingSafeEqual,
+  type Decipher,
+  type Hash,
+  type Hmac,
+} from 'node:crypto';
 import { refusal } from './media-errors.js';
-import type { ParsedMediaObject } from './media-object.js';
+import type { FlowMediaObject, ParsedMediaObject } from './media-object.js';
 
 const MAC_BYTES = 10;
+
+/** A file encrypted as WhatsApp's phone uploads it. */
+export interface EncryptedMedia {
+  /** What the phone puts on the CDN: ciphertext ‖ mac10. */
+  cdnFile: Buffer;
+  plaintext: Buffer;
+  /** The media object the data endpoint receives for it. */
+  object: FlowMediaObject;
+  /** Hex SHA-256 of the plaintext, as FlowMedia stores it (its storage key). */
+  sha256: string;
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
+
+/**
+ * The phone's side of the format EncryptedMediaReader checks (kept beside it so the two cannot drift):
+ * a random 32-byte AES key, 32-byte HMAC key and 16-byte IV; AES-256-CBC with PKCS#7 padding; mac10
+ * appended; both hashes SHA-256 in base64. Used by the preview's local CDN and the test kit.
+ */
+export function encryptMedia(plaintext: Buffer, options: { fileName: string; cdnUrl: string; mediaId?: string }): EncryptedMedia {
+  const key = randomBytes(32);
+  const hmacKey = randomBytes(32);
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-256-cbc', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  const mac10 = createHmac('sha256', hmacKey).update(iv).update(ciphertext).digest().subarray(0, MAC_BYTES);
+  const cdnFile = Buffer.concat([ciphertext, mac10]);
+  return {
+    cdnFile,
+    plaintext,
+    sha256: sha256(plaintext).toString('hex'),
+    object: {
+      media_id: options.mediaId ?? randomUUID(),
+      cdn_url: options.cdnUrl,
+      file_name: options.fileName,
+      encryption_metadata: {
+        encrypted_hash: sha256(cdnFile).toString('base64'),
+        iv: iv.toString('base64'),
+        encryption_key: key.toString('base64'),
+        hmac_key: hmacKey.toString('base64'),
+        plaintext_hash: sha256(plaintext).toString('base64'),
+      },
+    },
+  };
+}
 
 /**
  * Checks and decrypts a WhatsApp CDN file as it streams in: the file is `ciphertext ‖ mac10`, where

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Metrics } from '../../metrics/metrics.service.js';
@@ -57,7 +58,8 @@ export class MediaFetcher {
       maxBytes: config.maxBytes,
       timeoutMs: config.timeoutMs,
       allowLoopback: config.allowLoopback,
-      ca: config.testCa,
+      // Node's `ca` replaces the usual roots: keep them, so WhatsApp's CDN stays trusted beside a local one.
+      ca: config.devCa ? [...rootCertificates, config.devCa] : undefined,
     };
   }
 

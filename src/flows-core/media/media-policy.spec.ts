@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { addressAllowed, hostAllowed, redactedUrl } from './address-policy.js';
 import { mediaConfig } from './media.config.js';
@@ -24,7 +27,7 @@ describe('media download policy', () => {
     ]) {
       expect([address, addressAllowed(address, strict)]).toEqual([address, false]);
     }
-    // The test setting opens loopback only: private networks stay refused.
+    // The development setting opens loopback only: private networks stay refused.
     expect(addressAllowed('127.0.0.1', { allowLoopback: true })).toBe(true);
     expect(addressAllowed('::1', { allowLoopback: true })).toBe(true);
     expect(addressAllowed('10.0.0.1', { allowLoopback: true })).toBe(false);
@@ -60,17 +63,50 @@ describe('media download policy', () => {
       expect(load({}).hosts).toEqual(['mmg.whatsapp.net', '*.whatsapp.net', '*.fbcdn.net', 'lookaside.fbsbx.com']);
     });
 
-    it('refuses the test-only settings in production, naming the variable', () => {
-      expect(() => load({ NODE_ENV: 'production', FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'true' })).toThrow(
-        /^Invalid configuration: FLOW_MEDIA_TEST_ALLOW_LOOPBACK is for tests only/,
+    it('refuses the development settings in production with one line naming the variable', () => {
+      expect(() => load({ NODE_ENV: 'production', FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true' })).toThrow(
+        /^Invalid configuration: FLOW_MEDIA_DEV_ALLOW_LOOPBACK is for development and tests only and refused when NODE_ENV=production$/,
       );
-      expect(() => load({ NODE_ENV: 'production', FLOW_MEDIA_TEST_CA_FILE: '/etc/ssl/x.pem' })).toThrow(/FLOW_MEDIA_TEST_CA_FILE is for tests only/);
+      // Refused before the file is even read: a production server never looks at it.
+      expect(() => load({ NODE_ENV: 'production', FLOW_MEDIA_DEV_CA_FILE: '/nonexistent/ca.pem' })).toThrow(
+        /^Invalid configuration: FLOW_MEDIA_DEV_CA_FILE is for development and tests only and refused when NODE_ENV=production$/,
+      );
+      expect(load({ NODE_ENV: 'production', FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'false' }).allowLoopback).toBe(false);
+    });
+
+    it('in development, trusts the CA file it is given and opens loopback', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'flowgate-media-ca-'));
+      try {
+        const pem = `-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n`;
+        writeFileSync(join(dir, 'ca.pem'), pem);
+        const config = load({ NODE_ENV: 'development', FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true', FLOW_MEDIA_DEV_CA_FILE: join(dir, 'ca.pem') });
+        expect(config).toMatchObject({ allowLoopback: true, devCa: pem });
+        expect(load({}).devCa).toBeUndefined();
+        writeFileSync(join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
+        expect(() => load({ FLOW_MEDIA_DEV_CA_FILE: join(dir, 'key.pem') })).toThrow(
+          /^Invalid configuration: FLOW_MEDIA_DEV_CA_FILE \(.*key\.pem\) holds no PEM certificate$/,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('names the new name of a renamed setting', () => {
+      expect(() => load({ FLOW_MEDIA_TEST_CA_FILE: '/x.pem' })).toThrow(
+        /^Invalid configuration: FLOW_MEDIA_TEST_CA_FILE is now called FLOW_MEDIA_DEV_CA_FILE$/,
+      );
+      expect(() => load({ FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'true' })).toThrow(
+        /FLOW_MEDIA_TEST_ALLOW_LOOPBACK is now called FLOW_MEDIA_DEV_ALLOW_LOOPBACK/,
+      );
     });
 
     it('says which variable is wrong', () => {
       expect(() => load({ FLOW_MEDIA_HOSTS: 'mmg.whatsapp.net,http://x' })).toThrow(/FLOW_MEDIA_HOSTS has "http:\/\/x"/);
+      expect(() => load({ FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'yes' })).toThrow(/FLOW_MEDIA_DEV_ALLOW_LOOPBACK must be true or false/);
       expect(() => load({ FLOW_MEDIA_MAX_BYTES: 'lots' })).toThrow(/FLOW_MEDIA_MAX_BYTES must be a whole number of bytes/);
-      expect(() => load({ FLOW_MEDIA_TEST_CA_FILE: '/nonexistent/ca.pem' })).toThrow(/FLOW_MEDIA_TEST_CA_FILE cannot be read/);
+      expect(() => load({ FLOW_MEDIA_DEV_CA_FILE: '/nonexistent/ca.pem' })).toThrow(
+        /^Invalid configuration: FLOW_MEDIA_DEV_CA_FILE cannot be read \(\/nonexistent\/ca.pem: ENOENT\)$/,
+      );
     });
   });
 });

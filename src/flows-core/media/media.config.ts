@@ -42,10 +42,16 @@ class MediaEnv {
 
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'must be true or false' })
-  FLOW_MEDIA_TEST_ALLOW_LOOPBACK?: 'true' | 'false';
+  FLOW_MEDIA_DEV_ALLOW_LOOPBACK?: 'true' | 'false';
 
+  @IsOptional() @IsString() FLOW_MEDIA_DEV_CA_FILE?: string;
+
+  @IsOptional() @IsString() FLOW_MEDIA_TEST_ALLOW_LOOPBACK?: string;
   @IsOptional() @IsString() FLOW_MEDIA_TEST_CA_FILE?: string;
 }
+
+/** Settings that were renamed: a value left under the old name would otherwise do nothing, silently. */
+const RENAMED = { FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'FLOW_MEDIA_DEV_ALLOW_LOOPBACK', FLOW_MEDIA_TEST_CA_FILE: 'FLOW_MEDIA_DEV_CA_FILE' } as const;
 
 export const mediaConfig = registerAs('media', () => {
   const env = validateEnv(MediaEnv);
@@ -54,21 +60,34 @@ export const mediaConfig = registerAs('media', () => {
   const bad = hosts.find((host) => !HOST_PATTERN.test(host));
   if (bad) throw new ConfigValidationError(`Invalid configuration: FLOW_MEDIA_HOSTS has "${bad}", which is not a host name or *.domain pattern`);
 
-  // The test settings exist for the local HTTPS "CDN" of the test suite; a production server must
-  // never download from its own network or trust another CA.
-  const allowLoopback = env.FLOW_MEDIA_TEST_ALLOW_LOOPBACK === 'true';
+  for (const [old, current] of Object.entries(RENAMED)) {
+    if (env[old as keyof typeof RENAMED] !== undefined) throw new ConfigValidationError(`Invalid configuration: ${old} is now called ${current}`);
+  }
+
+  // The development settings exist for local HTTPS CDNs (the preview's, the test suite's); a
+  // production server must never download from its own machine or trust another CA.
+  const allowLoopback = env.FLOW_MEDIA_DEV_ALLOW_LOOPBACK === 'true';
   if (production && allowLoopback) {
-    throw new ConfigValidationError('Invalid configuration: FLOW_MEDIA_TEST_ALLOW_LOOPBACK is for tests only and refused when NODE_ENV=production');
+    throw new ConfigValidationError(
+      'Invalid configuration: FLOW_MEDIA_DEV_ALLOW_LOOPBACK is for development and tests only and refused when NODE_ENV=production',
+    );
   }
-  if (production && env.FLOW_MEDIA_TEST_CA_FILE) {
-    throw new ConfigValidationError('Invalid configuration: FLOW_MEDIA_TEST_CA_FILE is for tests only and refused when NODE_ENV=production');
+  if (production && env.FLOW_MEDIA_DEV_CA_FILE) {
+    throw new ConfigValidationError(
+      'Invalid configuration: FLOW_MEDIA_DEV_CA_FILE is for development and tests only and refused when NODE_ENV=production',
+    );
   }
-  let testCa: string | undefined;
-  if (env.FLOW_MEDIA_TEST_CA_FILE) {
+  let devCa: string | undefined;
+  if (env.FLOW_MEDIA_DEV_CA_FILE) {
     try {
-      testCa = readFileSync(env.FLOW_MEDIA_TEST_CA_FILE, 'utf8');
-    } catch {
-      throw new ConfigValidationError(`Invalid configuration: FLOW_MEDIA_TEST_CA_FILE cannot be read (${env.FLOW_MEDIA_TEST_CA_FILE})`);
+      devCa = readFileSync(env.FLOW_MEDIA_DEV_CA_FILE, 'utf8');
+    } catch (error) {
+      throw new ConfigValidationError(
+        `Invalid configuration: FLOW_MEDIA_DEV_CA_FILE cannot be read (${env.FLOW_MEDIA_DEV_CA_FILE}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+      );
+    }
+    if (!/-----BEGIN CERTIFICATE-----/.test(devCa)) {
+      throw new ConfigValidationError(`Invalid configuration: FLOW_MEDIA_DEV_CA_FILE (${env.FLOW_MEDIA_DEV_CA_FILE}) holds no PEM certificate`);
     }
   }
 
@@ -84,10 +103,10 @@ export const mediaConfig = registerAs('media', () => {
     maxAttempts: env.FLOW_MEDIA_MAX_ATTEMPTS ?? 5,
     backoffMs: env.FLOW_MEDIA_BACKOFF_MS ?? 2_000,
     reconcileIntervalMs: env.FLOW_MEDIA_RECONCILE_INTERVAL_MS ?? 60_000,
-    /** Tests only: loopback addresses (127.0.0.0/8, ::1) may be downloaded from. */
+    /** Development and tests only: loopback addresses (127.0.0.0/8, ::1) may be downloaded from. */
     allowLoopback,
-    /** Tests only: an extra CA (PEM) trusted for downloads. */
-    testCa,
+    /** Development and tests only: a CA (PEM) trusted for downloads besides the usual ones. */
+    devCa,
   };
 });
 

@@ -10,7 +10,8 @@ export interface DownloadPolicy {
   maxBytes: number;
   timeoutMs: number;
   allowLoopback: boolean;
-  ca?: string;
+  /** Trusted CAs (PEM); unset: the usual roots. */
+  ca?: string | string[];
 }
 
 export interface DownloadOptions {

@@ -53,8 +53,8 @@ describe('returns flow', () => {
         DEMO_DATA: 'true',
         FLOW_MEDIA_DIR: join(dir, 'media'),
         FLOW_MEDIA_HOSTS: 'localhost',
-        FLOW_MEDIA_TEST_ALLOW_LOOPBACK: 'true',
-        FLOW_MEDIA_TEST_CA_FILE: cdn.caFile,
+        FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true',
+        FLOW_MEDIA_DEV_CA_FILE: cdn.caFile,
       },
     });
     db = test.app.get(DataSource);

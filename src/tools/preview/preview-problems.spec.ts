@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { contractProblem, replyProblem } from './preview-problems.js';
+import { contractProblem, mediaFetchProblem, replyProblem } from './preview-problems.js';
 
 const reply = (status: number, body?: Record<string, unknown>, text?: string) => ({ status, body, text, durationMs: 1 });
 
@@ -32,5 +32,26 @@ describe('what the preview says about an answer', () => {
     expect(problem?.fix).toContain('Fix the handler of screen BROKEN');
     expect(problem?.fix).toContain('data.items: expected array, got string');
     expect(contractProblem(undefined, ['screen: missing'])?.fix).toContain('the handler of INIT');
+  });
+
+  it("a file of the preview's CDN that Flowgate could not fetch names the settings it needs; other refusals are the handler's answer", () => {
+    const cdn = { url: 'https://127.0.0.1:4000/cdn/', serverSettings: { FLOW_MEDIA_HOSTS: '127.0.0.1', FLOW_MEDIA_DEV_CA_FILE: '/p/cdn-cert.pem' } };
+    const data = { photos: [{ media_id: 'm', cdn_url: 'https://127.0.0.1:4000/cdn/m', file_name: 'a.png' }] };
+    const answer = (message: string) => reply(200, { screen: 'PHOTOS', data: { error_message: message } });
+    const unfetched = mediaFetchProblem(data, answer('"a.png" could not be fetched from WhatsApp. Please attach it again.'), cdn);
+    expect(unfetched?.title).toContain("from the preview's CDN (https://127.0.0.1:4000/cdn/)");
+    expect(unfetched?.fix).toBe(
+      'Start Flowgate with FLOW_MEDIA_HOSTS=127.0.0.1 FLOW_MEDIA_DEV_CA_FILE=/p/cdn-cert.pem (outside production only), then pick the file again. ' +
+        "Flowgate's log names the reason.",
+    );
+    expect(mediaFetchProblem(data, answer('"a.png" could not be fetched right now. Please try again in a moment.'), cdn)).toBeDefined();
+    expect(mediaFetchProblem(data, answer('"a.png" is no longer available. Please attach it again.'), cdn)?.fix).toContain('pick the file again');
+    // A refusal of the file itself, media from elsewhere, or no error: nothing to add.
+    expect(mediaFetchProblem(data, answer('"a.png" is not a file type we accept here.'), cdn)).toBeUndefined();
+    expect(
+      mediaFetchProblem({ photos: [{ cdn_url: 'https://mmg.whatsapp.net/x' }] }, answer('"a.png" could not be fetched from WhatsApp.'), cdn),
+    ).toBeUndefined();
+    expect(mediaFetchProblem(data, reply(200, { screen: 'RECEIPT', data: {} }), cdn)).toBeUndefined();
+    expect(mediaFetchProblem('x', reply(500), cdn)).toBeUndefined();
   });
 });

@@ -64,3 +64,39 @@ export function contractProblem(fromScreen: string | undefined, violations: stri
     fix: `Fix the handler of ${fromScreen ? `screen ${fromScreen}` : 'INIT'} so its reply matches the Flow JSON (or change the screen's declared data): ${violations.join('; ')}`,
   };
 }
+
+/** Whether the request data carries a media object served by the CDN at `cdnUrl` (top-level fields, as pickers send them). */
+function carriesCdnMedia(data: unknown, cdnUrl: string): boolean {
+  if (!data || typeof data !== 'object') return false;
+  return Object.values(data).some(
+    (value) =>
+      Array.isArray(value) &&
+      value.some((item) => typeof (item as { cdn_url?: unknown })?.cdn_url === 'string' && (item as { cdn_url: string }).cdn_url.startsWith(cdnUrl)),
+  );
+}
+
+/**
+ * A media handler's refusal of a file from the preview's own CDN is, nearly always, the server not
+ * being set up to fetch from it: the page says what to set, beside the message the user would see.
+ */
+export function mediaFetchProblem(
+  data: unknown,
+  reply: ClientReply,
+  cdn: { url: string; serverSettings: Record<string, string> },
+): Problem | undefined {
+  const message = (reply.body as { data?: { error_message?: unknown } } | undefined)?.data?.error_message;
+  if (reply.status !== 200 || typeof message !== 'string' || !carriesCdnMedia(data, cdn.url)) return undefined;
+  if (/could not be fetched/.test(message)) {
+    const settings = Object.entries(cdn.serverSettings)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ');
+    return {
+      title: `Flowgate could not download the picked file from the preview's CDN (${cdn.url}): ${message}`,
+      fix: `Start Flowgate with ${settings} (outside production only), then pick the file again. Flowgate's log names the reason.`,
+    };
+  }
+  if (/no longer available/.test(message)) {
+    return { title: message, fix: 'The preview keeps picked files only while it runs: pick the file again.' };
+  }
+  return undefined;
+}

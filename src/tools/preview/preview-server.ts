@@ -8,8 +8,8 @@ import { dirname, extname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FlowContract, type FlowJson } from '../../flows-core/index.js';
 import { EndpointUnreachable, FlowClient, type ClientCredentials } from '../flow-client.js';
-import { LocalCdn } from './phone-media.js';
-import { contractProblem, replyProblem, unreachableProblem, type Problem } from './preview-problems.js';
+import { LocalCdn, serverMediaSettings } from './phone-media.js';
+import { contractProblem, mediaFetchProblem, replyProblem, unreachableProblem, type Problem } from './preview-problems.js';
 
 export interface PreviewServerOptions {
   flow: string;
@@ -25,11 +25,17 @@ export interface PreviewServerOptions {
   token?: string;
   /** Folder of the built page; default dist/preview of this project. */
   webRoot?: string;
+  /** Where the local CDN's certificate is kept across runs; default .data/preview in the working directory. */
+  cdnCertDir?: string;
+  /** Port of the local HTTPS CDN; default 0 (a free one). */
+  cdnPort?: number;
 }
 
 export interface PreviewServer {
   /** Where to open the page, e.g. http://127.0.0.1:3100/ */
   url: string;
+  /** The local HTTPS CDN that serves picked files, and what Flowgate needs to download from it. */
+  cdn: { url: string; caFile: string; newCertificate: boolean; serverSettings: Record<string, string> };
   close(): Promise<void>;
 }
 
@@ -102,8 +108,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   let loaded = readFlowJsonFile(options.flowJsonFile);
   let version = Date.now();
   const listeners = new Set<ServerResponse>();
-  const cdn = new LocalCdn();
-  let baseUrl = '';
+  const cdn = await LocalCdn.start({ certDir: options.cdnCertDir ?? join(process.cwd(), '.data', 'preview'), port: options.cdnPort });
 
   // Polling works the same on every platform and editor (atomic saves replace the file).
   const onChange = () => {
@@ -145,6 +150,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         violations = new FlowContract(loaded.flowJson).violations(action === 'INIT' ? undefined : screen, reply.body);
         problem ??= contractProblem(action === 'INIT' ? undefined : screen, violations);
       }
+      problem ??= mediaFetchProblem(data, reply, { url: cdn.url, serverSettings: serverMediaSettings(cdn.caFile) });
       // A completion echoes the token in its params: the page sees its start only, there too.
       const body = reply.body
         ? (JSON.parse(JSON.stringify(reply.body).replaceAll(JSON.stringify(token), JSON.stringify(`${token.slice(0, 8)}…`))) as object)
@@ -198,14 +204,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       const body = await readJsonBody(request, MAX_MEDIA_BODY_BYTES);
       if (typeof body.file_name !== 'string' || typeof body.content_base64 !== 'string')
         throw new BadRequest('file_name and content_base64 are required');
-      return send(response, 200, cdn.upload(body.file_name, Buffer.from(body.content_base64, 'base64'), `${baseUrl}cdn/`));
-    }
-    if (request.method === 'GET' && path.startsWith('/cdn/')) {
-      const file = cdn.get(path.slice('/cdn/'.length));
-      if (!file) return send(response, 404, { error: 'No such media (the preview keeps media only while it runs)' });
-      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.length });
-      response.end(file);
-      return;
+      return send(response, 200, cdn.upload(body.file_name, Buffer.from(body.content_base64, 'base64')));
     }
     const name = path === '/' ? 'index.html' : path.slice(1);
     if (request.method === 'GET' && files.has(name)) {
@@ -234,19 +233,20 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => {
       unwatchFile(options.flowJsonFile, onChange);
-      reject(error);
+      void cdn.close().finally(() => reject(error));
     });
     server.listen(options.port ?? 3100, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
-  baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`;
   return {
-    url: baseUrl,
+    url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`,
+    cdn: { url: cdn.url, caFile: cdn.caFile, newCertificate: cdn.newCertificate, serverSettings: serverMediaSettings(cdn.caFile) },
     close: async () => {
       unwatchFile(options.flowJsonFile, onChange);
       for (const listener of listeners) listener.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await cdn.close();
     },
   };
 }
