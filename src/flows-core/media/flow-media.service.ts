@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { afterCommit } from '../../database/after-commit.js';
+import { databaseConfig } from '../../database/database.config.js';
 import { toJsonb } from '../../database/jsonb.js';
 import type { FlowMediaStatus } from './flow-media.entity.js';
 import { MediaFetcher, type VerifiedFile } from './media-fetcher.js';
@@ -14,6 +17,8 @@ export interface MediaScope {
   flow: string;
   flowToken: string;
   screen?: string;
+  /** The request's transaction: on the embedded database, the files' rows are written through it. */
+  manager?: EntityManager;
 }
 
 export interface KeepOptions {
@@ -64,24 +69,47 @@ export class FlowMedia {
   /** Downloads in progress here, so a request retried while its files still arrive waits for them. */
   private readonly inFlight = new Map<string, Promise<KeptFile>>();
 
+  /**
+   * The embedded database serves one transaction at a time, so while a request holds its own, rows
+   * written on another connection would wait for it to end: there they go through the request's
+   * transaction (and are queued for download once it commits). On Postgres they are written on
+   * their own, so what a download verifies after the response budget is still kept for the retry.
+   */
+  private readonly oneTransactionAtATime: boolean;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly fetcher: MediaFetcher,
     private readonly queue: MediaQueue,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
-  ) {}
+    @Inject(databaseConfig.KEY) database: ConfigType<typeof databaseConfig>,
+  ) {
+    this.oneTransactionAtATime = database.url === undefined;
+  }
+
+  /**
+   * Where the rows of `scope`'s files are written (see `oneTransactionAtATime`): the request's
+   * transaction while it is open; once it has ended (committed, or abandoned after the budget while
+   * a download went on), the pool, which is then free.
+   */
+  private rows(scope: MediaScope): EntityManager {
+    const runner = scope.manager?.queryRunner;
+    const open = runner !== undefined && !runner.isReleased && runner.isTransactionActive;
+    return this.oneTransactionAtATime && open ? scope.manager! : this.db.manager;
+  }
 
   /**
    * Fetches, verifies and stores the files of `field` now. Refuses the whole field (nothing of it
    * stored by this call) when a file is malformed, damaged, too large, from a refused host or of a
    * type not in `allow`, with a MediaRefusedError whose message the user sees on the current screen.
    * Files already kept for this session (a retried request) are not fetched again. When the
-   * response budget runs out first, the downloads go on and what they verify is kept for the retry.
+   * response budget runs out first, the downloads go on and (on Postgres) what they verify is kept for the retry.
    */
   async keep(scope: MediaScope, field: string, files: unknown, options: KeepOptions): Promise<KeptFile[]> {
     const parsed = parseMediaField(field, files, options);
     if (parsed.length === 0) return [];
     const existing = await this.existing(
+      this.rows(scope),
       scope.flowToken,
       parsed.map((file) => file.mediaId),
     );
@@ -113,7 +141,7 @@ export class FlowMedia {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, parsed.length) }, work));
     if (refused) {
-      await this.giveUp(committed);
+      await this.giveUp(this.rows(scope), committed);
       this.logger.warn(`Refused ${field} on flow "${scope.flow}" (${refused.reason}): ${refused.detail}`);
       throw refused;
     }
@@ -131,17 +159,19 @@ export class FlowMedia {
     const created: string[] = [];
     for (const [index, file] of parsed.entries()) {
       const reference: PendingReference = { kind: 'data_exchange', object: raw[index], allow: options.allow };
-      const [row] = await this.insertPending(this.db.manager, scope, field, file.mediaId, file.fileName, 'data_exchange', null, reference);
+      const [row] = await this.insertPending(this.rows(scope), scope, field, file.mediaId, file.fileName, 'data_exchange', null, reference);
       if (row) {
         rows.push(row);
         created.push(row.id);
       } else {
-        rows.push((await this.existing(scope.flowToken, [file.mediaId])).get(file.mediaId)!);
+        rows.push((await this.existing(this.rows(scope), scope.flowToken, [file.mediaId])).get(file.mediaId)!);
       }
     }
-    await this.queue
-      .enqueue(created)
-      .catch((error: Error) => this.logger.warn(`Queued ${field} downloads later (${error.message}); the reconciler will retry`));
+    const enqueue = () =>
+      this.queue
+        .enqueue(created)
+        .catch((error: Error) => this.logger.warn(`Queued ${field} downloads later (${error.message}); the reconciler will retry`));
+    await afterCommit(this.rows(scope), enqueue);
     return rows;
   }
 
@@ -258,7 +288,7 @@ export class FlowMedia {
 
   private async store(scope: MediaScope, field: string, file: ParsedMediaObject, verified: VerifiedFile): Promise<KeptFile> {
     await this.storage.put(verified.sha256, verified.tempPath, verified);
-    const [row]: KeptFile[] = await this.db.query(
+    const [row]: KeptFile[] = await this.rows(scope).query(
       `INSERT INTO flow_media (flow, flow_token, screen, field, source, media_id, file_name, content_type, size, sha256, storage_key, status, stored_at)
        VALUES ($1, $2, $3, $4, 'data_exchange', $5, $6, $7, $8, $9, $9, 'stored', now())
        ON CONFLICT (flow_token, media_id) DO UPDATE SET status = 'stored', content_type = EXCLUDED.content_type, size = EXCLUDED.size,
@@ -270,18 +300,18 @@ export class FlowMedia {
   }
 
   /** Undoes the files this call stored (another file of the field was refused). */
-  private async giveUp(committed: KeptFile[]): Promise<void> {
+  private async giveUp(rows: EntityManager, committed: KeptFile[]): Promise<void> {
     if (committed.length === 0) return;
     const ids = committed.map((file) => file.id);
-    await this.db.query(`DELETE FROM flow_media WHERE id = ANY($1::uuid[])`, [ids]);
+    await rows.query(`DELETE FROM flow_media WHERE id = ANY($1::uuid[])`, [ids]);
     for (const key of new Set(committed.map((file) => file.sha256!))) {
-      const [used] = await this.db.query('SELECT 1 FROM flow_media WHERE storage_key = $1 LIMIT 1', [key]);
+      const [used] = await rows.query('SELECT 1 FROM flow_media WHERE storage_key = $1 LIMIT 1', [key]);
       if (!used) await this.storage.remove(key);
     }
   }
 
-  private async existing(flowToken: string, mediaIds: string[]): Promise<Map<string, KeptFile>> {
-    const rows: Array<KeptFile & { mediaId: string }> = await this.db.query(
+  private async existing(manager: EntityManager, flowToken: string, mediaIds: string[]): Promise<Map<string, KeptFile>> {
+    const rows: Array<KeptFile & { mediaId: string }> = await manager.query(
       `SELECT ${COLUMNS}, media_id AS "mediaId" FROM flow_media WHERE flow_token = $1 AND media_id = ANY($2::text[])`,
       [flowToken, mediaIds],
     );

@@ -16,6 +16,7 @@ import { MediaFetcher } from './media-fetcher.js';
 import { MediaQueue } from './media-queue.js';
 import { MEDIA_STORAGE } from './media-storage.js';
 import { MediaWorker } from './media-worker.js';
+import { databaseConfig } from '../../database/database.config.js';
 
 /**
  * Photos and documents from PhotoPicker and DocumentPicker: download, verification, storage,
@@ -23,7 +24,13 @@ import { MediaWorker } from './media-worker.js';
  */
 @Module({
   // The Graph API's base URL and access token (completion media) are the outbound module's settings.
-  imports: [TypeOrmModule.forFeature([FlowMediaEntity]), ConfigModule.forFeature(mediaConfig), ConfigModule.forFeature(outboundConfig), QueueModule],
+  imports: [
+    TypeOrmModule.forFeature([FlowMediaEntity]),
+    ConfigModule.forFeature(mediaConfig),
+    ConfigModule.forFeature(outboundConfig),
+    ConfigModule.forFeature(databaseConfig),
+    QueueModule,
+  ],
   controllers: [MediaAdminController],
   providers: [
     MediaFetcher,

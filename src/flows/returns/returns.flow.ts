@@ -7,9 +7,11 @@ import {
   FlowMediaScope,
   FlowResponse,
   FlowScreen,
+  FlowTransaction,
   type FlowSession,
   type MediaScope,
 } from '../../flows-core/index.js';
+import type { EntityManager } from 'typeorm';
 import { ChooseDto } from './dto/choose.dto.js';
 import { PhotosDto, ReceiptDto } from './dto/files.dto.js';
 import { ReturnsService } from './returns.service.js';
@@ -49,8 +51,8 @@ export class ReturnsFlow {
   ) {}
 
   @FlowInit()
-  async start(@CurrentSession() session: FlowSession) {
-    const reservations = await this.returns.reservationsOf(session.phone);
+  async start(@CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
+    const reservations = await this.returns.reservationsOf(db, session.phone);
     return FlowResponse.navigate('CHOOSE', {
       intro: reservations.length
         ? 'Choose the reservation you want to return, or type a product id.'
@@ -65,15 +67,15 @@ export class ReturnsFlow {
   }
 
   @FlowScreen<ReturnsScreen>('CHOOSE')
-  async choose(@FlowData() data: ChooseDto, @CurrentSession() session: FlowSession) {
+  async choose(@FlowData() data: ChooseDto, @CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
     let choice: { sku: string; name: string; reservationId?: string } | undefined;
     if (data.reservation) {
-      const reservation = (await this.returns.reservationsOf(session.phone)).find((r) => r.id === data.reservation);
+      const reservation = (await this.returns.reservationsOf(db, session.phone)).find((r) => r.id === data.reservation);
       if (!reservation) return FlowResponse.error('We could not find that reservation. Please choose another one or type a product id.');
       choice = { sku: reservation.sku, name: reservation.productName, reservationId: reservation.id };
     } else if (data.product_id) {
       const sku = data.product_id.toUpperCase();
-      const product = SKU.test(sku) ? await this.returns.product(sku) : undefined;
+      const product = SKU.test(sku) ? await this.returns.product(db, sku) : undefined;
       if (!product) return FlowResponse.error(`We could not find a product "${data.product_id}". Check the id and try again.`);
       choice = { sku: product.sku, name: product.name };
     } else {
@@ -97,12 +99,17 @@ export class ReturnsFlow {
   }
 
   @FlowScreen<ReturnsScreen>('RECEIPT')
-  async receipt(@FlowData() data: ReceiptDto, @FlowMediaScope() scope: MediaScope, @CurrentSession() session: FlowSession) {
+  async receipt(
+    @FlowData() data: ReceiptDto,
+    @FlowMediaScope() scope: MediaScope,
+    @CurrentSession() session: FlowSession,
+    @FlowTransaction() db: EntityManager,
+  ) {
     const state = session.state as ReturnState;
     if (!state.sku || !state.problem || !state.photo_ids?.length) return FlowResponse.error('Please attach your photos first.', { screen: 'PHOTOS' });
     // The receipt is fetched in the background: recorded now, downloaded after the answer.
     const receipt = await this.media.keepLater(scope, 'receipt', data.receipt, { allow: RECEIPT_TYPES, max: 1 });
-    const returnId = await this.returns.create({
+    const returnId = await this.returns.create(db, {
       flowToken: session.token,
       sku: state.sku,
       reservationId: state.reservation_id,
