@@ -1,22 +1,10 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { PROJECT_ROOT } from '../support/server-process.js';
 import { createTestDatabase, usingRealPostgres } from '../support/test-database.js';
+import { runBuilt } from '../support/run-built.js';
 
-function runSeed(env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/src/seed.js'], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env } as NodeJS.ProcessEnv,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs the built seed command as `npm run db:seed` does. */
+const runSeed = (env: Record<string, string | undefined>) => runBuilt('dist/src/seed.js', [], { LOG_LEVEL: 'warn', ...env });
 
 describe('npm run db:seed', () => {
   it('applies every flow module’s demo data, idempotently', async () => {

@@ -1,29 +1,17 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signBody } from '../../src/flows-core/signature/app-secrets.js';
 import { eventually } from '../support/eventually.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
 import type { FakeMetaFlows } from '../support/fake-meta-flows.js';
 import { startOwnedDatabase, type OwnedDatabase } from '../support/owned-database.js';
-import { PROJECT_ROOT } from '../support/server-process.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { runBuilt } from '../support/run-built.js';
 
 const WABA_ID = '102290129340398';
 const ACCESS_TOKEN = 'EAAG-flows-db-test-token';
 
-function flows(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/src/tools/flows.js', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env } as NodeJS.ProcessEnv,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs the built CLI as `npm run flows` does. */
+const flows = (args: string[], env: Record<string, string | undefined>) => runBuilt('dist/src/tools/flows.js', args, env);
 
 // The commands that read what the server keeps, against a database a separate process can reach
 // (the test's own Postgres or PGlite server), shared with a running test app.

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,31 +7,14 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateAppSecret } from '../kit/test-keys.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
-import { PROJECT_ROOT } from '../support/server-process.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runBuilt } from '../support/run-built.js';
 
 const PHONE_NUMBER_ID = '1234567890';
 const ACCESS_TOKEN = 'EAAG-doctor-test-token';
 
-function flows(args: string[], env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/src/tools/flows.js', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env } as NodeJS.ProcessEnv,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs the built CLI as `npm run flows` does. */
+const flows = (args: string[], env: Record<string, string | undefined>) => runBuilt('dist/src/tools/flows.js', args, env);
 
 /** A root CA, an intermediate CA it signed, and a leaf for localhost the intermediate signed (valid 10 days). */
 function makeCertificates(dir: string) {

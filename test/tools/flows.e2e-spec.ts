@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
@@ -6,13 +5,7 @@ import { FakeGraphApi } from '../support/fake-graph-api.js';
 import { freePort } from '../support/free-port.js';
 import type { FakeMetaFlows } from '../support/fake-meta-flows.js';
 import { PROJECT_ROOT } from '../support/server-process.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  output: string;
-}
+import { runBuilt } from '../support/run-built.js';
 
 const WABA_ID = '102290129340398';
 const ACCESS_TOKEN = 'EAAG-flows-test-token-do-not-print';
@@ -21,21 +14,8 @@ const FLOWS = ['inventory', 'appointments', 'returns'];
 const fileOf = (flow: string) => `src/flows/${flow}/${flow}.flow.json`;
 const jsonOf = (flow: string) => readFileSync(join(PROJECT_ROOT, fileOf(flow)), 'utf8');
 
-/** Runs the built CLI as `npm run flows` does (async: the fake Graph API runs in this process). */
-function flows(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/src/tools/flows.js', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env } as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr, output: stdout + stderr }));
-  });
-}
+/** Runs the built CLI as `npm run flows` does. */
+const flows = (args: string[], env: Record<string, string | undefined> = {}) => runBuilt('dist/src/tools/flows.js', args, env);
 
 describe('npm run flows against a fake Graph API', () => {
   let fake: FakeGraphApi;

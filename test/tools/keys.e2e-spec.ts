@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +7,8 @@ import { keyFingerprint } from '../../src/flows-core/keys/ring-key.js';
 import { FlowTestClient } from '../kit/flow-test-client.js';
 import { generateAppSecret, generateTestKeyPair, type TestKeyPair } from '../kit/test-keys.js';
 import { FakeGraphApi, type RecordedRequest } from '../support/fake-graph-api.js';
-import { PROJECT_ROOT } from '../support/server-process.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { runBuilt } from '../support/run-built.js';
 
 interface Run {
   code: number | null;
@@ -22,20 +21,8 @@ const PHONE_NUMBER_ID = '1234567890';
 const ENCRYPTION_PATH = `/${PHONE_NUMBER_ID}/whatsapp_business_encryption`;
 const ACCESS_TOKEN = 'EAAG-test-access-token';
 
-/** Runs the built CLI as `npm run keys` does, with only the environment given. Async: a test server may run in this process. */
-function keys(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/src/tools/keys.js', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env } as NodeJS.ProcessEnv,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr, output: stdout + stderr }));
-  });
-}
+/** Runs the built CLI as `npm run keys` does. */
+const keys = (args: string[], env: Record<string, string | undefined> = {}) => runBuilt('dist/src/tools/keys.js', args, env);
 
 const fingerprintOf = (publicPem: string) => keyFingerprint(createPublicKey(publicPem));
 const uploadedKey = (request: RecordedRequest) => new URLSearchParams(request.body).get('business_public_key');
