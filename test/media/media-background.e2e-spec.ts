@@ -85,7 +85,7 @@ describe('flow media in the background: budget, keepLater, restarts, completions
     // the request's fate. The embedded database serves one transaction at a time: a file verified
     // while the request still held it is rolled back with the abandoned request (its bytes stay in
     // the store) and fetched again by the retry; one verified after the abandonment is kept.
-    it('past the response budget the user gets "try again"; what was verified after it is kept and the retry answers from it', async () => {
+    it('past the response budget the user gets "try again"; what was verified is kept and the retry answers from it', async () => {
       const token = `t-${randomUUID()}`;
       const quick = upload(makePng(), 'quick.png');
       const slow = upload(makeJpeg(), 'slow.jpg', { delayMs: 1_500 });
@@ -94,16 +94,20 @@ describe('flow media in the background: budget, keepLater, restarts, completions
         screen: 'PHOTOS',
         data: { error_message: 'This is taking longer than usual. Please try again in a moment.' },
       });
-      const expected = usingRealPostgres() ? ['image/png', 'image/jpeg'] : ['image/jpeg'];
+      const stored = (found: any[], name: string) => found.some((row) => row.file_name === name && row.status === 'stored');
       const kept = await eventually(
         () => rows(test, token),
-        (found) => found.length === expected.length && found.every((row: any) => row.status === 'stored'),
+        (found) => stored(found, 'slow.jpg') && (!usingRealPostgres() || stored(found, 'quick.png')),
       );
-      expect(kept.map((row: any) => row.content_type)).toEqual(expected);
+      expect(stored(kept, 'slow.jpg')).toBe(true);
+      // On the embedded database the quick file is kept too when, on a loaded machine, it was verified after the budget.
+      const quickKept = stored(kept, 'quick.png');
+      if (usingRealPostgres()) expect(quickKept).toBe(true);
       const retry = await test.client.dataExchange('media', token, 'PHOTOS', { photos: [quick.object, slow.object] });
       expect(retry.json).toEqual({ screen: 'RESULT', data: { count: 2, types: 'image/png, image/jpeg' } });
       expect(cdn.requestsFor(slow.path)).toHaveLength(1);
-      expect(cdn.requestsFor(quick.path)).toHaveLength(usingRealPostgres() ? 1 : 2);
+      expect(cdn.requestsFor(quick.path)).toHaveLength(quickKept ? 1 : 2);
+      expect((await rows(test, token)).map((row: any) => row.content_type)).toEqual(['image/png', 'image/jpeg']);
     });
 
     it('keepLater answers at once, and the background job fetches, retries a failing CDN, and gives up on a missing file', async () => {

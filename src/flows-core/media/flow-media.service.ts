@@ -68,6 +68,8 @@ export class FlowMedia {
   private readonly logger = new Logger('FlowMedia');
   /** Downloads in progress here, so a request retried while its files still arrive waits for them. */
   private readonly inFlight = new Map<string, Promise<KeptFile>>();
+  /** The last query queued on each request's connection (see `oneAtATime`). */
+  private readonly turns = new WeakMap<EntityManager, Promise<unknown>>();
 
   /**
    * The embedded database serves one transaction at a time, so while a request holds its own, rows
@@ -288,15 +290,28 @@ export class FlowMedia {
 
   private async store(scope: MediaScope, field: string, file: ParsedMediaObject, verified: VerifiedFile): Promise<KeptFile> {
     await this.storage.put(verified.sha256, verified.tempPath, verified);
-    const [row]: KeptFile[] = await this.rows(scope).query(
-      `INSERT INTO flow_media (flow, flow_token, screen, field, source, media_id, file_name, content_type, size, sha256, storage_key, status, stored_at)
+    const [row]: KeptFile[] = await this.oneAtATime(this.rows(scope), (rows) =>
+      rows.query(
+        `INSERT INTO flow_media (flow, flow_token, screen, field, source, media_id, file_name, content_type, size, sha256, storage_key, status, stored_at)
        VALUES ($1, $2, $3, $4, 'data_exchange', $5, $6, $7, $8, $9, $9, 'stored', now())
        ON CONFLICT (flow_token, media_id) DO UPDATE SET status = 'stored', content_type = EXCLUDED.content_type, size = EXCLUDED.size,
          sha256 = EXCLUDED.sha256, storage_key = EXCLUDED.storage_key, reference = NULL, error = NULL, stored_at = now()
        RETURNING ${COLUMNS}`,
-      [scope.flow, scope.flowToken, scope.screen ?? null, field, file.mediaId, file.fileName, verified.contentType, verified.size, verified.sha256],
+        [scope.flow, scope.flowToken, scope.screen ?? null, field, file.mediaId, file.fileName, verified.contentType, verified.size, verified.sha256],
+      ),
     );
     return row;
+  }
+
+  /**
+   * Runs the queries of parallel downloads one after another when they share a request's connection
+   * (a pg client runs one query at a time and warns when handed several); the pool's run at once.
+   */
+  private oneAtATime<T>(rows: EntityManager, query: (rows: EntityManager) => Promise<T>): Promise<T> {
+    if (rows === this.db.manager) return query(rows);
+    const turn = (this.turns.get(rows) ?? Promise.resolve()).catch(() => undefined).then(() => query(rows));
+    this.turns.set(rows, turn);
+    return turn;
   }
 
   /** Undoes the files this call stored (another file of the field was refused). */
