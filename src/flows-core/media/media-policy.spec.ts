@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +83,9 @@ describe('media download policy', () => {
         const config = load({ NODE_ENV: 'development', FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true', FLOW_MEDIA_DEV_CA_FILE: join(dir, 'ca.pem') });
         expect(config).toMatchObject({ allowLoopback: true, devCa: pem });
         expect(load({}).devCa).toBeUndefined();
-        writeFileSync(join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
+        // A PEM file that is a key, not a certificate (made here: no key is kept in the repository).
+        const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' });
+        writeFileSync(join(dir, 'key.pem'), key);
         expect(() => load({ FLOW_MEDIA_DEV_CA_FILE: join(dir, 'key.pem') })).toThrow(
           /^Invalid configuration: FLOW_MEDIA_DEV_CA_FILE \(.*key\.pem\) holds no PEM certificate$/,
         );
