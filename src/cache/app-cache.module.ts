@@ -4,7 +4,6 @@ import { ConfigModule, type ConfigType } from '@nestjs/config';
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { cacheConfig } from './cache.config.js';
-import { ClaimStore } from './claim-store.js';
 import { ReadThroughCache } from './read-through-cache.js';
 
 /** The global cache: in memory by default, Redis when REDIS_URL is set. */
@@ -35,7 +34,7 @@ import { ReadThroughCache } from './read-through-cache.js';
       },
     }),
   ],
-  providers: [ReadThroughCache, ClaimStore],
-  exports: [ReadThroughCache, ClaimStore],
+  providers: [ReadThroughCache],
+  exports: [ReadThroughCache],
 })
 export class AppCacheModule {}

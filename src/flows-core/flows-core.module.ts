@@ -12,8 +12,10 @@ import { KeyRingHealth } from './keys/key-ring.health.js';
 import { MediaModule } from './media/media.module.js';
 import { FlowExplorer } from './routing/flow-explorer.js';
 import { FlowRegistry } from './routing/flow-registry.js';
-import { EnvelopeReplay } from './replay/envelope-replay.js';
+import { EnvelopeClaims } from './replay/envelope-replay.js';
+import { EnvelopeRetention } from './replay/envelope-retention.js';
 import { FlowRouter } from './routing/flow-router.js';
+import { FlowEnvelopeEntity } from './sessions/flow-envelope.entity.js';
 import { FlowSessionEntity } from './sessions/flow-session.entity.js';
 import { FlowSessions } from './sessions/flow-sessions.service.js';
 import { AppSecrets } from './signature/app-secrets.js';
@@ -25,7 +27,7 @@ import { AppSecrets } from './signature/app-secrets.js';
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity]), ConfigModule.forFeature(flowsConfig), MediaModule],
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity, FlowEnvelopeEntity]), ConfigModule.forFeature(flowsConfig), MediaModule],
   controllers: [FlowEndpointController, KeysAdminController],
   providers: [
     AppSecrets,
@@ -35,7 +37,8 @@ import { AppSecrets } from './signature/app-secrets.js';
     FlowRegistry,
     FlowExplorer,
     FlowRouter,
-    EnvelopeReplay,
+    EnvelopeClaims,
+    EnvelopeRetention,
     FlowSessions,
     FlowSignatureGuard,
   ],

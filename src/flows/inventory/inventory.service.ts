@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ReadThroughCache } from '../../cache/read-through-cache.js';
 import { afterCommit } from '../../database/after-commit.js';
 import { inventoryConfig } from './inventory.config.js';
@@ -35,18 +36,20 @@ export const SKU = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 const availabilityKey = (sku: string) => `inventory:availability:${sku}`;
 
 /**
- * Products, stock levels and reservations in Postgres; availability read through the cache. Every
- * method works in the caller's transaction (`manager`: in a flow handler, the request's).
+ * Products, stock levels and reservations in Postgres; availability read through the cache. Reads
+ * go to the pool unless given the caller's transaction (`manager`: in a handler that writes, the
+ * request's); writes always take it.
  */
 @Injectable()
 export class InventoryService {
   constructor(
     private readonly cache: ReadThroughCache,
+    @InjectDataSource() private readonly db: DataSource,
     @Inject(inventoryConfig.KEY) private readonly config: ConfigType<typeof inventoryConfig>,
   ) {}
 
   /** A product and its stock per warehouse, or null when the SKU is unknown. */
-  async availability(manager: EntityManager, sku: string): Promise<Availability | null> {
+  async availability(sku: string, manager: EntityManager = this.db.manager): Promise<Availability | null> {
     return this.cache.get(availabilityKey(sku), this.config.cacheTtlMs, async () => {
       const rows: Array<{
         sku: string;
@@ -80,7 +83,7 @@ export class InventoryService {
   }
 
   /** Products whose name starts with `prefix` (case-insensitive), one page at a time. */
-  async search(manager: EntityManager, prefix: string, page: number): Promise<SearchPage> {
+  async search(prefix: string, page: number, manager: EntityManager = this.db.manager): Promise<SearchPage> {
     const size = this.config.pageSize;
     const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
     const rows: Array<{ sku: string; name: string; price: string; currency: string }> = await manager.query(
