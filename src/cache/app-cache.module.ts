@@ -4,9 +4,10 @@ import { ConfigModule, type ConfigType } from '@nestjs/config';
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { cacheConfig } from './cache.config.js';
+import { CacheInvalidations } from './invalidation-bus.js';
 import { ReadThroughCache } from './read-through-cache.js';
 
-/** The global cache: in memory by default, Redis when REDIS_URL is set. */
+/** The global cache: in memory by default, Redis when REDIS_URL is set, with in-process copies kept in step by CacheInvalidations. */
 @Global()
 @Module({
   imports: [
@@ -34,7 +35,7 @@ import { ReadThroughCache } from './read-through-cache.js';
       },
     }),
   ],
-  providers: [ReadThroughCache],
+  providers: [ReadThroughCache, CacheInvalidations],
   exports: [ReadThroughCache],
 })
 export class AppCacheModule {}
