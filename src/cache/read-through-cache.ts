@@ -78,17 +78,18 @@ export class ReadThroughCache {
   /** Makes every entry of `key` stale at once, here and in every process, including one a concurrent read is about to write. */
   async invalidate(key: string): Promise<void> {
     this.local.invalidate(key);
-    await this.invalidateStore(key);
-    await bounded(this.invalidations.publish(key)).catch((error: Error) => this.logger.warn(`Cache invalidation not broadcast: ${error.message}`));
+    await Promise.all([
+      this.invalidateStore(key),
+      bounded(this.invalidations.publish(key)).catch((error: Error) => this.logger.warn(`Cache invalidation not broadcast: ${error.message}`)),
+    ]);
   }
 
+  /** A new generation, then the entry dropped: sent together (Redis takes one connection's commands in order). */
   private invalidateStore(key: string): Promise<void> {
-    return bounded(this.cache.set(generationKey(key), randomUUID(), GENERATION_TTL_MS))
-      .then(() => bounded(this.cache.del(key)))
-      .then(
-        () => undefined,
-        (error: Error) => this.logger.warn(`Cache invalidation failed: ${error.message}`),
-      );
+    return bounded(Promise.all([this.cache.set(generationKey(key), randomUUID(), GENERATION_TTL_MS), this.cache.del(key)])).then(
+      () => undefined,
+      (error: Error) => this.logger.warn(`Cache invalidation failed: ${error.message}`),
+    );
   }
 
   /** The store's entry, or the source's value written back to it. */
