@@ -76,6 +76,8 @@ interface Exchange {
   currentScreen: string;
   /** The screen the request came from (undefined for INIT): the contract checks transitions from it. */
   fromScreen: string | undefined;
+  /** The session, once a transactional request has read it: an error answer repeats the screen's data from it. */
+  session?: FlowSession;
   done: (body: string, outcome: FlowOutcome) => Dispatched;
 }
 
@@ -188,7 +190,6 @@ export class FlowRouter {
   /** A handler that keeps state or writes: it runs in the transaction holding the session row. */
   private async inTransaction(exchange: Exchange, handler: RegisteredHandler, budget: ResponseBudget): Promise<Dispatched> {
     const { flow, request, token } = exchange;
-    let session: FlowSession | undefined;
     let fallback: Answer;
     try {
       const { value, recorded } = await this.sessions.withSession(
@@ -197,7 +198,7 @@ export class FlowRouter {
         flow.metadata.tokens,
         exchange.envelope,
         async (opened, manager) => {
-          session = opened;
+          exchange.session = opened;
           const answer = await this.answerOf(exchange, handler, await this.invoke(exchange, handler, opened, manager), (screen) =>
             opened.screenData(screen),
           );
@@ -213,7 +214,7 @@ export class FlowRouter {
       fallback = value;
     } catch (error) {
       if (error instanceof FlowEndpointError) throw error;
-      fallback = this.errorAnswer(exchange, this.userMessageFor(flow.metadata.name, request, error), session?.screenData(exchange.currentScreen));
+      fallback = this.errorAnswer(exchange, this.userMessageFor(flow.metadata.name, request, error));
     }
     // Rolled back: the error answer is recorded on its own (the session stays open).
     if (!budget.claimCommit()) return exchange.done('', fallback.outcome);
@@ -276,8 +277,16 @@ export class FlowRouter {
     return { wire, end: { complete: false, screen: { id: wire.screen, data: shown } }, outcome };
   }
 
-  /** An error on the current screen, with the data last sent for it when known. */
-  private errorAnswer(exchange: Exchange, message: string, remembered: FlowData | undefined, outcome: FlowOutcome = 'error_message'): Answer {
+  /**
+   * An error on the current screen, with the data last sent for it when known (given, or from the
+   * session a transactional request read; a request past its budget does not wait for the database).
+   */
+  private errorAnswer(
+    exchange: Exchange,
+    message: string,
+    remembered: FlowData | undefined = exchange.session?.screenData(exchange.currentScreen),
+    outcome: FlowOutcome = 'error_message',
+  ): Answer {
     const wire = FlowResponse.error(message).toWire(exchange.currentScreen, exchange.token, remembered);
     return { wire, end: { complete: false }, outcome };
   }
