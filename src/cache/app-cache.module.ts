@@ -3,6 +3,7 @@ import { CacheModule, type CacheModuleOptions } from '@nestjs/cache-manager';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
+import { databaseConfig } from '../database/database.config.js';
 import { cacheConfig } from './cache.config.js';
 import { CacheInvalidations } from './invalidation-bus.js';
 import { ReadThroughCache } from './read-through-cache.js';
@@ -12,6 +13,7 @@ import { ReadThroughCache } from './read-through-cache.js';
 @Module({
   imports: [
     ConfigModule.forFeature(cacheConfig),
+    ConfigModule.forFeature(databaseConfig),
     CacheModule.registerAsync({
       isGlobal: true,
       imports: [ConfigModule.forFeature(cacheConfig)],

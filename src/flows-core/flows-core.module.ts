@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { databaseConfig } from '../database/database.config.js';
 import { flowsConfig } from './flows.config.js';
 import { FlowDecryptor } from './crypto/flow-decryptor.js';
 import { FlowEndpointController } from './http/flow-endpoint.controller.js';
@@ -27,7 +28,7 @@ import { AppSecrets } from './signature/app-secrets.js';
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity, FlowEnvelopeEntity]), ConfigModule.forFeature(flowsConfig), MediaModule],
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity, FlowEnvelopeEntity]), ConfigModule.forFeature(flowsConfig), ConfigModule.forFeature(databaseConfig), MediaModule],
   controllers: [FlowEndpointController, KeysAdminController],
   providers: [
     AppSecrets,
