@@ -7,9 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EVENT_LOOP_RESOLUTION_MS } from '../src/metrics/metrics.service.js';
-import { generateAppSecret, generateTestKeyPair } from '../test/kit/test-keys.js';
-import { FlowTestClient } from '../test/kit/flow-test-client.js';
+import { EVENT_LOOP_RESOLUTION_MS, FLOWGATE_MAIN, FlowTestClient, freePort, generateAppSecret, generateTestKeyPair } from './lib/flowgate.js';
 import { cryptoCeiling } from './lib/crypto-ceiling.js';
 import { benchDatabase } from './lib/database.js';
 import { cyclingPool, oneShotPool, round, runLoad, type RequestPool } from './lib/load.js';
@@ -19,7 +17,7 @@ import { markdownTable, table, type Measurement } from './lib/report.js';
 import { unsignedFlood, type FloodResult } from './lib/flood.js';
 import { evaluateTargets } from './lib/targets.js';
 import { inventoryRequests, pingRequests, SCENARIO_TITLES, slotRequests, webhookRequests, type ScenarioName, type Target } from './lib/scenarios.js';
-import { freePort, pinSelf, PROJECT_ROOT, startProcess, TASKSET, type ServerProcess } from './lib/servers.js';
+import { pinSelf, PROJECT_ROOT, startProcess, TASKSET, type ServerProcess } from './lib/servers.js';
 
 const SERVER_CORE = '0';
 const LOADGEN_CORE = '1';
@@ -95,7 +93,7 @@ async function comparisonLag(url: string): Promise<number | undefined> {
 async function startFlowgate(database: Awaited<ReturnType<typeof benchDatabase>>, workers: number, cores: string | undefined, logName: string) {
   const port = await freePort();
   return startProcess({
-    script: 'dist/src/main.js',
+    script: FLOWGATE_MAIN,
     nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT_DIR, 'profiles')}`] : [],
     port,
     cores,

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decryptResponse } from '../../src/flows-core/crypto/flow-crypto.js';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
-import { FlowTestClient, flowPayloads, type PreparedFlowRequest } from '../../test/kit/flow-test-client.js';
-import { nfmReply } from '../../test/kit/whatsapp-notifications.js';
+import { decryptResponse, flowPayloads, nfmReply, signBody, type FlowTestClient, type PreparedFlowRequest } from './flowgate.js';
 import type { BenchRequest } from './load.js';
 
 export const SCENARIOS = ['ping', 'inventory', 'slots', 'flood', 'webhook'] as const;
