@@ -52,11 +52,9 @@ export async function runCrowd(baseUrl: string, walks: Walk[], options: CrowdOpt
 
   const started = performance.now();
   const sentAt: number[] = [];
-  let arrival = 0;
   const walkers = walks.map((walk) => {
-    // Exponential gaps: arrivals at `people / window` per ms on average.
-    arrival += -Math.log(1 - Math.random()) * (windowMs / walks.length);
-    const start = started + Math.min(arrival, windowMs);
+    // Uniform over the window, independently: a Poisson process with exactly `people` arrivals.
+    const start = started + Math.random() * windowMs;
     return (async () => {
       let planned = start;
       for (const [index, { step, request }] of walk.entries()) {
