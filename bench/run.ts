@@ -295,6 +295,8 @@ function planPasses(opts: BenchOptions): PassPlan[] {
 }
 
 interface PassOutcome {
+  /** The row labels of its Flowgate and its thin server. */
+  rows: [string, string];
   measurements: Measurement[];
   multiWorker: Measurement[];
   reservations: ReservationLedger[];
@@ -305,7 +307,14 @@ interface PassOutcome {
 }
 
 async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome> {
-  const outcome: PassOutcome = { measurements: [], multiWorker: [], reservations: [], initNotes: [], description: '' };
+  const outcome: PassOutcome = {
+    rows: [plan.flowgate, plan.thin],
+    measurements: [],
+    multiWorker: [],
+    reservations: [],
+    initNotes: [],
+    description: '',
+  };
   const database = await benchDatabase(plan.database === 'postgres' ? process.env.DATABASE_URL : undefined);
   outcome.description = `${database.description}${plan.redis ? ', Redis cache and queue' : ', memory cache, queue in the database'}`;
   const newTarget = (url: string): Target => ({
@@ -543,7 +552,7 @@ async function main(opts: BenchOptions) {
       memoryGiB: round(totalmem() / 2 ** 30, 1),
       node: process.version,
       kernel: release(),
-      databases: passes.map((pass, i) => ({ rows: [pass.flowgate, pass.thin], database: outcomes[i]?.description })),
+      databases: outcomes.map((outcome) => ({ rows: outcome.rows, database: outcome.description })),
       redis: process.env.REDIS_URL ? 'yes' : 'no',
       pinning: pinned ? { server: SERVER_CORE, loadGenerator: LOADGEN_CORE } : null,
     },
