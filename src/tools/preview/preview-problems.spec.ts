@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { contentSecurityPolicy } from './preview-server.js';
 import { contractProblem, initErrorProblem, mediaFetchProblem, replyProblem, replyVerdict } from './preview-problems.js';
 
 const reply = (status: number, body?: Record<string, unknown>, text?: string) => ({ status, body, text, durationMs: 1 });
@@ -78,5 +79,21 @@ describe('what the preview says about an answer', () => {
     expect(problem.fix).toContain('has no handler for INIT');
     expect(problem.fix).toContain('@FlowInit()');
     expect(problem.fix).toContain('returns the data of SERVICE');
+  });
+});
+
+describe("the page's Content-Security-Policy", () => {
+  it('script and style from the page only, requests to the page and its CDN only, Flow JSON images inline', () => {
+    const policy = contentSecurityPolicy('https://127.0.0.1:40123/cdn/');
+    expect(policy.split('; ')).toEqual([
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "connect-src 'self' https://127.0.0.1:40123",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ]);
   });
 });

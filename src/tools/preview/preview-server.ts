@@ -61,6 +61,23 @@ const TYPES: Record<string, string> = {
 
 class BadRequest extends Error {}
 
+/**
+ * The page's Content-Security-Policy: its script and styles from this server only, images from it
+ * or inline (Flow JSON images are base64), requests to this server and the preview's CDN only.
+ */
+export function contentSecurityPolicy(cdnUrl: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${new URL(cdnUrl).origin}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 /** dist/preview beside this module's project (works from src/ under jest and from dist/). */
 function defaultWebRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -119,6 +136,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   let version = Date.now();
   const listeners = new Set<ServerResponse>();
   const cdn = await LocalCdn.start({ certDir: options.cdnCertDir ?? join(process.cwd(), '.data', 'preview'), port: options.cdnPort });
+  const policy = contentSecurityPolicy(cdn.url);
 
   // Polling works the same on every platform and editor (atomic saves replace the file).
   const onChange = () => {
@@ -242,7 +260,13 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     }
     const name = path === '/' ? 'index.html' : path.slice(1);
     if (request.method === 'GET' && files.has(name)) {
-      response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      response.writeHead(200, {
+        'content-type': TYPES[extname(name)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        'content-security-policy': policy,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      });
       response.end(readFileSync(join(webRoot, name)));
       return;
     }
