@@ -103,7 +103,7 @@ describe('CalendarPicker (6.1)', () => {
   it('range mode: once a start is chosen, ends outside min-days..max-days cannot be picked; the end completes the range', () => {
     const { context, recorded } = recordingContext({ data: {}, form: { stay: { 'start-date': '2025-03-03' } } });
     const picker = renderComponent(range, context);
-    const month = find(picker, onPick).props as { onPick(date: string): void; blocked(date: string): boolean };
+    const month = find(picker, onPick).props as unknown as { onPick(date: string): void; blocked(date: string): boolean };
     expect(['2025-03-04', '2025-03-05', '2025-03-08', '2025-03-09'].map(month.blocked)).toEqual([true, false, false, true]);
     expect(disabled(draw([range], context.scope), '2025-03-04')).toBe(true);
     month.onPick('2025-03-06');
