@@ -1,29 +1,55 @@
 /**
- * `npm run bench`: drives the built Flowgate server and a thin baseline with requests built exactly
- * like WhatsApp's client, decrypts and checks every reply, and prints a table and a JSON report.
- * `npm run bench -- --help` lists the options.
+ * `npm run bench`: drives the built Flowgate server and its comparison servers (thin baseline,
+ * framework floor, thin + Postgres) with requests built exactly like WhatsApp's client, decrypts
+ * and checks every reply, and prints a table and a JSON report. `npm run bench -- --help` lists
+ * the options.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EVENT_LOOP_RESOLUTION_MS } from '../src/metrics/metrics.service.js';
-import { generateAppSecret, generateTestKeyPair } from '../test/kit/test-keys.js';
-import { FlowTestClient } from '../test/kit/flow-test-client.js';
 import { cryptoCeiling } from './lib/crypto-ceiling.js';
-import { benchDatabase } from './lib/database.js';
-import { cyclingPool, oneShotPool, round, runLoad, type RequestPool } from './lib/load.js';
+import { runCrowd, type Walk } from './lib/crowd.js';
+import { benchDatabase, flowgateReservations, GENEROUS_STOCK, stockFlowgate, type BenchDatabase } from './lib/database.js';
+import {
+  EVENT_LOOP_RESOLUTION_MS,
+  FLOWGATE_MAIN,
+  FLOWGATE_SEED,
+  FLOWGATE_TABLES,
+  FlowTestClient,
+  freePort,
+  generateAppSecret,
+  generateTestKeyPair,
+} from './lib/flowgate.js';
+import { cyclingPool, oneShotPool, round, runLoad, runLoadRaw, summarise, type RawLoad, type RequestPool } from './lib/load.js';
 import { parseOptions, type BenchOptions } from './lib/options.js';
 import { serverCpuMicros } from './lib/process-cpu.js';
 import { markdownTable, table, type Measurement } from './lib/report.js';
 import { unsignedFlood, type FloodResult } from './lib/flood.js';
-import { evaluateTargets } from './lib/targets.js';
-import { inventoryRequests, pingRequests, SCENARIO_TITLES, slotRequests, webhookRequests, type ScenarioName, type Target } from './lib/scenarios.js';
-import { freePort, pinSelf, PROJECT_ROOT, startProcess, TASKSET, type ServerProcess } from './lib/servers.js';
+import { evaluateTargets, type InitNote, type Pass, type ReservationLedger } from './lib/targets.js';
+import {
+  initRequest,
+  lookupRequest,
+  lookupRequests,
+  newTally,
+  pingRequests,
+  reserveRequest,
+  SCENARIO_TITLES,
+  SCENARIOS,
+  slotRequests,
+  THIN_SCENARIOS,
+  tokenPrefix,
+  webhookRequests,
+  type ScenarioName,
+  type Target,
+} from './lib/scenarios.js';
+import { pinSelf, PROJECT_ROOT, startProcess, TASKSET, type ServerProcess } from './lib/servers.js';
 
 const SERVER_CORE = '0';
 const LOADGEN_CORE = '1';
 const OUT_DIR = resolve(PROJECT_ROOT, 'bench/out');
+const PROFILE_DIR = join(OUT_DIR, 'profiles');
 
 const options = parseOptions(process.argv.slice(2));
 mkdirSync(OUT_DIR, { recursive: true });
@@ -38,6 +64,20 @@ const privateKeyFile = join(keyDir, 'private.pem');
 writeFileSync(privateKeyFile, keys.privatePem, { mode: 0o600 });
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
+type LagReader = (url: string) => Promise<number | undefined>;
+
+/** node --cpu-prof for a comparison server (its profile is written when it exits on SIGTERM). */
+const profileArgs = (name: string) =>
+  options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+
+function logRow(row: Measurement): void {
+  const at = row.openLoop ? `${row.openLoop.people} people` : `c=${row.concurrency}`;
+  log(
+    `  ${row.target} ${row.scenario} ${at}: ${row.rps} req/s, p90 ${row.latencyMs.p90} ms, p99 ${row.latencyMs.p99} ms, ${row.errors} errors, ${row.cpuMicrosPerRequest} µs CPU/req`,
+  );
+  if (row.errorSamples.length) log(`    first errors: ${row.errorSamples.join(' | ')}`);
+}
+
 /** Loads `requests` at each concurrency, measuring the server's CPU and its event-loop lag p99. */
 async function measure(
   server: ServerProcess,
@@ -45,7 +85,7 @@ async function measure(
   scenario: string,
   requests: RequestPool,
   concurrencies: number[],
-  lagOf: (url: string) => Promise<number | undefined>,
+  lagOf: LagReader,
 ): Promise<Measurement[]> {
   const results: Measurement[] = [];
   await runLoad(server.url, requests, Math.max(...concurrencies), options.warmupSeconds);
@@ -62,13 +102,93 @@ async function measure(
       cpuMicrosPerRequest: load.requests ? round(cpu / load.requests, 0) : 0,
       eventLoopLagP99Ms: lag,
     };
-    log(
-      `  ${target} ${scenario} c=${concurrency}: ${row.rps} req/s, p99 ${row.latencyMs.p99} ms, ${row.errors} errors, ${row.cpuMicrosPerRequest} µs CPU/req`,
-    );
-    if (row.errorSamples.length) log(`    first errors: ${row.errorSamples.join(' | ')}`);
+    logRow(row);
     results.push(row);
   }
   return results;
+}
+
+/**
+ * Reserve to completion on distinct tokens, in rounds: a batch of fresh tokens is looked up first
+ * (AVAILABILITY, as on the phone; not measured), then each reserves once at `concurrency` while the
+ * server's CPU is measured. Rounds go on until `options.seconds` of reserving were measured; a batch
+ * is sized from the previous round's rate, so few tokens are looked up for nothing.
+ */
+async function measureReserve(server: ServerProcess, label: string, target: Target, lagOf: LagReader): Promise<Measurement[]> {
+  const prefix = tokenPrefix('reserve');
+  let issued = 0;
+  let rate = 50; // reserves per second, until the first round says
+  const oneRound = async (concurrency: number, seconds: number) => {
+    const batch = Math.max(concurrency * 4, Math.ceil(rate * seconds * 1.25));
+    const tokens = Array.from({ length: batch }, () => `${prefix}-${issued++}`);
+    const lookups = await runLoadRaw(server.url, oneShotPool(tokens.map((token) => lookupRequest(target, token))), Math.max(16, concurrency), 3600);
+    const reserves = oneShotPool(tokens.map((token) => reserveRequest(target, token)));
+    await lagOf(server.url);
+    const cpuBefore = serverCpuMicros(server.pid);
+    const load = await runLoadRaw(server.url, reserves, concurrency, seconds);
+    const cpu = serverCpuMicros(server.pid) - cpuBefore;
+    const lag = await lagOf(server.url);
+    if (load.latencies.length && load.elapsed > 0) rate = load.latencies.length / load.elapsed;
+    // A failed lookup before the reserve counts against the measurement it served.
+    const setupErrors = lookups.errorSamples.map((sample) => `lookup before reserve: ${sample}`);
+    return { load: { ...load, errors: load.errors + lookups.errors, errorSamples: [...setupErrors, ...load.errorSamples] }, cpu, lag };
+  };
+
+  if (options.warmupSeconds > 0) await oneRound(Math.max(...options.concurrency), options.warmupSeconds);
+  const rows: Measurement[] = [];
+  for (const concurrency of options.concurrency) {
+    const rounds: RawLoad[] = [];
+    let cpu = 0;
+    let lag: number | undefined;
+    let measured = 0;
+    while (options.seconds - measured > 0.05) {
+      const result = await oneRound(concurrency, Math.min(options.reserveRoundSeconds, options.seconds - measured));
+      rounds.push(result.load);
+      cpu += result.cpu;
+      if (result.lag !== undefined) lag = Math.max(lag ?? 0, result.lag);
+      measured += result.load.elapsed;
+    }
+    const load = summarise(rounds);
+    const row: Measurement = {
+      target: label,
+      scenario: 'reserve',
+      ...load,
+      cpuMicrosPerRequest: load.requests ? round(cpu / load.requests, 0) : 0,
+      eventLoopLagP99Ms: lag,
+    };
+    logRow(row);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The 1,000 people in a flow at once (open loop, see bench/lib/crowd.ts), after a short warm-up of lookups. */
+async function measureCrowd(server: ServerProcess, label: string, target: Target, lagOf: LagReader): Promise<Measurement> {
+  if (options.warmupSeconds > 0) {
+    await runLoad(server.url, oneShotPool(lookupRequests(target, Math.ceil(options.warmupSeconds * 2000))), 4, options.warmupSeconds);
+  }
+  const prefix = tokenPrefix('crowd');
+  const walks: Walk[] = Array.from({ length: options.people }, (_, i) => {
+    const token = `${prefix}-${i}`;
+    return [
+      { step: 'INIT', request: initRequest(target, token) },
+      { step: 'lookup', request: lookupRequest(target, token) },
+      { step: 'reserve', request: reserveRequest(target, token) },
+    ];
+  });
+  await lagOf(server.url);
+  const cpuBefore = serverCpuMicros(server.pid);
+  const crowd = await runCrowd(server.url, walks, { people: options.people, rate: options.peopleRate, thinkSeconds: options.thinkSeconds });
+  const cpu = serverCpuMicros(server.pid) - cpuBefore;
+  const row: Measurement = {
+    target: label,
+    scenario: 'crowd',
+    ...crowd,
+    cpuMicrosPerRequest: crowd.requests ? round(cpu / crowd.requests, 0) : 0,
+    eventLoopLagP99Ms: await lagOf(server.url),
+  };
+  logRow(row);
+  return row;
 }
 
 /**
@@ -92,38 +212,272 @@ async function comparisonLag(url: string): Promise<number | undefined> {
   );
 }
 
-async function startFlowgate(database: Awaited<ReturnType<typeof benchDatabase>>, workers: number, cores: string | undefined, logName: string) {
-  const port = await freePort();
+/** Flowgate's environment: production mode, the bench keys, demo data, and the pass's database (and Redis, when it has one). */
+function flowgateEnv(database: BenchDatabase, redis: boolean, workers = 1): Record<string, string | undefined> {
+  return {
+    NODE_ENV: 'production',
+    WEB_CONCURRENCY: String(workers),
+    FLOW_PRIVATE_KEY_FILE: privateKeyFile,
+    WHATSAPP_APP_SECRET: appSecret,
+    ADMIN_TOKEN: adminToken,
+    // The benchmark reads event-loop lag from /metrics.
+    METRICS_PUBLIC: 'true',
+    DEMO_DATA: 'true',
+    REDIS_URL: redis ? process.env.REDIS_URL : undefined,
+    CACHE_NAMESPACE: `bench-${randomBytes(4).toString('hex')}`,
+    QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+    LOG_LEVEL: process.env.LOG_LEVEL,
+    ...database.env,
+  };
+}
+
+async function startFlowgate(database: BenchDatabase, redis: boolean, workers: number, cores: string | undefined, logName: string) {
   return startProcess({
-    script: 'dist/src/main.js',
-    nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT_DIR, 'profiles')}`] : [],
-    port,
+    script: FLOWGATE_MAIN,
+    nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    port: await freePort(),
     cores,
     logFile: join(OUT_DIR, logName),
     readyPath: '/health/ready',
-    env: {
-      NODE_ENV: 'production',
-      WEB_CONCURRENCY: String(workers),
-      FLOW_PRIVATE_KEY_FILE: privateKeyFile,
-      WHATSAPP_APP_SECRET: appSecret,
-      ADMIN_TOKEN: adminToken,
-      // The benchmark reads event-loop lag from /metrics.
-      METRICS_PUBLIC: 'true',
-      DEMO_DATA: 'true',
-      REDIS_URL: process.env.REDIS_URL,
-      CACHE_NAMESPACE: `bench-${randomBytes(4).toString('hex')}`,
-      QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
-      LOG_LEVEL: process.env.LOG_LEVEL,
-      ...database.env,
-    },
+    env: flowgateEnv(database, redis, workers),
   });
+}
+
+/**
+ * Flowgate's schema and demo data applied by its own seed command, before Flowgate starts: the
+ * embedded database has one user at a time, so its stock can only be set while Flowgate is stopped.
+ */
+async function seedFlowgate(database: BenchDatabase, redis: boolean): Promise<void> {
+  await new Promise<void>((done, fail) =>
+    execFile(
+      process.execPath,
+      [FLOWGATE_SEED],
+      {
+        cwd: PROJECT_ROOT,
+        env: { PATH: process.env.PATH, ...flowgateEnv(database, redis) } as NodeJS.ProcessEnv,
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => {
+        writeFileSync(join(OUT_DIR, 'flowgate-seed.log'), `${stdout}${stderr}`);
+        if (error) fail(new Error(`${FLOWGATE_SEED} failed (${error.message.split('\n')[0]}); see bench/out/flowgate-seed.log`));
+        else done();
+      },
+    ),
+  );
+}
+
+/** One database the data endpoint scenarios run on, and the names its rows carry. */
+interface PassPlan extends Pass {
+  redis: boolean;
+  scenarios: ScenarioName[];
+  /** The main pass also runs the multi-worker comparison and the webhook intake. */
+  main: boolean;
+}
+
+function planPasses(opts: BenchOptions): PassPlan[] {
+  const redis = Boolean(process.env.REDIS_URL);
+  const thinFor = (database: 'postgres' | 'embedded') => (database === 'postgres' ? 'thin+postgres' : 'thin+pglite');
+  const main: PassPlan = {
+    database: opts.database === 'embedded' ? 'embedded' : 'postgres',
+    flowgate: 'flowgate',
+    thin: thinFor(opts.database === 'embedded' ? 'embedded' : 'postgres'),
+    redis,
+    scenarios: opts.scenarios,
+    main: true,
+  };
+  if (opts.database !== 'both') return [main];
+  // A laptop's `npm start`: the embedded database, no Redis.
+  const embeddedScenarios = opts.scenarios.filter((scenario) => ['ping', 'lookup', 'reserve', 'slots', 'crowd'].includes(scenario));
+  return [
+    main,
+    { database: 'embedded', flowgate: 'flowgate embedded', thin: 'thin+pglite', redis: false, scenarios: embeddedScenarios, main: false },
+  ];
+}
+
+interface PassOutcome {
+  /** The row labels of its Flowgate and its thin server. */
+  rows: [string, string];
+  measurements: Measurement[];
+  multiWorker: Measurement[];
+  reservations: ReservationLedger[];
+  initNotes: InitNote[];
+  webhooks?: { acknowledged: number; stored: number };
+  flood?: FloodResult;
+  description: string;
+}
+
+async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome> {
+  const outcome: PassOutcome = {
+    rows: [plan.flowgate, plan.thin],
+    measurements: [],
+    multiWorker: [],
+    reservations: [],
+    initNotes: [],
+    description: '',
+  };
+  const database = await benchDatabase(plan.database === 'postgres' ? process.env.DATABASE_URL : undefined);
+  outcome.description = `${database.description}${plan.redis ? ', Redis cache and queue' : ', memory cache, queue in the database'}`;
+  const newTarget = (url: string): Target => ({
+    url,
+    appSecret,
+    adminToken,
+    client: new FlowTestClient({ baseUrl: url, publicKey: keys.publicPem, appSecret }),
+    tally: newTally(),
+  });
+  const reserving = (scenarios: ScenarioName[]) => scenarios.includes('reserve') || scenarios.includes('crowd');
+  try {
+    // The thin + Postgres server: the same requests of the inventory flow, on the same database.
+    const thinScenarios = plan.scenarios.filter((scenario) => THIN_SCENARIOS.includes(scenario));
+    if (thinScenarios.length) {
+      log(
+        `${plan.thin}: bare Fastify, same crypto, one session upsert per data request, stock through an in-process cache (bench/thin-postgres-server.ts)`,
+      );
+      const server = await startProcess({
+        script: 'dist-bench/bench/thin-postgres-server.js',
+        nodeArgs: profileArgs(plan.thin.replace('+', '-')),
+        port: await freePort(),
+        cores: pinned ? SERVER_CORE : undefined,
+        logFile: join(OUT_DIR, `${plan.thin.replace('+', '-')}.log`),
+        readyPath: '/lag',
+        env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret, THIN_STOCK: String(GENEROUS_STOCK), ...database.thinEnv },
+      });
+      const target = newTarget(server.url);
+      try {
+        for (const scenario of thinScenarios)
+          outcome.measurements.push(...(await measureScenario(server, plan.thin, scenario, target, comparisonLag)));
+        const stats = (await fetch(`${server.url}/stats`).then((response) => response.json())) as Record<string, number>;
+        if (reserving(thinScenarios)) {
+          outcome.reservations.push({
+            server: plan.thin,
+            completions: target.tally.completions,
+            reservations: stats.completed,
+            reserved: stats.reserved,
+            stockTaken: stats.initialUnits - stats.units,
+          });
+        }
+        outcome.initNotes.push({ server: plan.thin, inits: target.tally.inits, initErrors: target.tally.initErrors });
+      } finally {
+        await server.stop();
+      }
+    }
+
+    /** Starts Flowgate, measures `scenarios` on it at `concurrency`, stops it. */
+    const measureFlowgate = async (label: string, workers: number, cores: string | undefined, scenarios: ScenarioName[], concurrency: number[]) => {
+      const server = await startFlowgate(database, plan.redis, workers, cores, `${label.replaceAll(' ', '-')}-${scenarios.join('-')}.log`);
+      const target = newTarget(server.url);
+      const rows: Measurement[] = [];
+      try {
+        if (database.kind === 'postgres' && reserving(scenarios)) await stockFlowgate(database);
+        for (const scenario of scenarios) {
+          if (scenario === 'flood') {
+            outcome.flood = await measureFlood(server, target);
+            rows.push(...outcome.flood.rows);
+            continue;
+          }
+          rows.push(...(await measureScenario(server, label, scenario, target, flowgateLag, concurrency)));
+        }
+      } finally {
+        await server.stop();
+      }
+      return { rows, target };
+    };
+
+    // Webhooks go last: their background processing would otherwise run during the other measurements.
+    const flowScenarios = plan.scenarios.filter((scenario) => scenario !== 'webhook');
+    if (flowScenarios.length) {
+      if (database.kind === 'embedded' && reserving(flowScenarios)) {
+        log(`  ${plan.flowgate}: schema and demo data first (npm run db:seed), then ${GENEROUS_STOCK} units of PROD-99`);
+        await seedFlowgate(database, plan.redis);
+        await stockFlowgate(database);
+      }
+      log(`${plan.flowgate}, 1 process (${outcome.description})`);
+      const { rows, target } = await measureFlowgate(plan.flowgate, 1, pinned ? SERVER_CORE : undefined, flowScenarios, opts.concurrency);
+      outcome.measurements.push(...rows);
+      if (reserving(flowScenarios)) {
+        const { reservations, reserved, units } = await flowgateReservations(database);
+        outcome.reservations.push({
+          server: plan.flowgate,
+          completions: target.tally.completions,
+          reservations,
+          reserved,
+          stockTaken: GENEROUS_STOCK - units,
+        });
+      }
+      outcome.initNotes.push({ server: plan.flowgate, inits: target.tally.inits, initErrors: target.tally.initErrors });
+    }
+
+    if (plan.main && opts.workers > 1) {
+      if (database.kind !== 'postgres') {
+        log(`multi-worker run skipped: WEB_CONCURRENCY > 1 needs DATABASE_URL (the embedded database lives in one process)`);
+      } else {
+        // Server and load generator share both cores, as they would on a small production machine.
+        // One process is measured the same way first, so the comparison shows what the workers add.
+        if (pinned) pinSelf(`${SERVER_CORE},${LOADGEN_CORE}`);
+        try {
+          const top = [Math.max(...opts.concurrency)];
+          const shared = flowScenarios.filter((scenario) => scenario === 'ping' || scenario === 'lookup');
+          for (const workers of shared.length ? [1, opts.workers] : []) {
+            log(`flowgate, WEB_CONCURRENCY=${workers}, server and load generator sharing the cores`);
+            outcome.multiWorker.push(...(await measureFlowgate(`flowgate x${workers} shared cores`, workers, undefined, shared, top)).rows);
+          }
+        } finally {
+          if (pinned) pinSelf(LOADGEN_CORE);
+        }
+      }
+    }
+
+    if (plan.main && plan.scenarios.includes('webhook')) {
+      log(`${plan.flowgate}, 1 process, webhook intake (${outcome.description})`);
+      outcome.measurements.push(...(await measureFlowgate(plan.flowgate, 1, pinned ? SERVER_CORE : undefined, ['webhook'], opts.concurrency)).rows);
+      outcome.webhooks = { acknowledged: webhookTally.acknowledged, stored: await database.count(FLOWGATE_TABLES.webhookEvents) };
+      log(`  webhook events acknowledged ${outcome.webhooks.acknowledged}, stored ${outcome.webhooks.stored}`);
+    }
+  } finally {
+    await database.dispose();
+  }
+  return outcome;
+}
+
+const webhookTally = { acknowledged: 0 };
+
+/** One scenario on a running server (Flowgate or the thin + Postgres server) at each concurrency. */
+async function measureScenario(
+  server: ServerProcess,
+  label: string,
+  scenario: ScenarioName,
+  target: Target,
+  lagOf: LagReader,
+  concurrency = options.concurrency,
+): Promise<Measurement[]> {
+  // Enough for the warm-up and every concurrency at the rate the pool is built for.
+  const oneShot = Math.ceil((options.seconds * concurrency.length + options.warmupSeconds) * options.oneShotPerSecond);
+  switch (scenario) {
+    case 'ping':
+      return measure(server, label, scenario, cyclingPool(pingRequests(target, options.poolSize)), concurrency, lagOf);
+    case 'lookup':
+      // Never reused: a repeated envelope is a replay, answered from its record without the handler.
+      return measure(server, label, scenario, oneShotPool(lookupRequests(target, oneShot)), concurrency, lagOf);
+    case 'reserve':
+      return measureReserve(server, label, target, lagOf);
+    case 'slots':
+      return measure(server, label, scenario, oneShotPool(await slotRequests(target, oneShot)), concurrency, lagOf);
+    case 'crowd':
+      return [await measureCrowd(server, label, target, lagOf)];
+    case 'webhook':
+      // Never reused: each post is a new message, so every acknowledged one must be stored.
+      return measure(server, label, scenario, oneShotPool(webhookRequests(target, oneShot, webhookTally)), concurrency, lagOf);
+    case 'flood':
+      throw new Error('the unsigned flood is measured by unsignedFlood, beside pings');
+  }
 }
 
 async function main(opts: BenchOptions) {
   const started = Date.now();
   const measurements: Measurement[] = [];
+  const passes = planPasses(opts);
   log(
-    `Flowgate benchmark${opts.smoke ? ' (smoke)' : ''}: ${opts.seconds}s per load, concurrency ${opts.concurrency.join('/')}, scenarios ${opts.scenarios.join(', ')}`,
+    `Flowgate benchmark${opts.smoke ? ' (smoke)' : ''}: ${opts.seconds}s per load, concurrency ${opts.concurrency.join('/')}, scenarios ${opts.scenarios.join(', ')}; ` +
+      `database ${passes.map((pass) => pass.database).join(' then ')}`,
   );
   log(
     pinned
@@ -135,114 +489,60 @@ async function main(opts: BenchOptions) {
   const ceiling = cryptoCeiling(keys.privatePem, opts.ceilingSeconds);
   log(`  ${ceiling.opsPerSecond} unwrap+decrypt+encrypt per second (${ceiling.microsPerOp} µs each)`);
 
-  // The comparison servers take the same ping-shaped load at each concurrency.
-  const comparisons = [
-    { target: 'baseline', title: 'thin baseline (bench/baseline-server.ts)', script: 'baseline-server' },
-    {
-      target: 'framework floor',
-      title: 'framework floor: NestJS on Fastify, same crypto (bench/framework-floor-server.ts)',
-      script: 'framework-floor-server',
-    },
-  ];
-  for (const comparison of comparisons) {
-    log(comparison.title);
-    const server = await startProcess({
-      script: `dist-bench/bench/${comparison.script}.js`,
-      port: await freePort(),
-      cores: pinned ? SERVER_CORE : undefined,
-      logFile: join(OUT_DIR, `${comparison.script}.log`),
-      readyPath: '/lag',
-      env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret },
-    });
-    const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret });
-    try {
-      measurements.push(
-        ...(await measure(server, comparison.target, 'ping', cyclingPool(pingRequests({ client }, opts.poolSize)), opts.concurrency, comparisonLag)),
-      );
-    } finally {
-      await server.stop();
-    }
-  }
-
-  const database = await benchDatabase(process.env.DATABASE_URL);
-  const webhooks = { acknowledged: 0 };
-  let webhooksStored: number | undefined;
-  let flood: FloodResult | undefined;
-  const multiWorker: Measurement[] = [];
-  try {
-    const flowgateTarget = (url: string): Target => ({
-      url,
-      appSecret,
-      adminToken,
-      client: new FlowTestClient({ baseUrl: url, publicKey: keys.publicPem, appSecret }),
-    });
-    /** Starts Flowgate, measures `scenarios` on it at `concurrency`, stops it. */
-    const measureFlowgate = async (label: string, workers: number, cores: string | undefined, scenarios: ScenarioName[], concurrency: number[]) => {
-      const server = await startFlowgate(database, workers, cores, `${label.replaceAll(' ', '-')}-${scenarios.join('-')}.log`);
-      const rows: Measurement[] = [];
+  // The comparison servers of the ping take the same ping-shaped load at each concurrency.
+  if (opts.scenarios.includes('ping')) {
+    const comparisons = [
+      { target: 'baseline', title: 'thin baseline (bench/baseline-server.ts)', script: 'baseline-server' },
+      {
+        target: 'framework floor',
+        title: 'framework floor: NestJS on Fastify, same crypto (bench/framework-floor-server.ts)',
+        script: 'framework-floor-server',
+      },
+    ];
+    for (const comparison of comparisons) {
+      log(comparison.title);
+      const server = await startProcess({
+        script: `dist-bench/bench/${comparison.script}.js`,
+        nodeArgs: profileArgs(comparison.script),
+        port: await freePort(),
+        cores: pinned ? SERVER_CORE : undefined,
+        logFile: join(OUT_DIR, `${comparison.script}.log`),
+        readyPath: '/lag',
+        env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret },
+      });
+      const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret });
       try {
-        for (const scenario of scenarios) {
-          if (scenario === 'flood') {
-            flood = await measureFlood(server, flowgateTarget(server.url));
-            rows.push(...flood.rows);
-            continue;
-          }
-          rows.push(
-            ...(await measure(
-              server,
-              label,
-              scenario,
-              await buildRequests(scenario, flowgateTarget(server.url), opts, webhooks),
-              concurrency,
-              flowgateLag,
-            )),
-          );
-        }
+        measurements.push(
+          ...(await measure(
+            server,
+            comparison.target,
+            'ping',
+            cyclingPool(pingRequests({ client }, opts.poolSize)),
+            opts.concurrency,
+            comparisonLag,
+          )),
+        );
       } finally {
         await server.stop();
       }
-      return rows;
-    };
-    const description = `${database.description}${process.env.REDIS_URL ? ', Redis cache and queue' : ', memory cache, queue in the database'}`;
-
-    // Webhooks go last: their background processing would otherwise run during the other measurements.
-    const flowScenarios = opts.scenarios.filter((scenario) => scenario !== 'webhook');
-    if (flowScenarios.length) {
-      log(`flowgate, 1 process (${description})`);
-      measurements.push(...(await measureFlowgate('flowgate', 1, pinned ? SERVER_CORE : undefined, flowScenarios, opts.concurrency)));
     }
+  }
 
-    if (opts.workers > 1) {
-      if (database.kind !== 'postgres') {
-        log(`multi-worker run skipped: WEB_CONCURRENCY > 1 needs DATABASE_URL (the embedded database lives in one process)`);
-      } else {
-        // Server and load generator share both cores, as they would on a small production machine.
-        // One process is measured the same way first, so the comparison shows what the workers add.
-        if (pinned) pinSelf(`${SERVER_CORE},${LOADGEN_CORE}`);
-        try {
-          const top = [Math.max(...opts.concurrency)];
-          const shared = flowScenarios.filter((scenario) => scenario === 'ping' || scenario === 'inventory');
-          for (const workers of [1, opts.workers]) {
-            log(`flowgate, WEB_CONCURRENCY=${workers}, server and load generator sharing the cores`);
-            multiWorker.push(...(await measureFlowgate(`flowgate x${workers} shared cores`, workers, undefined, shared, top)));
-          }
-        } finally {
-          if (pinned) pinSelf(LOADGEN_CORE);
-        }
-      }
-    }
-
-    if (opts.scenarios.includes('webhook')) {
-      log(`flowgate, 1 process, webhook intake (${description})`);
-      measurements.push(...(await measureFlowgate('flowgate', 1, pinned ? SERVER_CORE : undefined, ['webhook'], opts.concurrency)));
-      webhooksStored = await database.count('webhook_events');
-      log(`  webhook events acknowledged ${webhooks.acknowledged}, stored ${webhooksStored}`);
+  const outcomes: PassOutcome[] = [];
+  try {
+    for (const plan of passes) {
+      if (plan.scenarios.length === 0) continue;
+      const outcome = await runPass(plan, opts);
+      outcomes.push(outcome);
+      measurements.push(...outcome.measurements);
     }
   } finally {
-    await database.dispose();
     rmSync(keyDir, { recursive: true, force: true });
   }
 
+  const multiWorker = outcomes.flatMap((outcome) => outcome.multiWorker);
+  const webhooks = outcomes.find((outcome) => outcome.webhooks)?.webhooks;
+  const flood = outcomes.find((outcome) => outcome.flood)?.flood;
   const report = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -252,20 +552,33 @@ async function main(opts: BenchOptions) {
       memoryGiB: round(totalmem() / 2 ** 30, 1),
       node: process.version,
       kernel: release(),
-      database: database.description,
+      databases: outcomes.map((outcome) => ({ rows: outcome.rows, database: outcome.description })),
       redis: process.env.REDIS_URL ? 'yes' : 'no',
       pinning: pinned ? { server: SERVER_CORE, loadGenerator: LOADGEN_CORE } : null,
     },
-    settings: { seconds: opts.seconds, warmupSeconds: opts.warmupSeconds, concurrency: opts.concurrency, poolSize: opts.poolSize, smoke: opts.smoke },
+    settings: {
+      seconds: opts.seconds,
+      warmupSeconds: opts.warmupSeconds,
+      concurrency: opts.concurrency,
+      poolSize: opts.poolSize,
+      reserveRoundSeconds: opts.reserveRoundSeconds,
+      crowd: { people: opts.people, rate: opts.peopleRate, thinkSeconds: opts.thinkSeconds },
+      database: opts.database,
+      smoke: opts.smoke,
+    },
     scenarios: Object.fromEntries(opts.scenarios.map((name) => [name, SCENARIO_TITLES[name]])),
     cryptoCeiling: ceiling,
     measurements: [...measurements, ...multiWorker],
-    webhooks: { acknowledged: webhooks.acknowledged, stored: webhooksStored },
+    webhooks: { acknowledged: webhooks?.acknowledged ?? 0, stored: webhooks?.stored },
+    reservations: outcomes.flatMap((outcome) => outcome.reservations),
     ...evaluateTargets({
       measurements,
       multiWorker,
-      database: database.kind,
-      webhooks: { acknowledged: webhooks.acknowledged, stored: webhooksStored },
+      passes,
+      webhooks: { acknowledged: webhooks?.acknowledged ?? 0, stored: webhooks?.stored },
+      webhookDatabase: passes[0].database,
+      reservations: outcomes.flatMap((outcome) => outcome.reservations),
+      initNotes: outcomes.flatMap((outcome) => outcome.initNotes),
       flood,
       smoke: opts.smoke,
     }),
@@ -295,24 +608,8 @@ async function measureFlood(server: ServerProcess, target: Target): Promise<Floo
   return result;
 }
 
-async function buildRequests(scenario: ScenarioName, target: Target, opts: BenchOptions, tally: { acknowledged: number }): Promise<RequestPool> {
-  // Enough for the warm-up and every concurrency at the rate the pool is built for.
-  const oneShot = Math.ceil((opts.seconds * opts.concurrency.length + opts.warmupSeconds) * opts.oneShotPerSecond);
-  switch (scenario) {
-    case 'ping':
-      return cyclingPool(pingRequests(target, opts.poolSize));
-    case 'inventory':
-      // Never reused: a repeated envelope is a replay, answered from its record without the handler.
-      return oneShotPool(inventoryRequests(target, oneShot));
-    case 'slots':
-      return oneShotPool(await slotRequests(target, oneShot));
-    case 'webhook':
-      // Never reused: each post is a new message, so every acknowledged one must be stored.
-      return oneShotPool(webhookRequests(target, oneShot, tally));
-    case 'flood':
-      throw new Error('the unsigned flood is measured by unsignedFlood, beside pings');
-  }
-}
+// Scenarios run in the order of SCENARIOS whatever order --scenarios named them.
+options.scenarios = SCENARIOS.filter((scenario) => options.scenarios.includes(scenario));
 
 main(options)
   .then((report) => {

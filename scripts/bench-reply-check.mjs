@@ -1,10 +1,13 @@
 // Micro-benchmark of the run-time reply check (FlowContract.violations: screen data against the
-// Flow JSON), on the built dist/. Not a test: `node scripts/bench-reply-check.mjs`.
+// Flow JSON). Not a test: `node scripts/bench-reply-check.mjs`. It compiles the benchmark first
+// (dist-bench/), whose bench/lib/flowgate.ts is the one place that names Flowgate's internals.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { FlowContract } from '../dist/src/flows-core/contract/flow-contract.js';
-import { screenDataErrors } from '../dist/src/flows-core/contract/flow-json.js';
 
-const flowJson = JSON.parse(readFileSync('src/flows/inventory/inventory.flow.json', 'utf8'));
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.json'], { stdio: 'inherit' });
+const { FlowContract, INVENTORY_FLOW_JSON, screenDataErrors } = await import('../dist-bench/bench/lib/flowgate.js');
+
+const flowJson = JSON.parse(readFileSync(INVENTORY_FLOW_JSON, 'utf8'));
 const contract = new FlowContract(flowJson);
 const products = Array.from({ length: 10 }, (_, index) => ({ id: `PROD-${index}`, title: `Product ${index}`, description: '9.99 EUR' }));
 const valid = { screen: 'RESULTS', data: { query: 'Wire', summary: 'Products 1 to 10', page: 0, next_page: 1, has_more: true, products } };

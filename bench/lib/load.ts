@@ -44,78 +44,119 @@ export interface LoadResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number };
 }
 
+/** What one load measured, before it is summarised (rounds of one measurement are combined from these). */
+export interface RawLoad {
+  concurrency: number;
+  /** Seconds the load ran. */
+  elapsed: number;
+  /** Latency of every answered request, in ms. */
+  latencies: number[];
+  errors: number;
+  errorSamples: string[];
+}
+
+/** Counts errors and keeps the first few messages. */
+export class ErrorTally {
+  count = 0;
+  readonly samples: string[] = [];
+  add(message: string): void {
+    this.count++;
+    if (this.samples.length < 5) this.samples.push(message);
+  }
+}
+
+/** Sends one request over `agent` and reads the whole answer. */
+export function sendRequest(agent: Agent, url: URL, item: BenchRequest): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: item.path,
+        headers: { ...item.headers, 'content-length': String(item.body.length) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(item.body);
+  });
+}
+
+/** Sends `item` and checks its answer; the error (a wrong answer or a transport failure) goes to `errors`. Resolves with the latency in ms. */
+export async function sendAndCheck(agent: Agent, url: URL, item: BenchRequest, errors: ErrorTally): Promise<number> {
+  const sent = performance.now();
+  try {
+    const { status, body } = await sendRequest(agent, url, item);
+    const latency = performance.now() - sent;
+    const problem = item.check(status, body);
+    if (problem) errors.add(problem);
+    return latency;
+  } catch (error) {
+    const latency = performance.now() - sent;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!(item.closedEarlyIsAnswer && (code === 'EPIPE' || code === 'ECONNRESET'))) errors.add(`transport: ${(error as Error).message}`);
+    return latency;
+  }
+}
+
 /**
  * Keeps `concurrency` requests from `pool` in flight over keep-alive connections for `seconds`
- * and checks every answer.
+ * (or until a one-shot pool is used up) and checks every answer.
  */
-export async function runLoad(baseUrl: string, pool: RequestPool, concurrency: number, seconds: number): Promise<LoadResult> {
+export async function runLoadRaw(baseUrl: string, pool: RequestPool, concurrency: number, seconds: number): Promise<RawLoad> {
   const url = new URL(baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
-  const errorSamples: string[] = [];
-  let errors = 0;
+  const errors = new ErrorTally();
   const started = performance.now();
   const deadline = started + seconds * 1000;
-
-  const one = (item: BenchRequest) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(
-        {
-          agent,
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: item.path,
-          headers: { ...item.headers, 'content-length': String(item.body.length) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(item.body);
-    });
-
-  const fail = (message: string) => {
-    errors++;
-    if (errorSamples.length < 5) errorSamples.push(message);
-  };
 
   const worker = async () => {
     while (performance.now() < deadline) {
       const item = pool.next();
       if (!item) break;
-      const sent = performance.now();
-      try {
-        const { status, body } = await one(item);
-        latencies.push(performance.now() - sent);
-        const problem = item.check(status, body);
-        if (problem) fail(problem);
-      } catch (error) {
-        latencies.push(performance.now() - sent);
-        const code = (error as NodeJS.ErrnoException).code;
-        if (!(item.closedEarlyIsAnswer && (code === 'EPIPE' || code === 'ECONNRESET'))) fail(`transport: ${(error as Error).message}`);
-      }
+      latencies.push(await sendAndCheck(agent, url, item, errors));
     }
   };
 
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
+  return { concurrency, elapsed, latencies, errors: errors.count, errorSamples: errors.samples };
+}
+
+/** Percentiles of latencies in ms (sorts them in place). */
+export function percentiles(latencies: number[]): LoadResult['latencyMs'] {
   latencies.sort((a, b) => a - b);
   const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0, 2);
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: round(latencies.at(-1) ?? 0, 2) };
+}
+
+/** One LoadResult from one load, or from rounds of the same load (their times and requests added up). */
+export function summarise(loads: RawLoad[]): LoadResult {
+  const latencies = loads.flatMap((load) => load.latencies);
+  const elapsed = loads.reduce((sum, load) => sum + load.elapsed, 0);
   return {
-    concurrency,
+    concurrency: loads[0]?.concurrency ?? 0,
     seconds: round(elapsed, 2),
     requests: latencies.length,
-    errors,
-    errorSamples,
-    rps: round(latencies.length / elapsed, 1),
-    latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: round(latencies.at(-1) ?? 0, 2) },
+    errors: loads.reduce((sum, load) => sum + load.errors, 0),
+    errorSamples: loads.flatMap((load) => load.errorSamples).slice(0, 5),
+    rps: elapsed > 0 ? round(latencies.length / elapsed, 1) : 0,
+    latencyMs: percentiles(latencies),
   };
+}
+
+/** runLoadRaw, summarised. */
+export async function runLoad(baseUrl: string, pool: RequestPool, concurrency: number, seconds: number): Promise<LoadResult> {
+  return summarise([await runLoadRaw(baseUrl, pool, concurrency, seconds)]);
 }
 
 export const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;

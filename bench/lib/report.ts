@@ -1,3 +1,4 @@
+import type { CrowdResult } from './crowd.js';
 import type { LoadResult } from './load.js';
 
 /** One measured load: a target, a scenario, a concurrency. */
@@ -8,7 +9,12 @@ export interface Measurement extends LoadResult {
   cpuMicrosPerRequest: number;
   /** Flowgate's event-loop delay p99 during the run (from its own /metrics), when known. */
   eventLoopLagP99Ms?: number;
+  /** An open-loop load (the crowd): no fixed concurrency; its shape and the share over 1 s. */
+  openLoop?: CrowdResult['openLoop'];
 }
+
+/** The concurrency column: an open-loop load has none (requests go out on a schedule). */
+const concurrencyOf = (row: Measurement) => (row.openLoop ? 'open' : row.concurrency);
 
 const pad = (value: unknown, width: number) => String(value ?? '-').padStart(width);
 
@@ -24,7 +30,7 @@ export function table(rows: Measurement[]): string {
       line([
         row.target,
         row.scenario,
-        row.concurrency,
+        concurrencyOf(row),
         row.rps,
         row.latencyMs.p50,
         row.latencyMs.p90,
@@ -43,7 +49,7 @@ export function markdownTable(rows: Measurement[]): string {
   const header = '| target | scenario | conc | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | CPU µs/req | loop lag p99 ms |';
   const lines = rows.map(
     (row) =>
-      `| ${row.target} | ${row.scenario} | ${row.concurrency} | ${row.rps} | ${row.latencyMs.p50} | ${row.latencyMs.p90} | ${row.latencyMs.p99} | ${row.latencyMs.max} | ${row.errors} | ${row.cpuMicrosPerRequest} | ${row.eventLoopLagP99Ms ?? '-'} |`,
+      `| ${row.target} | ${row.scenario} | ${concurrencyOf(row)} | ${row.rps} | ${row.latencyMs.p50} | ${row.latencyMs.p90} | ${row.latencyMs.p99} | ${row.latencyMs.max} | ${row.errors} | ${row.cpuMicrosPerRequest} | ${row.eventLoopLagP99Ms ?? '-'} |`,
   );
   return [header, `|${'---|'.repeat(11)}`, ...lines].join('\n');
 }

@@ -1,27 +1,58 @@
 import { randomUUID } from 'node:crypto';
-import { decryptResponse } from '../../src/flows-core/crypto/flow-crypto.js';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
-import { FlowTestClient, flowPayloads, type PreparedFlowRequest } from '../../test/kit/flow-test-client.js';
-import { nfmReply } from '../../test/kit/whatsapp-notifications.js';
+import { pathToFileURL } from 'node:url';
+import {
+  decryptResponse,
+  FlowContract,
+  flowPayloads,
+  INVENTORY_FLOW_JSON,
+  nfmReply,
+  readFlowJson,
+  signBody,
+  type FlowTestClient,
+  type PreparedFlowRequest,
+} from './flowgate.js';
 import type { BenchRequest } from './load.js';
 
-export const SCENARIOS = ['ping', 'inventory', 'slots', 'flood', 'webhook'] as const;
+export const SCENARIOS = ['ping', 'lookup', 'reserve', 'slots', 'crowd', 'flood', 'webhook'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** The scenarios the thin + Postgres server answers too (the inventory flow's data requests). */
+export const THIN_SCENARIOS: readonly ScenarioName[] = ['lookup', 'reserve', 'crowd'];
 
 export const SCENARIO_TITLES: Record<ScenarioName, string> = {
   ping: 'ping (health check action)',
-  inventory: 'inventory lookup of PROD-99 (session + cached lookup)',
+  lookup: 'inventory lookup of PROD-99 (INVENTORY → AVAILABILITY), a fresh flow token per request: session opened + cached stock',
+  reserve: 'reserve to completion (AVAILABILITY → SUCCESS), each token looked up first (not measured), one reserve per token',
   slots: 'appointment slot listing (database)',
+  crowd: 'people in a flow at once: open loop, each token walks INIT → lookup → reserve with a few seconds between steps',
   flood: 'unsigned flood: large unsigned or mis-signed bodies (refused, never parsed) beside signed pings',
   webhook: 'webhook intake (signed nfm_reply, persisted)',
 };
 
+/** What the reserve and 1,000-people scenarios tally while checking replies (compared with the database afterwards). */
+export interface ReplyTally {
+  /** SUCCESS replies (each one reserved 1 unit of PROD-99). */
+  completions: number;
+  /** INIT replies that showed INVENTORY with an error message (a flow without an INIT handler does). */
+  initErrors: number;
+  inits: number;
+}
+
+export const newTally = (): ReplyTally => ({ completions: 0, initErrors: 0, inits: 0 });
+
+/** A server under load: where it is, the client that builds its requests, and what its replies tallied. */
 export interface Target {
   url: string;
   client: FlowTestClient;
   appSecret: string;
   adminToken: string;
+  tally: ReplyTally;
 }
+
+/** The check every Flowgate reply gets on the server, run here on every reply of both servers (size, screen, route, data). */
+const inventoryContract = new FlowContract(readFlowJson(pathToFileURL(INVENTORY_FLOW_JSON)));
+
+export const PRODUCT = 'PROD-99';
 
 /** An encrypted request whose reply must decrypt and satisfy `expect` (returns a problem or undefined). */
 function encrypted(prepared: PreparedFlowRequest, expect: (reply: any) => string | undefined): BenchRequest {
@@ -42,25 +73,82 @@ function encrypted(prepared: PreparedFlowRequest, expect: (reply: any) => string
   };
 }
 
-const isPingAnswer = (reply: any) => (reply?.data?.status === 'active' ? undefined : `unexpected ping answer ${JSON.stringify(reply)}`);
+/** A reply of the inventory flow: it must pass its Flow JSON (from `fromScreen`; undefined for INIT), then `expect`. */
+function inventoryReply(fromScreen: string | undefined, expect: (reply: any) => string | undefined) {
+  return (reply: any) => {
+    const violations = inventoryContract.violations(fromScreen, reply);
+    if (violations.length) return `reply breaks the Flow JSON (${violations.join('; ').slice(0, 200)})`;
+    return expect(reply);
+  };
+}
+
+/** What was wrong with a reply, its error message first (a budget or validation message says most). */
+const unexpected = (what: string, reply: any) =>
+  typeof reply?.data?.error_message === 'string'
+    ? `unexpected ${what} answer: ${reply.screen} with error message "${reply.data.error_message}"`
+    : `unexpected ${what} answer ${JSON.stringify(reply).slice(0, 200)}`;
+
+const isPingAnswer = (reply: any) => (reply?.data?.status === 'active' ? undefined : unexpected('ping', reply));
 
 /** `count` distinct ping requests (fresh AES key and IV each), as WhatsApp's health check sends them. */
 export function pingRequests(target: Pick<Target, 'client'>, count: number, flow = 'inventory'): BenchRequest[] {
   return Array.from({ length: count }, () => encrypted(target.client.prepare(flow, flowPayloads.ping()), isPingAnswer));
 }
 
-/** Lookups of PROD-99 by `users` different flow tokens (sessions), each a new envelope (a repeated one would be a replay). */
-export function inventoryRequests(target: Target, count: number, users = 256): BenchRequest[] {
-  const run = randomUUID().slice(0, 8);
-  return Array.from({ length: count }, (_, i) =>
-    encrypted(
-      target.client.prepare('inventory', flowPayloads.dataExchange(`bench-${run}-${i % users}`, 'INVENTORY', { product_id: 'PROD-99' })),
-      (reply) =>
-        reply?.screen === 'AVAILABILITY' && reply.data?.product_id === 'PROD-99'
-          ? undefined
-          : `unexpected inventory answer ${JSON.stringify(reply).slice(0, 200)}`,
+/** A unique prefix for the flow tokens of one scenario of one run (`bench-…`). */
+export const tokenPrefix = (scenario: string) => `bench-${randomUUID().slice(0, 8)}-${scenario}`;
+
+/** INIT with `token`: the inventory flow's first screen, INVENTORY. */
+export function initRequest(target: Target, token: string): BenchRequest {
+  return encrypted(
+    target.client.prepare('inventory', flowPayloads.init(token)),
+    inventoryReply(undefined, (reply) => {
+      if (reply?.screen !== 'INVENTORY') return unexpected('INIT', reply);
+      target.tally.inits++;
+      if (reply.data?.error_message !== undefined) target.tally.initErrors++;
+      return undefined;
+    }),
+  );
+}
+
+/** The lookup of PROD-99 on INVENTORY: AVAILABILITY with the product, in stock. */
+export function lookupRequest(target: Target, token: string): BenchRequest {
+  return encrypted(
+    target.client.prepare('inventory', flowPayloads.dataExchange(token, 'INVENTORY', { product_id: PRODUCT })),
+    inventoryReply('INVENTORY', (reply) =>
+      reply.screen === 'AVAILABILITY' && reply.data?.product_id === PRODUCT && reply.data.in_stock === true && reply.data.error_message === undefined
+        ? undefined
+        : unexpected('lookup', reply),
     ),
   );
+}
+
+/** The AVAILABILITY screen's Reserve button, 1 unit (a TextInput value is a string), no warehouse chosen: SUCCESS for `token`. */
+export function reserveRequest(target: Target, token: string): BenchRequest {
+  return encrypted(
+    target.client.prepare('inventory', flowPayloads.dataExchange(token, 'AVAILABILITY', { product_id: PRODUCT, quantity: '1', warehouse: '' })),
+    inventoryReply('AVAILABILITY', (reply) => {
+      const params = reply.screen === 'SUCCESS' ? reply.data?.extension_message_response?.params : undefined;
+      if (
+        !params ||
+        params.flow_token !== token ||
+        params.product_id !== PRODUCT ||
+        params.quantity !== 1 ||
+        !params.reservation_id ||
+        !params.warehouse
+      ) {
+        return unexpected('reserve', reply);
+      }
+      target.tally.completions++;
+      return undefined;
+    }),
+  );
+}
+
+/** Lookups of PROD-99, each with a flow token never seen before (the inventory flow accepts any token). */
+export function lookupRequests(target: Target, count: number): BenchRequest[] {
+  const prefix = tokenPrefix('lookup');
+  return Array.from({ length: count }, (_, i) => lookupRequest(target, `${prefix}-${i}`));
 }
 
 /**
@@ -85,9 +173,7 @@ export async function slotRequests(target: Target, count: number, users = 64): P
   return Array.from({ length: count }, (_, i) => {
     const { token, date } = tokens[i % tokens.length];
     return encrypted(target.client.prepare('appointments', flowPayloads.dataExchange(token, 'SERVICE', { service: 'HAIRCUT', date })), (reply) =>
-      reply?.screen === 'SLOTS' && Array.isArray(reply.data?.slots) && reply.data.slots.length > 0
-        ? undefined
-        : `unexpected slots answer ${JSON.stringify(reply).slice(0, 200)}`,
+      reply?.screen === 'SLOTS' && Array.isArray(reply.data?.slots) && reply.data.slots.length > 0 ? undefined : unexpected('slots', reply),
     );
   });
 }

@@ -20,8 +20,6 @@ export function pinSelf(cores: string): void {
   if (TASKSET) execFileSync('taskset', ['-a', '-cp', cores, String(process.pid)], { stdio: 'ignore' });
 }
 
-export { freePort } from '../../test/support/free-port.js';
-
 export interface ServerProcess {
   url: string;
   pid: number;

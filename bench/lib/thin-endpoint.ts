@@ -3,19 +3,30 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /**
- * What any data endpoint must do and nothing more, shared by the comparison servers: the signature
- * check, RSA unwrap, AES-GCM decrypt, and the encrypted fixed reply.
+ * What any data endpoint must do, shared by the comparison servers: the signature check, RSA
+ * unwrap, AES-GCM decrypt, and the AES-GCM encrypted reply.
  *
  * env: FLOW_PRIVATE_KEY_FILE, WHATSAPP_APP_SECRET
  */
 const privateKey = createPrivateKey(readFileSync(process.env.FLOW_PRIVATE_KEY_FILE!, 'utf8'));
 const appSecret = process.env.WHATSAPP_APP_SECRET!;
-const REPLY = Buffer.from(JSON.stringify({ data: { status: 'active' } }));
+const PING_REPLY = Buffer.from(JSON.stringify({ data: { status: 'active' } }));
 
-export function thinAnswer(body: Buffer, signature: string | undefined): { status: number; body: string } {
+/** A request that passed the signature check and decrypted: its plaintext, and how to encrypt its answer. */
+export interface OpenedRequest {
+  request: Record<string, any>;
+  /** The reply encrypted with the request's AES key and the inverted IV, base64. */
+  seal(reply: unknown): string;
+}
+
+/**
+ * Checks `X-Hub-Signature-256` over the exact body bytes (432 when wrong), then unwraps the AES key
+ * and decrypts the request (421 when anything does not decrypt or parse).
+ */
+export function openRequest(body: Buffer, signature: string | undefined): OpenedRequest | { status: 432 | 421 } {
   const expected = Buffer.from(`sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`);
   const given = Buffer.from(signature ?? '');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 432, body: '' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 432 };
   try {
     const envelope = JSON.parse(body.toString('utf8'));
     const key = privateDecrypt(
@@ -26,12 +37,24 @@ export function thinAnswer(body: Buffer, signature: string | undefined): { statu
     const data = Buffer.from(envelope.encrypted_flow_data, 'base64');
     const decipher = createDecipheriv('aes-128-gcm', key, iv);
     decipher.setAuthTag(data.subarray(-16));
-    JSON.parse(Buffer.concat([decipher.update(data.subarray(0, -16)), decipher.final()]).toString('utf8'));
-    const cipher = createCipheriv('aes-128-gcm', key, Buffer.from(iv.map((byte) => byte ^ 0xff)));
-    return { status: 200, body: Buffer.concat([cipher.update(REPLY), cipher.final(), cipher.getAuthTag()]).toString('base64') };
+    const request = JSON.parse(Buffer.concat([decipher.update(data.subarray(0, -16)), decipher.final()]).toString('utf8'));
+    if (request === null || typeof request !== 'object' || Array.isArray(request)) return { status: 421 };
+    const seal = (reply: unknown) => {
+      const plain = Buffer.isBuffer(reply) ? reply : Buffer.from(JSON.stringify(reply));
+      const cipher = createCipheriv('aes-128-gcm', key, Buffer.from(iv.map((byte) => byte ^ 0xff)));
+      return Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]).toString('base64');
+    };
+    return { request, seal };
   } catch {
-    return { status: 421, body: '' };
+    return { status: 421 };
   }
+}
+
+/** The thin baseline's whole answer: the ping reply for any request that checks out. */
+export function thinAnswer(body: Buffer, signature: string | undefined): { status: number; body: string } {
+  const opened = openRequest(body, signature);
+  if ('status' in opened) return { status: opened.status, body: '' };
+  return { status: 200, body: opened.seal(PING_REPLY) };
 }
 
 // Same sampling as Flowgate's metrics; each sample includes the interval, which is taken off.

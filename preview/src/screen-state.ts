@@ -1,6 +1,6 @@
 // What a screen starts with and what its Footer needs: init-values, error-messages, the inputs shown.
 import { flag, resolve, type Scope, type Values } from './expressions.js';
-import type { Component, Screen } from './types.js';
+import type { Component, Screen } from './flow-json-types.js';
 import { fieldError, isInput } from './validation.js';
 
 export function children(screen: Screen | undefined): Component[] {
@@ -56,7 +56,14 @@ export function declaredErrors(screen: Screen, scope: Scope): Record<string, str
     if (!isInput(component)) return;
     const name = component.name as string;
     const fromForm = parentForm ? (resolve(parentForm['error-messages'], scope) as Values | undefined)?.[name] : undefined;
-    const message = component['error-message'] !== undefined ? resolve(component['error-message'], scope) : fromForm;
+    const given = component['error-message'] !== undefined ? resolve(component['error-message'], scope) : fromForm;
+    // A CalendarPicker in range mode gives one message per side.
+    const message =
+      given && typeof given === 'object'
+        ? Object.values(given)
+            .filter((part) => typeof part === 'string' && part)
+            .join(' · ')
+        : given;
     if (typeof message === 'string' && message) errors[name] = message;
   });
   return errors;

@@ -4,7 +4,7 @@ import { renderToString } from 'preact-render-to-string';
 import { renderComponents, type RenderContext } from '../src/components.js';
 import type { Scope } from '../src/expressions.js';
 import { declaredErrors, exampleData, initialForm, inputProblems } from '../src/screen-state.js';
-import type { Component, Screen } from '../src/types.js';
+import type { Component, Screen } from '../src/flow-json-types.js';
 
 function draw(children: Component[], scope: Scope, overrides: Partial<RenderContext> = {}): string {
   const context: RenderContext = { scope, errors: {}, setField() {}, touch() {}, act() {}, canSubmit: true, ...overrides };
@@ -122,7 +122,7 @@ describe('component rendering', () => {
     expect(out).toContain('Orders');
     expect(out).toContain('New');
     expect(out).toContain('min="2026-01-01"');
-    expect(out).toContain('name="stay.start_date"');
+    expect(out).toContain('name="stay.start-date"'); // Meta's key for the start of a range
     expect(out).toContain('Read more');
     expect(out).not.toContain('c-unknown');
   });

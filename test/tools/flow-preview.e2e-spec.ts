@@ -96,6 +96,46 @@ describe('npm run flow:preview (in a real browser)', () => {
     expect(stored[0].response).toMatchObject({ quantity: 2 });
   });
 
+  it('inventory starts the way its Flow JSON does: INVENTORY declares no data, so it opens without INIT', async () => {
+    const { page } = browser;
+    await preview('inventory');
+    const start = page.locator('.sidebar [data-action="start"]');
+    expect(await start.textContent()).toContain('Start on INVENTORY');
+    expect(await page.locator('.sidebar .start-reason').textContent()).toContain('INVENTORY declares no data');
+    await start.click();
+    await page.locator('.inspector .log').first().getByText('Start: INVENTORY opens without a request (navigate)').waitFor();
+    // No request went to the endpoint: nothing to answer "not available".
+    expect(await page.locator('.inspector').textContent()).not.toContain('INIT');
+    expect(await page.locator('.phone .title').textContent()).toBe('Check stock');
+    expect(await page.locator('.origin').textContent()).toContain('as the flow opens (no request)');
+    await page.locator('.phone').getByLabel('Product id or name').fill('PROD-99');
+    await page.locator('.phone').getByRole('button', { name: 'Check availability' }).click();
+    // (The first test reserved some of PROD-99's stock.)
+    await page.locator('.phone[data-screen="AVAILABILITY"]').getByText('units available in Local warehouse').waitFor();
+  });
+
+  it('a first screen that declares data starts with INIT; a flow without an INIT handler says why it cannot open, never "matches"', async () => {
+    const { page } = browser;
+    const flowJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'src/flows/inventory/inventory.flow.json'), 'utf8'));
+    flowJson.screens[0].data = { hint: { type: 'string', __example__: 'Type an id' } };
+    const file = join(dir, 'inventory-init.flow.json');
+    writeFileSync(file, JSON.stringify(flowJson));
+    await preview('inventory', { file });
+    expect(await page.locator('.sidebar .start-reason').textContent()).toContain('INVENTORY declares data (hint)');
+    await page.getByRole('button', { name: 'Start with INIT' }).click();
+    const problem = page.locator('.phone [data-problem]');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('INIT was answered with an error, so the flow cannot open: "This step is not available right now.');
+    expect(await problem.textContent()).toContain('has no handler for INIT');
+    expect(await problem.textContent()).toContain('@FlowInit()');
+    await page.locator('.phone .snackbar').getByText('This step is not available right now').waitFor();
+    const entry = page.locator('.inspector .log').first();
+    expect(await entry.locator('summary').textContent()).toContain('INIT → INVENTORY · HTTP 200 · error message');
+    expect(await entry.textContent()).toContain('An error answer, not a screen');
+    expect(await page.locator('.inspector').textContent()).not.toContain('The reply matches the Flow JSON');
+    await browser.screenshot('inventory-INIT-not-handled');
+  });
+
   it('appointments: an issued token walks INIT → SERVICE → SLOTS → CONFIRM → completed', async () => {
     const { page } = browser;
     const { token } = await test.app.get(FlowSessions).issue('appointments', { phone: '+351910000000' });

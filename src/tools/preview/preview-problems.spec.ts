@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { contractProblem, mediaFetchProblem, replyProblem } from './preview-problems.js';
+import { contentSecurityPolicy } from './preview-server.js';
+import { contractProblem, initErrorProblem, mediaFetchProblem, replyProblem, replyVerdict } from './preview-problems.js';
 
 const reply = (status: number, body?: Record<string, unknown>, text?: string) => ({ status, body, text, durationMs: 1 });
 
@@ -53,5 +54,46 @@ describe('what the preview says about an answer', () => {
     ).toBeUndefined();
     expect(mediaFetchProblem(data, reply(200, { screen: 'RECEIPT', data: {} }), cdn)).toBeUndefined();
     expect(mediaFetchProblem('x', reply(500), cdn)).toBeUndefined();
+  });
+
+  it('an error answer, a 4xx, a 5xx or no body never matches the Flow JSON', () => {
+    expect(replyVerdict(reply(200, { screen: 'A', data: {} }), [])).toBe('matches');
+    expect(replyVerdict(reply(200, { screen: 'A', data: { error_message: 'This step is not available right now.' } }), [])).toBe('error_message');
+    // An error answer stays one even when it also lacks the screen's data.
+    expect(replyVerdict(reply(200, { screen: 'A', data: { error_message: 'x' } }), ['data.items: required by screen A'])).toBe('error_message');
+    expect(replyVerdict(reply(200, { screen: 'A', data: {} }), ['data.items: required by screen A'])).toBe('violates');
+    expect(replyVerdict(reply(427, { error_msg: 'expired' }), [])).toBe('no_reply');
+    expect(replyVerdict(reply(500, undefined, 'boom'), [])).toBe('no_reply');
+    expect(replyVerdict(reply(200, undefined, 'not encrypted'), [])).toBe('no_reply');
+  });
+
+  it('INIT answered with an error says why the flow starts with INIT and what a missing INIT handler looks like', () => {
+    const problem = initErrorProblem('This step is not available right now. Please try again later.', {
+      screen: 'SERVICE',
+      reason: 'SERVICE declares data (services) that the endpoint sends when the flow opens.',
+    });
+    expect(problem.title).toBe(
+      'INIT was answered with an error, so the flow cannot open: "This step is not available right now. Please try again later."',
+    );
+    expect(problem.fix).toContain('SERVICE declares data (services)');
+    expect(problem.fix).toContain('has no handler for INIT');
+    expect(problem.fix).toContain('@FlowInit()');
+    expect(problem.fix).toContain('returns the data of SERVICE');
+  });
+});
+
+describe("the page's Content-Security-Policy", () => {
+  it('script and style from the page only, requests to the page and its CDN only, Flow JSON images inline', () => {
+    const policy = contentSecurityPolicy('https://127.0.0.1:40123/cdn/');
+    expect(policy.split('; ')).toEqual([
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "connect-src 'self' https://127.0.0.1:40123",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ]);
   });
 });

@@ -100,3 +100,38 @@ export function mediaFetchProblem(
   }
   return undefined;
 }
+
+/**
+ * What a reply is, for the inspector: no reply the phone could use (a 4xx, a 5xx, nothing), an
+ * error message (`data.error_message`: the phone shows it over the screen, nothing moves; its
+ * violations, if any, are shown too), a screen or completion that breaks the Flow JSON, or one that
+ * matches it. An error answer or no answer never "matches".
+ */
+export type Verdict = 'matches' | 'violates' | 'error_message' | 'no_reply';
+
+export function replyVerdict(reply: ClientReply, violations: string[]): Verdict {
+  if (reply.status !== 200 || !reply.body) return 'no_reply';
+  if (errorMessageOf(reply) !== undefined) return 'error_message';
+  return violations.length ? 'violates' : 'matches';
+}
+
+/** The reply's `data.error_message`, if it is an error answer. */
+export function errorMessageOf(reply: ClientReply): string | undefined {
+  const message = (reply.body as { data?: { error_message?: unknown } } | undefined)?.data?.error_message;
+  return typeof message === 'string' ? message : undefined;
+}
+
+/**
+ * INIT answered with an error message: the flow cannot open. Flowgate answers so when the flow has
+ * no INIT handler ("This step is not available right now", and its log says which handler is
+ * missing) or when the INIT handler itself answered an error.
+ */
+export function initErrorProblem(message: string, start: { screen: string; reason: string } | undefined): Problem {
+  return {
+    title: `INIT was answered with an error, so the flow cannot open: "${message}"`,
+    fix:
+      `${start ? `${start.reason} ` : ''}` +
+      'If the flow has no INIT handler, Flowgate answers "This step is not available right now" and its log says "has no handler for INIT": ' +
+      `add one (@FlowInit(), or init in typedFlow) that returns the data of ${start?.screen ?? 'the first screen'}; otherwise see Flowgate's log for why the handler answered an error.`,
+  };
+}

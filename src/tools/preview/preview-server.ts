@@ -9,7 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { FlowContract, type FlowJson } from '../../flows-core/index.js';
 import { EndpointUnreachable, FlowClient, type ClientCredentials } from '../flow-client.js';
 import { LocalCdn, serverMediaSettings } from './phone-media.js';
-import { contractProblem, mediaFetchProblem, replyProblem, unreachableProblem, type Problem } from './preview-problems.js';
+import { flowStart } from './flow-start.js';
+import {
+  contractProblem,
+  errorMessageOf,
+  initErrorProblem,
+  mediaFetchProblem,
+  replyProblem,
+  replyVerdict,
+  unreachableProblem,
+  type Problem,
+} from './preview-problems.js';
 
 export interface PreviewServerOptions {
   flow: string;
@@ -50,6 +60,23 @@ const TYPES: Record<string, string> = {
 };
 
 class BadRequest extends Error {}
+
+/**
+ * The page's Content-Security-Policy: its script and styles from this server only, images from it
+ * or inline (Flow JSON images are base64), requests to this server and the preview's CDN only.
+ */
+export function contentSecurityPolicy(cdnUrl: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${new URL(cdnUrl).origin}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** dist/preview beside this module's project (works from src/ under jest and from dist/). */
 function defaultWebRoot(): string {
@@ -109,6 +136,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   let version = Date.now();
   const listeners = new Set<ServerResponse>();
   const cdn = await LocalCdn.start({ certDir: options.cdnCertDir ?? join(process.cwd(), '.data', 'preview'), port: options.cdnPort });
+  const policy = contentSecurityPolicy(cdn.url);
 
   // Polling works the same on every platform and editor (atomic saves replace the file).
   const onChange = () => {
@@ -121,13 +149,16 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   watchFile(options.flowJsonFile, { interval: 300 }, onChange);
 
   function flowInfo() {
+    const start = loaded.flowJson ? flowStart(loaded.flowJson) : undefined;
     return {
       flow: options.flow,
       endpoint: options.url,
       file: shownPath(options.flowJsonFile),
       version,
       flowJson: loaded.flowJson,
-      entry: loaded.flowJson ? new FlowContract(loaded.flowJson).entryScreen : undefined,
+      entry: start?.screen,
+      // How WhatsApp opens this flow: INIT, or the entry screen without a request (see flow-start.ts).
+      start,
       error: loaded.error,
       // The token identifies a session: the page sees only its start.
       token: { fixed: Boolean(options.token), hint: `${token.slice(0, 8)}…` },
@@ -145,6 +176,9 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     try {
       const reply = await client.send(request);
       let problem: Problem | undefined = replyProblem(options.flow, options.url, reply);
+      const errorMessage = reply.status === 200 ? errorMessageOf(reply) : undefined;
+      // An INIT answered with an error leaves the flow unopened: say why before anything else.
+      if (action === 'INIT' && errorMessage !== undefined) problem ??= initErrorProblem(errorMessage, loaded.flowJson && flowStart(loaded.flowJson));
       let violations: string[] = [];
       if (reply.status === 200 && reply.body && loaded.flowJson) {
         violations = new FlowContract(loaded.flowJson).violations(action === 'INIT' ? undefined : screen, reply.body);
@@ -155,10 +189,28 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       const body = reply.body
         ? (JSON.parse(JSON.stringify(reply.body).replaceAll(JSON.stringify(token), JSON.stringify(`${token.slice(0, 8)}…`))) as object)
         : null;
-      return { request: shown, status: reply.status, reply: body, text: reply.text, durationMs: reply.durationMs, violations, problem };
+      return {
+        request: shown,
+        status: reply.status,
+        reply: body,
+        text: reply.text,
+        durationMs: reply.durationMs,
+        violations,
+        verdict: replyVerdict(reply, violations),
+        errorMessage,
+        problem,
+      };
     } catch (error) {
       if (!(error instanceof EndpointUnreachable)) throw error;
-      return { request: shown, status: 0, reply: null, durationMs: 0, violations: [], problem: unreachableProblem(options.url, error.message) };
+      return {
+        request: shown,
+        status: 0,
+        reply: null,
+        durationMs: 0,
+        violations: [],
+        verdict: 'no_reply',
+        problem: unreachableProblem(options.url, error.message),
+      };
     }
   }
 
@@ -208,7 +260,13 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     }
     const name = path === '/' ? 'index.html' : path.slice(1);
     if (request.method === 'GET' && files.has(name)) {
-      response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      response.writeHead(200, {
+        'content-type': TYPES[extname(name)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        'content-security-policy': policy,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      });
       response.end(readFileSync(join(webRoot, name)));
       return;
     }

@@ -1,0 +1,36 @@
+/**
+ * Everything the benchmark takes from Flowgate's sources and its test kit, in one place: when files
+ * move in src/ or test/, only this module changes. The comparison servers import none of it (they
+ * are hand-written endpoints); the load generator, the scenarios and the crypto ceiling use it.
+ */
+import { resolve } from 'node:path';
+import { PROJECT_ROOT } from './servers.js';
+
+// Client-side crypto and signing, as WhatsApp's client does them (the test kit's base).
+export { decryptResponse, encryptRequest, signBody, FlowContract, readFlowJson, type AesSession } from '../../src/flows-core/index.js';
+// Server-side crypto, for the crypto ceiling (the most one core could ever answer).
+export { decryptPayload, encryptResponse, unwrapAesKey } from '../../src/flows-core/crypto/flow-crypto.js';
+// The screen data check alone (scripts/bench-reply-check.mjs).
+export { screenDataErrors } from '../../src/flows-core/contract/flow-json.js';
+// Flowgate's event-loop lag sampling interval (counted into every sample of its /metrics).
+export { EVENT_LOOP_RESOLUTION_MS } from '../../src/metrics/metrics.service.js';
+
+// The test kit: keys, the WhatsApp client, webhook notifications, a free port.
+export { generateAppSecret, generateTestKeyPair } from '../../test/kit/test-keys.js';
+export { FlowTestClient, flowPayloads, type PreparedFlowRequest } from '../../test/kit/flow-test-client.js';
+export { nfmReply } from '../../test/kit/whatsapp-notifications.js';
+export { freePort } from '../../test/support/free-port.js';
+
+/** The inventory flow's Flow JSON: every reply of the lookup, reserve and 1,000-people scenarios is checked against it. */
+export const INVENTORY_FLOW_JSON = resolve(PROJECT_ROOT, 'src/flows/inventory/inventory.flow.json');
+
+/** Flowgate's built entry point and its demo-data command (run from PROJECT_ROOT). */
+export const FLOWGATE_MAIN = 'dist/src/main.js';
+export const FLOWGATE_SEED = 'dist/src/seed.js';
+
+/** Flowgate's tables the benchmark reads or refills (the inventory flow's demo data and the webhook store). */
+export const FLOWGATE_TABLES = {
+  stock: 'inventory_stock_levels',
+  reservations: 'inventory_reservations',
+  webhookEvents: 'webhook_events',
+} as const;

@@ -1,0 +1,5 @@
+// TextBody: see shared/text-block.ts.
+import type { Renderer } from './context.js';
+import { textBlock } from './shared/text-block.js';
+
+export const renderTextBody: Renderer = (component, context) => textBlock(component, context, 'p', 'c-body');
