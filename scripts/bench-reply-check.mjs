@@ -2,7 +2,7 @@
 // Flow JSON), on the built dist/. Not a test: `node scripts/bench-reply-check.mjs`.
 import { readFileSync } from 'node:fs';
 import { FlowContract } from '../dist/src/flows-core/contract/flow-contract.js';
-import { screenDataErrors } from '../dist/src/flows-core/contract/flow-json.js';
+import { screenDataErrors } from '../dist/src/flows-core/contract/screen-data-validator.js';
 
 const flowJson = JSON.parse(readFileSync('src/flows/inventory/inventory.flow.json', 'utf8'));
 const contract = new FlowContract(flowJson);

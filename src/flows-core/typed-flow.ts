@@ -11,20 +11,6 @@ export interface FlowTypes {
   completion: object;
 }
 
-/** A file the user picked with PhotoPicker or DocumentPicker, as a data_exchange payload carries it. */
-export interface FlowMediaFile {
-  file_name: string;
-  media_id: string;
-  cdn_url: string;
-  encryption_metadata: {
-    encrypted_hash: string;
-    iv: string;
-    encryption_key: string;
-    hmac_key: string;
-    plaintext_hash: string;
-  };
-}
-
 type ScreenId<T extends FlowTypes> = keyof T['screens'] & string;
 type DataOf<T extends FlowTypes, S extends ScreenId<T>> = T['screens'][S];
 /** Screens with at least one data_exchange action (the only ones a handler can answer). */

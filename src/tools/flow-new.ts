@@ -2,8 +2,9 @@
 // e2e test) and registers the module in src/flows/index.ts. The result builds and its test passes.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkFlowJsonFile, formatFlowJsonProblem } from '../flows-core/index.js';
-import { flowsCoreImportFrom, generateFlowTypes, typesFileFor } from './flow-types-generator.js';
+import { formatFlowJsonProblem } from '../flow-json/index.js';
+import { checkFlowJsonFile } from '../flow-json/files.js';
+import { flowJsonImportFrom, generateFlowTypes, typesFileFor } from './flow-types-generator.js';
 
 const name = process.argv[2];
 if (!name || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > 40) {
@@ -192,7 +193,7 @@ if (problems.length) {
   process.exit(1);
 }
 const typesFile = typesFileFor(flowJsonFile);
-writeFileSync(typesFile, generateFlowTypes(flowJsonFile, JSON.parse(files[`${name}.flow.json`]), flowsCoreImportFrom(flowJsonFile)));
+writeFileSync(typesFile, generateFlowTypes(flowJsonFile, JSON.parse(files[`${name}.flow.json`]), flowJsonImportFrom(flowJsonFile)));
 const created = [...Object.keys(files), `${name}.flow-types.ts`];
 
 // Register the module in src/flows/index.ts.

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { COMPONENTS, MAX_COMPONENTS_PER_SCREEN, MAX_PER_SCREEN, inputValueType } from './components.js';
 import {
   ACTION_SINCE,
@@ -36,21 +35,6 @@ export function checkFlowJson(text: string): FlowJsonProblem[] {
   return found
     .map((problem) => ({ pointer: problem.pointer, ...locator.locate(problem.pointer), message: problem.message }))
     .sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-/** Reads and checks a Flow JSON file: what `flows deploy`, `flow:lint` and the boot use. */
-export function checkFlowJsonFile(path: string): { problems: FlowJsonProblem[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    return {
-      problems: [
-        { pointer: '', line: 1, column: 1, message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` },
-      ],
-    };
-  }
-  return { problems: checkFlowJson(text) };
 }
 
 /** `file:line:col  message`: the line an editor or CI can jump to. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { checkFlowJson, checkFlowJsonFile } from '../../src/flows-core/index.js';
-import { FLOW_JSON_VERSIONS } from '../../src/flows-core/contract/checker/flow-json-versions.js';
+import { checkFlowJson, FLOW_JSON_VERSIONS } from '../../src/flow-json/index.js';
+import { checkFlowJsonFile } from '../../src/flow-json/files.js';
 
 const corpus = new URL('../fixtures/flow-json/', import.meta.url);
 const valid = readdirSync(new URL('valid/', corpus))
