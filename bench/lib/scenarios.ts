@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decryptResponse } from '../../src/flows-core/crypto/flow-crypto.js';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { FlowTestClient, flowPayloads, type PreparedFlowRequest } from '../../test/kit/flow-test-client.js';
 import { nfmReply } from '../../test/kit/whatsapp-notifications.js';
 import type { BenchRequest } from './load.js';

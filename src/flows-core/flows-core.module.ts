@@ -16,7 +16,8 @@ import { EnvelopeReplay } from './replay/envelope-replay.js';
 import { FlowRouter } from './routing/flow-router.js';
 import { FlowSessionEntity } from './sessions/flow-session.entity.js';
 import { FlowSessions } from './sessions/flow-sessions.service.js';
-import { AppSecrets } from './signature/app-secrets.js';
+import { AppSecrets, APP_SECRETS_SOURCE, type AppSecretsSource } from '../hub-signature/index.js';
+import type { ConfigType } from '@nestjs/config';
 
 /**
  * The WhatsApp Flows data endpoint: signature, crypto, key ring, routing to `@Flow` controllers
@@ -28,6 +29,16 @@ import { AppSecrets } from './signature/app-secrets.js';
   imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity]), ConfigModule.forFeature(flowsConfig), MediaModule],
   controllers: [FlowEndpointController, KeysAdminController],
   providers: [
+    {
+      // The data endpoint and the webhooks check Meta's signature with the configured app secret (or the
+      // development one generated with the development key) and, during a rotation, the previous one.
+      provide: APP_SECRETS_SOURCE,
+      inject: [flowsConfig.KEY, FlowKeyRing],
+      useFactory: (config: ConfigType<typeof flowsConfig>, ring: FlowKeyRing): AppSecretsSource => ({
+        current: ring.credentials.appSecret,
+        previous: config.appSecretPrevious,
+      }),
+    },
     AppSecrets,
     FlowKeyRing,
     KeyRingHealth,

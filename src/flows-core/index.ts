@@ -26,8 +26,6 @@ export type { FlowJson, FlowJsonScreen, DataSchema } from '../flow-json/index.js
 export { readFlowJson } from '../flow-json/files.js';
 export { FlowRegistry, type RegisteredFlow, type RegisteredHandler } from './routing/flow-registry.js';
 export { FlowSessionEntity } from './sessions/flow-session.entity.js';
-export { HubSignatureGuard } from './signature/hub-signature.guard.js';
-export { isPlainObject } from './crypto/flow-envelope.js';
 
 // For the command-line tools, the test kit and the benchmark: the same configuration, keys and crypto as the server.
 export { flowsConfig, type FlowsConfig } from './flows.config.js';
@@ -35,7 +33,7 @@ export { flowCredentials, loadConfiguredRing, FlowKeyRing, type FlowCredentials 
 export { keyFingerprint, loadRing, loadRingKey, type KeySource, type RingKey } from './keys/ring-key.js';
 export { decryptResponse, encryptRequest, type AesSession, type ClientEncryptOptions } from './crypto/flow-crypto.js';
 export type { FlowEnvelope } from './crypto/flow-envelope.js';
-export { signBody } from './signature/app-secrets.js';
+export { signBody } from '../hub-signature/index.js';
 export { assertPrivateFolder, createExclusive, entryExists, UnsafeKeyFileError } from './keys/private-files.js';
 export { FlowMedia, type MediaScope, type KeepOptions, type KeptFile, type MediaArrival } from './media/flow-media.service.js';
 export { FlowMediaScope } from './media/flow-media-scope.decorator.js';
@@ -44,4 +42,3 @@ export { encryptMedia, type EncryptedMedia } from './media/media-crypto.js';
 export type { FlowMediaObject, CompletionMediaObject } from './media/media-object.js';
 export { MEDIA_STORAGE, type MediaStorage } from './media/media-storage.js';
 export { FlowMediaEntity, type FlowMediaStatus } from './media/flow-media.entity.js';
-export { HUB_SIGNED_BODY } from './signature/app-secrets.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { FlowMedia } from '../../src/flows-core/media/flow-media.service.js';
 import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.service.js';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { nfmReply } from '../kit/whatsapp-notifications.js';
 import { encryptMedia, makeJpeg, makePdf, makePng } from '../kit/whatsapp-media.js';
 import { eventually } from '../support/eventually.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { parseSignedBody } from '../../http/json-bodies.js';
+import { parseSignedBody } from '../http/json-bodies.js';
 import { AppSecrets, type SecretMatch } from './app-secrets.js';
 
 export type SignedRequest = FastifyRequest & { rawBody?: Buffer; signedWith?: SecretMatch };

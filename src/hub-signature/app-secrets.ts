@@ -1,13 +1,23 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import type { SignedBody } from '../../http/json-bodies.js';
-import { flowsConfig } from '../flows.config.js';
-import { FlowKeyRing } from '../keys/flow-key-ring.js';
+import type { SignedBody } from '../http/json-bodies.js';
 
 export interface SecretMatch {
   label: 'current' | 'previous';
   fingerprint: string;
+}
+
+/**
+ * Where the secrets come from: the module that owns the credentials provides this token (the flows
+ * core does, from its configuration and key ring), so this room depends on nothing above it.
+ */
+export const APP_SECRETS_SOURCE = Symbol('APP_SECRETS_SOURCE');
+
+export interface AppSecretsSource {
+  /** The Meta app secret requests are signed with. Unset: every signature fails (fail closed). */
+  current?: string;
+  /** During a rotation window, the secret before it. */
+  previous?: string;
 }
 
 interface Secret extends SecretMatch {
@@ -37,10 +47,10 @@ export function signBody(body: Buffer | string, secret: string): string {
 export class AppSecrets {
   private readonly secrets: Secret[];
 
-  constructor(@Inject(flowsConfig.KEY) config: ConfigType<typeof flowsConfig>, ring: FlowKeyRing) {
+  constructor(@Inject(APP_SECRETS_SOURCE) source: AppSecretsSource) {
     const entries: Array<[SecretMatch['label'], string | undefined]> = [
-      ['current', ring.credentials.appSecret],
-      ['previous', config.appSecretPrevious],
+      ['current', source.current],
+      ['previous', source.previous],
     ];
     this.secrets = entries
       .filter((entry): entry is [SecretMatch['label'], string] => Boolean(entry[1]))
