@@ -50,7 +50,7 @@ export class AppModule {
           cache: true,
           // Each module registers its own namespace (ConfigModule.forFeature); they are also made
           // global here, found in the module tree (no list to keep), because a module may read
-          // another's (media reads outbound's). createApp() has already read .env.
+          // another's (outbound and meta-flows read the Graph API's). createApp() has already read .env.
           load: configNamespacesOf({ module: AppModule, imports: modules }),
           ignoreEnvFile: true,
         }),

@@ -7,8 +7,7 @@ import { rootCertificates } from 'node:tls';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Metrics } from '../../metrics/metrics.service.js';
-import { outboundConfig } from '../../outbound/outbound.config.js';
-import { OutboundError, sendWithRetries } from '../../outbound/http-sender.js';
+import { GraphApiClient, GraphApiError } from '../../graph-api/index.js';
 import { detectContentType, typeAllowed } from './content-type.js';
 import { mediaConfig } from './media.config.js';
 import { EncryptedMediaReader } from './media-crypto.js';
@@ -50,7 +49,7 @@ export class MediaFetcher {
 
   constructor(
     @Inject(mediaConfig.KEY) private readonly config: ConfigType<typeof mediaConfig>,
-    @Inject(outboundConfig.KEY) private readonly outbound: ConfigType<typeof outboundConfig>,
+    private readonly graph: GraphApiClient,
     private readonly metrics: Metrics,
   ) {
     this.policy = {
@@ -92,18 +91,15 @@ export class MediaFetcher {
     return this.measured(
       'completion',
       async (temp) => {
-        const token = this.outbound.graph.accessToken;
+        const token = this.graph.settings.accessToken;
         if (!token) throw refusal('unavailable', media.file_name, 'WHATSAPP_ACCESS_TOKEN is not set: completion media cannot be fetched');
         let meta: { url?: unknown; sha256?: unknown; file_size?: unknown };
         try {
-          meta = (await sendWithRetries({
-            url: `${this.outbound.graph.baseUrl}/${encodeURIComponent(media.id)}`,
-            method: 'GET',
-            headers: { authorization: `Bearer ${token}` },
-            maxTotalMs: Math.min(this.outbound.maxTotalMs, this.config.timeoutMs),
-          })) as typeof meta;
+          meta = await this.graph.request<typeof meta>('GET', encodeURIComponent(media.id), {
+            maxTotalMs: Math.min(this.graph.settings.maxTotalMs, this.config.timeoutMs),
+          });
         } catch (error) {
-          const status = error instanceof OutboundError ? error.status : 0;
+          const status = error instanceof GraphApiError ? error.status : 0;
           if (status === 404 || status === 400)
             throw refusal('not_found', media.file_name, `the media endpoint answered ${status} for media ${media.id}`);
           throw refusal('unavailable', media.file_name, `the media endpoint failed for media ${media.id}: ${(error as Error).message}`);

@@ -3,7 +3,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
-import { outboundConfig } from '../../outbound/outbound.config.js';
+import { GraphApiModule } from '../../graph-api/index.js';
 import { QueueModule } from '../../queue/queue.module.js';
 import { ConfigValidationError } from '../../config/validate-env.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -23,11 +23,11 @@ import { databaseConfig } from '../../database/database.config.js';
  * background fetching, completion media and the admin endpoints. Flow modules inject FlowMedia.
  */
 @Module({
-  // The Graph API's base URL and access token (completion media) are the outbound module's settings.
+  // Completion media are fetched through the Graph API client (its base URL and access token).
   imports: [
     TypeOrmModule.forFeature([FlowMediaEntity]),
     ConfigModule.forFeature(mediaConfig),
-    ConfigModule.forFeature(outboundConfig),
+    GraphApiModule,
     ConfigModule.forFeature(databaseConfig),
     QueueModule,
   ],

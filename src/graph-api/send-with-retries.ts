@@ -1,26 +1,5 @@
 import { redactPhoneNumbers } from '../logging/redact-phone-numbers.js';
-
-/** A provider's answer that is not a success, made readable. */
-export class OutboundError extends Error {
-  constructor(
-    message: string,
-    /** HTTP status from the provider (0 when it could not be reached). */
-    readonly status: number,
-    /** Meta's error code, when there is one (e.g. 132068). */
-    readonly code?: number,
-    /** True when retrying cannot help (4xx other than 429). */
-    readonly permanent = true,
-    /** What Meta said, as it said it: `error_user_msg` (or `message`) and the `fbtrace_id` to quote to Meta. */
-    readonly provider: { userMessage?: string; fbtraceId?: string; subcode?: number } = {},
-  ) {
-    super(message);
-  }
-
-  /** True when no HTTP answer came at all (DNS, refused connection, timeout). */
-  get unreachable(): boolean {
-    return this.status === 0;
-  }
-}
+import { GraphApiError } from './graph-api-error.js';
 
 /** Readable messages for Meta error codes that matter when sending flows. */
 const META_ERRORS: Record<number, string> = {
@@ -55,7 +34,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * One HTTP call to a messaging provider with bounded retries: 429 and 5xx (and network errors) are
  * retried with exponential backoff (honouring Retry-After) until `maxTotalMs`; anything else that
- * is not 2xx becomes an OutboundError with a readable message. Redirects are never followed: a
+ * is not 2xx becomes a GraphApiError with a readable message. Redirects are never followed: a
  * provider's API does not redirect, and following one would re-send the message (and the bearer
  * token's request) to wherever the answer points, or count a 302 as a delivery.
  */
@@ -86,13 +65,13 @@ export async function sendWithRetries(options: SendOptions): Promise<unknown> {
       const retryAfter = Number(response.headers.get('retry-after'));
       if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterMs = retryAfter * 1000;
     } catch (error) {
-      if (error instanceof OutboundError) throw error;
+      if (error instanceof GraphApiError) throw error;
       // fetch says only "fetch failed"; the cause names what happened (ECONNREFUSED, ENOTFOUND, a timeout).
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       body = { error: { message: cause?.code ?? cause?.message ?? (error as Error).message } };
     }
     const retryable = status === 0 || status === 429 || status >= 500 || THROTTLED_CODES.has(body?.error?.code);
-    const error = toOutboundError(status, body, retryable);
+    const error = toGraphApiError(status, body, retryable);
     const wait = retryAfterMs ?? delay;
     if (!retryable || Date.now() - started + wait > options.maxTotalMs) throw error;
     await sleep(wait);
@@ -100,7 +79,7 @@ export async function sendWithRetries(options: SendOptions): Promise<unknown> {
   }
 }
 
-function redirectRefused(status: number, location: string | null, from: string): OutboundError {
+function redirectRefused(status: number, location: string | null, from: string): GraphApiError {
   let where = 'elsewhere';
   try {
     // The origin only: a redirect URL can carry anything in its path and query.
@@ -108,7 +87,7 @@ function redirectRefused(status: number, location: string | null, from: string):
   } catch {
     where = 'an invalid location';
   }
-  return new OutboundError(
+  return new GraphApiError(
     `The provider answered ${status}, a redirect to ${where}; redirects are refused (check the provider's base URL)`,
     status,
     undefined,
@@ -116,7 +95,7 @@ function redirectRefused(status: number, location: string | null, from: string):
   );
 }
 
-function toOutboundError(status: number, body: any, retryable: boolean): OutboundError {
+function toGraphApiError(status: number, body: any, retryable: boolean): GraphApiError {
   const meta = body?.error;
   const code = typeof meta?.code === 'number' ? meta.code : undefined;
   const known = code !== undefined ? META_ERRORS[code] : undefined;
@@ -133,5 +112,5 @@ function toOutboundError(status: number, body: any, retryable: boolean): Outboun
     fbtraceId: typeof meta?.fbtrace_id === 'string' ? meta.fbtrace_id : undefined,
     subcode: typeof meta?.error_subcode === 'number' ? meta.error_subcode : undefined,
   };
-  return new OutboundError(message, status, code, !retryable, provider);
+  return new GraphApiError(message, status, code, !retryable, provider);
 }
