@@ -6,6 +6,7 @@ import { configNamespacesOf } from './config/configuration.js';
 import { httpConfig } from './http/http.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FlowsCoreModule } from './flows-core/index.js';
+import { FlowMediaModule } from './flow-media/index.js';
 import { flowModules } from './flows/index.js';
 import { AdminModule } from './admin/admin.module.js';
 import { QueueModule } from './queue/queue.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
       AppCacheModule,
       HealthModule,
       FlowsCoreModule,
+      FlowMediaModule,
       QueueModule,
       WebhooksModule,
       AdminModule,

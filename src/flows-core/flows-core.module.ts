@@ -9,7 +9,6 @@ import { FlowSignatureGuard } from './http/flow-signature.guard.js';
 import { FlowKeyRing } from './keys/flow-key-ring.js';
 import { KeysAdminController } from './keys/keys-admin.controller.js';
 import { KeyRingHealth } from './keys/key-ring.health.js';
-import { MediaModule } from './media/media.module.js';
 import { FlowExplorer } from './routing/flow-explorer.js';
 import { FlowRegistry } from './routing/flow-registry.js';
 import { EnvelopeReplay } from './replay/envelope-replay.js';
@@ -22,11 +21,11 @@ import type { ConfigType } from '@nestjs/config';
 /**
  * The WhatsApp Flows data endpoint: signature, crypto, key ring, routing to `@Flow` controllers
  * and flow-token sessions. Knows no business flow: `@Flow` classes are found wherever they are
- * provided. Global because every flow module uses its services (sessions, media).
+ * provided. Global because every flow module uses its services (sessions).
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity]), ConfigModule.forFeature(flowsConfig), MediaModule],
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity]), ConfigModule.forFeature(flowsConfig)],
   controllers: [FlowEndpointController, KeysAdminController],
   providers: [
     {
@@ -50,6 +49,6 @@ import type { ConfigType } from '@nestjs/config';
     FlowSessions,
     FlowSignatureGuard,
   ],
-  exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry, MediaModule],
+  exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry],
 })
 export class FlowsCoreModule {}

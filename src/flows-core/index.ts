@@ -35,10 +35,3 @@ export { decryptResponse, encryptRequest, type AesSession, type ClientEncryptOpt
 export type { FlowEnvelope } from './crypto/flow-envelope.js';
 export { signBody } from '../hub-signature/index.js';
 export { assertPrivateFolder, createExclusive, entryExists, UnsafeKeyFileError } from './keys/private-files.js';
-export { FlowMedia, type MediaScope, type KeepOptions, type KeptFile, type MediaArrival } from './media/flow-media.service.js';
-export { FlowMediaScope } from './media/flow-media-scope.decorator.js';
-export { MediaRefusedError, type MediaFailure } from './media/media-errors.js';
-export { encryptMedia, type EncryptedMedia } from './media/media-crypto.js';
-export type { FlowMediaObject, CompletionMediaObject } from './media/media-object.js';
-export { MEDIA_STORAGE, type MediaStorage } from './media/media-storage.js';
-export { FlowMediaEntity, type FlowMediaStatus } from './media/flow-media.entity.js';

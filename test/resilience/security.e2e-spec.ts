@@ -203,13 +203,13 @@ describe('secrets are compared in constant time', () => {
       .sort();
     expect(callers).toEqual([
       'src/database/pglite-auth.ts',
-      'src/flows-core/media/media-crypto.ts',
+      'src/flow-media/media-crypto.ts',
       'src/hub-signature/app-secrets.ts',
       'src/http/secrets.ts',
     ]);
     // The embedded database's SCRAM proof: two SHA-256 digests. A media file's MAC: its 10-byte tail against the first 10 bytes of the HMAC.
     expect(read(join(PROJECT_ROOT, 'src/database/pglite-auth.ts'))).toMatch(/timingSafeEqual\(sha256\(clientKey\), this\.storedKey\)/);
-    expect(read(join(PROJECT_ROOT, 'src/flows-core/media/media-crypto.ts'))).toMatch(
+    expect(read(join(PROJECT_ROOT, 'src/flow-media/media-crypto.ts'))).toMatch(
       /const expected = this\.hmac\.digest\(\)\.subarray\(0, MAC_BYTES\);\n\s+if \(!timingSafeEqual\(expected, this\.tail\)\)/,
     );
     expect(read(join(PROJECT_ROOT, 'src/http/secrets.ts'))).toMatch(/timingSafeEqual\(digest\(given\), digest\(expected\)\)/);

@@ -1,16 +1,5 @@
-import {
-  CurrentSession,
-  Flow,
-  FlowData,
-  FlowInit,
-  FlowMedia,
-  FlowMediaScope,
-  FlowResponse,
-  FlowScreen,
-  FlowTransaction,
-  type FlowSession,
-  type MediaScope,
-} from '../../flows-core/index.js';
+import { CurrentSession, Flow, FlowData, FlowInit, FlowResponse, FlowScreen, FlowTransaction, type FlowSession } from '../../flows-core/index.js';
+import { FlowMedia, FlowMediaScope, type MediaScope } from '../../flow-media/index.js';
 import type { EntityManager } from 'typeorm';
 import { ChooseDto } from './dto/choose.dto.js';
 import { PhotosDto, ReceiptDto } from './dto/files.dto.js';

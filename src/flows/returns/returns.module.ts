@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FlowMediaModule } from '../../flow-media/index.js';
 import { ReturnRequest } from './entities/return-request.entity.js';
 import { ReturnRequestFile } from './entities/return-request-file.entity.js';
 import { ReturnsFlow } from './returns.flow.js';
@@ -7,7 +8,7 @@ import { ReturnsService } from './returns.service.js';
 
 /** The returns flow: `POST /flows/returns`. Reads the inventory flow's reservations and products. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ReturnRequest, ReturnRequestFile])],
+  imports: [TypeOrmModule.forFeature([ReturnRequest, ReturnRequestFile]), FlowMediaModule],
   providers: [ReturnsFlow, ReturnsService],
 })
 export class ReturnsFlowModule {}

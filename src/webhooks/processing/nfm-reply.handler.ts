@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { FlowMedia, FlowRegistry, FlowSessions } from '../../flows-core/index.js';
+import { FlowMedia } from '../../flow-media/index.js';
+import { FlowRegistry, FlowSessions } from '../../flows-core/index.js';
 import { PermanentWebhookError } from './webhook-errors.js';
 import { toJsonb } from '../../database/jsonb.js';
 

@@ -2,13 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { afterCommit } from '../../database/after-commit.js';
-import { databaseConfig } from '../../database/database.config.js';
-import { toJsonb } from '../../database/jsonb.js';
+import { afterCommit } from '../database/after-commit.js';
+import { databaseConfig } from '../database/database.config.js';
+import { toJsonb } from '../database/jsonb.js';
 import type { FlowMediaStatus } from './flow-media.entity.js';
 import { MediaFetcher, type VerifiedFile } from './media-fetcher.js';
 import { MediaRefusedError, refusal } from './media-errors.js';
-import { completionMediaFields, parseMediaField, type CompletionMediaObject, type FlowMediaObject, type ParsedMediaObject } from './media-object.js';
+import type { FlowMediaFile } from '../flow-json/index.js';
+import { completionMediaFields, parseMediaField, type CompletionMediaObject, type ParsedMediaObject } from './media-object.js';
 import { MediaQueue } from './media-queue.js';
 import { MEDIA_STORAGE, type MediaStorage } from './media-storage.js';
 
@@ -52,7 +53,7 @@ export interface MediaArrival {
 
 /** What a pending row holds until its background download. */
 type PendingReference =
-  | { kind: 'data_exchange'; object: FlowMediaObject; allow: readonly string[] }
+  | { kind: 'data_exchange'; object: FlowMediaFile; allow: readonly string[] }
   | { kind: 'completion'; object: CompletionMediaObject; allow?: readonly string[] };
 
 const COLUMNS = `id, field, file_name AS "fileName", content_type AS "contentType", size, sha256, status`;
@@ -156,7 +157,7 @@ export class FlowMedia {
    */
   async keepLater(scope: MediaScope, field: string, files: unknown, options: KeepOptions): Promise<KeptFile[]> {
     const parsed = parseMediaField(field, files, options);
-    const raw = (Array.isArray(files) ? files : []) as FlowMediaObject[];
+    const raw = (Array.isArray(files) ? files : []) as FlowMediaFile[];
     const rows: KeptFile[] = [];
     const created: string[] = [];
     for (const [index, file] of parsed.entries()) {

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { FlowHandlerContext } from '../routing/flow.decorators.js';
+import type { FlowHandlerContext } from '../flows-core/index.js';
 import type { MediaScope } from './flow-media.service.js';
 
 /** The request's session, flow, screen and transaction, for FlowMedia's `keep` and `keepLater`. */

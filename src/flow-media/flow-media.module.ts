@@ -3,9 +3,9 @@ import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
-import { GraphApiModule } from '../../graph-api/index.js';
-import { QueueModule } from '../../queue/queue.module.js';
-import { ConfigValidationError } from '../../config/validate-env.js';
+import { GraphApiModule } from '../graph-api/index.js';
+import { QueueModule } from '../queue/queue.module.js';
+import { ConfigValidationError } from '../config/validate-env.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DiskMediaStorage } from './disk-media-storage.js';
 import { FlowMediaEntity } from './flow-media.entity.js';
@@ -16,7 +16,7 @@ import { MediaFetcher } from './media-fetcher.js';
 import { MediaQueue } from './media-queue.js';
 import { MEDIA_STORAGE } from './media-storage.js';
 import { MediaWorker } from './media-worker.js';
-import { databaseConfig } from '../../database/database.config.js';
+import { databaseConfig } from '../database/database.config.js';
 
 /**
  * Photos and documents from PhotoPicker and DocumentPicker: download, verification, storage,
@@ -42,7 +42,7 @@ import { databaseConfig } from '../../database/database.config.js';
   ],
   exports: [FlowMedia, MEDIA_STORAGE],
 })
-export class MediaModule implements OnModuleInit {
+export class FlowMediaModule implements OnModuleInit {
   constructor(@Inject(mediaConfig.KEY) private readonly config: ConfigType<typeof mediaConfig>) {}
 
   /** A media folder the process cannot write would fail every upload: stop the boot instead, saying so. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { makePng } from '../../../test/kit/whatsapp-media.js';
+import { makePng } from '../../test/kit/whatsapp-media.js';
 import { EncryptedMediaReader, encryptMedia } from './media-crypto.js';
 import { MediaRefusedError } from './media-errors.js';
 import { parseMediaField } from './media-object.js';

@@ -15,7 +15,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@n
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { AdminTokenGuard } from '../../admin/admin-token.guard.js';
+import { AdminTokenGuard } from '../admin/admin-token.guard.js';
 import { MEDIA_STORAGE, type MediaStorage } from './media-storage.js';
 
 /** The files users attached: list a session's, download one. */

@@ -1,27 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
 
-/**
- * One file of a PhotoPicker or DocumentPicker field as the data endpoint receives it through
- * `data_exchange`: encrypted on WhatsApp's CDN, with what is needed to check and decrypt it.
- */
-export interface FlowMediaObject {
-  media_id: string;
-  cdn_url: string;
-  file_name: string;
-  encryption_metadata: {
-    /** Base64 SHA-256 of the CDN file (ciphertext ‖ mac10). */
-    encrypted_hash: string;
-    /** Base64, 16 bytes. */
-    iv: string;
-    /** Base64, 32 bytes (AES-256-CBC). */
-    encryption_key: string;
-    /** Base64, 32 bytes (HMAC-SHA256). */
-    hmac_key: string;
-    /** Base64 SHA-256 of the decrypted file. */
-    plaintext_hash: string;
-  };
-}
-
 /** One file of a media field in an `nfm_reply`'s `response_json`: a Cloud API media id. */
 export interface CompletionMediaObject {
   id: string;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { QueueConnection } from '../../queue/queue-connection.js';
-import { ResilientQueue } from '../../queue/resilient-queue.js';
+import { QueueConnection } from '../queue/queue-connection.js';
+import { ResilientQueue } from '../queue/resilient-queue.js';
 import { mediaConfig } from './media.config.js';
 
 /** The queue of background media downloads; a job's id is its flow_media row's id. */

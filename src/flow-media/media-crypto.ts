@@ -11,7 +11,8 @@ import {
   type Hmac,
 } from 'node:crypto';
 import { refusal } from './media-errors.js';
-import type { FlowMediaObject, ParsedMediaObject } from './media-object.js';
+import type { FlowMediaFile } from '../flow-json/index.js';
+import type { ParsedMediaObject } from './media-object.js';
 
 const MAC_BYTES = 10;
 
@@ -21,7 +22,7 @@ export interface EncryptedMedia {
   cdnFile: Buffer;
   plaintext: Buffer;
   /** The media object the data endpoint receives for it. */
-  object: FlowMediaObject;
+  object: FlowMediaFile;
   /** Hex SHA-256 of the plaintext, as FlowMedia stores it (its storage key). */
   sha256: string;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { FlowMedia } from '../../src/flows-core/media/flow-media.service.js';
+import { FlowMedia } from '../../src/flow-media/index.js';
 import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.service.js';
 import { signBody } from '../../src/hub-signature/index.js';
 import { nfmReply } from '../kit/whatsapp-notifications.js';
