@@ -5,7 +5,7 @@ import { appConfig } from './config/app.config.js';
 import { configNamespacesOf } from './config/configuration.js';
 import { httpConfig } from './http/http.config.js';
 import { DatabaseModule } from './database/database.module.js';
-import { FlowsCoreModule } from './flows-core/index.js';
+import { FlowsCoreModule } from './flows-core/server.js';
 import { FlowMediaModule } from './flow-media/index.js';
 import { flowModules } from './flows/index.js';
 import { AdminModule } from './admin/admin.module.js';

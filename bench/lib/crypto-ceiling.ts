@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { decryptPayload, encryptRequest, encryptResponse, unwrapAesKey } from '../../src/flows-core/crypto/flow-crypto.js';
+import { decryptPayload, encryptRequest, encryptResponse, unwrapAesKey } from '../../src/flows-core/testing.js';
 import { round } from './load.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { signBody } from '../../src/hub-signature/index.js';
+import { signBody } from '../../src/flows-core/testing.js';
 import { round, runLoad, type BenchRequest, type LoadResult, type RequestPool } from './load.js';
 import { serverCpuMicros } from './process-cpu.js';
 import type { Measurement } from './report.js';

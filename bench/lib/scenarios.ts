@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decryptResponse } from '../../src/flows-core/crypto/flow-crypto.js';
-import { signBody } from '../../src/hub-signature/index.js';
+import { decryptResponse, signBody } from '../../src/flows-core/testing.js';
 import { FlowTestClient, flowPayloads, type PreparedFlowRequest } from '../../test/kit/flow-test-client.js';
 import { nfmReply } from '../../test/kit/whatsapp-notifications.js';
 import type { BenchRequest } from './load.js';

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../admin/admin-token.guard.js';
 import { ConfigValidationError } from '../config/validate-env.js';
-import { FlowRegistry } from '../flows-core/index.js';
+import { FlowRegistry } from '../flows-core/server.js';
 import { GraphApiError } from '../graph-api/index.js';
 import { flowsOverview } from './flows-overview.js';
 import { localFlowsOfRegistry } from './local-flows.js';

@@ -8,7 +8,8 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { FlowRegistry, FlowSessions } from '../flows-core/index.js';
+import { FlowSessions } from '../flows-core/index.js';
+import { FlowRegistry } from '../flows-core/server.js';
 import { CloudApiChannel } from './channels/cloud-api.channel.js';
 import type { MessageChannel } from './channels/message-channel.js';
 import { WasenderChannel } from './channels/wasender.channel.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { FlowsCoreModule } from '../flows-core/index.js';
+import { FlowsCoreModule } from '../flows-core/server.js';
 import { GraphApiModule } from '../graph-api/index.js';
 import { outboundConfig } from './outbound.config.js';
 import { CloudApiChannel } from './channels/cloud-api.channel.js';

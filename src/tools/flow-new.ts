@@ -1,5 +1,6 @@
 // `npm run flow:new -- <name>`: generates src/flows/<name>/ (module, flow class, service, Flow JSON,
-// e2e test) and registers the module in src/flows/index.ts. The result builds and its test passes.
+// e2e test, index.ts its public entry) and registers the module in src/flows/index.ts. The result
+// builds, passes the lint's boundaries, and its test passes.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatFlowJsonProblem } from '../flow-json/index.js';
@@ -149,8 +150,13 @@ import { ${pascal}Service } from './${name}.service.js';
 export class ${pascal}FlowModule {}
 `,
 
+  [`index.ts`]: `// The ${name} flow's public entry: src/flows/index.ts lists its module from here, and another flow may
+// import only what this file exports (a service it declares as its dependency), never the folder's other files.
+export { ${pascal}FlowModule } from './${name}.module.js';
+`,
+
   [`${name}.e2e-spec.ts`]: `import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFlowJson } from '../../flows-core/index.js';
+import { readFlowJson } from '../../flow-json/files.js';
 import { contractErrors } from '../../../test/kit/flow-contract.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
 
@@ -215,7 +221,7 @@ const updated = source
         `${pascal}FlowModule`,
       ].join(', ')}];`,
   )
-  .replace(/^(\/\/[^\n]*\n)*/, (header) => `${header}import { ${pascal}FlowModule } from './${name}/${name}.module.js';\n`);
+  .replace(/^(\/\/[^\n]*\n)*/, (header) => `${header}import { ${pascal}FlowModule } from './${name}/index.js';\n`);
 writeFileSync(index, updated);
 
 console.log(`Created ${dir}/ and registered ${pascal}FlowModule in ${index}:

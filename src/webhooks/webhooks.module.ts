@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlowMediaModule } from '../flow-media/index.js';
-import { FlowsCoreModule } from '../flows-core/index.js';
+import { FlowsCoreModule } from '../flows-core/server.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { webhooksConfig } from './webhooks.config.js';
 import { WebhookAdminController } from './admin/webhook-admin.controller.js';

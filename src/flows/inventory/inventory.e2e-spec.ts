@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { readFlowJson } from '../../flows-core/index.js';
+import { readFlowJson } from '../../flow-json/files.js';
 import { contractErrors } from '../../../test/kit/flow-contract.js';
 import type { FlowReply } from '../../../test/kit/flow-test-client.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';

@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { DatabaseModule } from '../../database/index.js';
 import { FlowMediaModule } from '../../flow-media/index.js';
 import { ReturnRequest } from './entities/return-request.entity.js';
 import { ReturnRequestFile } from './entities/return-request-file.entity.js';
 import { ReturnsFlow } from './returns.flow.js';
 import { ReturnsService } from './returns.service.js';
+import { Returns1795280000000 } from './migrations/1795280000000-Returns.js';
 
 /** The returns flow: `POST /flows/returns`. Reads the inventory flow's reservations and products. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ReturnRequest, ReturnRequestFile]), FlowMediaModule],
+  imports: [DatabaseModule.forFeature({ entities: [ReturnRequest, ReturnRequestFile], migrations: [Returns1795280000000] }), FlowMediaModule],
   providers: [ReturnsFlow, ReturnsService],
 })
 export class ReturnsFlowModule {}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { decryptResponse, encryptRequest, flowCredentials, flowsConfig, loadConfiguredRing, signBody } from '../../flows-core/index.js';
+import { decryptResponse, encryptRequest, flowCredentials, flowsConfig, loadConfiguredRing, signBody } from '../../flows-core/testing.js';
 import { flowModules } from '../../flows/index.js';
 import { localFlowsOf } from '../../meta-flows/local-flows.js';
 import { metaFlowsConfig } from '../../meta-flows/meta-flows.config.js';

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { keyFingerprint } from '../../flows-core/index.js';
+import { keyFingerprint } from '../../flows-core/testing.js';
 import { GraphApiClient, GraphApiError, graphApiConfig } from '../../graph-api/index.js';
 import { CliError } from './cli-error.js';
 
