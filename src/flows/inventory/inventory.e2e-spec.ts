@@ -119,6 +119,16 @@ describe('inventory flow', () => {
     expect(picked.screen).toBe('AVAILABILITY');
   });
 
+  it('sent with flow_action data_exchange: INIT answers INVENTORY, then lookup and reserve complete the flow', async () => {
+    const sku = await aProduct(4);
+    const flowToken = token();
+    const opened = valid(await test.client.init('inventory', flowToken));
+    expect(opened).toEqual({ screen: 'INVENTORY', data: {} });
+    expect((await lookup(sku, flowToken)).screen).toBe('AVAILABILITY');
+    const done = valid(await test.client.dataExchange('inventory', flowToken, 'AVAILABILITY', { product_id: sku, quantity: 1 }));
+    expect(done.data.extension_message_response.params).toMatchObject({ flow_token: flowToken, product_id: sku, quantity: 1 });
+  });
+
   it('reserving completes the flow with the reservation id; the next lookup shows the new stock', async () => {
     const sku = await aProduct(5);
     const flowToken = token();

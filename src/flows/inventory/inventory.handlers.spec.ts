@@ -13,6 +13,10 @@ describe('inventory flow handlers (dispatchFlow)', () => {
   });
   afterAll(async () => test?.close());
 
+  it('INIT (the flow sent with flow_action data_exchange) answers the INVENTORY screen', async () => {
+    await expect(dispatchFlow(test.moduleRef, 'inventory', { action: 'INIT' })).resolves.toEqual({ screen: 'INVENTORY', data: {} });
+  });
+
   it('a product id answers its availability', async () => {
     const reply = await dispatchFlow(test.moduleRef, 'inventory', { action: 'data_exchange', screen: 'INVENTORY', data: { product_id: 'prod-99' } });
     expect(reply.screen).toBe('AVAILABILITY');

@@ -8,6 +8,7 @@ import { StockLevel } from './entities/stock-level.entity.js';
 import { Warehouse } from './entities/warehouse.entity.js';
 import { InventoryFlow } from './inventory.flow.js';
 import { seedInventory } from './inventory.demo-data.js';
+import { InventoryReader } from './inventory-reader.js';
 import { InventoryService } from './inventory.service.js';
 import { Inventory1795250000000 } from './migrations/1795250000000-Inventory.js';
 
@@ -17,7 +18,9 @@ import { Inventory1795250000000 } from './migrations/1795250000000-Inventory.js'
     DatabaseModule.forFeature({ entities: [Product, Warehouse, StockLevel, Reservation], migrations: [Inventory1795250000000] }),
     ConfigModule.forFeature(inventoryConfig),
   ],
-  providers: [InventoryFlow, InventoryService],
+  providers: [InventoryFlow, InventoryService, InventoryReader],
+  // For other flows (returns reads reservations and products): imported through ./index.ts.
+  exports: [InventoryReader],
 })
 export class InventoryFlowModule implements OnModuleInit {
   constructor(private readonly demoData: DemoData) {}
