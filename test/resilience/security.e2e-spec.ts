@@ -204,8 +204,8 @@ describe('secrets are compared in constant time', () => {
     expect(callers).toEqual([
       'src/database/pglite-auth.ts',
       'src/flow-media/media-crypto.ts',
-      'src/hub-signature/app-secrets.ts',
       'src/http/secrets.ts',
+      'src/hub-signature/app-secrets.ts',
     ]);
     // The embedded database's SCRAM proof: two SHA-256 digests. A media file's MAC: its 10-byte tail against the first 10 bytes of the HMAC.
     expect(read(join(PROJECT_ROOT, 'src/database/pglite-auth.ts'))).toMatch(/timingSafeEqual\(sha256\(clientKey\), this\.storedKey\)/);
