@@ -5,7 +5,8 @@ import { appConfig } from './config/app.config.js';
 import { configNamespacesOf } from './config/configuration.js';
 import { httpConfig } from './http/http.config.js';
 import { DatabaseModule } from './database/database.module.js';
-import { FlowsCoreModule } from './flows-core/index.js';
+import { FlowsCoreModule } from './flows-core/server.js';
+import { FlowMediaModule } from './flow-media/index.js';
 import { flowModules } from './flows/index.js';
 import { AdminModule } from './admin/admin.module.js';
 import { QueueModule } from './queue/queue.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
       AppCacheModule,
       HealthModule,
       FlowsCoreModule,
+      FlowMediaModule,
       QueueModule,
       WebhooksModule,
       AdminModule,
@@ -50,7 +52,7 @@ export class AppModule {
           cache: true,
           // Each module registers its own namespace (ConfigModule.forFeature); they are also made
           // global here, found in the module tree (no list to keep), because a module may read
-          // another's (media reads outbound's). createApp() has already read .env.
+          // another's (outbound and meta-flows read the Graph API's). createApp() has already read .env.
           load: configNamespacesOf({ module: AppModule, imports: modules }),
           ignoreEnvFile: true,
         }),

@@ -7,7 +7,7 @@ import { appConfig, type AppConfig } from './config/app.config.js';
 import { withConfiguration } from './config/config-context.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { ConfigValidationError } from './config/validate-env.js';
-import { flowCredentials, flowsConfig, loadConfiguredRing } from './flows-core/index.js';
+import { flowCredentials, flowsConfig, loadConfiguredRing } from './flows-core/server.js';
 import { AppLogger } from './logging/app-logger.js';
 import { bootSummary } from './server/boot-summary.js';
 import { runClusterPrimary } from './server/cluster-primary.js';

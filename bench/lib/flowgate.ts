@@ -6,12 +6,20 @@
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from './servers.js';
 
-// Client-side crypto and signing, as WhatsApp's client does them (the test kit's base).
-export { decryptResponse, encryptRequest, signBody, FlowContract, readFlowJson, type AesSession } from '../../src/flows-core/index.js';
-// Server-side crypto, for the crypto ceiling (the most one core could ever answer).
-export { decryptPayload, encryptResponse, unwrapAesKey } from '../../src/flows-core/crypto/flow-crypto.js';
-// The screen data check alone (scripts/bench-reply-check.mjs).
-export { screenDataErrors } from '../../src/flows-core/contract/flow-json.js';
+// Client-side crypto and signing, as WhatsApp's client does them (the test kit's base); server-side
+// crypto for the crypto ceiling (the most one core could ever answer); the reply checks.
+export {
+  decryptResponse,
+  encryptRequest,
+  signBody,
+  FlowContract,
+  screenDataErrors,
+  decryptPayload,
+  encryptResponse,
+  unwrapAesKey,
+  type AesSession,
+} from '../../src/flows-core/testing.js';
+export { readFlowJson } from '../../src/flow-json/files.js';
 // Flowgate's event-loop lag sampling interval (counted into every sample of its /metrics).
 export { EVENT_LOOP_RESOLUTION_MS } from '../../src/metrics/metrics.service.js';
 

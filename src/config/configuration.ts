@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
-import type { DynamicModule, ForwardReference, Provider, Type } from '@nestjs/common';
-import { MODULE_METADATA } from '@nestjs/common/constants.js';
+import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import { ConfigModule, type ConfigFactory } from '@nestjs/config';
-
-type ModuleRef = Type | DynamicModule | ForwardReference | Promise<DynamicModule> | undefined;
+import { visitModules } from '../common/module-tree.js';
 
 /**
  * The configuration namespaces a module tree registers: each module lists its own with
@@ -11,22 +9,12 @@ type ModuleRef = Type | DynamicModule | ForwardReference | Promise<DynamicModule
  */
 export function configNamespacesOf(root: Type | DynamicModule): ConfigFactory[] {
   const found = new Set<ConfigFactory>();
-  const seen = new Set<unknown>();
-  const visit = (ref: ModuleRef): void => {
-    if (!ref || ref instanceof Promise || seen.has(ref)) return;
-    seen.add(ref);
-    if ('forwardRef' in ref) return visit(ref.forwardRef() as ModuleRef);
-    const dynamic = 'module' in ref ? ref : undefined;
-    const type = dynamic ? dynamic.module : (ref as Type);
-    if (dynamic && type === ConfigModule) {
-      for (const provider of (dynamic.providers ?? []) as Array<Provider & { useFactory?: ConfigFactory }>) {
-        if (typeof provider === 'object' && typeof provider.useFactory === 'function' && 'KEY' in provider.useFactory) found.add(provider.useFactory);
-      }
+  visitModules(root, (type, dynamic) => {
+    if (!dynamic || type !== ConfigModule) return;
+    for (const provider of (dynamic.providers ?? []) as Array<Provider & { useFactory?: ConfigFactory }>) {
+      if (typeof provider === 'object' && typeof provider.useFactory === 'function' && 'KEY' in provider.useFactory) found.add(provider.useFactory);
     }
-    const imports: ModuleRef[] = [...(Reflect.getMetadata(MODULE_METADATA.IMPORTS, type) ?? []), ...(dynamic?.imports ?? [])];
-    imports.forEach(visit);
-  };
-  visit(root);
+  });
   return [...found];
 }
 

@@ -1,5 +1,5 @@
-import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AfterCommitHooks } from './after-commit.js';
@@ -7,6 +7,7 @@ import { QueryMetrics } from './query-metrics.js';
 import { DataSource } from 'typeorm';
 import { appConfig } from '../config/app.config.js';
 import { databaseConfig } from './database.config.js';
+import { DatabaseFeatureModule, migrationsIn, type DatabaseFeature } from './database-feature.js';
 import { DemoData } from './demo-data.js';
 import { EmbeddedDatabase } from './embedded-database.js';
 import { runMigrations } from './migrate.js';
@@ -34,11 +35,17 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
   imports: [
     TypeOrmModule.forRootAsync({
       imports: [EmbeddedDatabaseModule, ConfigModule.forFeature(databaseConfig), ConfigModule.forFeature(appConfig)],
-      inject: [databaseConfig.KEY, appConfig.KEY, EmbeddedDatabase],
-      useFactory: async (config: ConfigType<typeof databaseConfig>, app: ConfigType<typeof appConfig>, embedded: EmbeddedDatabase) => {
+      inject: [databaseConfig.KEY, appConfig.KEY, EmbeddedDatabase, ModulesContainer],
+      useFactory: async (
+        config: ConfigType<typeof databaseConfig>,
+        app: ConfigType<typeof appConfig>,
+        embedded: EmbeddedDatabase,
+        modules: ModulesContainer,
+      ) => {
         const url = config.url ?? (await embedded.start(config.embeddedDir, config));
         const logQueries = app.logLevel === 'debug' || app.logLevel === 'trace';
-        return { ...typeOrmOptions(url, config.poolSize, config, logQueries), autoLoadEntities: true };
+        // Entities come from the modules' TypeOrmModule.forFeature, migrations from their DatabaseModule.forFeature.
+        return { ...typeOrmOptions(url, config.poolSize, config, logQueries, migrationsIn(modules)), autoLoadEntities: true };
       },
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
@@ -52,4 +59,13 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
   providers: [DemoData, QueryMetrics, AfterCommitHooks],
   exports: [DemoData],
 })
-export class DatabaseModule {}
+export class DatabaseModule {
+  /**
+   * A module's tables: its entities (their repositories, as TypeOrmModule.forFeature) and the
+   * migrations in its folder, applied at start with the core's. A flow module imports
+   * `DatabaseModule.forFeature({ entities: [...], migrations: [...] })`; nothing else lists them.
+   */
+  static forFeature(feature: DatabaseFeature): DynamicModule {
+    return DatabaseFeatureModule.of(feature);
+  }
+}

@@ -1,5 +1,5 @@
-import type { DataSourceOptions } from 'typeorm';
-import { migrations } from '../../migrations/index.js';
+import type { DataSourceOptions, MigrationInterface } from 'typeorm';
+import { migrations as coreMigrations } from '../../migrations/index.js';
 import { TypeOrmLogger } from './typeorm-logger.js';
 
 export interface DatabaseTimeouts {
@@ -14,9 +14,16 @@ const QUERY_TIMEOUT_MARGIN_MS = 2_000;
  * The one TypeORM options object: the Nest module and the migration CLI both start from it.
  * Schema changes only ever come from migrations. With `timeouts`, no statement, lock wait or idle
  * transaction can hold a connection (and the rows it locked) for long. `logQueries` logs each
- * query's text at debug level (never its parameters).
+ * query's text at debug level (never its parameters). `migrations`: the core's and those of the
+ * modules in use (see database-feature.ts).
  */
-export function typeOrmOptions(url: string, poolSize = 10, timeouts?: DatabaseTimeouts, logQueries = false): DataSourceOptions {
+export function typeOrmOptions(
+  url: string,
+  poolSize = 10,
+  timeouts?: DatabaseTimeouts,
+  logQueries = false,
+  migrations: Array<new () => MigrationInterface> = coreMigrations,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,

@@ -10,7 +10,6 @@ import { FlowSignatureGuard } from './http/flow-signature.guard.js';
 import { FlowKeyRing } from './keys/flow-key-ring.js';
 import { KeysAdminController } from './keys/keys-admin.controller.js';
 import { KeyRingHealth } from './keys/key-ring.health.js';
-import { MediaModule } from './media/media.module.js';
 import { FlowExplorer } from './routing/flow-explorer.js';
 import { FlowRegistry } from './routing/flow-registry.js';
 import { EnvelopeClaims } from './replay/envelope-replay.js';
@@ -19,18 +18,34 @@ import { FlowRouter } from './routing/flow-router.js';
 import { FlowEnvelopeEntity } from './sessions/flow-envelope.entity.js';
 import { FlowSessionEntity } from './sessions/flow-session.entity.js';
 import { FlowSessions } from './sessions/flow-sessions.service.js';
-import { AppSecrets } from './signature/app-secrets.js';
+import { AppSecrets, APP_SECRETS_SOURCE, type AppSecretsSource } from '../hub-signature/index.js';
+import type { ConfigType } from '@nestjs/config';
 
 /**
  * The WhatsApp Flows data endpoint: signature, crypto, key ring, routing to `@Flow` controllers
  * and flow-token sessions. Knows no business flow: `@Flow` classes are found wherever they are
- * provided. Global because every flow module uses its services (sessions, media).
+ * provided. Global because every flow module uses its services (sessions).
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity, FlowEnvelopeEntity]), ConfigModule.forFeature(flowsConfig), ConfigModule.forFeature(databaseConfig), MediaModule],
+  imports: [
+    DiscoveryModule,
+    TypeOrmModule.forFeature([FlowSessionEntity, FlowEnvelopeEntity]),
+    ConfigModule.forFeature(flowsConfig),
+    ConfigModule.forFeature(databaseConfig),
+  ],
   controllers: [FlowEndpointController, KeysAdminController],
   providers: [
+    {
+      // The data endpoint and the webhooks check Meta's signature with the configured app secret (or the
+      // development one generated with the development key) and, during a rotation, the previous one.
+      provide: APP_SECRETS_SOURCE,
+      inject: [flowsConfig.KEY, FlowKeyRing],
+      useFactory: (config: ConfigType<typeof flowsConfig>, ring: FlowKeyRing): AppSecretsSource => ({
+        current: ring.credentials.appSecret,
+        previous: config.appSecretPrevious,
+      }),
+    },
     AppSecrets,
     FlowKeyRing,
     KeyRingHealth,
@@ -43,6 +58,6 @@ import { AppSecrets } from './signature/app-secrets.js';
     FlowSessions,
     FlowSignatureGuard,
   ],
-  exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry, MediaModule],
+  exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry],
 })
 export class FlowsCoreModule {}

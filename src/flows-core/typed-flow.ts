@@ -1,5 +1,5 @@
 import { FlowResponse } from './flow-response.js';
-import { FlowScreen } from './routing/flow.decorators.js';
+import { FlowBack, FlowInit, FlowScreen } from './routing/flow.decorators.js';
 
 /**
  * The types `npm run flow:types` generates from a flow's Flow JSON (`<name>.flow-types.ts`): per
@@ -9,20 +9,6 @@ export interface FlowTypes {
   screens: object;
   payloads: object;
   completion: object;
-}
-
-/** A file the user picked with PhotoPicker or DocumentPicker, as a data_exchange payload carries it. */
-export interface FlowMediaFile {
-  file_name: string;
-  media_id: string;
-  cdn_url: string;
-  encryption_metadata: {
-    encrypted_hash: string;
-    iv: string;
-    encryption_key: string;
-    hmac_key: string;
-    plaintext_hash: string;
-  };
 }
 
 type ScreenId<T extends FlowTypes> = keyof T['screens'] & string;
@@ -39,15 +25,22 @@ type Exactly<Expected, Actual, Where extends string> = [Exclude<keyof Actual, ke
   : { [K in `ERROR: not declared by ${Where}, remove these keys`]: Exclude<keyof Actual, keyof Expected> };
 
 type HandlerFor<Payload> = (payload: Payload, ...rest: never[]) => unknown;
+/** INIT and BACK carry no payload: any parameters (session, transaction, token). */
+type AnyHandler = (...rest: never[]) => unknown;
 
 /**
- * FlowResponse and @FlowScreen, typed by a flow's generated types: `navigate` to a screen the Flow
- * JSON does not have, a missing or extra data key or a wrong type, and a handler whose payload
- * parameter does not accept what the screen sends, are compile errors.
+ * The way to write a flow: its handler decorators and replies, typed by its generated types
+ * (`npm run flow:types`). `navigate` to a screen the Flow JSON does not have, a missing or extra data
+ * key or a wrong type, a handler for a screen without data_exchange, a BACK handler for a screen that
+ * does not exist, and a handler whose payload parameter does not accept what the screen sends, are
+ * compile errors.
  *
  *   const flow = typedFlow<InventoryFlowTypes>();
+ *   @flow.init() open() { return flow.navigate('INVENTORY', {...}); }
  *   @flow.screen('AVAILABILITY') reserve(@FlowData() data: ReserveDto) { return flow.navigate('RESULTS', {...}); }
+ *   @flow.back('RESULTS') back() { return flow.navigate('RESULTS', {...}); }
  *
+ * Built on @FlowScreen, @FlowInit and @FlowBack (the untyped, low-level form).
  * `Completion` types `complete` params when the endpoint (not the Flow JSON) completes the flow.
  */
 export function typedFlow<T extends FlowTypes, Completion extends object = T['completion']>() {
@@ -56,6 +49,22 @@ export function typedFlow<T extends FlowTypes, Completion extends object = T['co
     screen<S extends ExchangeScreen<T>>(screen: S) {
       const decorator = FlowScreen(screen);
       return <M extends HandlerFor<T['payloads'][S]>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
+        decorator(target, key, descriptor);
+      };
+    },
+
+    /** Handles INIT: the flow was opened with `flow_action: data_exchange`; answer its first screen. */
+    init() {
+      const decorator = FlowInit();
+      return <M extends AnyHandler>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
+        decorator(target, key, descriptor);
+      };
+    },
+
+    /** Handles BACK (a screen with `refresh_on_back: true`) from `screen`; without one, from any screen. */
+    back<S extends ScreenId<T>>(screen?: S) {
+      const decorator = FlowBack(screen);
+      return <M extends AnyHandler>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
         decorator(target, key, descriptor);
       };
     },

@@ -1,7 +1,8 @@
-// The business flows this service runs. Adding a flow: create src/flows/<name>/ and list its module
-// here (its module registers its own configuration namespace, if it has one).
-import { AppointmentsFlowModule } from './appointments/appointments.module.js';
-import { InventoryFlowModule } from './inventory/inventory.module.js';
-import { ReturnsFlowModule } from './returns/returns.module.js';
+// The business flows this service runs. Adding a flow: create src/flows/<name>/ (npm run flow:new does)
+// and list its module here, from its index.ts. Its configuration namespace, entities and migrations are
+// found from its module; nothing else lists them.
+import { AppointmentsFlowModule } from './appointments/index.js';
+import { InventoryFlowModule } from './inventory/index.js';
+import { ReturnsFlowModule } from './returns/index.js';
 
 export const flowModules = [InventoryFlowModule, AppointmentsFlowModule, ReturnsFlowModule];

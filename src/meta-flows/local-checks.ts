@@ -1,4 +1,4 @@
-import { checkFlowJson as checkFlowJsonText } from '../flows-core/index.js';
+import { checkFlowJson as checkFlowJsonText } from '../flow-json/index.js';
 
 /** A problem in a Flow JSON file, at a place a person can jump to. */
 export interface FlowJsonProblem {

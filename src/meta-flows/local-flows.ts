@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MODULE_METADATA } from '@nestjs/common/constants.js';
 import type { DynamicModule, Type } from '@nestjs/common';
-import { flowMetadataOf, type FlowMetadata, type FlowRegistry } from '../flows-core/index.js';
+import { flowMetadataOf, type FlowMetadata, type FlowRegistry } from '../flows-core/server.js';
 
 /** A flow module as the Flows API tooling sees it: its name, what Meta needs and its Flow JSON file. */
 export interface LocalFlow {

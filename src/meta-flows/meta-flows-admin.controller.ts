@@ -3,8 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../admin/admin-token.guard.js';
 import { ConfigValidationError } from '../config/validate-env.js';
-import { FlowRegistry } from '../flows-core/index.js';
-import { OutboundError } from '../outbound/http-sender.js';
+import { FlowRegistry } from '../flows-core/server.js';
+import { GraphApiError } from '../graph-api/index.js';
 import { flowsOverview } from './flows-overview.js';
 import { localFlowsOfRegistry } from './local-flows.js';
 import { MetaFlowsClient } from './meta-flows.client.js';
@@ -35,7 +35,7 @@ export class MetaFlowsAdminController {
     try {
       return { flows: await flowsOverview(new MetaFlowsClient(ready), localFlowsOfRegistry(this.registry), ready.publicUrl) };
     } catch (error) {
-      if (!(error instanceof OutboundError)) throw error;
+      if (!(error instanceof GraphApiError)) throw error;
       throw new BadGatewayException({
         message: error.unreachable ? 'Meta could not be reached' : `Meta answered ${error.status}: ${error.provider.userMessage ?? error.message}`,
         ...(error.code !== undefined ? { code: error.code } : {}),

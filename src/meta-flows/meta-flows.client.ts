@@ -1,4 +1,4 @@
-import { OutboundError, sendWithRetries } from '../outbound/http-sender.js';
+import { GraphApiClient, GraphApiError } from '../graph-api/index.js';
 import type { ReadyMetaFlowsConfig } from './meta-flows.config.js';
 import type { MetaAsset, MetaFlow, MetaMetric, MetaValidationError, MetricName } from './meta-flow.types.js';
 
@@ -10,30 +10,26 @@ const LIST_FIELDS = 'id,name,categories,status,validation_errors';
 type Method = 'GET' | 'POST' | 'DELETE';
 
 /**
- * A typed client of Meta's Flows API (Graph API). Every call goes through the outbound sender, so
- * 429/5xx and Meta's throttling codes are retried with its backoff; other answers throw OutboundError
+ * A typed client of Meta's Flows API, on the Graph API client: 429/5xx and Meta's throttling codes
+ * are retried with its backoff; other answers throw GraphApiError
  * carrying Meta's `code`, `error_user_msg` (or `message`) and `fbtrace_id`.
  */
 export class MetaFlowsClient {
   /** Write calls made (create, update, upload, publish, deprecate, delete): "up to date" means none. */
   writes = 0;
+  private readonly graph: GraphApiClient;
 
-  constructor(private readonly config: Pick<ReadyMetaFlowsConfig, 'graphBaseUrl' | 'accessToken' | 'wabaId' | 'maxTotalMs'>) {}
+  constructor(private readonly config: Pick<ReadyMetaFlowsConfig, 'graphBaseUrl' | 'accessToken' | 'wabaId' | 'maxTotalMs'>) {
+    this.graph = new GraphApiClient({ baseUrl: config.graphBaseUrl, accessToken: config.accessToken, maxTotalMs: config.maxTotalMs });
+  }
 
   private async call<T>(
     method: Method,
     path: string,
     options: { query?: Record<string, string>; body?: URLSearchParams | FormData } = {},
   ): Promise<T> {
-    const query = options.query ? `?${new URLSearchParams(options.query)}` : '';
     if (method !== 'GET') this.writes++;
-    return (await sendWithRetries({
-      url: `${this.config.graphBaseUrl}/${path}${query}`,
-      method,
-      headers: { authorization: `Bearer ${this.config.accessToken}` },
-      body: options.body,
-      maxTotalMs: this.config.maxTotalMs,
-    })) as T;
+    return this.graph.request<T>(method, path, options);
   }
 
   /** Every flow of the WhatsApp Business Account, following `paging.cursors.after`. */
@@ -94,7 +90,7 @@ export class MetaFlowsClient {
     const asset = (await this.assets(flowId)).find((entry) => entry.asset_type === 'FLOW_JSON');
     if (!asset) return undefined;
     // The download URL is pre-signed: no token is sent to it.
-    const body = await sendWithRetries({ url: asset.download_url, method: 'GET', headers: {}, maxTotalMs: this.config.maxTotalMs });
+    const body = await this.graph.download(asset.download_url);
     return typeof body === 'string' ? body : JSON.stringify(body);
   }
 
@@ -113,7 +109,7 @@ export class MetaFlowsClient {
   /** The web preview; `invalidate` makes a new URL (the old one stops working). */
   async preview(flowId: string, invalidate = false): Promise<{ preview_url: string; expires_at: string }> {
     const body = await this.call<MetaFlow>('GET', flowId, { query: { fields: `preview.invalidate(${invalidate})` } });
-    if (!body?.preview?.preview_url) throw new OutboundError('Meta answered without a preview URL', 200);
+    if (!body?.preview?.preview_url) throw new GraphApiError('Meta answered without a preview URL', 200);
     return body.preview;
   }
 

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { IsOptional, Matches } from 'class-validator';
 import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
-import { outboundConfig } from '../outbound/outbound.config.js';
+import { graphApiConfig } from '../graph-api/index.js';
 
 class MetaFlowsEnv {
   @IsOptional()
@@ -18,18 +18,18 @@ class MetaFlowsEnv {
 
 /**
  * Meta's Flows API: the WhatsApp Business Account that owns the flows and the public base URL under
- * which Meta reaches this service. The Graph API base and the access token are the outbound ones.
+ * which Meta reaches this service. The Graph API base and the access token are the Graph API room's.
  */
 export const metaFlowsConfig = registerAs('metaFlows', () => {
   const env = validateEnv(MetaFlowsEnv);
-  const { graph, maxTotalMs } = outboundConfig();
+  const graph = graphApiConfig();
   return {
     graphBaseUrl: graph.baseUrl,
     accessToken: graph.accessToken,
     phoneNumberId: graph.phoneNumberId,
     wabaId: env.WHATSAPP_BUSINESS_ACCOUNT_ID,
     publicUrl: env.PUBLIC_URL,
-    maxTotalMs,
+    maxTotalMs: graph.maxTotalMs,
   };
 });
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { FlowsCoreModule } from '../flows-core/index.js';
+import { FlowsCoreModule } from '../flows-core/server.js';
 import { MetaFlowsAdminController } from './meta-flows-admin.controller.js';
 import { metaFlowsConfig } from './meta-flows.config.js';
 

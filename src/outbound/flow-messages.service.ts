@@ -8,12 +8,13 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { FlowRegistry, FlowSessions } from '../flows-core/index.js';
+import { FlowSessions } from '../flows-core/index.js';
+import { FlowRegistry } from '../flows-core/server.js';
 import { CloudApiChannel } from './channels/cloud-api.channel.js';
 import type { MessageChannel } from './channels/message-channel.js';
 import { WasenderChannel } from './channels/wasender.channel.js';
 import type { IssueSessionDto, SendFlowDto, SendTextDto } from './dto/send-flow.dto.js';
-import { OutboundError } from './http-sender.js';
+import { GraphApiError } from '../graph-api/index.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { outboundConfig } from './outbound.config.js';
 
@@ -22,7 +23,7 @@ import { outboundConfig } from './outbound.config.js';
  * answered a redirect (refused, never followed), is 502.
  */
 function asHttpError(error: unknown): Error {
-  if (!(error instanceof OutboundError)) return error as Error;
+  if (!(error instanceof GraphApiError)) return error as Error;
   const body = { message: error.message, providerStatus: error.status, ...(error.code !== undefined ? { code: error.code } : {}) };
   const redirect = error.status >= 300 && error.status < 400;
   return error.permanent && !redirect ? new UnprocessableEntityException(body) : new BadGatewayException(body);

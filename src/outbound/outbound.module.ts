@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { FlowsCoreModule } from '../flows-core/index.js';
+import { FlowsCoreModule } from '../flows-core/server.js';
+import { GraphApiModule } from '../graph-api/index.js';
 import { outboundConfig } from './outbound.config.js';
 import { CloudApiChannel } from './channels/cloud-api.channel.js';
 import { WasenderChannel } from './channels/wasender.channel.js';
@@ -9,7 +10,7 @@ import { OutboundAdminController } from './outbound-admin.controller.js';
 
 /** Outbound messages: flow messages through the Cloud API, trigger texts through Cloud API or WASenderApi. */
 @Module({
-  imports: [ConfigModule.forFeature(outboundConfig), FlowsCoreModule],
+  imports: [ConfigModule.forFeature(outboundConfig), GraphApiModule, FlowsCoreModule],
   controllers: [OutboundAdminController],
   providers: [CloudApiChannel, WasenderChannel, FlowMessages],
   exports: [CloudApiChannel, WasenderChannel, FlowMessages],

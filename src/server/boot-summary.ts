@@ -2,7 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '../config/app.config.js';
 import { EMBEDDED_IN_MEMORY, type DatabaseConfig } from '../database/database.config.js';
-import { FlowKeyRing, FlowRegistry } from '../flows-core/index.js';
+import { FlowKeyRing, FlowRegistry } from '../flows-core/server.js';
 
 /** A connection URL without its credentials: host, port and database are enough to recognise it. */
 function describeDatabase(config: DatabaseConfig): string {

@@ -4,7 +4,7 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { loadEnvFile } from '../config/configuration.js';
-import { decryptResponse, encryptRequest, flowCredentials, flowsConfig, loadConfiguredRing, signBody } from '../flows-core/index.js';
+import { decryptResponse, encryptRequest, flowCredentials, flowsConfig, loadConfiguredRing, signBody } from '../flows-core/testing.js';
 
 /** What the tools need to talk to the endpoint as WhatsApp does. */
 export interface ClientCredentials {

@@ -3,7 +3,8 @@
 // src/flows/*/*.flow.json. Exits 1 when any file has a problem, 2 on bad usage.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkFlowJsonFile, formatFlowJsonProblem } from '../flows-core/index.js';
+import { formatFlowJsonProblem } from '../flow-json/index.js';
+import { checkFlowJsonFile } from '../flow-json/files.js';
 import { moduleFlowJsons } from './flow-files.js';
 
 function main(): number {

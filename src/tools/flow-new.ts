@@ -1,9 +1,11 @@
 // `npm run flow:new -- <name>`: generates src/flows/<name>/ (module, flow class, service, Flow JSON,
-// e2e test) and registers the module in src/flows/index.ts. The result builds and its test passes.
+// e2e test, index.ts its public entry) and registers the module in src/flows/index.ts. The result
+// builds, passes the lint's boundaries, and its test passes.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkFlowJsonFile, formatFlowJsonProblem } from '../flows-core/index.js';
-import { flowsCoreImportFrom, generateFlowTypes, typesFileFor } from './flow-types-generator.js';
+import { formatFlowJsonProblem } from '../flow-json/index.js';
+import { checkFlowJsonFile } from '../flow-json/files.js';
+import { flowJsonImportFrom, generateFlowTypes, typesFileFor } from './flow-types-generator.js';
 
 const name = process.argv[2];
 if (!name || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > 40) {
@@ -148,8 +150,13 @@ import { ${pascal}Service } from './${name}.service.js';
 export class ${pascal}FlowModule {}
 `,
 
+  [`index.ts`]: `// The ${name} flow's public entry: src/flows/index.ts lists its module from here, and another flow may
+// import only what this file exports (a service it declares as its dependency), never the folder's other files.
+export { ${pascal}FlowModule } from './${name}.module.js';
+`,
+
   [`${name}.e2e-spec.ts`]: `import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFlowJson } from '../../flows-core/index.js';
+import { readFlowJson } from '../../flow-json/files.js';
 import { contractErrors } from '../../../test/kit/flow-contract.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
 
@@ -192,7 +199,7 @@ if (problems.length) {
   process.exit(1);
 }
 const typesFile = typesFileFor(flowJsonFile);
-writeFileSync(typesFile, generateFlowTypes(flowJsonFile, JSON.parse(files[`${name}.flow.json`]), flowsCoreImportFrom(flowJsonFile)));
+writeFileSync(typesFile, generateFlowTypes(flowJsonFile, JSON.parse(files[`${name}.flow.json`]), flowJsonImportFrom(flowJsonFile)));
 const created = [...Object.keys(files), `${name}.flow-types.ts`];
 
 // Register the module in src/flows/index.ts.
@@ -214,7 +221,7 @@ const updated = source
         `${pascal}FlowModule`,
       ].join(', ')}];`,
   )
-  .replace(/^(\/\/[^\n]*\n)*/, (header) => `${header}import { ${pascal}FlowModule } from './${name}/${name}.module.js';\n`);
+  .replace(/^(\/\/[^\n]*\n)*/, (header) => `${header}import { ${pascal}FlowModule } from './${name}/index.js';\n`);
 writeFileSync(index, updated);
 
 console.log(`Created ${dir}/ and registered ${pascal}FlowModule in ${index}:

@@ -1,4 +1,4 @@
-import { inputValueType, screenComponents, type FlowJsonScreen, type JsonObject } from '../flows-core/index.js';
+import { inputValueType, screenComponents, type FlowJsonScreen, type JsonObject } from '../flow-json/index.js';
 
 export interface FormField {
   name: string;

@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline/promises';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { ConfigValidationError } from '../config/validate-env.js';
-import { FlowContract, readFlowJson, type FlowJsonScreen } from '../flows-core/index.js';
+import type { FlowJsonScreen } from '../flow-json/index.js';
+import { readFlowJson } from '../flow-json/files.js';
+import { FlowContract } from '../flows-core/testing.js';
 import { credentialsFromConfig, EndpointUnreachable, findFlowJson, FlowClient } from './flow-client.js';
 import { footerAction, formFields, resolvePayload } from './flow-payload.js';
 

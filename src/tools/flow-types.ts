@@ -3,9 +3,10 @@
 // is missing or stale (CI). Without files: every src/flows/*/*.flow.json.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { checkFlowJsonFile, formatFlowJsonProblem } from '../flows-core/index.js';
+import { formatFlowJsonProblem } from '../flow-json/index.js';
+import { checkFlowJsonFile } from '../flow-json/files.js';
 import { moduleFlowJsons } from './flow-files.js';
-import { flowsCoreImportFrom, generateFlowTypes, typesFileFor } from './flow-types-generator.js';
+import { flowJsonImportFrom, generateFlowTypes, typesFileFor } from './flow-types-generator.js';
 
 export interface TypesResult {
   file: string;
@@ -19,7 +20,7 @@ export function flowTypesFor(file: string, check: boolean, root = process.cwd())
   const types = typesFileFor(file);
   const { problems } = checkFlowJsonFile(file);
   if (problems.length) return { file, types, status: 'invalid', problems: problems.map((problem) => formatFlowJsonProblem(file, problem)) };
-  const source = generateFlowTypes(file, JSON.parse(readFileSync(file, 'utf8')), flowsCoreImportFrom(file, root));
+  const source = generateFlowTypes(file, JSON.parse(readFileSync(file, 'utf8')), flowJsonImportFrom(file, root));
   const current = existsSync(types) ? readFileSync(types, 'utf8') : undefined;
   if (current === source) return { file, types, status: 'fresh' };
   if (check) return { file, types, status: 'stale' };

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { FlowsCoreModule } from '../flows-core/index.js';
+import { FlowMediaModule } from '../flow-media/index.js';
+import { FlowsCoreModule } from '../flows-core/server.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { webhooksConfig } from './webhooks.config.js';
 import { WebhookAdminController } from './admin/webhook-admin.controller.js';
@@ -29,6 +30,8 @@ import { WebhookQueue } from './webhook-queue.js';
     TypeOrmModule.forFeature([WebhookEvent, FlowSubmission, MessageStatus]),
     ConfigModule.forFeature(webhooksConfig),
     FlowsCoreModule,
+    // Completion media (nfm_reply) are recorded and fetched by the media room.
+    FlowMediaModule,
     QueueModule,
   ],
   controllers: [WhatsAppWebhookController, WasenderWebhookController, WebhookAdminController],

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FLOW_BODY_LIMIT_DEFAULT } from '../../src/flows-core/flows.config.js';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { flowPayloads } from '../kit/flow-test-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestFlowsModule } from './fixtures/test-flows.js';

@@ -1,7 +1,7 @@
 import { constants, publicEncrypt, randomBytes, webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { encryptRequest } from '../../src/flows-core/crypto/flow-crypto.js';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { flipByte } from '../kit/flow-test-client.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

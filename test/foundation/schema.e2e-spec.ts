@@ -9,7 +9,7 @@ const run = promisify(execFile);
 describe('migrations and entities', () => {
   let database: OwnedDatabase;
   const typeorm = (...args: string[]) =>
-    run(process.execPath, ['node_modules/typeorm/cli.js', ...args, '-d', 'dist/src/database/data-source.js'], {
+    run(process.execPath, ['node_modules/typeorm/cli.js', ...args, '-d', 'dist/src/data-source.js'], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: database.url },
     });

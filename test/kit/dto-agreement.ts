@@ -1,6 +1,6 @@
 import { getMetadataStorage } from 'class-validator';
 import type { Type } from '@nestjs/common';
-import { flowHandlerOf, flowMetadataOf } from '../../src/flows-core/index.js';
+import { flowHandlerOf, flowMetadataOf } from '../../src/flows-core/server.js';
 import type { FieldModel, FlowTypesModel } from '../../src/tools/flow-types-generator.js';
 
 /** The JSON type each class-validator type check accepts. */

@@ -1,4 +1,5 @@
-import { FlowContract, type FlowJson } from '../../src/flows-core/index.js';
+import type { FlowJson } from '../../src/flow-json/index.js';
+import { FlowContract } from '../../src/flows-core/testing.js';
 import type { FlowReply } from './flow-test-client.js';
 
 /**

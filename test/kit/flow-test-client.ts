@@ -6,7 +6,7 @@ import {
   type AesSession,
   type ClientEncryptOptions,
   type FlowEnvelope,
-} from '../../src/flows-core/index.js';
+} from '../../src/flows-core/testing.js';
 
 export interface FlowTestClientOptions {
   baseUrl: string;

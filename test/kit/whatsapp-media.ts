@@ -6,8 +6,8 @@ import { deflateSync } from 'node:zlib';
  * implementation, the one the preview's local CDN uses too): `cdnFile` is what goes on the CDN,
  * `object` the media object the data endpoint receives (pass `cdnUrl` to place it on the CDN).
  */
-export { encryptMedia, type EncryptedMedia } from '../../src/flows-core/index.js';
-export type { FlowMediaObject as MediaObject } from '../../src/flows-core/index.js';
+export { encryptMedia, type EncryptedMedia } from '../../src/flow-media/index.js';
+export type { FlowMediaFile as MediaObject } from '../../src/flow-media/index.js';
 
 /** CRC-32 as PNG chunks use it. */
 function crc32(bytes: Buffer): number {

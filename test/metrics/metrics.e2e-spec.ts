@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { nfmReply } from '../webhooks/fixtures.js';
 

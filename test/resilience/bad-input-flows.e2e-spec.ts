@@ -5,7 +5,7 @@ import { encryptRequest } from '../../src/flows-core/crypto/flow-crypto.js';
 import type { FlowEnvelope } from '../../src/flows-core/crypto/flow-envelope.js';
 import { USER_MESSAGES } from '../../src/flows-core/routing/flow-router.js';
 import { TOKEN_MESSAGES } from '../../src/flows-core/sessions/flow-sessions.service.js';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import type { SendOptions } from '../kit/flow-test-client.js';
 import { generateAppSecret } from '../kit/test-keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

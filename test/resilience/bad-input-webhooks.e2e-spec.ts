@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.service.js';
 import { nfmReply, SignupFlowModule, statusUpdate } from '../webhooks/fixtures.js';

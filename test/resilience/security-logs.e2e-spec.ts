@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { FlowTestClient } from '../kit/flow-test-client.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { PROJECT_ROOT } from '../support/server-process.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TestFlowsModule } from '../flows-core/fixtures/test-flows.js';
@@ -203,17 +203,17 @@ describe('secrets are compared in constant time', () => {
       .sort();
     expect(callers).toEqual([
       'src/database/pglite-auth.ts',
-      'src/flows-core/media/media-crypto.ts',
-      'src/flows-core/signature/app-secrets.ts',
+      'src/flow-media/media-crypto.ts',
       'src/http/secrets.ts',
+      'src/hub-signature/app-secrets.ts',
     ]);
     // The embedded database's SCRAM proof: two SHA-256 digests. A media file's MAC: its 10-byte tail against the first 10 bytes of the HMAC.
     expect(read(join(PROJECT_ROOT, 'src/database/pglite-auth.ts'))).toMatch(/timingSafeEqual\(sha256\(clientKey\), this\.storedKey\)/);
-    expect(read(join(PROJECT_ROOT, 'src/flows-core/media/media-crypto.ts'))).toMatch(
+    expect(read(join(PROJECT_ROOT, 'src/flow-media/media-crypto.ts'))).toMatch(
       /const expected = this\.hmac\.digest\(\)\.subarray\(0, MAC_BYTES\);\n\s+if \(!timingSafeEqual\(expected, this\.tail\)\)/,
     );
     expect(read(join(PROJECT_ROOT, 'src/http/secrets.ts'))).toMatch(/timingSafeEqual\(digest\(given\), digest\(expected\)\)/);
-    expect(read(join(PROJECT_ROOT, 'src/flows-core/signature/app-secrets.ts'))).toMatch(
+    expect(read(join(PROJECT_ROOT, 'src/hub-signature/app-secrets.ts'))).toMatch(
       /expected\.length === given\.length && timingSafeEqual\(expected, given\)/,
     );
   });

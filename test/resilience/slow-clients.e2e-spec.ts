@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { FlowTestClient } from '../kit/flow-test-client.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
 import { eventually, sleep } from '../support/eventually.js';

@@ -71,7 +71,7 @@ describe('npm run flow:types -- --check', () => {
     cpSync(join(PROJECT_ROOT, 'test/fixtures/typed-flow'), scratch, { recursive: true });
     const flowJson = join(scratch, 'shop.flow.json');
     const fresh = await cli('flow-types', ['--check', flowJson]);
-    // The import path of flows-core differs outside the tree only when media types are used; shop has none.
+    // The import path of the Flow JSON room differs outside the tree only when media types are used; shop has none.
     expect([fresh.code, fresh.stdout.trim()]).toEqual([0, `✔ ${join(scratch, 'shop.flow-types.ts')} is up to date`]);
 
     writeFileSync(join(scratch, 'shop.flow-types.ts'), '// edited by hand\n');

@@ -30,6 +30,7 @@ describe('npm run flow:new', () => {
       'tsconfig.json',
       'tsconfig.build.json',
       'nest-cli.json',
+      'eslint.config.mjs',
     ]) {
       cpSync(join(PROJECT_ROOT, entry), join(copy, entry), { recursive: true });
     }
@@ -47,19 +48,22 @@ describe('npm run flow:new', () => {
       'gift-cards.flow.json',
       'gift-cards.flow-types.ts',
       'gift-cards.e2e-spec.ts',
+      'index.ts',
       'dto/start.dto.ts',
       'dto/done.dto.ts',
     ]) {
       expect([file, existsSync(join(copy, 'src/flows/gift-cards', file))]).toEqual([file, true]);
     }
     const index = readFileSync(join(copy, 'src/flows/index.ts'), 'utf8');
-    expect(index).toContain("import { GiftCardsFlowModule } from './gift-cards/gift-cards.module.js';");
+    expect(index).toContain("import { GiftCardsFlowModule } from './gift-cards/index.js';");
     expect(index).toMatch(/flowModules = \[InventoryFlowModule, AppointmentsFlowModule, ReturnsFlowModule, GiftCardsFlowModule\]/);
 
     expect(stdout).toContain('✔ gift-cards.flow.json passes npm run flow:lint');
     // The generated types are what flow:types writes, and the module type-checks against them.
     await run(process.execPath, [join(PROJECT_ROOT, 'dist/src/tools/flow-types.js'), '--check'], { cwd: copy, env });
     await run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], { cwd: copy, env });
+    // It keeps to the boundaries: the flow reaches the core, the rooms and the foundation only through their entries.
+    await run(process.execPath, ['node_modules/eslint/bin/eslint.js', 'src/flows/gift-cards', 'src/flows/index.ts'], { cwd: copy, env });
     const jest = await run(process.execPath, ['node_modules/jest/bin/jest.js', 'src/flows/gift-cards', '--ci'], { cwd: copy, env }).catch(
       (error: { stdout: string; stderr: string }) => error,
     );

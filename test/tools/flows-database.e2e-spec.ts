@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { eventually } from '../support/eventually.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
 import type { FakeMetaFlows } from '../support/fake-meta-flows.js';

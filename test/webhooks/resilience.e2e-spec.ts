@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { generateAppSecret } from '../kit/test-keys.js';
 import { freePort, startOwnedDatabase, type OwnedDatabase } from '../support/owned-database.js';
 import { PROJECT_ROOT } from '../support/server-process.js';

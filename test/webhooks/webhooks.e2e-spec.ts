@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@je
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.service.js';
-import { signBody } from '../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../src/hub-signature/index.js';
 import { WebhookReconciler } from '../../src/webhooks/processing/webhook-reconciler.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { completions, flowsAlert, nfmReply, SignupFlowModule, statusUpdate } from './fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { FlowContract } from './flow-contract.js';
-import type { FlowJson } from './flow-json.js';
+import type { FlowJson } from '../../flow-json/index.js';
 
 const flowJson: FlowJson = {
   version: '7.3',

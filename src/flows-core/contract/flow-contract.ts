@@ -1,4 +1,5 @@
-import { screenDataErrors, type FlowJson } from './flow-json.js';
+import type { FlowJson } from '../../flow-json/index.js';
+import { screenDataErrors } from './screen-data-validator.js';
 
 /**
  * Largest reply sent to the phone. WhatsApp documents no cap but asks for small, fast replies; a

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { FlowJson } from '../../flow-json/index.js';
 
 /** Keys the client treats specially: never declared by a screen, always allowed. */
 const RESERVED_KEYS = ['error_message'];
@@ -93,4 +94,18 @@ export class ScreenDataValidator {
       .sort((a, b) => a.rank - b.rank || a.index - b.index)
       .map(({ error }) => message(error, screenId, data));
   }
+}
+
+const validators = new WeakMap<FlowJson, ScreenDataValidator>();
+
+/**
+ * Checks a response's `data` against the target screen's declared data: every declared key is
+ * present with its type (arrays item by item, objects property by property), nothing undeclared.
+ * Returns readable errors such as `data.items[2].price: expected string, got number`. The
+ * declarations are compiled by ajv once per Flow JSON.
+ */
+export function screenDataErrors(flowJson: FlowJson, screenId: string, data: Record<string, unknown>): string[] {
+  let validator = validators.get(flowJson);
+  if (!validator) validators.set(flowJson, (validator = new ScreenDataValidator(flowJson.screens)));
+  return validator.errors(screenId, data);
 }

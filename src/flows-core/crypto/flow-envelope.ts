@@ -13,9 +13,7 @@ export const ENVELOPE_FIELDS = ['encrypted_flow_data', 'encrypted_aes_key', 'ini
 const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 const isBase64 = (value: string) => value.length % 4 === 0 && BASE64_CHARS.test(value);
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isPlainObject } from '../../http/plain-object.js';
 
 /** Names the first envelope field that is missing, empty, not a string or not base64; undefined when valid. */
 export function invalidEnvelopeField(body: Record<string, unknown>): string | undefined {

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, Post, Req, UseFilters, UseGuards, UseInter
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { setFlowLabels } from '../../metrics/flow-request-metrics.js';
 import { FLOW_ACTIONS } from '../flow-request.js';
-import { HUB_SIGNED_BODY } from '../signature/app-secrets.js';
+import { HUB_SIGNED_BODY } from '../../hub-signature/index.js';
 import { FlowRouter } from '../routing/flow-router.js';
 import { FlowCryptoInterceptor } from './flow-crypto.interceptor.js';
 import { FlowExceptionFilter } from './flow-exception.filter.js';

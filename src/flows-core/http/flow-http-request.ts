@@ -1,4 +1,4 @@
-import type { SignedRequest } from '../signature/hub-signature.guard.js';
+import type { SignedRequest } from '../../hub-signature/index.js';
 import type { DecryptedFlowRequest } from '../crypto/flow-decryptor.js';
 import type { Sealing } from '../routing/flow-router.js';
 

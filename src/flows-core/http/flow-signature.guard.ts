@@ -2,8 +2,7 @@ import { Injectable, NotFoundException, type ExecutionContext } from '@nestjs/co
 import type { FastifyRequest } from 'fastify';
 import { FlowSignatureError } from '../flow-errors.js';
 import { FlowRegistry } from '../routing/flow-registry.js';
-import { AppSecrets } from '../signature/app-secrets.js';
-import { HubSignatureGuard } from '../signature/hub-signature.guard.js';
+import { AppSecrets, HubSignatureGuard } from '../../hub-signature/index.js';
 
 /**
  * The data endpoint's one guard: a flow name nobody registered is 404 before any crypto work, a bad

@@ -6,8 +6,8 @@ import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator.js';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { FlowContract } from '../contract/flow-contract.js';
-import { checkFlowJsonFile, formatFlowJsonProblem } from '../contract/checker/flow-json-checker.js';
-import { readFlowJson } from '../contract/flow-json.js';
+import { formatFlowJsonProblem } from '../../flow-json/index.js';
+import { checkFlowJsonFile, readFlowJson } from '../../flow-json/files.js';
 import { FlowClass, FlowHandler, FlowHandlerHost, runsInSessionTransaction, type FlowMetadata } from './flow.decorators.js';
 import { FlowRegistry, handlerKey, type BoundFlowHandler, type RegisteredFlow } from './flow-registry.js';
 

@@ -115,13 +115,17 @@ function flowHandler(kind: FlowHandlerKind): MethodDecorator {
   };
 }
 
-/** Handles `data_exchange` sent from `screen`. */
+// The handler decorators below are the low-level, untyped form: flows are written with typedFlow()
+// (typed-flow.ts: flow.screen, flow.init, flow.back), which is built on them and checks screen names,
+// payloads and replies against the flow's generated types.
+
+/** Handles `data_exchange` sent from `screen`. Low-level form: flows use typedFlow's `flow.screen(...)`. */
 export const FlowScreen = <Screen extends string>(screen: Screen): MethodDecorator => flowHandler({ action: 'data_exchange', screen });
 
-/** Handles `INIT` (the flow was opened with `flow_action: data_exchange`). */
+/** Handles `INIT` (the flow was opened with `flow_action: data_exchange`). Low-level form: flows use `flow.init()`. */
 export const FlowInit = (): MethodDecorator => flowHandler({ action: 'INIT' });
 
-/** Handles `BACK` (a screen with `refresh_on_back: true`); without `screen`, from any screen. */
+/** Handles `BACK` (a screen with `refresh_on_back: true`); without `screen`, from any screen. Low-level form: flows use `flow.back(...)`. */
 export const FlowBack = <Screen extends string>(screen?: Screen): MethodDecorator => flowHandler({ action: 'BACK', screen });
 
 /** Optional hook called with client error notifications (the core acknowledges them). */

@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { IsOptional, IsTimeZone } from 'class-validator';
-import { validateEnv } from '../../config/validate-env.js';
+import { validateEnv } from '../../config/index.js';
 
 class AppointmentsEnv {
   @IsOptional()

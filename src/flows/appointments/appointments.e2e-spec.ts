@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { FlowSessions, readFlowJson } from '../../flows-core/index.js';
+import { readFlowJson } from '../../flow-json/files.js';
+import { FlowSessions } from '../../flows-core/index.js';
 import { contractErrors } from '../../../test/kit/flow-contract.js';
 import type { FlowReply } from '../../../test/kit/flow-test-client.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
-import { CurrentSession, Flow, FlowData, FlowInit, FlowTransaction, typedFlow, type FlowSession } from '../../flows-core/index.js';
+import { CurrentSession, Flow, FlowData, FlowTransaction, typedFlow, type FlowSession } from '../../flows-core/index.js';
 import { appointmentsConfig } from './appointments.config.js';
 import type { AppointmentsFlowTypes } from './appointments.flow-types.js';
 import { AppointmentsService, type FreeSlot } from './appointments.service.js';
@@ -62,7 +62,7 @@ export class AppointmentsFlow {
     });
   }
 
-  @FlowInit()
+  @flow.init()
   async start(@FlowTransaction() db: EntityManager) {
     const [services, days] = await Promise.all([this.appointments.services(db), this.appointments.availableDays(db)]);
     return flow.navigate('SERVICE', {

@@ -1,7 +1,6 @@
 import { registerAs } from '@nestjs/config';
 
-import { EnvInt } from '../../config/env-int.js';
-import { validateEnv } from '../../config/validate-env.js';
+import { EnvInt, validateEnv } from '../../config/index.js';
 
 class InventoryEnv {
   @EnvInt({ min: 1, message: 'must be a whole number of milliseconds (at least 1)' })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { readFlowJson } from '../../flows-core/index.js';
+import { readFlowJson } from '../../flow-json/files.js';
 import { contractErrors } from '../../../test/kit/flow-contract.js';
 import type { FlowReply } from '../../../test/kit/flow-test-client.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
@@ -117,6 +117,16 @@ describe('inventory flow', () => {
     expect(seen.size).toBe(45);
     const picked = valid(await test.client.dataExchange('inventory', token(), 'RESULTS', { product_id: first.data.products[0].id }));
     expect(picked.screen).toBe('AVAILABILITY');
+  });
+
+  it('sent with flow_action data_exchange: INIT answers INVENTORY, then lookup and reserve complete the flow', async () => {
+    const sku = await aProduct(4);
+    const flowToken = token();
+    const opened = valid(await test.client.init('inventory', flowToken));
+    expect(opened).toEqual({ screen: 'INVENTORY', data: {} });
+    expect((await lookup(sku, flowToken)).screen).toBe('AVAILABILITY');
+    const done = valid(await test.client.dataExchange('inventory', flowToken, 'AVAILABILITY', { product_id: sku, quantity: 1 }));
+    expect(done.data.extension_message_response.params).toMatchObject({ flow_token: flowToken, product_id: sku, quantity: 1 });
   });
 
   it('reserving completes the flow with the reservation id; the next lookup shows the new stock', async () => {

@@ -42,7 +42,8 @@ function availabilityData(product: Availability) {
 
 /**
  * Inventory check: look a product up by id (or search by name), see its stock, reserve units.
- * Any flow token is accepted (the flow can be opened from Flow Builder previews and templates).
+ * Any flow token is accepted (the flow can be opened from Flow Builder previews and templates), with
+ * `flow_action: navigate` (the phone shows INVENTORY) or `data_exchange` (INIT, answered here).
  */
 @Flow('inventory', {
   tokens: 'any',
@@ -51,6 +52,15 @@ function availabilityData(product: Availability) {
 })
 export class InventoryFlow {
   constructor(private readonly inventory: InventoryService) {}
+
+  /**
+   * INIT: the flow was sent with `flow_action: data_exchange` (no first screen in the message), so the
+   * endpoint answers it: the INVENTORY screen, which declares no data.
+   */
+  @flow.init()
+  open() {
+    return flow.navigate('INVENTORY', {});
+  }
 
   // Lookups only read (through the cache): they hold no lock and cost one statement for the session.
   @flow.screen('INVENTORY')

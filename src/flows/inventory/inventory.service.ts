@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ReadThroughCache } from '../../cache/read-through-cache.js';
-import { afterCommit } from '../../database/after-commit.js';
+import { ReadThroughCache } from '../../cache/index.js';
+import { afterCommit } from '../../database/index.js';
 import { inventoryConfig } from './inventory.config.js';
 
 export interface WarehouseStock {

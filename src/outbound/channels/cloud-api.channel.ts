@@ -1,7 +1,5 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { sendWithRetries } from '../http-sender.js';
-import { outboundConfig } from '../outbound.config.js';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { GraphApiClient } from '../../graph-api/index.js';
 import type { MessageChannel } from './message-channel.js';
 
 export interface FlowMessage {
@@ -24,7 +22,7 @@ export interface FlowMessage {
 export class CloudApiChannel implements MessageChannel {
   readonly name = 'cloud';
 
-  constructor(@Inject(outboundConfig.KEY) private readonly config: ConfigType<typeof outboundConfig>) {}
+  constructor(private readonly graph: GraphApiClient) {}
 
   async sendFlow(message: FlowMessage): Promise<{ messageId?: string }> {
     const parameters: Record<string, unknown> = {
@@ -58,16 +56,11 @@ export class CloudApiChannel implements MessageChannel {
   }
 
   private async post(payload: Record<string, unknown>): Promise<{ messageId?: string }> {
-    const { baseUrl, accessToken, phoneNumberId } = this.config.graph;
+    const { accessToken, phoneNumberId } = this.graph.settings;
     if (!accessToken || !phoneNumberId) {
       throw new BadRequestException('Sending through the Cloud API needs WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID');
     }
-    const answer = (await sendWithRetries({
-      url: `${baseUrl}/${phoneNumberId}/messages`,
-      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
-      maxTotalMs: this.config.maxTotalMs,
-    })) as { messages?: Array<{ id?: string }> };
+    const answer = await this.graph.request<{ messages?: Array<{ id?: string }> }>('POST', `${phoneNumberId}/messages`, { json: payload });
     return { messageId: answer?.messages?.[0]?.id };
   }
 }

@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { sendWithRetries } from '../http-sender.js';
+import { sendWithRetries } from '../../graph-api/index.js';
 import { outboundConfig } from '../outbound.config.js';
 import type { MessageChannel } from './message-channel.js';
 

@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { databaseConfig } from '../../database/database.config.js';
 import { typeOrmOptions } from '../../database/typeorm-options.js';
-import { FlowSessionEntity, FlowSessions, flowsConfig } from '../../flows-core/index.js';
+import { FlowSessions } from '../../flows-core/index.js';
+import { FlowSessionEntity, flowsConfig } from '../../flows-core/server.js';
 import { WebhookEvent } from '../../webhooks/entities/webhook-event.entity.js';
 
 export type CliDatabase = { ok: true; db: DataSource; close: () => Promise<void> } | { ok: false; reason: string };

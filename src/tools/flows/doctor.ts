@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { decryptResponse, encryptRequest, flowCredentials, flowsConfig, loadConfiguredRing, signBody } from '../../flows-core/index.js';
+import { decryptResponse, encryptRequest, flowCredentials, flowsConfig, loadConfiguredRing, signBody } from '../../flows-core/testing.js';
 import { flowModules } from '../../flows/index.js';
 import { localFlowsOf } from '../../meta-flows/local-flows.js';
 import { metaFlowsConfig } from '../../meta-flows/meta-flows.config.js';
-import { OutboundError } from '../../outbound/http-sender.js';
+import { GraphApiError } from '../../graph-api/index.js';
 import { CliError } from '../keys/cli-error.js';
 import { fetchUploadedKey } from '../keys/graph.js';
 import { explainChainError, inspectTls, postRaw, resolveHost, trustWith } from './endpoint-checks.js';
@@ -95,7 +95,7 @@ export async function doctor(options: { url?: string; ca?: string; json?: boolea
     else output.ok(`Meta key: the phone number's key is the current key (${current.fingerprint})`);
   } catch (error) {
     if (error instanceof CliError) output.fail(`Meta key: ${error.message}`);
-    else if (error instanceof OutboundError) output.fail(`Meta key: ${metaErrorText(error)}`);
+    else if (error instanceof GraphApiError) output.fail(`Meta key: ${metaErrorText(error)}`);
     else throw error;
   }
 

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { OutboundError } from '../../outbound/http-sender.js';
+import { GraphApiError } from '../../graph-api/index.js';
 import { CliError } from '../keys/cli-error.js';
 
 /** Exit codes: 1 a failure to act on, 2 a usage error, 3 Meta (or the server) could not be reached. */
@@ -57,7 +57,7 @@ export class Output {
 }
 
 /** Meta's error as a person reads it: code, error_user_msg (or message), fbtrace_id. */
-export function metaErrorText(error: OutboundError): string {
+export function metaErrorText(error: GraphApiError): string {
   if (error.unreachable) return `Meta could not be reached (${error.provider.userMessage ?? 'no answer'})`;
   const parts = [`Meta answered ${error.status}`];
   if (error.code !== undefined) parts.push(`code ${error.code}${error.provider.subcode ? `/${error.provider.subcode}` : ''}`);
@@ -70,7 +70,7 @@ export async function step<T>(what: string, call: () => Promise<T>): Promise<T> 
   try {
     return await call();
   } catch (error) {
-    if (error instanceof OutboundError) {
+    if (error instanceof GraphApiError) {
       const text = `${what} failed: ${metaErrorText(error)}`;
       throw error.unreachable ? new UnreachableError(text) : new CliError(text);
     }

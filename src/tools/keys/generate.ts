@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { assertPrivateFolder, entryExists, UnsafeKeyFileError } from '../../flows-core/index.js';
+import { assertPrivateFolder, entryExists, UnsafeKeyFileError } from '../../flows-core/testing.js';
 import { CliError } from './cli-error.js';
 import { generateKeyPair, writeFileAtomic } from './key-files.js';
 

@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createExclusive, keyFingerprint } from '../../flows-core/index.js';
+import { createExclusive, keyFingerprint } from '../../flows-core/testing.js';
 
 export interface NewKeyPair {
   /** PKCS#8 PEM, encrypted with aes-256-cbc when a passphrase was given. Never printed. */

@@ -1,4 +1,4 @@
-import { flowCredentials, flowsConfig, loadConfiguredRing, type RingKey } from '../../flows-core/index.js';
+import { flowCredentials, flowsConfig, loadConfiguredRing, type RingKey } from '../../flows-core/testing.js';
 
 /**
  * The configured ring (current key first), read exactly as the server reads it. A bad variable or

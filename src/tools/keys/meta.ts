@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { keyFingerprint } from '../../flows-core/index.js';
+import { keyFingerprint } from '../../flows-core/testing.js';
 import { CliError } from './cli-error.js';
 import { assertGraphConfigured, fetchUploadedKey, uploadPublicKey } from './graph.js';
 import { publicPemOf } from './key-files.js';

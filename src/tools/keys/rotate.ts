@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { flowCredentials, flowsConfig, loadRing, loadRingKey } from '../../flows-core/index.js';
+import { flowCredentials, flowsConfig, loadRing, loadRingKey } from '../../flows-core/testing.js';
 import { CliError } from './cli-error.js';
 import { assertGraphConfigured, fetchUploadedKey, uploadPublicKey } from './graph.js';
 import { generateKeyPair, writeFileAtomic } from './key-files.js';

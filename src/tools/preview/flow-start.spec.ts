@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import type { FlowJson } from '../../flows-core/index.js';
+import type { FlowJson } from '../../flow-json/index.js';
 import { entryScreen, flowStart } from './flow-start.js';
 
 const root = join(import.meta.dirname, '../../..');

@@ -5,7 +5,7 @@
 // and the endpoint gets INIT. A first screen that declares no data opens as a navigate send opens
 // it: at once, without a request. A flow without a data endpoint always opens that way, its first
 // screen's data coming with the message. Pure: the preview and the simulator share this rule.
-import type { FlowJson } from '../../flows-core/index.js';
+import type { FlowJson } from '../../flow-json/index.js';
 
 export interface FlowStart {
   /** INIT: the endpoint is asked for the first screen; navigate: it opens without a request. */

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { encryptMedia, type FlowMediaObject } from '../../flows-core/index.js';
+import { encryptMedia, type FlowMediaFile } from '../../flow-media/index.js';
 import { cdnCertificate } from './cdn-certificate.js';
 
 export interface LocalCdnOptions {
@@ -61,7 +61,7 @@ export class LocalCdn {
   }
 
   /** Encrypts and stores a picked file; returns the media object the phone would send for it. */
-  upload(fileName: string, plaintext: Buffer): FlowMediaObject {
+  upload(fileName: string, plaintext: Buffer): FlowMediaFile {
     const mediaId = randomUUID();
     const { cdnFile, object } = encryptMedia(plaintext, { fileName, cdnUrl: `${this.url}${mediaId}`, mediaId });
     // Oldest files go first when the preview has held many: links expire on the real CDN too.

@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FlowContract, type FlowJson } from '../../flows-core/index.js';
+import type { FlowJson } from '../../flow-json/index.js';
+import { FlowContract } from '../../flows-core/testing.js';
 import { EndpointUnreachable, FlowClient, type ClientCredentials } from '../flow-client.js';
 import { LocalCdn, serverMediaSettings } from './phone-media.js';
 import { flowStart } from './flow-start.js';

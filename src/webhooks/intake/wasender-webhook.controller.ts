@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { isPlainObject } from '../../flows-core/index.js';
+import { isPlainObject } from '../../http/plain-object.js';
 import { splitWasenderNotification } from './split-events.js';
 import { WASENDER_SIGNED_BODY, WasenderSignatureGuard } from './wasender-signature.guard.js';
 import { WebhookIntake } from './webhook-intake.service.js';

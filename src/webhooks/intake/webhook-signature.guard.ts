@@ -1,5 +1,5 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { HubSignatureGuard } from '../../flows-core/index.js';
+import { HubSignatureGuard } from '../../hub-signature/index.js';
 
 /** Meta's webhook signature (same secrets and rotation window as the data endpoint); failures are 401. */
 @Injectable()

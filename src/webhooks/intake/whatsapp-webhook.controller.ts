@@ -2,7 +2,8 @@ import { BadRequestException, Body, Controller, ForbiddenException, Get, Header,
 import type { ConfigType } from '@nestjs/config';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { HUB_SIGNED_BODY, isPlainObject } from '../../flows-core/index.js';
+import { HUB_SIGNED_BODY } from '../../hub-signature/index.js';
+import { isPlainObject } from '../../http/plain-object.js';
 import { sameSecret } from '../../http/secrets.js';
 import { webhooksConfig } from '../webhooks.config.js';
 import { splitWhatsAppNotification } from './split-events.js';

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { FlowMedia, FlowRegistry, FlowSessions } from '../../flows-core/index.js';
+import { FlowMedia } from '../../flow-media/index.js';
+import { FlowSessions } from '../../flows-core/index.js';
+import { FlowRegistry } from '../../flows-core/server.js';
 import { PermanentWebhookError } from './webhook-errors.js';
 import { toJsonb } from '../../database/jsonb.js';
 

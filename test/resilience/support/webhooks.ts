@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { signBody } from '../../../src/flows-core/signature/app-secrets.js';
+import { signBody } from '../../../src/hub-signature/index.js';
 import { nfmReply } from '../../webhooks/fixtures.js';
 
 export { nfmReply };

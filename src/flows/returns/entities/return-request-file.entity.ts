@@ -1,5 +1,5 @@
 import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { FlowMediaEntity } from '../../../flows-core/index.js';
+import { FlowMediaEntity } from '../../../flow-media/index.js';
 import { ReturnRequest } from './return-request.entity.js';
 
 /** A file attached to a return request: a photo (kept in the request) or the receipt (kept later). */

@@ -1,0 +1,8 @@
+// The flows core for the app's other modules (the app module and main, webhooks, outbound,
+// meta-flows, the boot summary): the module, the registry of flows and the key ring. Flows use index.ts.
+export { FlowsCoreModule } from './flows-core.module.js';
+export { FlowRegistry, type RegisteredFlow, type RegisteredHandler } from './routing/flow-registry.js';
+export { flowHandlerOf, flowMetadataOf, type FlowHandlerKind, type FlowMetadata } from './routing/flow.decorators.js';
+export { FlowSessionEntity } from './sessions/flow-session.entity.js';
+export { flowsConfig, type FlowsConfig } from './flows.config.js';
+export { flowCredentials, loadConfiguredRing, FlowKeyRing, type FlowCredentials } from './keys/flow-key-ring.js';

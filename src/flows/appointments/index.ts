@@ -1,0 +1,3 @@
+// The appointments flow's public entry: src/flows/index.ts lists its module from here, and another flow may
+// import only what this file exports (a service it declares as its dependency), never the folder's other files.
+export { AppointmentsFlowModule } from './appointments.module.js';

@@ -1,0 +1,256 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { FlowMedia } from '../../src/flow-media/index.js';
+import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.service.js';
+import { signBody } from '../../src/hub-signature/index.js';
+import { nfmReply } from '../kit/whatsapp-notifications.js';
+import { encryptMedia, makeJpeg, makePdf, makePng } from '../kit/whatsapp-media.js';
+import { eventually } from '../support/eventually.js';
+import { FakeCdn, type CdnFile } from '../support/fake-cdn.js';
+import { FakeGraphApi } from '../support/fake-graph-api.js';
+import { serveCloudMedia, type CloudMedia } from '../support/fake-graph-media.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase, usingRealPostgres, type TestDatabase } from '../support/test-database.js';
+import { MediaTestFlowModule } from './fixtures/media-flow.js';
+
+const ACCESS_TOKEN = 'EAAG-test-access-token';
+
+/** A database that outlives one app: a fresh one on DATABASE_URL, else an embedded one on disk. */
+async function persistentDatabase(): Promise<TestDatabase> {
+  if (usingRealPostgres()) return createTestDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'flowgate-db-'));
+  return { env: { DATABASE_URL: undefined, EMBEDDED_DB_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+describe('flow media in the background: budget, keepLater, restarts, completions', () => {
+  let cdn: FakeCdn;
+  let graph: FakeGraphApi;
+  let mediaDir: string;
+  let database: TestDatabase;
+  const cloudMedia = new Map<string, CloudMedia>();
+  const queuePrefix = `tm${randomUUID().slice(0, 8)}`;
+  const start = (env: Record<string, string> = {}) =>
+    startTestApp({
+      modules: [MediaTestFlowModule],
+      database,
+      env: {
+        QUEUE_PREFIX: queuePrefix,
+        FLOW_MEDIA_DIR: mediaDir,
+        FLOW_MEDIA_HOSTS: 'localhost',
+        FLOW_MEDIA_TIMEOUT_MS: '3000',
+        FLOW_MEDIA_BACKOFF_MS: '300',
+        FLOW_MEDIA_MAX_ATTEMPTS: '4',
+        FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true',
+        FLOW_MEDIA_DEV_CA_FILE: cdn.caFile,
+        GRAPH_API_BASE_URL: graph.url,
+        WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+        ...env,
+      },
+    });
+  const upload = (plaintext: Buffer, fileName: string, serve: Omit<CdnFile, 'body'> = {}) => {
+    const path = `/v/t62/${randomUUID()}.enc`;
+    const encrypted = encryptMedia(plaintext, { fileName, cdnUrl: cdn.url(path) });
+    cdn.put(path, { body: encrypted.cdnFile, ...serve });
+    return { ...encrypted, path };
+  };
+  const rows = (test: TestApp, token: string) =>
+    test.app.get(DataSource).query(`SELECT * FROM flow_media WHERE flow_token = $1 ORDER BY file_name`, [token]);
+
+  beforeAll(async () => {
+    cdn = await new FakeCdn().start();
+    graph = await new FakeGraphApi().start();
+    serveCloudMedia(graph, cloudMedia);
+    mediaDir = mkdtempSync(join(tmpdir(), 'flowgate-media-'));
+    database = await persistentDatabase();
+  });
+  afterAll(async () => {
+    await cdn?.stop();
+    await graph?.stop();
+    await database?.drop();
+    rmSync(mediaDir, { recursive: true, force: true });
+  });
+
+  describe('one server', () => {
+    let test: TestApp;
+    beforeAll(async () => {
+      test = await start({ FLOW_RESPONSE_BUDGET_MS: '600' });
+    });
+    afterAll(async () => test?.close());
+
+    // Postgres: every file is recorded on its own connection, so what was verified is kept whatever
+    // the request's fate. The embedded database serves one transaction at a time: a file verified
+    // while the request still held it is rolled back with the abandoned request (its bytes stay in
+    // the store) and fetched again by the retry; one verified after the abandonment is kept.
+    it('past the response budget the user gets "try again"; what was verified is kept and the retry answers from it', async () => {
+      const token = `t-${randomUUID()}`;
+      const quick = upload(makePng(), 'quick.png');
+      const slow = upload(makeJpeg(), 'slow.jpg', { delayMs: 1_500 });
+      const first = await test.client.dataExchange('media', token, 'PHOTOS', { photos: [quick.object, slow.object] });
+      expect(first.json).toMatchObject({
+        screen: 'PHOTOS',
+        data: { error_message: 'This is taking longer than usual. Please try again in a moment.' },
+      });
+      const stored = (found: any[], name: string) => found.some((row) => row.file_name === name && row.status === 'stored');
+      const kept = await eventually(
+        () => rows(test, token),
+        (found) => stored(found, 'slow.jpg') && (!usingRealPostgres() || stored(found, 'quick.png')),
+      );
+      expect(stored(kept, 'slow.jpg')).toBe(true);
+      // On the embedded database the quick file is kept too when, on a loaded machine, it was verified after the budget.
+      const quickKept = stored(kept, 'quick.png');
+      if (usingRealPostgres()) expect(quickKept).toBe(true);
+      const retry = await test.client.dataExchange('media', token, 'PHOTOS', { photos: [quick.object, slow.object] });
+      expect(retry.json).toEqual({ screen: 'RESULT', data: { count: 2, types: 'image/png, image/jpeg' } });
+      expect(cdn.requestsFor(slow.path)).toHaveLength(1);
+      expect(cdn.requestsFor(quick.path)).toHaveLength(quickKept ? 1 : 2);
+      expect((await rows(test, token)).map((row: any) => row.content_type)).toEqual(['image/png', 'image/jpeg']);
+    });
+
+    it('keepLater answers at once, and the background job fetches, retries a failing CDN, and gives up on a missing file', async () => {
+      const token = `t-${randomUUID()}`;
+      const pdf = upload(makePdf(), 'a-receipt.pdf', { status: 503, times: 2 });
+      const gone = upload(makePng(), 'b-gone.png', { status: 404 });
+      const wrong = upload(Buffer.from('plain text, not a picture\n'), 'c-note.png');
+      const reply = await test.client.dataExchange('media', token, 'LATER', { files: [pdf.object, gone.object, wrong.object] });
+      expect(reply.json).toEqual({ screen: 'RESULT', data: { count: 3, types: 'pending' } });
+
+      const media = test.app.get(FlowMedia);
+      const done = await eventually(
+        () => media.arrived(token),
+        (arrival) => arrival.pending === 0,
+      );
+      expect(done).toMatchObject({ complete: false, stored: 1, failed: 2 });
+      const found = await rows(test, token);
+      expect(found.map((row: any) => [row.file_name, row.status, row.content_type, row.error?.split(':')[0] ?? null, row.reference])).toEqual([
+        ['a-receipt.pdf', 'stored', 'application/pdf', null, null],
+        ['b-gone.png', 'failed', null, 'not_found', null],
+        ['c-note.png', 'failed', null, 'type_refused', null],
+      ]);
+      expect(found[0].attempts).toBe(3);
+      expect(readFileSync(join(mediaDir, pdf.sha256.slice(0, 2), pdf.sha256)).equals(pdf.plaintext)).toBe(true);
+      // A missing file is not retried.
+      expect(cdn.requestsFor(gone.path)).toHaveLength(1);
+    });
+
+    it('keepLater refuses bad references at once, with a message on the screen and nothing recorded', async () => {
+      const token = `t-${randomUUID()}`;
+      const file = upload(makePdf(), 'x.pdf');
+      const broken = structuredClone(file.object) as any;
+      broken.encryption_metadata.hmac_key = 'c2hvcnQ=';
+      const reply = await test.client.dataExchange('media', token, 'LATER', { files: [broken] });
+      expect(reply.json).toMatchObject({ screen: 'LATER', data: { error_message: expect.stringMatching(/hmac_key must be 32 bytes/) } });
+      expect(await rows(test, token)).toEqual([]);
+    });
+
+    describe('completion media (nfm_reply)', () => {
+      const post = (body: unknown) => {
+        const bytes = Buffer.from(JSON.stringify(body));
+        return fetch(`${test.url}/webhooks/whatsapp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(bytes, test.appSecret) },
+          body: bytes,
+        });
+      };
+      /** A file the Cloud API serves decrypted, behind the access token, with its hex SHA-256. */
+      const cloudFile = (plaintext: Buffer, mime: string, sha256?: string) => {
+        const id = String(Math.floor(Math.random() * 1e15));
+        const path = `/whatsapp_business/attachments/${id}`;
+        const url = cdn.put(path, { body: plaintext, bearer: ACCESS_TOKEN });
+        const hex = createHash('sha256').update(plaintext).digest();
+        cloudMedia.set(id, { url, mime_type: mime, sha256: sha256 ?? hex.toString('hex'), file_size: plaintext.length });
+        return { id, path, plaintext, sha256: hex.toString('hex'), base64: hex.toString('base64') };
+      };
+
+      it('fetches them through the media endpoint with the access token, checks sha256, and stores them once even when Meta delivers twice', async () => {
+        const { token } = await test.app.get(FlowSessions).issue('media', { phone: '351910000000' });
+        const photo = cloudFile(makePng(), 'image/png');
+        const receipt = cloudFile(makePdf(), 'application/pdf');
+        const notification = nfmReply(token, {
+          name: 'Maria',
+          photos: [{ file_name: 'IMG_1.png', mime_type: 'image/png', sha256: photo.base64, id: photo.id }],
+          receipt: [{ file_name: 'receipt.pdf', mime_type: 'application/pdf', sha256: receipt.base64, id: receipt.id }],
+        });
+        expect((await post(notification)).status).toBe(200);
+        expect((await post(notification)).status).toBe(200);
+        const found = await eventually(
+          () => rows(test, token),
+          (list) => list.length === 2 && list.every((row: any) => row.status === 'stored'),
+        );
+        expect(found.map((row: any) => [row.field, row.source, row.file_name, row.content_type, row.sha256, row.message_id])).toEqual([
+          ['photos', 'completion', 'IMG_1.png', 'image/png', photo.sha256, notification.entry[0].changes[0].value.messages[0].id],
+          ['receipt', 'completion', 'receipt.pdf', 'application/pdf', receipt.sha256, notification.entry[0].changes[0].value.messages[0].id],
+        ]);
+        expect(graph.requests.filter((r) => r.path === `/${photo.id}`).map((r) => r.headers.authorization)).toEqual([`Bearer ${ACCESS_TOKEN}`]);
+        expect(cdn.requestsFor(photo.path).map((r) => r.authorization)).toEqual([`Bearer ${ACCESS_TOKEN}`]);
+      });
+
+      it('refuses a completion file whose bytes do not match its sha256, and one the media endpoint does not know', async () => {
+        const { token } = await test.app.get(FlowSessions).issue('media');
+        const forged = cloudFile(makePng(), 'image/png', 'ab'.repeat(32));
+        await post(
+          nfmReply(token, {
+            photos: [
+              { file_name: 'forged.png', mime_type: 'image/png', sha256: forged.base64, id: forged.id },
+              { file_name: 'unknown.png', mime_type: 'image/png', sha256: forged.base64, id: '999999999999' },
+            ],
+          }),
+        );
+        const found = await eventually(
+          () => rows(test, token),
+          (list) => list.length === 2 && list.every((row: any) => row.status === 'failed'),
+        );
+        expect(found.map((row: any) => [row.file_name, row.error.split(':')[0], row.storage_key])).toEqual([
+          ['forged.png', 'hash_mismatch', null],
+          ['unknown.png', 'not_found', null],
+        ]);
+      });
+    });
+  });
+
+  it('keepLater survives a restart of the server between the request and the download', async () => {
+    const first = await start({});
+    const token = `t-${randomUUID()}`;
+    // The CDN fails the first attempt; the retry is due after the server is gone.
+    const file = upload(makePdf(), 'later.pdf', { status: 503, times: 1 });
+    const reply = await first.client.dataExchange('media', token, 'LATER', { files: [file.object] });
+    expect(reply.json).toEqual({ screen: 'RESULT', data: { count: 1, types: 'pending' } });
+    await eventually(
+      async () => cdn.requestsFor(file.path).length,
+      (n) => n >= 1,
+    );
+    await first.close();
+
+    const second = await start({});
+    try {
+      const [row] = await eventually(
+        () => rows(second, token),
+        (list) => list[0]?.status === 'stored',
+      );
+      expect(row).toMatchObject({ status: 'stored', content_type: 'application/pdf', sha256: file.sha256, reference: null });
+      expect(readFileSync(join(mediaDir, file.sha256.slice(0, 2), file.sha256)).equals(file.plaintext)).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('without the test setting, the local CDN (a loopback address) is refused', async () => {
+    const strict = await start({ FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'false' });
+    try {
+      const token = `t-${randomUUID()}`;
+      const file = upload(makePng(), 'local.png');
+      const reply = await strict.client.dataExchange('media', token, 'PHOTOS', { photos: [file.object] });
+      expect(reply.json).toMatchObject({
+        screen: 'PHOTOS',
+        data: { error_message: '"local.png" could not be fetched from WhatsApp. Please attach it again.' },
+      });
+      expect(cdn.requestsFor(file.path)).toHaveLength(0);
+      expect(await rows(strict, token)).toEqual([]);
+    } finally {
+      await strict.close();
+    }
+  });
+});
