@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm';
 import { FlowSessions1795240000000 } from './1795240000000-FlowSessions.js';
 import { Webhooks1795260000000 } from './1795260000000-Webhooks.js';
 import { FlowMedia1795270000000 } from './1795270000000-FlowMedia.js';
+import { FlowEnvelopes1795290000000 } from './1795290000000-FlowEnvelopes.js';
 
 /**
  * The core's migrations (flow sessions, webhooks, media), oldest first. A flow's migrations live in
@@ -9,4 +10,9 @@ import { FlowMedia1795270000000 } from './1795270000000-FlowMedia.js';
  * the server and `npm run migration:*` collect both. A new core migration file goes here (a test
  * fails when one is missing from this list).
  */
-export const migrations: Array<new () => MigrationInterface> = [FlowSessions1795240000000, Webhooks1795260000000, FlowMedia1795270000000];
+export const migrations: Array<new () => MigrationInterface> = [
+  FlowSessions1795240000000,
+  Webhooks1795260000000,
+  FlowMedia1795270000000,
+  FlowEnvelopes1795290000000,
+];

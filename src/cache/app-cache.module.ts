@@ -3,15 +3,17 @@ import { CacheModule, type CacheModuleOptions } from '@nestjs/cache-manager';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
+import { databaseConfig } from '../database/database.config.js';
 import { cacheConfig } from './cache.config.js';
-import { ClaimStore } from './claim-store.js';
+import { CacheInvalidations } from './invalidation-bus.js';
 import { ReadThroughCache } from './read-through-cache.js';
 
-/** The global cache: in memory by default, Redis when REDIS_URL is set. */
+/** The global cache: in memory by default, Redis when REDIS_URL is set, with in-process copies kept in step by CacheInvalidations. */
 @Global()
 @Module({
   imports: [
     ConfigModule.forFeature(cacheConfig),
+    ConfigModule.forFeature(databaseConfig),
     CacheModule.registerAsync({
       isGlobal: true,
       imports: [ConfigModule.forFeature(cacheConfig)],
@@ -35,7 +37,7 @@ import { ReadThroughCache } from './read-through-cache.js';
       },
     }),
   ],
-  providers: [ReadThroughCache, ClaimStore],
-  exports: [ReadThroughCache, ClaimStore],
+  providers: [ReadThroughCache, CacheInvalidations],
+  exports: [ReadThroughCache],
 })
 export class AppCacheModule {}

@@ -3,6 +3,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { withTimeout } from '../common/with-timeout.js';
 import { Metrics } from '../metrics/metrics.service.js';
+import { CacheInvalidations } from './invalidation-bus.js';
+import { LocalEntries } from './local-entries.js';
 
 /**
  * Longest wait for the cache store. A healthy store answers in about a millisecond; one that is
@@ -31,21 +33,67 @@ const generationKey = (key: string) => `${key}:generation`;
  * Read-through caching that never fails a request: when the cache store is down, reads go to the
  * source and writes are skipped.
  *
- * Invalidation is immediate, also against a read that loaded the old value just before the change:
- * `invalidate` gives the key a new generation, every entry carries the generation its loader saw
- * before reading the source, and an entry of another generation is a miss. A write-back that loses
- * the race is therefore never served (on every replica sharing the store).
+ * Two levels: this process's copies (a hit costs no round trip), then the shared store (Redis when
+ * REDIS_URL is set). Invalidation is immediate in this process and reaches the others through
+ * CacheInvalidations (Redis pub/sub, or Postgres NOTIFY); while that channel is down, the
+ * in-process copies are not used.
+ *
+ * In the shared store, invalidation also wins over a read that loaded the old value just before the
+ * change: `invalidate` gives the key a new generation, every entry carries the generation its loader
+ * saw before reading the source, and an entry of another generation is a miss. A write-back that
+ * loses the race is therefore never served (on every replica sharing the store).
  */
 @Injectable()
 export class ReadThroughCache {
   private readonly logger = new Logger(ReadThroughCache.name);
+  private readonly local = new LocalEntries();
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly metrics: Metrics,
-  ) {}
+    private readonly invalidations: CacheInvalidations,
+  ) {
+    invalidations.onInvalidate((key) => {
+      this.local.invalidate(key);
+      // Each process has its own store when it is memory: the change is applied to this one too.
+      if (!invalidations.sharedStore) void (key === undefined ? this.cache.clear() : this.invalidateStore(key));
+    });
+  }
 
   async get<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    const useLocal = this.invalidations.live;
+    if (useLocal) {
+      const held = this.local.get<T>(key);
+      if (held !== undefined) {
+        this.metrics.cacheRequests.inc({ result: 'hit' });
+        return held;
+      }
+    }
+    const stamp = this.local.stamp(key);
+    const value = await this.shared(key, ttlMs, load);
+    if (useLocal && value !== undefined && value !== null) this.local.set(key, value, Math.min(ttlMs, GENERATION_TTL_MS), stamp);
+    return value;
+  }
+
+  /** Makes every entry of `key` stale at once, here and in every process, including one a concurrent read is about to write. */
+  async invalidate(key: string): Promise<void> {
+    this.local.invalidate(key);
+    await Promise.all([
+      this.invalidateStore(key),
+      bounded(this.invalidations.publish(key)).catch((error: Error) => this.logger.warn(`Cache invalidation not broadcast: ${error.message}`)),
+    ]);
+  }
+
+  /** A new generation, then the entry dropped: sent together (Redis takes one connection's commands in order). */
+  private invalidateStore(key: string): Promise<void> {
+    return bounded(Promise.all([this.cache.set(generationKey(key), randomUUID(), GENERATION_TTL_MS), this.cache.del(key)])).then(
+      () => undefined,
+      (error: Error) => this.logger.warn(`Cache invalidation failed: ${error.message}`),
+    );
+  }
+
+  /** The store's entry, or the source's value written back to it. */
+  private async shared<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
     let generation: string | null | undefined;
     try {
       // One round trip for the entry and the key's current generation.
@@ -70,12 +118,5 @@ export class ReadThroughCache {
       );
     }
     return value;
-  }
-
-  /** Makes every entry of `key` stale at once, including one a concurrent read is about to write. */
-  async invalidate(key: string): Promise<void> {
-    await bounded(this.cache.set(generationKey(key), randomUUID(), GENERATION_TTL_MS))
-      .then(() => bounded(this.cache.del(key)))
-      .catch((error: Error) => this.logger.warn(`Cache invalidation failed: ${error.message}`));
   }
 }

@@ -26,24 +26,33 @@ export class FlowDecryptionError extends FlowEndpointError {
 /** 427: the flow token is unknown, expired or already used; the client closes the flow with `message`. */
 export class FlowTokenRejectedError extends FlowEndpointError {
   readonly status = 427;
-  constructor(readonly userMessage: string) {
+  constructor(
+    readonly userMessage: string,
+    /**
+     * Answer without the encrypted message (WhatsApp shows its own): for a session whose envelopes
+     * are no longer on record, where the request may be a replay of one that got an answer.
+     */
+    readonly withoutBody = false,
+  ) {
     super(userMessage);
   }
 }
 
+const REFUSALS = {
+  in_progress: 'the same envelope is still being answered (a duplicate delivery)',
+  other_envelope: 'its AES key was already used by another request',
+  expired: 'the same envelope was answered before, and that answer is no longer kept',
+} as const;
+
 /**
- * A request whose `encrypted_aes_key` was already seen within the replay window, and that cannot
- * get the first answer again: 409 while the first is still being answered, 421 when the rest of the
- * envelope differs (an AES key must never serve two requests; 421 makes the client take a fresh one).
+ * A request whose AES key was used before, and that cannot get the first answer again: 409 while the
+ * first is still being answered; 421 when the rest of the envelope differs, or when the first answer
+ * is no longer kept (an AES key must never carry two plaintexts; 421 makes the client take a fresh one).
  */
 export class FlowReplayRefusedError extends FlowEndpointError {
   readonly status: 409 | 421;
-  constructor(readonly reason: 'in_progress' | 'other_envelope') {
-    super(
-      reason === 'in_progress'
-        ? 'the same envelope is still being answered (a duplicate delivery)'
-        : 'encrypted_aes_key was already used by another request',
-    );
+  constructor(readonly reason: keyof typeof REFUSALS) {
+    super(REFUSALS[reason]);
     this.status = reason === 'in_progress' ? 409 : 421;
   }
 }

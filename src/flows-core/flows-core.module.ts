@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { databaseConfig } from '../database/database.config.js';
 import { flowsConfig } from './flows.config.js';
 import { FlowDecryptor } from './crypto/flow-decryptor.js';
 import { FlowEndpointController } from './http/flow-endpoint.controller.js';
@@ -11,8 +12,10 @@ import { KeysAdminController } from './keys/keys-admin.controller.js';
 import { KeyRingHealth } from './keys/key-ring.health.js';
 import { FlowExplorer } from './routing/flow-explorer.js';
 import { FlowRegistry } from './routing/flow-registry.js';
-import { EnvelopeReplay } from './replay/envelope-replay.js';
+import { EnvelopeClaims } from './replay/envelope-replay.js';
+import { EnvelopeRetention } from './replay/envelope-retention.js';
 import { FlowRouter } from './routing/flow-router.js';
+import { FlowEnvelopeEntity } from './sessions/flow-envelope.entity.js';
 import { FlowSessionEntity } from './sessions/flow-session.entity.js';
 import { FlowSessions } from './sessions/flow-sessions.service.js';
 import { AppSecrets, APP_SECRETS_SOURCE, type AppSecretsSource } from '../hub-signature/index.js';
@@ -25,7 +28,12 @@ import type { ConfigType } from '@nestjs/config';
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule, TypeOrmModule.forFeature([FlowSessionEntity]), ConfigModule.forFeature(flowsConfig)],
+  imports: [
+    DiscoveryModule,
+    TypeOrmModule.forFeature([FlowSessionEntity, FlowEnvelopeEntity]),
+    ConfigModule.forFeature(flowsConfig),
+    ConfigModule.forFeature(databaseConfig),
+  ],
   controllers: [FlowEndpointController, KeysAdminController],
   providers: [
     {
@@ -45,7 +53,8 @@ import type { ConfigType } from '@nestjs/config';
     FlowRegistry,
     FlowExplorer,
     FlowRouter,
-    EnvelopeReplay,
+    EnvelopeClaims,
+    EnvelopeRetention,
     FlowSessions,
     FlowSignatureGuard,
   ],

@@ -34,6 +34,9 @@ class FlowsEnv {
 
   @EnvInt({ min: 10, max: 3600, message: 'must be a whole number of seconds between 10 and 3600' })
   FLOW_REPLAY_WINDOW_S?: number;
+
+  @EnvInt({ min: 1, max: 3650, message: 'must be a whole number of days between 1 and 3650' })
+  FLOW_REPLAY_RETENTION_DAYS?: number;
 }
 
 /**
@@ -99,8 +102,10 @@ export const flowsConfig = registerAs('flows', () => {
     bodyLimit: env.FLOW_BODY_LIMIT ?? FLOW_BODY_LIMIT_DEFAULT,
     responseBudgetMs: env.FLOW_RESPONSE_BUDGET_MS ?? 3_000,
     sessionTtlS: env.FLOW_SESSION_TTL_S ?? 24 * 3600,
-    /** How long an envelope's first answer is kept to answer its replays with (see EnvelopeReplay). */
+    /** How long an envelope's first answer is kept to answer its replays with, byte for byte. */
     replayWindowS: env.FLOW_REPLAY_WINDOW_S ?? 120,
+    /** How long past its token's expiry an envelope's key stays on record (replays refused, never answered anew). */
+    replayRetentionDays: env.FLOW_REPLAY_RETENTION_DAYS ?? 7,
     /**
      * Replies are checked against the flow's Flow JSON. `enforce` answers a violation with an error
      * screen instead (tests, development); `log` logs it and still answers (production default).

@@ -7,6 +7,8 @@ import { generateAppSecret } from '../kit/test-keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { TestFlowsModule } from './fixtures/test-flows.js';
+import { DataSource } from 'typeorm';
+import { EnvelopeRetention } from '../../src/flows-core/replay/envelope-retention.js';
 
 const redisUrl = process.env.REDIS_URL;
 const token = () => `replay-${randomBytes(6).toString('hex')}`;
@@ -87,14 +89,13 @@ describe.each(backends)('a replayed envelope (%s)', (_, cacheRedis) => {
   });
 });
 
-// Needs a Redis server: CI always sets REDIS_URL; on a laptop without one this is reported as skipped.
-(redisUrl ? describe : describe.skip)('replicas sharing a Redis cache', () => {
+describe.each(backends)('replicas on one database (%s)', (_, cacheRedis) => {
   let database: TestDatabase;
   let replicas: TestApp[];
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const env = { REDIS_URL: redisUrl, CACHE_NAMESPACE: `test-${randomBytes(6).toString('hex')}` };
+    const env = { REDIS_URL: cacheRedis, CACHE_NAMESPACE: `test-${randomBytes(6).toString('hex')}` };
     const appSecret = generateAppSecret();
     replicas = [await startTestApp({ modules: [TestFlowsModule], env, database, appSecret })];
     replicas.push(await startTestApp({ modules: [TestFlowsModule], env, database, appSecret }));
@@ -117,5 +118,78 @@ describe.each(backends)('a replayed envelope (%s)', (_, cacheRedis) => {
       screen: 'COUNT',
       data: { count: 2 },
     });
+  });
+
+  it('a read-only answer (no lock held) replayed on the other replica: the same bytes', async () => {
+    const [a, b] = replicas;
+    const prepared = a.client.prepare('echo', flowPayloads.dataExchange(token(), 'START', { text: 'olá' }));
+    const first = await a.client.post('echo', prepared.body, prepared.session);
+    expect(first.json).toEqual({ screen: 'ECHO', data: { text: 'olá', length: 3 } });
+    expect(wire(await b.client.post('echo', prepared.body, prepared.session))).toEqual(wire(first));
+  });
+
+  it('copies sent to both replicas at once: one answer, the same bytes wherever it is repeated, the rest 409', async () => {
+    const [a, b] = replicas;
+    const flowToken = token();
+    const prepared = a.client.prepare('echo', flowPayloads.dataExchange(flowToken, 'COUNT', {}));
+    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? b : a).client.post('echo', prepared.body, prepared.session)));
+    const ok = replies.filter((reply) => reply.status === 200);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(ok.map((reply) => reply.text)).size).toBe(1);
+    expect(ok[0].json).toEqual({ screen: 'COUNT', data: { count: 1 } });
+    expect(replies.filter((reply) => reply.status !== 200).map((reply) => [reply.status, reply.text])).toEqual(
+      Array.from({ length: 8 - ok.length }, () => [409, '']),
+    );
+  });
+});
+
+describe('replays after the first answer is no longer kept, or after the token ended', () => {
+  let test: TestApp;
+  let db: DataSource;
+  const send = (prepared: PreparedFlowRequest) => test.client.post(prepared.path.split('/').pop()!, prepared.body, prepared.session);
+
+  beforeAll(async () => {
+    test = await startTestApp({ modules: [TestFlowsModule] });
+    db = test.app.get(DataSource);
+  });
+  afterAll(async () => test?.close());
+
+  it('past FLOW_REPLAY_WINDOW_S a replay is refused with 421 and no body, and nothing runs', async () => {
+    const flowToken = token();
+    const prepared = test.client.prepare('echo', flowPayloads.dataExchange(flowToken, 'COUNT', {}));
+    expect((await send(prepared)).json).toEqual({ screen: 'COUNT', data: { count: 1 } });
+    // The answer was given three minutes ago (the default window is two).
+    await db.query(`UPDATE flow_envelopes SET created_at = now() - interval '3 minutes'`);
+    expect([(await send(prepared)).status, (await send(prepared)).text]).toEqual([421, '']);
+    // The pruning pass drops the bytes; the key stays on record, and the replay is still refused.
+    await test.app.get(EnvelopeRetention).prune();
+    const [{ kept }] = await db.query(`SELECT count(*)::int AS kept FROM flow_envelopes WHERE token = $1 AND body IS NOT NULL`, [flowToken]);
+    expect(kept).toBe(0);
+    expect([(await send(prepared)).status, (await send(prepared)).text]).toEqual([421, '']);
+    expect((await send(test.client.prepare('echo', flowPayloads.dataExchange(flowToken, 'COUNT', {})))).json).toEqual({
+      screen: 'COUNT',
+      data: { count: 2 },
+    });
+  });
+
+  it('an envelope answered before its token completed gets that answer again, not a 427', async () => {
+    const flowToken = token();
+    const earlier = test.client.prepare('echo', flowPayloads.dataExchange(flowToken, 'START', { text: 'first' }));
+    const first = await send(earlier);
+    expect(first.json).toEqual({ screen: 'ECHO', data: { text: 'first', length: 5 } });
+    expect((await send(test.client.prepare('echo', flowPayloads.dataExchange(flowToken, 'FINISH', {})))).json.screen).toBe('SUCCESS');
+    expect((await send(test.client.prepare('echo', flowPayloads.dataExchange(flowToken, 'START', { text: 'again' })))).status).toBe(427);
+    expect(wire(await send(earlier))).toEqual(wire(first));
+  });
+
+  it('a token expired longer ago than FLOW_REPLAY_RETENTION_DAYS gets 427 without a body (a replay cannot be told from a new request)', async () => {
+    const flowToken = token();
+    expect((await send(test.client.prepare('echo', flowPayloads.dataExchange(flowToken, 'COUNT', {})))).status).toBe(200);
+    await db.query(`UPDATE flow_sessions SET expires_at = now() - interval '8 days' WHERE token = $1`, [flowToken]);
+    const late = await send(test.client.prepare('echo', flowPayloads.dataExchange(flowToken, 'COUNT', {})));
+    expect([late.status, late.text]).toEqual([427, '']);
+    await db.query(`UPDATE flow_sessions SET expires_at = now() - interval '1 day' WHERE token = $1`, [flowToken]);
+    const recent = await send(test.client.prepare('echo', flowPayloads.dataExchange(flowToken, 'COUNT', {})));
+    expect([recent.status, recent.json]).toEqual([427, { error_msg: expect.stringContaining('expired') }]);
   });
 });

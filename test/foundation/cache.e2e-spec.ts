@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { createClient } from '@keyv/redis';
+import { CacheInvalidations } from '../../src/cache/invalidation-bus.js';
 import { ReadThroughCache } from '../../src/cache/read-through-cache.js';
+import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase, usingRealPostgres, type TestDatabase } from '../support/test-database.js';
 
 const redisUrl = process.env.REDIS_URL;
 
@@ -97,5 +100,64 @@ describe.each([
     expect(await cache.get(key, 60_000, async () => 'second')).toBe('first');
     await cache.invalidate(key);
     expect(await cache.get(key, 60_000, async () => 'third')).toBe('third');
+  });
+});
+
+/**
+ * The in-process copies in front of the shared store: a hit costs no round trip, and an
+ * invalidation made by one replica reaches the copies of the other (Redis pub/sub, or Postgres
+ * NOTIFY when there is no Redis).
+ */
+const channels: Array<[string, Record<string, string | undefined>]> = [];
+// Need a Redis or a Postgres server: CI sets both; on a laptop without them these are reported as skipped.
+if (redisUrl) channels.push(['Redis pub/sub', { REDIS_URL: redisUrl }]);
+if (usingRealPostgres()) channels.push(['Postgres NOTIFY, no Redis', { REDIS_URL: undefined }]);
+
+(channels.length ? describe.each(channels) : describe.skip.each([['none', {}]]))('replicas keep in-process copies in step (%s)', (_, env) => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const shared = { ...env, CACHE_NAMESPACE: `test-${randomUUID().slice(0, 8)}` };
+    a = await startTestApp({ database, env: shared });
+    b = await startTestApp({ database, env: shared });
+    await eventually(
+      async () => [a, b].every((app) => app.app.get(CacheInvalidations).live),
+      (live) => live,
+      10_000,
+    );
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await database?.drop();
+  });
+
+  it('a value read once is served from the process, without the store', async () => {
+    const cache = b.app.get(ReadThroughCache);
+    const key = `local:${randomUUID()}`;
+    expect(await cache.get(key, 60_000, async () => 'loaded')).toBe('loaded');
+    // Gone from the store (as if evicted): the process's copy still answers, and nothing is loaded.
+    await b.app.get<Cache>(CACHE_MANAGER).del(key);
+    expect(await cache.get(key, 60_000, async () => 'loaded again')).toBe('loaded');
+  });
+
+  it("an invalidation on one replica drops the other's copy", async () => {
+    const key = `shared:${randomUUID()}`;
+    let stock = 5;
+    const load = async () => ({ units: stock });
+    expect(await a.app.get(ReadThroughCache).get(key, 60_000, load)).toEqual({ units: 5 });
+    expect(await b.app.get(ReadThroughCache).get(key, 60_000, load)).toEqual({ units: 5 });
+    stock = 4;
+    await a.app.get(ReadThroughCache).invalidate(key);
+    expect(await a.app.get(ReadThroughCache).get(key, 60_000, load)).toEqual({ units: 4 });
+    const seen = await eventually(
+      () => b.app.get(ReadThroughCache).get(key, 60_000, load),
+      (value) => value.units === 4,
+      5_000,
+    );
+    expect(seen).toEqual({ units: 4 });
   });
 });

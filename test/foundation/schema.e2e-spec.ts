@@ -28,7 +28,7 @@ describe('migrations and entities', () => {
 
   it('npm run migration:revert undoes the last migration', async () => {
     const { stdout } = await typeorm('migration:revert');
-    expect(stdout).toMatch(/Migration Returns\d+ has been reverted successfully/);
+    expect(stdout).toMatch(/Migration FlowEnvelopes\d+ has been reverted successfully/);
     await typeorm('migration:run');
   }, 120_000);
 });

@@ -1,26 +1,27 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { from, lastValueFrom, map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { encryptResponse } from '../crypto/flow-crypto.js';
 import { setFlowLabels } from '../../metrics/flow-request-metrics.js';
 import { Metrics } from '../../metrics/metrics.service.js';
-import { FLOW_ACTIONS } from '../flow-request.js';
+import { FLOW_ACTIONS, isErrorNotification } from '../flow-request.js';
 import { FlowDecryptor } from '../crypto/flow-decryptor.js';
 import type { FlowEnvelope } from '../crypto/flow-envelope.js';
-import { EnvelopeReplay } from '../replay/envelope-replay.js';
+import { EnvelopeClaims } from '../replay/envelope-replay.js';
 import type { FlowHttpRequest } from './flow-http-request.js';
 
 /**
- * Opens the envelope before anything else reads the body (the handler sees the decrypted request),
- * keeps the AES key and IV, and encrypts whatever comes back as a bare base64 text body. Every
- * envelope but a ping's is claimed first (EnvelopeReplay), so a replay gets the first answer again.
+ * Opens the envelope before anything else reads the body (the handler sees the decrypted request)
+ * and seals the answer: it hands the router a `seal` that encrypts with the request's AES key and the
+ * inverted IV, called when the answer is recorded against the envelope (a replay must get those exact
+ * bytes), and the answer goes out as a bare base64 text body.
  */
 @Injectable()
 export class FlowCryptoInterceptor implements NestInterceptor {
   constructor(
     private readonly decryptor: FlowDecryptor,
     private readonly metrics: Metrics,
-    private readonly replay: EnvelopeReplay,
+    private readonly claims: EnvelopeClaims,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<string> {
@@ -28,29 +29,21 @@ export class FlowCryptoInterceptor implements NestInterceptor {
     const request = http.getRequest<FlowHttpRequest>();
     const envelope = request.body as FlowEnvelope;
     const decrypted = this.decryptor.decrypt(envelope);
-    request.flow = decrypted;
+    const { aes } = decrypted;
+    // Pings and error acknowledgements always answer the same plaintext: their replays get the same
+    // bytes without a record, so they need no identity.
+    const recorded = decrypted.request.action !== 'ping' && !isErrorNotification(decrypted.request);
+    request.flow = {
+      ...decrypted,
+      envelope: recorded ? this.claims.identify(aes.key, envelope) : undefined,
+      seal: (reply) => encryptResponse(reply, aes),
+    };
     request.body = decrypted.request;
     (request.raw as { flowKey?: string }).flowKey = decrypted.keyFingerprint;
     this.metrics.requestsByKey.inc({ key: decrypted.keyFingerprint });
     const action = (FLOW_ACTIONS as readonly string[]).includes(decrypted.request.action) ? decrypted.request.action : 'other';
     setFlowLabels(request.raw, { flow: (request.params as { flow: string }).flow, action });
-    const encrypted = (reply: unknown) => {
-      http.getResponse<FastifyReply>().header('content-type', 'text/plain; charset=utf-8');
-      return encryptResponse(reply, decrypted.aes);
-    };
-    // A ping needs no record: its reply is the same plaintext every time, so a replayed ping's
-    // answer, encrypted under the same key and IV, is byte-identical anyway (nothing leaks) and runs
-    // nothing. Pings are the hot path: this spares them two cache round trips.
-    if (decrypted.request.action === 'ping') return next.handle().pipe(map(encrypted));
-    // One promise for the rest, not a chain of rxjs operators per request.
-    return from(
-      (async () => {
-        const claim = await this.replay.claim(envelope);
-        request.envelopeClaim = claim;
-        const body = encrypted(await lastValueFrom(next.handle()));
-        await claim.answered(200, body);
-        return body;
-      })(),
-    );
+    http.getResponse<FastifyReply>().header('content-type', 'text/plain; charset=utf-8');
+    return next.handle();
   }
 }

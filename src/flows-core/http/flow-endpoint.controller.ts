@@ -25,7 +25,7 @@ export class FlowEndpointController {
   @RouteConfig({ bodyLimitConfig: 'flows.bodyLimit', signedBody: HUB_SIGNED_BODY })
   async handle(@Param('flow') flow: string, @Req() request: FlowHttpRequest) {
     const flowRequest = request.flow!.request;
-    const { body, outcome, screen } = await this.router.dispatch(flow, flowRequest);
+    const { body, outcome, screen } = await this.router.dispatch(flow, flowRequest, request.flow!);
     const action = (FLOW_ACTIONS as readonly string[]).includes(flowRequest.action) ? flowRequest.action : 'other';
     setFlowLabels(request.raw, { flow, screen, action, outcome });
     return body;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { encryptResponse } from '../crypto/flow-crypto.js';
 import { FlowDecryptionError, FlowEndpointError, FlowTokenRejectedError, ReplayedFlowAnswer } from '../flow-errors.js';
 import { setFlowLabels } from '../../metrics/flow-request-metrics.js';
 import { Metrics } from '../../metrics/metrics.service.js';
@@ -10,10 +9,11 @@ import type { FlowHttpRequest } from './flow-http-request.js';
 
 /**
  * Writes the data endpoint's failure answers itself (Fastify would force JSON bodies):
- * 432 and 421 with an empty body, 427 with an encrypted `{ error_msg }`. HTTP errors raised before
- * decryption (400, 404) keep their JSON body; anything else gets a correlation id, never a stack.
- * A replayed envelope gets its first answer byte for byte; a 427 is kept for replays like a 200, and
- * any other failure after the envelope was claimed releases it (nothing was encrypted under its key).
+ * 432, 421 and 409 with an empty body, 427 with an encrypted `{ error_msg }` (empty when the request
+ * may replay an envelope no longer on record). HTTP errors raised before decryption (400, 404) keep
+ * their JSON body; anything else gets a correlation id, never a stack. A replayed envelope gets its
+ * first answer byte for byte. A 427 needs no record: a session, once unusable, stays so for the same
+ * reason, so a replay gets the same plaintext, hence the same bytes.
  */
 @Catch()
 @Injectable()
@@ -42,13 +42,10 @@ export class FlowExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof FlowTokenRejectedError) {
       this.logger.log(`Flow token rejected (427): ${exception.userMessage}`);
-      const body = request.flow ? encryptResponse({ error_msg: exception.userMessage }, request.flow.aes) : '';
-      const send = () => reply.status(427).header('content-type', 'text/plain; charset=utf-8').send(body);
-      if (!request.envelopeClaim) return void send();
-      void request.envelopeClaim.answered(427, body).then(send, send);
+      const body = request.flow && !exception.withoutBody ? request.flow.seal({ error_msg: exception.userMessage }) : '';
+      reply.status(427).header('content-type', 'text/plain; charset=utf-8').send(body);
       return;
     }
-    void request.envelopeClaim?.abandon().catch(() => undefined);
     if (exception instanceof FlowEndpointError) {
       if (exception instanceof FlowDecryptionError) this.logger.warn(`Flow request not decrypted (421): ${exception.message}`);
       else this.logger.warn(`Flow request rejected (${exception.status}): ${exception.message}`);
@@ -57,11 +54,14 @@ export class FlowExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
-      reply.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
+      reply
+        .status(status)
+        .type('application/json; charset=utf-8')
+        .send(typeof body === 'string' ? { statusCode: status, message: body } : body);
       return;
     }
     const correlationId = randomUUID();
     this.logger.error(`Unexpected error on the flow endpoint [${correlationId}]: ${(exception as Error)?.stack ?? exception}`);
-    reply.status(500).send({ statusCode: 500, message: 'Internal error', correlationId });
+    reply.status(500).type('application/json; charset=utf-8').send({ statusCode: 500, message: 'Internal error', correlationId });
   }
 }

@@ -1,68 +1,112 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { ClaimStore } from '../../cache/claim-store.js';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { FlowEnvelope } from '../crypto/flow-envelope.js';
-import { FlowReplayRefusedError, ReplayedFlowAnswer } from '../flow-errors.js';
-import { flowsConfig } from '../flows.config.js';
+import { FlowReplayRefusedError, FlowTokenRejectedError, ReplayedFlowAnswer } from '../flow-errors.js';
+import { FlowSessions, type AnswerEnd, type EnvelopeId } from '../sessions/flow-sessions.service.js';
 
-/** What the first request of an envelope does with its answer. */
-export interface EnvelopeClaim {
-  /** Keeps the answer (status and exact body) for the envelope's replays. */
-  answered(status: number, body: string): Promise<void>;
-  /** Forgets the envelope (the request failed before anything was encrypted under its key). */
-  abandon(): Promise<void>;
+/** An answer sent while it could not be recorded (the database did not answer in time, or at all). */
+interface HeldAnswer {
+  flow: string;
+  token: string;
+  policy: 'issued' | 'any';
+  envelope: EnvelopeId;
+  body: string;
+  end: AnswerEnd;
 }
 
-interface EnvelopeRecord {
-  /** Digest of the rest of the envelope. */
-  envelope: string;
-  status?: number;
-  body?: string;
-}
+/** Answers held at most; beyond that the oldest is dropped (and logged): memory stays bounded in a long outage. */
+const MAX_HELD = 10_000;
+const RETRY_MS = 1_000;
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+const sha256 = (...parts: Array<Buffer | string>) => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+};
 
 /**
- * WhatsApp's client wraps a fresh AES key for every request, so a second request with the same
- * `encrypted_aes_key` is a replay or a transport retry. Answering it afresh would run the handler
- * (and its side effects) again and encrypt a different reply under the same key and IV: AES-GCM
- * nonce reuse, which gives away the XOR of the two replies. So the first request claims the key
- * (atomically, shared between replicas through the cache's Redis) and its answer is kept for the
- * replay window: an identical envelope gets those exact bytes back without running anything; an
- * envelope reusing the key with other content, or arriving while the first is still being
- * answered, is refused (FlowReplayRefusedError).
+ * WhatsApp's client wraps a fresh AES key for every request, so a second request with the same key
+ * is a replay or a transport retry. Answering it afresh would run the handler again and encrypt a
+ * second plaintext under the same key and IV (AES-GCM nonce reuse gives away the XOR of the two). So
+ * every answer is recorded with the hash of its key, in the statement that commits the request
+ * (FlowSessions), and a replay gets that answer again or a refusal without a body.
+ *
+ * This process adds two things: a copy that arrives while the first is still being answered here is
+ * refused at once (409), and an answer that could not be recorded because the database was down or
+ * stalled is held here, answering its replays, and written as soon as the database takes it.
  */
 @Injectable()
-export class EnvelopeReplay {
-  private readonly windowMs: number;
+export class EnvelopeClaims implements OnApplicationShutdown {
+  private readonly logger = new Logger(EnvelopeClaims.name);
+  private readonly inFlight = new Set<string>();
+  private readonly held = new Map<string, HeldAnswer>();
+  private retry?: NodeJS.Timeout;
 
-  constructor(
-    private readonly claims: ClaimStore,
-    @Inject(flowsConfig.KEY) config: ConfigType<typeof flowsConfig>,
-  ) {
-    this.windowMs = config.replayWindowS * 1000;
+  constructor(private readonly sessions: FlowSessions) {}
+
+  /** The envelope's identity: the hash of its AES key (whatever RSA wrapping carried it) and of the rest. */
+  identify(aesKey: Buffer, envelope: FlowEnvelope): EnvelopeId {
+    return { keyHash: sha256(aesKey), digest: sha256(envelope.initial_vector, '.', envelope.encrypted_flow_data) };
   }
 
-  /** Claims the envelope for this request, or throws the answer a replay gets. */
-  async claim(envelope: FlowEnvelope): Promise<EnvelopeClaim> {
-    const key = `flow-envelope:${sha256(envelope.encrypted_aes_key)}`;
-    const digest = sha256(`${envelope.initial_vector}.${envelope.encrypted_flow_data}`);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (await this.claims.claim(key, JSON.stringify({ envelope: digest } satisfies EnvelopeRecord), this.windowMs)) {
-        return {
-          answered: (status, body) =>
-            this.claims.put(key, JSON.stringify({ envelope: digest, status, body } satisfies EnvelopeRecord), this.windowMs),
-          abandon: () => this.claims.delete(key),
-        };
-      }
-      const stored = await this.claims.get(key);
-      if (stored === undefined) continue; // expired or abandoned in between: claim again
-      const record = JSON.parse(stored) as EnvelopeRecord;
-      if (record.envelope !== digest) throw new FlowReplayRefusedError('other_envelope');
-      if (record.status === undefined || record.body === undefined) throw new FlowReplayRefusedError('in_progress');
-      throw new ReplayedFlowAnswer(record.status, record.body);
+  /**
+   * Marks the envelope as being answered by this process until `leave` is called; throws 409 for a
+   * copy already in flight here, and the held answer for one whose answer waits to be recorded.
+   */
+  enter(envelope: EnvelopeId): () => void {
+    const key = envelope.keyHash.toString('base64');
+    const held = this.held.get(key);
+    if (held) {
+      throw held.envelope.digest.equals(envelope.digest) ? new ReplayedFlowAnswer(200, held.body) : new FlowReplayRefusedError('other_envelope');
     }
-    throw new FlowReplayRefusedError('in_progress');
+    if (this.inFlight.has(key)) throw new FlowReplayRefusedError('in_progress');
+    this.inFlight.add(key);
+    return () => this.inFlight.delete(key);
+  }
+
+  /**
+   * Holds an answer that is being sent without its record, and writes the record in the background
+   * (at once, then every second while the database refuses it).
+   */
+  hold(answer: HeldAnswer): void {
+    const key = answer.envelope.keyHash.toString('base64');
+    this.held.delete(key);
+    this.held.set(key, answer);
+    if (this.held.size > MAX_HELD) {
+      this.held.delete(this.held.keys().next().value!);
+      this.logger.warn(`More than ${MAX_HELD} answers wait for the database; the oldest is no longer held`);
+    }
+    void this.flush(key, answer);
+    this.retry ??= setInterval(() => void this.flushAll(), RETRY_MS).unref();
+  }
+
+  /** Answers held in this process (for health and tests). */
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  onApplicationShutdown(): void {
+    if (this.retry) clearInterval(this.retry);
+    if (this.held.size > 0) this.logger.warn(`${this.held.size} answers sent while the database was unavailable were not recorded`);
+  }
+
+  private async flushAll(): Promise<void> {
+    for (const [key, answer] of [...this.held]) await this.flush(key, answer);
+    if (this.held.size === 0 && this.retry) {
+      clearInterval(this.retry);
+      this.retry = undefined;
+    }
+  }
+
+  private async flush(key: string, answer: HeldAnswer): Promise<void> {
+    try {
+      await this.sessions.record(answer.flow, answer.token, answer.policy, answer.envelope, answer.body, answer.end);
+    } catch (error) {
+      // Still unavailable: try again later. Anything else (the key was taken, the session ended)
+      // means the record can never be written; the answer held was an error screen, which says nothing.
+      const final = error instanceof FlowTokenRejectedError || error instanceof FlowReplayRefusedError || error instanceof ReplayedFlowAnswer;
+      if (!final) return;
+    }
+    if (this.held.get(key) === answer) this.held.delete(key);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { FlowRegistry } from './flow-registry.js';
-import { FlowRouter } from './flow-router.js';
+import { FlowRouter, plainSealing } from './flow-router.js';
 
 /** A decrypted request as WhatsApp sends it, with defaults for what a handler test rarely cares about. */
 export interface DispatchRequest {
@@ -32,6 +32,8 @@ export interface DispatchedReply {
 export async function dispatchFlow(app: Pick<INestApplicationContext, 'get'>, flow: string, request: DispatchRequest): Promise<DispatchedReply> {
   const registry = app.get(FlowRegistry, { strict: false });
   if (!registry.get(flow)) throw new Error(`No flow named "${flow}" in this module (flows: ${registry.names().join(', ') || 'none'})`);
-  const { body } = await app.get(FlowRouter, { strict: false }).dispatch(flow, { version: '3.0', flow_token: randomUUID(), ...request });
-  return body as DispatchedReply;
+  const { body } = await app
+    .get(FlowRouter, { strict: false })
+    .dispatch(flow, { version: '3.0', flow_token: randomUUID(), ...request }, plainSealing());
+  return JSON.parse(body) as DispatchedReply;
 }

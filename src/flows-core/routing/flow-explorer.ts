@@ -8,7 +8,7 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js'
 import { FlowContract } from '../contract/flow-contract.js';
 import { formatFlowJsonProblem } from '../../flow-json/index.js';
 import { checkFlowJsonFile, readFlowJson } from '../../flow-json/files.js';
-import { FlowClass, FlowHandler, FlowHandlerHost, type FlowMetadata } from './flow.decorators.js';
+import { FlowClass, FlowHandler, FlowHandlerHost, runsInSessionTransaction, type FlowMetadata } from './flow.decorators.js';
 import { FlowRegistry, handlerKey, type BoundFlowHandler, type RegisteredFlow } from './flow-registry.js';
 
 const FLOW_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -152,7 +152,7 @@ export class FlowExplorer implements OnModuleInit {
         { guards: true, interceptors: true, filters: false },
         'flow',
       ) as BoundFlowHandler;
-      flow.handlers.set(key, { kind, location, invoke });
+      flow.handlers.set(key, { kind, location, invoke, inTransaction: runsInSessionTransaction(Object.getPrototypeOf(instance), method) });
     }
     this.registry.add(flow);
   }

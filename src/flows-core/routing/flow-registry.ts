@@ -10,6 +10,8 @@ export interface RegisteredHandler {
   /** `Class.method`, for error messages and logs. */
   location: string;
   invoke: BoundFlowHandler;
+  /** It asks for the session or the request's transaction: it runs in one transaction holding the session row. */
+  inTransaction: boolean;
 }
 
 export interface RegisteredFlow {

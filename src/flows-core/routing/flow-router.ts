@@ -1,15 +1,17 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequestException, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { FlowTokenRejectedError } from '../flow-errors.js';
+import type { EntityManager } from 'typeorm';
+import { FlowEndpointError } from '../flow-errors.js';
 import { isErrorNotification, SUPPORTED_VERSIONS, type FlowRequest } from '../flow-request.js';
-import { FlowResponse } from '../flow-response.js';
+import { FlowResponse, type FlowData } from '../flow-response.js';
 import { redactPhoneNumbers } from '../../logging/redact-phone-numbers.js';
 import { asFlow } from '../../metrics/flow-attribution.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { flowsConfig } from '../flows.config.js';
+import { EnvelopeClaims } from '../replay/envelope-replay.js';
 import type { FlowSession } from '../sessions/flow-session.js';
-import { FlowSessions, type SessionEnd } from '../sessions/flow-sessions.service.js';
+import { FlowSessions, type AnswerEnd, type EnvelopeId } from '../sessions/flow-sessions.service.js';
 import { FlowRegistry, type RegisteredFlow, type RegisteredHandler } from './flow-registry.js';
 import { BUDGET_EXCEEDED, ResponseBudget } from './response-budget.js';
 
@@ -19,13 +21,28 @@ export const USER_MESSAGES = {
   unavailable: 'This step is not available right now. Please try again later.',
 } as const;
 
-type WireReply = Record<string, unknown>;
+type WireReply = { screen: string; data: FlowData };
 
 /** How a request ended, for metrics. */
 export type FlowOutcome = 'ok' | 'client_error_ack' | 'error_message' | 'budget_exceeded' | 'contract_violation';
 
+/** The envelope of the request being answered, and how to encrypt its answer (the crypto interceptor's). */
+export interface Sealing {
+  envelope?: EnvelopeId;
+  seal(reply: object): string;
+}
+
+/**
+ * For calling the router without HTTP (handler tests): a fresh envelope identity, and answers
+ * "sealed" as plain JSON text.
+ */
+export function plainSealing(): Sealing {
+  return { envelope: { keyHash: randomBytes(32), digest: randomBytes(32) }, seal: (reply) => JSON.stringify(reply) };
+}
+
 export interface Dispatched {
-  body: WireReply;
+  /** The encrypted answer. */
+  body: string;
   outcome: FlowOutcome;
   /** The request's screen when the Flow JSON declares it, `unknown` when it does not, '' when absent. */
   screen: string;
@@ -48,9 +65,37 @@ const KNOWN_CLIENT_ERRORS = new Set([
   'business-decryption-error',
 ]);
 
+/** One request being answered: what every step needs. */
+interface Exchange {
+  flow: RegisteredFlow;
+  request: FlowRequest;
+  token: string;
+  envelope: EnvelopeId;
+  sealing: Sealing;
+  /** The screen errors are shown on: the request's, or the entry screen when the Flow JSON does not know it. */
+  currentScreen: string;
+  /** The screen the request came from (undefined for INIT): the contract checks transitions from it. */
+  fromScreen: string | undefined;
+  /** The session, once a transactional request has read it: an error answer repeats the screen's data from it. */
+  session?: FlowSession;
+  done: (body: string, outcome: FlowOutcome) => Dispatched;
+}
+
+/** An answer ready to send and record: its plaintext, what it does to the session, how it ended. */
+interface Answer {
+  wire: WireReply;
+  end: AnswerEnd;
+  outcome: FlowOutcome;
+}
+
 /**
- * Turns a decrypted request into the plaintext reply: built-ins (ping, error notifications),
- * token policy, the handler for the action and screen, and every failure as a screen the user can read.
+ * Turns a decrypted request into the encrypted reply: built-ins (ping, error notifications), token
+ * policy, the handler for the action and screen, and every failure as a screen the user can read.
+ *
+ * A handler that only reads (no @CurrentSession(), no @FlowTransaction()) runs first, and its answer
+ * is recorded with the session check in one statement; a handler that keeps state or writes runs in a
+ * transaction holding the session row. Either way an answer is sent only once it is recorded against
+ * its envelope (or held here while the database cannot take it).
  */
 @Injectable()
 export class FlowRouter {
@@ -59,81 +104,199 @@ export class FlowRouter {
   constructor(
     private readonly registry: FlowRegistry,
     private readonly sessions: FlowSessions,
+    private readonly claims: EnvelopeClaims,
     private readonly metrics: Metrics,
     @Inject(flowsConfig.KEY) private readonly config: ConfigType<typeof flowsConfig>,
   ) {}
 
-  async dispatch(flowName: string, request: FlowRequest): Promise<Dispatched> {
+  async dispatch(flowName: string, request: FlowRequest, sealing: Sealing): Promise<Dispatched> {
     const flow = this.registry.get(flowName)!;
     const screen = typeof request.screen === 'string' && request.screen ? (flow.contract.hasScreen(request.screen) ? request.screen : 'unknown') : '';
-    const done = (body: WireReply, outcome: FlowOutcome): Dispatched => ({ body, outcome, screen });
+    const done = (body: string, outcome: FlowOutcome): Dispatched => ({ body, outcome, screen });
     if (request.version !== undefined && !SUPPORTED_VERSIONS.includes(request.version)) {
       throw new BadRequestException(`Unsupported version "${clipped(request.version)}"; expected ${SUPPORTED_VERSIONS.join(' or ')}`);
     }
-    if (request.action === 'ping') return done({ data: { status: 'active' } }, 'ok');
-    if (isErrorNotification(request)) return done(await this.acknowledgeErrorNotification(flow, request), 'client_error_ack');
+    // The same plaintext every time: a replay gets the same bytes, so neither needs a record.
+    if (request.action === 'ping') return done(sealing.seal({ data: { status: 'active' } }), 'ok');
+    if (isErrorNotification(request)) return done(sealing.seal(await this.acknowledgeErrorNotification(flow, request)), 'client_error_ack');
     if (!['INIT', 'BACK', 'data_exchange'].includes(request.action)) {
       throw new BadRequestException(`Unknown action "${clipped(request.action)}"`);
     }
-
-    // Errors are shown on the screen the user is on; a screen the Flow JSON does not know falls back to the entry.
+    this.sessions.assertTokenShape(request.flow_token);
     const fromScreen = request.action === 'INIT' ? undefined : request.screen;
-    const currentScreen = fromScreen && flow.contract.hasScreen(fromScreen) ? fromScreen : flow.contract.entryScreen;
-    let session: FlowSession | undefined;
-    const answer = (response: FlowResponse) =>
-      response.toWire(currentScreen, request.flow_token, session?.screenData(response.targetScreen(currentScreen)));
-
-    // Everything the request does against the database, from the session lookup to the commit, runs
-    // inside the budget; work that outlives it is abandoned (its connection closed, so it rolls back),
-    // never committed after the answer.
-    const budget = new ResponseBudget(this.config.responseBudgetMs);
-    const work = this.sessions.withSession(
-      flowName,
-      request.flow_token,
-      flow.metadata.tokens,
-      async (opened, manager): Promise<SessionEnd<Dispatched>> => {
-        session = opened;
-        const handler = this.registry.handlerFor(flow, request.action, request.screen);
-        if (!handler) {
-          this.logger.warn(`Flow "${flowName}" has no handler for ${request.action} on screen "${clipped(request.screen)}"`);
-          return { value: done(answer(FlowResponse.error(USER_MESSAGES.unavailable)), 'error_message'), end: 'rollback' };
-        }
-        const started = performance.now();
-        const result = await asFlow(flowName, () => handler.invoke({ flow: flowName, request, session: opened, manager }));
-        this.metrics.handlerDuration.observe({ flow: flowName }, (performance.now() - started) / 1000);
-        const response = this.toFlowResponse(result, handler);
-        const wire = answer(response);
-        const violations = this.config.contractCheck === 'off' ? [] : flow.contract.violations(fromScreen, wire);
-        if (violations.length > 0) {
-          this.logger.error(
-            `Contract violation by ${handler.location} (${clipped(fromScreen ?? request.action)} → ${wire.screen}), checked against ${flow.flowJsonFile}: ${violations.join('; ')}`,
-          );
-          // What the handler wrote goes with the answer it gave: an answer replaced by an error screen commits nothing.
-          if (this.config.contractCheck === 'enforce') {
-            return { value: done(answer(FlowResponse.error(USER_MESSAGES.unexpected)), 'contract_violation'), end: 'rollback' };
-          }
-        }
-        const outcome: FlowOutcome = violations.length > 0 ? 'contract_violation' : response.kind === 'error' ? 'error_message' : 'ok';
-        if (response.kind === 'complete') return { value: done(wire, outcome), end: 'complete' };
-        const { error_message: _, ...shown } = wire.data;
-        return { value: done(wire, outcome), end: 'keep', screen: { id: wire.screen, data: shown } };
-      },
-      { signal: budget.signal, mayCommit: () => budget.claimCommit() },
-    );
+    const exchange: Exchange = {
+      flow,
+      request,
+      token: request.flow_token,
+      envelope: sealing.envelope!,
+      sealing,
+      fromScreen,
+      currentScreen: fromScreen && flow.contract.hasScreen(fromScreen) ? fromScreen : flow.contract.entryScreen,
+      done,
+    };
+    const handler = this.registry.handlerFor(flow, request.action, request.screen);
+    if (!handler) {
+      this.logger.warn(`Flow "${flowName}" has no handler for ${request.action} on screen "${clipped(request.screen)}"`);
+    }
+    const leave = this.claims.enter(exchange.envelope);
     try {
-      const result = await budget.race(work);
-      if (result !== BUDGET_EXCEEDED) return result;
-      const what = `${request.action}${request.screen ? ` on screen "${clipped(request.screen)}"` : ''}`;
-      this.logger.warn(`Flow "${flowName}" ${what} exceeded the ${budget.ms} ms budget; its work is rolled back`);
-      work.catch((error: Error) => this.logger.warn(`Flow "${flowName}" ${what} failed after the budget: ${error.message}`));
-      return done(answer(FlowResponse.error(USER_MESSAGES.slow)), 'budget_exceeded');
-    } catch (error) {
-      if (error instanceof FlowTokenRejectedError) throw error;
-      return done(answer(FlowResponse.error(this.userMessageFor(flowName, request, error))), 'error_message');
+      return await this.answer(exchange, handler);
+    } finally {
+      leave();
     }
   }
 
-  private async acknowledgeErrorNotification(flow: RegisteredFlow, request: FlowRequest): Promise<WireReply> {
+  private async answer(exchange: Exchange, handler: RegisteredHandler | undefined): Promise<Dispatched> {
+    const { flow, request } = exchange;
+    const flowName = flow.metadata.name;
+
+    // Everything the request does against the database, from the session lookup to the commit, runs
+    // inside the budget; work that outlives it is abandoned (a transaction's connection is closed, so
+    // it rolls back), never committed after the answer.
+    const budget = new ResponseBudget(this.config.responseBudgetMs);
+    const work = handler?.inTransaction ? this.inTransaction(exchange, handler, budget) : this.lockFree(exchange, handler, budget);
+    const result = await budget.race(work);
+    if (result !== BUDGET_EXCEEDED) return result;
+    const what = `${request.action}${request.screen ? ` on screen "${clipped(request.screen)}"` : ''}`;
+    this.logger.warn(`Flow "${flowName}" ${what} exceeded the ${budget.ms} ms budget; its work is rolled back`);
+    work.catch((error: Error) => this.logger.warn(`Flow "${flowName}" ${what} failed after the budget: ${error.message}`));
+    // The database may be what is slow: the answer is recorded in the background, held here meanwhile.
+    return this.sendUnrecorded(exchange, this.errorAnswer(exchange, USER_MESSAGES.slow, undefined, 'budget_exceeded'));
+  }
+
+  /** A handler that only reads: it runs, then one statement checks the session and records its answer. */
+  private async lockFree(exchange: Exchange, handler: RegisteredHandler | undefined, budget: ResponseBudget): Promise<Dispatched> {
+    const { flow, request } = exchange;
+    let answer: Answer;
+    if (!handler) {
+      answer = this.errorAnswer(exchange, USER_MESSAGES.unavailable, await this.rememberedData(exchange, exchange.currentScreen));
+    } else {
+      try {
+        answer = await this.answerOf(exchange, handler, await this.invoke(exchange, handler), (screen) => this.rememberedData(exchange, screen));
+      } catch (error) {
+        if (error instanceof FlowEndpointError) throw error;
+        answer = this.errorAnswer(
+          exchange,
+          this.userMessageFor(flow.metadata.name, request, error),
+          await this.rememberedData(exchange, exchange.currentScreen),
+        );
+      }
+    }
+    // Past the budget the user was answered "please try again" already: nothing is recorded after it.
+    if (!budget.claimCommit()) return exchange.done('', answer.outcome);
+    return this.record(exchange, answer);
+  }
+
+  /** A handler that keeps state or writes: it runs in the transaction holding the session row. */
+  private async inTransaction(exchange: Exchange, handler: RegisteredHandler, budget: ResponseBudget): Promise<Dispatched> {
+    const { flow, request, token } = exchange;
+    let fallback: Answer;
+    try {
+      const { value, recorded } = await this.sessions.withSession(
+        flow.metadata.name,
+        token,
+        flow.metadata.tokens,
+        exchange.envelope,
+        async (opened, manager) => {
+          exchange.session = opened;
+          const answer = await this.answerOf(exchange, handler, await this.invoke(exchange, handler, opened, manager), (screen) =>
+            opened.screenData(screen),
+          );
+          // An answer replaced by an error screen commits nothing of what the handler wrote.
+          if (answer.outcome === 'contract_violation' && this.config.contractCheck === 'enforce') return { value: answer, end: 'rollback' };
+          const body = exchange.sealing.seal(answer.wire);
+          if (answer.end.complete) return { value: { ...answer, body }, end: 'complete', body };
+          return { value: { ...answer, body }, end: 'keep', body, screen: answer.end.screen };
+        },
+        { signal: budget.signal, mayCommit: () => budget.claimCommit() },
+      );
+      if (recorded) return exchange.done((value as Answer & { body: string }).body, value.outcome);
+      fallback = value;
+    } catch (error) {
+      if (error instanceof FlowEndpointError) throw error;
+      fallback = this.errorAnswer(exchange, this.userMessageFor(flow.metadata.name, request, error));
+    }
+    // Rolled back: the error answer is recorded on its own (the session stays open).
+    if (!budget.claimCommit()) return exchange.done('', fallback.outcome);
+    return this.record(exchange, fallback);
+  }
+
+  /** Seals `answer`, records it against the envelope with the session check, and returns it. */
+  private async record(exchange: Exchange, answer: Answer): Promise<Dispatched> {
+    const { flow, token, envelope } = exchange;
+    const body = exchange.sealing.seal(answer.wire);
+    try {
+      await this.sessions.record(flow.metadata.name, token, flow.metadata.tokens, envelope, body, answer.end);
+      return exchange.done(body, answer.outcome);
+    } catch (error) {
+      if (error instanceof FlowEndpointError) throw error;
+      this.logger.warn(`Flow "${flow.metadata.name}": the answer could not be recorded (${(error as Error).message}); answering "please try again"`);
+      return this.sendUnrecorded(exchange, this.errorAnswer(exchange, USER_MESSAGES.unexpected, undefined));
+    }
+  }
+
+  /** An error screen sent while the database cannot record it: held here, recorded when it can be. */
+  private sendUnrecorded(exchange: Exchange, answer: Answer): Dispatched {
+    const { flow, token, envelope } = exchange;
+    const body = exchange.sealing.seal(answer.wire);
+    this.claims.hold({ flow: flow.metadata.name, token, policy: flow.metadata.tokens, envelope, body, end: answer.end });
+    return exchange.done(body, answer.outcome);
+  }
+
+  private async invoke(exchange: Exchange, handler: RegisteredHandler, session?: FlowSession, manager?: EntityManager): Promise<unknown> {
+    const name = exchange.flow.metadata.name;
+    const started = performance.now();
+    const result = await asFlow(name, () => handler.invoke({ flow: name, request: exchange.request, session, manager }));
+    this.metrics.handlerDuration.observe({ flow: name }, (performance.now() - started) / 1000);
+    return result;
+  }
+
+  /** The handler's result as an answer, checked against the Flow JSON. */
+  private async answerOf(
+    exchange: Exchange,
+    handler: RegisteredHandler,
+    result: unknown,
+    remembered: (screen: string) => FlowData | undefined | Promise<FlowData | undefined>,
+  ): Promise<Answer> {
+    const { flow, request, token, currentScreen, fromScreen } = exchange;
+    if (!(result instanceof FlowResponse)) throw new Error(`${handler.location} returned ${typeof result}; flow handlers return a FlowResponse`);
+    const target = result.targetScreen(currentScreen);
+    const wire = result.toWire(currentScreen, token, result.kind === 'error' ? await remembered(target) : undefined);
+    const violations = this.config.contractCheck === 'off' ? [] : flow.contract.violations(fromScreen, wire);
+    if (violations.length > 0) {
+      this.logger.error(
+        `Contract violation by ${handler.location} (${clipped(fromScreen ?? request.action)} → ${wire.screen}), checked against ${flow.flowJsonFile}: ${violations.join('; ')}`,
+      );
+      if (this.config.contractCheck === 'enforce') {
+        return this.errorAnswer(exchange, USER_MESSAGES.unexpected, await remembered(currentScreen), 'contract_violation');
+      }
+    }
+    const outcome: FlowOutcome = violations.length > 0 ? 'contract_violation' : result.kind === 'error' ? 'error_message' : 'ok';
+    if (result.kind === 'complete') return { wire, end: { complete: true }, outcome };
+    const { error_message: _, ...shown } = wire.data;
+    return { wire, end: { complete: false, screen: { id: wire.screen, data: shown } }, outcome };
+  }
+
+  /**
+   * An error on the current screen, with the data last sent for it when known (given, or from the
+   * session a transactional request read; a request past its budget does not wait for the database).
+   */
+  private errorAnswer(
+    exchange: Exchange,
+    message: string,
+    remembered: FlowData | undefined = exchange.session?.screenData(exchange.currentScreen),
+    outcome: FlowOutcome = 'error_message',
+  ): Answer {
+    const wire = FlowResponse.error(message).toWire(exchange.currentScreen, exchange.token, remembered);
+    return { wire, end: { complete: false }, outcome };
+  }
+
+  /** The data last sent for `screen`, for an error shown on it (a request that holds no lock reads it only then). */
+  private async rememberedData(exchange: Exchange, screen: string): Promise<FlowData | undefined> {
+    return this.sessions.screenData(exchange.token, screen).catch(() => undefined);
+  }
+
+  private async acknowledgeErrorNotification(flow: RegisteredFlow, request: FlowRequest): Promise<{ data: { acknowledged: true } }> {
     const data = request.data ?? {};
     const key = String(data.error ?? '');
     this.metrics.clientErrors.inc({ flow: flow.metadata.name, error: KNOWN_CLIENT_ERRORS.has(key) ? key : key ? 'other' : 'uncategorised' });
@@ -148,15 +311,10 @@ export class FlowRouter {
     const hook = flow.handlers.get('error_notification');
     if (hook) {
       await hook
-        .invoke({ flow: flow.metadata.name, request, session: undefined as never, manager: undefined as never })
+        .invoke({ flow: flow.metadata.name, request })
         .catch((error: Error) => this.logger.error(`${hook.location} failed: ${error.message}`));
     }
     return { data: { acknowledged: true } };
-  }
-
-  private toFlowResponse(result: unknown, handler: RegisteredHandler): FlowResponse {
-    if (result instanceof FlowResponse) return result;
-    throw new Error(`${handler.location} returned ${typeof result}; flow handlers return a FlowResponse`);
   }
 
   /** A readable message for the user; validation errors say what to fix, the rest is logged with an id. */

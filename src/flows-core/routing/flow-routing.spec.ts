@@ -15,7 +15,8 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 import { FlowResponse } from '../flow-response.js';
 import { FlowsCoreModule } from '../flows-core.module.js';
 import { FlowRegistry } from './flow-registry.js';
-import { FlowRouter, USER_MESSAGES } from './flow-router.js';
+import { FlowRouter, plainSealing, USER_MESSAGES } from './flow-router.js';
+import type { FlowRequest } from '../flow-request.js';
 import { CurrentFlowRequest, Flow, FlowBack, FlowScreen, FlowToken } from './flow.decorators.js';
 
 const flowJson = new URL('../../../test/flows-core/fixtures/boot.flow.json', import.meta.url);
@@ -93,6 +94,11 @@ describe('flow explorer, registry and router', () => {
   let database: TestDatabase;
   let moduleRef: TestingModule;
   let router: FlowRouter;
+  /** The router's answer, "sealed" as plain JSON: what the handler answered, without HTTP or crypto. */
+  const dispatch = async (flow: string, request: FlowRequest) => {
+    const dispatched = await router.dispatch(flow, request, plainSealing());
+    return { ...dispatched, body: JSON.parse(dispatched.body) as unknown };
+  };
   let registry: FlowRegistry;
 
   beforeAll(async () => {
@@ -123,7 +129,7 @@ describe('flow explorer, registry and router', () => {
   });
 
   it('a handler gets its flow instance with its dependencies, and its parameter decorators', async () => {
-    const { body, outcome } = await router.dispatch('shop', {
+    const { body, outcome } = await dispatch('shop', {
       version: '3.0',
       action: 'data_exchange',
       screen: 'CART',
@@ -138,27 +144,27 @@ describe('flow explorer, registry and router', () => {
   });
 
   it('ping is answered without a token or a handler', async () => {
-    await expect(router.dispatch('shop', { action: 'ping' })).resolves.toMatchObject({ body: { data: { status: 'active' } }, outcome: 'ok' });
+    await expect(dispatch('shop', { action: 'ping' })).resolves.toMatchObject({ body: { data: { status: 'active' } }, outcome: 'ok' });
   });
 
   it('an unknown action or version is a bad request, not a screen', async () => {
-    await expect(router.dispatch('shop', { version: '3.0', action: 'navigate_away', flow_token: 't' })).rejects.toThrow(BadRequestException);
-    await expect(router.dispatch('shop', { version: '9.9', action: 'INIT', flow_token: 't' })).rejects.toThrow('Unsupported version "9.9"');
+    await expect(dispatch('shop', { version: '3.0', action: 'navigate_away', flow_token: 't' })).rejects.toThrow(BadRequestException);
+    await expect(dispatch('shop', { version: '9.9', action: 'INIT', flow_token: 't' })).rejects.toThrow('Unsupported version "9.9"');
   });
 
   it('an action without a handler answers "not available" on the entry screen', async () => {
-    const { body, outcome } = await router.dispatch('shop', { version: '3.0', action: 'INIT', flow_token: 'tok-2' });
+    const { body, outcome } = await dispatch('shop', { version: '3.0', action: 'INIT', flow_token: 'tok-2' });
     expect(outcome).toBe('error_message');
     expect(body).toEqual({ screen: 'CART', data: { error_message: USER_MESSAGES.unavailable } });
   });
 
   it('guards apply to handlers: a refused one answers on the current screen', async () => {
-    const { body } = await router.dispatch('shop', { version: '3.0', action: 'data_exchange', screen: 'PAY', data: {}, flow_token: 'tok-3' });
+    const { body } = await dispatch('shop', { version: '3.0', action: 'data_exchange', screen: 'PAY', data: {}, flow_token: 'tok-3' });
     expect(body).toEqual({ screen: 'PAY', data: { error_message: USER_MESSAGES.unexpected } });
   });
 
   it('a handler that throws answers a readable error on the screen the user is on', async () => {
-    const { body } = await router.dispatch('shop', { version: '3.0', action: 'BACK', screen: 'CART', flow_token: 'tok-4' });
+    const { body } = await dispatch('shop', { version: '3.0', action: 'BACK', screen: 'CART', flow_token: 'tok-4' });
     expect(body).toEqual({ screen: 'CART', data: { error_message: USER_MESSAGES.unexpected } });
   });
 });

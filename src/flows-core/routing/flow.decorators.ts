@@ -61,13 +61,18 @@ export interface FlowCompletionEvent {
   manager: EntityManager;
 }
 
-/** What a flow handler receives as its (only) argument; the parameter decorators read from it. */
+/**
+ * What a flow handler receives as its (only) argument; the parameter decorators read from it.
+ * `session` and `manager` are there for handlers that run in the session's transaction (those that
+ * ask for them with @CurrentSession(), @FlowTransaction() or another decorator made with
+ * `inSessionTransaction`); a handler that only reads is called without them.
+ */
 export interface FlowHandlerContext {
   flow: string;
   request: FlowRequest;
-  session: FlowSession;
+  session?: FlowSession;
   /** The transaction the request (or completion) runs in, with its session row locked. */
-  manager: EntityManager;
+  manager?: EntityManager;
   completion?: FlowCompletionEvent;
 }
 
@@ -134,6 +139,24 @@ export const FlowCompletion = (): MethodDecorator => flowHandler({ action: 'comp
 
 const handlerContext = (ctx: ExecutionContext) => ctx.getArgByIndex<FlowHandlerContext>(0);
 
+/** Method metadata: the handler needs the session's transaction (its row locked, a manager to write through). */
+const IN_SESSION_TRANSACTION = 'flowgate:in-session-transaction';
+
+/**
+ * A parameter decorator enhancer (the second argument of Nest's createParamDecorator) for
+ * parameters that read or write the session or write through the request's transaction: a handler
+ * with such a parameter runs in one transaction holding its session row. A handler without one only
+ * reads, and costs a single statement.
+ */
+export const inSessionTransaction = (target: object, key: string | symbol | undefined): void => {
+  if (key !== undefined) Reflect.defineMetadata(IN_SESSION_TRANSACTION, true, target, key);
+};
+
+/** Whether a handler method runs in the session's transaction (see inSessionTransaction). */
+export function runsInSessionTransaction(prototype: object, method: string): boolean {
+  return Reflect.getMetadata(IN_SESSION_TRANSACTION, prototype, method) === true;
+}
+
 /**
  * Most fields (object keys and array items, at any depth) a request's `data` may hold. A real
  * screen sends tens; validation and whitelisting grow faster than linearly with the key count, so
@@ -180,15 +203,15 @@ export const FlowData = (...pipes: Array<Type<PipeTransform> | PipeTransform>): 
 /** The request's flow token. */
 export const FlowToken = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).request.flow_token);
 
-/** The flow-token session: read and update its state. */
-export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).session);
+/** The flow-token session: read and update its state (the handler runs in the session's transaction). */
+export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).session, [inSessionTransaction]);
 
 /**
  * The `EntityManager` of the transaction the request runs in (in a `@FlowCompletion()` handler, the
  * completion's). Every query of a handler goes through it: its writes commit with the session's
  * changes (and a completion's claim) or not at all, and it never waits for a second connection.
  */
-export const FlowTransaction = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).manager);
+export const FlowTransaction = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).manager, [inSessionTransaction]);
 
 /** The whole decrypted request. */
 export const CurrentFlowRequest = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).request);

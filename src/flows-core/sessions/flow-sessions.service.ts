@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, type EntityManager, type QueryRunner } from 'typeorm';
+import type { Pool, PoolClient, QueryConfig } from 'pg';
+import { DataSource, Repository, type EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { databaseConfig } from '../../database/database.config.js';
 import { asStoredJson, toJsonb } from '../../database/jsonb.js';
-import { FlowTokenRejectedError } from '../flow-errors.js';
+import { FlowReplayRefusedError, FlowTokenRejectedError, ReplayedFlowAnswer } from '../flow-errors.js';
 import { flowsConfig } from '../flows.config.js';
 import { FlowSession, type FlowSessionRow, type SessionState } from './flow-session.js';
 import { FlowSessionEntity } from './flow-session.entity.js';
+import { ANSWER, EXPIRE, INSPECT, LOCK, SAVE, SCREEN_DATA } from './session-statements.js';
 
 const MAX_TOKEN_LENGTH = 512;
 // Tokens are printable; control characters (U+0000 cannot even be stored) mark a forged or broken one.
@@ -21,21 +24,28 @@ export const TOKEN_MESSAGES = {
   expired: 'This link has expired. Please ask us for a new one.',
 } as const;
 
-const ROW_COLUMNS = 'token, flow, phone, status, state, screens, expires_at AS "expiresAt"';
-const LOCK_ROW = `SELECT ${ROW_COLUMNS} FROM flow_sessions WHERE token = $1 FOR UPDATE`;
-const OPENED_SAVEPOINT = 'flow_session_opened';
+const LOCK_ROW = `SELECT token, flow, phone, status, state, screens, expires_at AS "expiresAt" FROM flow_sessions WHERE token = $1 FOR UPDATE`;
 
 // TypeORM's deep-partial typing does not accept an open record for a jsonb column.
 const jsonb = (value: SessionState) => asStoredJson(value) as QueryDeepPartialEntity<SessionState>;
 
-/** How a request's work on its session ends. */
+/** An envelope as FlowSessions records it: the SHA-256 of its AES key and of the rest of it. */
+export interface EnvelopeId {
+  keyHash: Buffer;
+  digest: Buffer;
+}
+
+/** What a request's answer does to its session, besides claiming the envelope. */
+export type AnswerEnd = { complete: true } | { complete: false; screen?: { id: string; data: Record<string, unknown> } };
+
+/** How a transactional request's work on its session ends. */
 export type SessionEnd<T> =
-  /** Nothing it did is kept (a contract violation, an answer that must not count). */
+  /** Nothing it did is kept (a contract violation, an answer that must not count); the caller records its own answer. */
   | { value: T; end: 'rollback' }
-  /** The flow is completed: later requests with the token get 427. */
-  | { value: T; end: 'complete' }
-  /** The session stays open; `screen` is the data just sent for a screen, remembered for error answers. */
-  | { value: T; end: 'keep'; screen?: { id: string; data: Record<string, unknown> } };
+  /** `body` (the encrypted answer) is the envelope's; the flow is completed: later requests with the token get 427. */
+  | { value: T; end: 'complete'; body: string }
+  /** `body` is the envelope's; the session stays open; `screen` is the data just sent for a screen, remembered for error answers. */
+  | { value: T; end: 'keep'; body: string; screen?: { id: string; data: Record<string, unknown> } };
 
 export interface SessionRunOptions {
   /**
@@ -49,19 +59,58 @@ export interface SessionRunOptions {
 }
 
 /** The driver's way to hand a connection back broken, so the pool closes it instead of reusing it. */
-type ClosableRunner = { releasePostgresConnection(error: Error): Promise<void> };
+type ClosableRunner = { releasePostgresConnection(error: Error): Promise<void>; databaseConnection: PoolClient };
+
+interface LockedRow extends FlowSessionRow {
+  opened: boolean;
+  priorDigest: Buffer | null;
+  priorStatus: number | null;
+  priorBody: string | null;
+}
+
+interface Inspected {
+  digest: Buffer | null;
+  claimStatus: number | null;
+  body: string | null;
+  flow: string | null;
+  status: FlowSessionRow['status'] | null;
+  expiresAt: Date | null;
+  pastExpiry: boolean | null;
+}
 
 /**
- * Flow-token sessions in Postgres, and the only writer of `flow_sessions`: issuing tokens, opening
- * sessions per the flow's policy, state, completion, expiry and the outbound message id.
+ * Flow-token sessions in Postgres, and the only writer of `flow_sessions` and `flow_envelopes`:
+ * issuing tokens, opening sessions per the flow's policy, state, completion, expiry, the outbound
+ * message id, and the record of every envelope answered.
+ *
+ * A data request's session work costs one statement when its handler only reads (`record`), and a
+ * transaction holding the session row when its handler writes or keeps state (`withSession`). Either
+ * way the envelope's claim commits with the answer it got and with what the request changed: a
+ * replay, on any process, gets those bytes again or nothing, never a second plaintext under its key.
  */
 @Injectable()
 export class FlowSessions {
+  private readonly retentionMs: number;
+  /**
+   * Statements are prepared once per connection by name on Postgres. The embedded database is one
+   * backend behind every connection, where a name prepared by one is taken for all: there they go unnamed.
+   */
+  private readonly statement: (query: { name: string; text: string }) => { name?: string; text: string };
+
   constructor(
     @InjectRepository(FlowSessionEntity) private readonly sessions: Repository<FlowSessionEntity>,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(flowsConfig.KEY) private readonly config: ConfigType<typeof flowsConfig>,
-  ) {}
+    @Inject(databaseConfig.KEY) database: ConfigType<typeof databaseConfig>,
+  ) {
+    this.retentionMs = config.replayRetentionDays * 86_400_000;
+    this.statement = database.url ? (query) => query : ({ text }) => ({ text });
+  }
+
+  /** The driver's pool: the statements below gain nothing from TypeORM's query runner. */
+  private get pool(): Pool {
+    return (this.db.driver as PostgresDriver).master as Pool;
+  }
 
   /** Issues an unpredictable token (256 bits) bound to `flow` and `phone`. */
   async issue(flow: string, options: { phone?: string; expiresInS?: number; state?: SessionState } = {}) {
@@ -92,24 +141,71 @@ export class FlowSessions {
     return this.sessions.findOneBy({ token });
   }
 
+  /** 427 for a token that cannot name a session (missing, too long, control characters). */
+  assertTokenShape(token: string | undefined): asserts token is string {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH || CONTROL_CHARACTER.test(token)) {
+      throw new FlowTokenRejectedError(TOKEN_MESSAGES.invalid);
+    }
+  }
+
+  /**
+   * Records the answer of a request whose handler held no lock, in one statement: the session (opened
+   * on first sight under policy `any`) must be valid, the envelope's AES key must not have been used
+   * before, and then the envelope is claimed with `body`, and the screen shown (or the completion) is
+   * saved, together. Otherwise throws what the request gets instead: 427, or the answer (or refusal)
+   * a replay gets.
+   */
+  async record(flow: string, token: string, policy: 'issued' | 'any', envelope: EnvelopeId, body: string, end: AnswerEnd): Promise<void> {
+    const screen = !end.complete ? end.screen : undefined;
+    const values = [
+      token,
+      flow,
+      this.config.sessionTtlS,
+      envelope.keyHash,
+      envelope.digest,
+      screen?.id ?? null,
+      screen ? toJsonb(screen.data) : null,
+      end.complete,
+      body,
+    ];
+    for (let attempt = 0; ; attempt++) {
+      const {
+        rows: [result],
+      } = await this.pool.query<{ valid: boolean; claimed: boolean }>({ ...this.statement(ANSWER[policy]), values });
+      if (result.valid && result.claimed) return;
+      // Two first requests on a new token: the other one's insert was not visible yet. Once more.
+      const inspected = await this.inspect(envelope, token);
+      if (attempt === 0 && !inspected.digest && inspected.flow === flow && inspected.status === 'active' && !inspected.pastExpiry) continue;
+      this.refuse(inspected, envelope, flow, token);
+    }
+  }
+
+  /** The data last sent for `screen` in the session, for an error shown on it (a request that held no lock). */
+  async screenData(token: string, screen: string): Promise<Record<string, unknown> | undefined> {
+    const {
+      rows: [row],
+    } = await this.pool.query<{ data: Record<string, unknown> | null }>({ ...this.statement(SCREEN_DATA), values: [token, screen] });
+    return row?.data ?? undefined;
+  }
+
   /**
    * Runs a data request's work in one transaction that holds its session row locked from the first
    * statement to the commit, so requests on one token run one after another and at most one
    * completes it. The session is rejected (427) when unknown (policy `issued`), of another flow,
-   * completed or expired; policy `any` opens it on first sight. Whatever `work` writes through the
-   * manager commits together with the session's end, or not at all (it throws, it ends in
-   * `rollback`, `mayCommit` says no).
+   * completed or expired; policy `any` opens it on first sight. An envelope whose AES key was used
+   * before gets that first answer (or is refused) without running anything. Whatever `work` writes
+   * through the manager commits together with the envelope's claim and the session's end, or not at
+   * all (it throws, it ends in `rollback`, `mayCommit` says no): then `recorded` is false and the
+   * caller records the answer it gives instead.
    */
   async withSession<T>(
     flow: string,
-    token: string | undefined,
+    token: string,
     policy: 'issued' | 'any',
+    envelope: EnvelopeId,
     work: (session: FlowSession, manager: EntityManager) => Promise<SessionEnd<T>>,
     options: SessionRunOptions = {},
-  ): Promise<T> {
-    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH || CONTROL_CHARACTER.test(token)) {
-      throw new FlowTokenRejectedError(TOKEN_MESSAGES.invalid);
-    }
+  ): Promise<{ value: T; recorded: boolean }> {
     const runner = this.db.createQueryRunner();
     const { signal } = options;
     let connected = false;
@@ -121,36 +217,60 @@ export class FlowSessions {
       connected = true;
       if (signal?.aborted) await close();
       await runner.startTransaction();
-      const { manager } = runner;
-      const { row, opened } = await this.lockForRequest(manager, flow, token, policy);
+      const client = (runner as unknown as ClosableRunner).databaseConnection;
+      const row = await this.lock(client, flow, token, policy, envelope);
+      if (row?.priorDigest) {
+        await runner.rollbackTransaction();
+        throw this.replayAnswer(row.priorDigest, row.priorStatus, row.priorBody, envelope);
+      }
       const rejection = this.rejection(row, flow);
       if (rejection) {
         if (rejection === TOKEN_MESSAGES.expired && row!.status === 'active') {
-          await manager.query(`UPDATE flow_sessions SET status = 'expired' WHERE token = $1`, [token]);
+          await client.query({ ...this.statement(EXPIRE), values: [token] });
           await runner.commitTransaction();
         }
-        throw new FlowTokenRejectedError(rejection);
+        throw new FlowTokenRejectedError(rejection, !this.withinRetention(row!.expiresAt));
       }
-      // A session opened on first sight stays open whatever the request's work does.
-      if (opened) await runner.query(`SAVEPOINT ${OPENED_SAVEPOINT}`);
       const session = new FlowSession(row!);
       let outcome: SessionEnd<T>;
       try {
-        outcome = await work(session, manager);
+        outcome = await work(session, runner.manager);
       } catch (error) {
-        if (!runner.isReleased) await this.undoWork(runner, opened, options).catch(() => undefined);
+        if (!runner.isReleased && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
         throw error;
       }
-      if (signal?.aborted) return outcome.value; // abandoned: its connection is closed, nothing was kept
-      if (outcome.end !== 'rollback') {
-        await this.save(manager, session, outcome.end === 'complete' ? { complete: true } : { screen: outcome.screen });
+      if (signal?.aborted) return { value: outcome.value, recorded: false }; // abandoned: its connection is closed, nothing was kept
+      if (outcome.end === 'rollback') {
+        await runner.rollbackTransaction();
+        return { value: outcome.value, recorded: false };
       }
-      if (outcome.end === 'rollback' || !(options.mayCommit?.() ?? true)) {
-        await this.undoWork(runner, opened, options);
-        return outcome.value;
+      const state = session.changedState();
+      const screen = outcome.end === 'keep' ? outcome.screen : undefined;
+      const saved = await client.query({
+        ...this.statement(SAVE),
+        values: [
+          token,
+          envelope.keyHash,
+          envelope.digest,
+          outcome.body,
+          state ? toJsonb(state) : null,
+          screen?.id ?? null,
+          screen ? toJsonb(screen.data) : null,
+          outcome.end === 'complete',
+        ],
+      });
+      // The row lock kept every other request on this token out, so the key can only have been
+      // claimed under another token (a client reusing its AES key): refused like any reuse.
+      if (saved.rowCount === 0) {
+        await runner.rollbackTransaction();
+        throw new FlowReplayRefusedError('other_envelope');
+      }
+      if (!(options.mayCommit?.() ?? true)) {
+        await runner.rollbackTransaction();
+        return { value: outcome.value, recorded: false };
       }
       await runner.commitTransaction();
-      return outcome.value;
+      return { value: outcome.value, recorded: true };
     } catch (error) {
       if (runner.isTransactionActive && !runner.isReleased) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
@@ -168,67 +288,70 @@ export class FlowSessions {
 
   /** Marks a session completed in the caller's transaction, with what its handler changed. Idempotent. */
   async completeIn(manager: EntityManager, session: FlowSession): Promise<void> {
-    await this.save(manager, session, { complete: true });
-  }
-
-  /** The session row, locked; opened first when the policy allows (`opened`: by this request). */
-  private async lockForRequest(
-    manager: EntityManager,
-    flow: string,
-    token: string,
-    policy: 'issued' | 'any',
-  ): Promise<{ row: FlowSessionRow | undefined; opened: boolean }> {
-    // One statement on the hot path (a session seen before).
-    let [row]: Array<FlowSessionRow | undefined> = await manager.query(LOCK_ROW, [token]);
-    if (row || policy !== 'any') return { row, opened: false };
-    [row] = await manager.query(
-      `INSERT INTO flow_sessions (token, flow, issued, expires_at) VALUES ($1, $2, false, now() + make_interval(secs => $3))
-       ON CONFLICT (token) DO NOTHING RETURNING ${ROW_COLUMNS}`,
-      [token, flow, this.config.sessionTtlS],
+    const state = session.changedState();
+    await manager.query(
+      `UPDATE flow_sessions SET status = 'completed', completed_at = coalesce(completed_at, now()), updated_at = now(),
+              state = coalesce($2::jsonb, state), version = version + CASE WHEN $2::jsonb IS NULL THEN 0 ELSE 1 END
+        WHERE token = $1`,
+      [session.token, state ? toJsonb(state) : null],
     );
-    if (row) return { row, opened: true };
-    // A concurrent first request inserted it: this insert waited for it to commit, now lock its row.
-    [row] = await manager.query(LOCK_ROW, [token]);
-    return { row, opened: false };
   }
 
-  /** Rolls the work back; a session this request opened is kept (and committed) unless the work was abandoned. */
-  private async undoWork(runner: QueryRunner, opened: boolean, options: SessionRunOptions): Promise<void> {
-    if (opened && !options.signal?.aborted) {
-      await runner.query(`ROLLBACK TO SAVEPOINT ${OPENED_SAVEPOINT}`);
-      await runner.commitTransaction();
-    } else {
-      await runner.rollbackTransaction();
+  /** The session row locked in the transaction, opened first under policy `any`, with the envelope's prior claim. */
+  private async lock(client: PoolClient, flow: string, token: string, policy: 'issued' | 'any', envelope: EnvelopeId) {
+    const query: QueryConfig = {
+      ...this.statement(LOCK[policy]),
+      values: [token, flow, this.config.sessionTtlS, envelope.keyHash, this.config.replayWindowS],
+    };
+    let {
+      rows: [row],
+    } = await client.query<LockedRow>(query);
+    // A concurrent first request inserted it: this insert waited for it to commit; a new statement sees and locks it.
+    if (!row && policy === 'any') [row] = (await client.query<LockedRow>(query)).rows;
+    return row;
+  }
+
+  /** Throws what a request whose answer statement did not claim its envelope gets. */
+  private refuse(inspected: Inspected, envelope: EnvelopeId, flow: string, token: string): never {
+    if (inspected.digest) throw this.replayAnswer(inspected.digest, inspected.claimStatus, inspected.body, envelope);
+    const rejection = this.rejection(inspected.flow ? inspected : undefined, flow) ?? TOKEN_MESSAGES.invalid;
+    if (rejection === TOKEN_MESSAGES.expired && inspected.status === 'active') {
+      void this.pool.query({ ...this.statement(EXPIRE), values: [token] }).catch(() => undefined);
     }
+    throw new FlowTokenRejectedError(rejection, Boolean(inspected.expiresAt) && !this.withinRetention(inspected.expiresAt));
   }
 
-  private rejection(row: FlowSessionRow | undefined, flow: string): string | undefined {
+  private async inspect(envelope: EnvelopeId, token: string): Promise<Inspected> {
+    const {
+      rows: [row],
+    } = await this.pool.query<Inspected>({ ...this.statement(INSPECT), values: [envelope.keyHash, token, this.config.replayWindowS] });
+    return row;
+  }
+
+  /**
+   * The answer of an envelope whose AES key was claimed before: its first answer byte for byte
+   * when the rest of the envelope is the same and the answer is still kept; otherwise a refusal
+   * without a body (421: the client takes a fresh key).
+   */
+  private replayAnswer(digest: Buffer, status: number | null, body: string | null, envelope: EnvelopeId): Error {
+    if (!digest.equals(envelope.digest)) return new FlowReplayRefusedError('other_envelope');
+    if (body === null || status === null) return new FlowReplayRefusedError('expired');
+    return new ReplayedFlowAnswer(status, body);
+  }
+
+  /**
+   * Whether a session's envelopes are still on record (FLOW_REPLAY_RETENTION_DAYS past its expiry).
+   * Past that, a replayed envelope cannot be told from a new one, so its 427 goes without a body:
+   * an encrypted one would be a second plaintext under a key that may have carried an answer.
+   */
+  private withinRetention(expiresAt: Date | null): boolean {
+    return !expiresAt || expiresAt.getTime() + this.retentionMs > Date.now();
+  }
+
+  private rejection(row: { flow: string | null; status: string | null; expiresAt: Date | null } | undefined, flow: string): string | undefined {
     if (!row || row.flow !== flow) return TOKEN_MESSAGES.invalid;
     if (row.status === 'completed') return TOKEN_MESSAGES.completed;
     if (row.status === 'expired' || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return TOKEN_MESSAGES.expired;
     return undefined;
-  }
-
-  /** One statement (or none) for everything a request or a completion changed in its locked session. */
-  private async save(
-    manager: EntityManager,
-    session: FlowSession,
-    change: { complete?: boolean; screen?: { id: string; data: Record<string, unknown> } },
-  ): Promise<void> {
-    const sets: string[] = [];
-    const params: unknown[] = [session.token];
-    const state = session.changedState();
-    if (state) {
-      params.push(toJsonb(state));
-      sets.push(`state = $${params.length}::jsonb`, 'version = version + 1');
-    }
-    // A screen shown again with the same data (a retry, an error on it) needs no write.
-    if (change.screen && !isDeepStrictEqual(session.screenData(change.screen.id), change.screen.data)) {
-      params.push(change.screen.id, toJsonb(change.screen.data));
-      sets.push(`screens = screens || jsonb_build_object($${params.length - 1}::text, $${params.length}::jsonb)`);
-    }
-    if (change.complete) sets.push(`status = 'completed'`, 'completed_at = coalesce(completed_at, now())');
-    if (sets.length === 0) return;
-    await manager.query(`UPDATE flow_sessions SET ${sets.join(', ')}, updated_at = now() WHERE token = $1`, params);
   }
 }

@@ -62,27 +62,28 @@ export class InventoryFlow {
     return flow.navigate('INVENTORY', {});
   }
 
+  // Lookups only read (through the cache): they hold no lock and cost one statement for the session.
   @flow.screen('INVENTORY')
-  async lookup(@FlowData() { product_id: input }: LookupDto, @FlowTransaction() db: EntityManager) {
+  async lookup(@FlowData() { product_id: input }: LookupDto) {
     const sku = input.toUpperCase();
     if (SKU.test(sku)) {
-      const product = await this.inventory.availability(db, sku);
+      const product = await this.inventory.availability(sku);
       if (product) return flow.navigate('AVAILABILITY', availabilityData(product));
     }
-    const page = await this.searchPage(db, input, 0);
+    const page = await this.searchPage(input, 0);
     if (page) return page;
     return flow.error(`We could not find a product "${input}". Check the id and try again.`);
   }
 
   @flow.screen('RESULTS')
-  async results(@FlowData() data: ResultsDto, @FlowTransaction() db: EntityManager) {
+  async results(@FlowData() data: ResultsDto) {
     if (data.product_id) {
-      const product = await this.inventory.availability(db, data.product_id.toUpperCase());
+      const product = await this.inventory.availability(data.product_id.toUpperCase());
       if (product) return flow.navigate('AVAILABILITY', availabilityData(product));
       return flow.error('That product is no longer available. Please choose another one.');
     }
     if (data.query) {
-      const page = await this.searchPage(db, data.query, data.page ?? 0);
+      const page = await this.searchPage(data.query, data.page ?? 0);
       if (page) return page;
     }
     return flow.error('Please choose a product.');
@@ -101,7 +102,7 @@ export class InventoryFlow {
         warehouse: result.warehouseId,
       });
     }
-    const product = await this.inventory.availability(db, sku);
+    const product = await this.inventory.availability(sku, db);
     if (!product) return flow.error('That product is no longer available.', { screen: 'INVENTORY' });
     const current = availabilityData(product);
     const message = current.in_stock
@@ -110,8 +111,8 @@ export class InventoryFlow {
     return flow.error(message, { screen: 'AVAILABILITY', data: current });
   }
 
-  private async searchPage(db: EntityManager, query: string, page: number): Promise<FlowResponse | undefined> {
-    const { items, offset, hasMore } = await this.inventory.search(db, query, page);
+  private async searchPage(query: string, page: number): Promise<FlowResponse | undefined> {
+    const { items, offset, hasMore } = await this.inventory.search(query, page);
     if (items.length === 0) return undefined;
     const first = offset + 1;
     return flow.navigate('RESULTS', {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ReadThroughCache } from '../../cache/index.js';
 import { afterCommit } from '../../database/index.js';
 import { inventoryConfig } from './inventory.config.js';
@@ -35,18 +36,20 @@ export const SKU = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 const availabilityKey = (sku: string) => `inventory:availability:${sku}`;
 
 /**
- * Products, stock levels and reservations in Postgres; availability read through the cache. Every
- * method works in the caller's transaction (`manager`: in a flow handler, the request's).
+ * Products, stock levels and reservations in Postgres; availability read through the cache. Reads
+ * go to the pool unless given the caller's transaction (`manager`: in a handler that writes, the
+ * request's); writes always take it.
  */
 @Injectable()
 export class InventoryService {
   constructor(
     private readonly cache: ReadThroughCache,
+    @InjectDataSource() private readonly db: DataSource,
     @Inject(inventoryConfig.KEY) private readonly config: ConfigType<typeof inventoryConfig>,
   ) {}
 
   /** A product and its stock per warehouse, or null when the SKU is unknown. */
-  async availability(manager: EntityManager, sku: string): Promise<Availability | null> {
+  async availability(sku: string, manager: EntityManager = this.db.manager): Promise<Availability | null> {
     return this.cache.get(availabilityKey(sku), this.config.cacheTtlMs, async () => {
       const rows: Array<{
         sku: string;
@@ -80,7 +83,7 @@ export class InventoryService {
   }
 
   /** Products whose name starts with `prefix` (case-insensitive), one page at a time. */
-  async search(manager: EntityManager, prefix: string, page: number): Promise<SearchPage> {
+  async search(prefix: string, page: number, manager: EntityManager = this.db.manager): Promise<SearchPage> {
     const size = this.config.pageSize;
     const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
     const rows: Array<{ sku: string; name: string; price: string; currency: string }> = await manager.query(
@@ -109,31 +112,34 @@ export class InventoryService {
     warehouseId: string | undefined,
     flowToken: string,
   ): Promise<ReservationResult> {
-    const product: unknown[] = await manager.query('SELECT 1 FROM inventory_products WHERE sku = $1', [sku]);
-    if (product.length === 0) return { ok: false, reason: 'unknown_product' };
-    // For UPDATE, TypeORM's query() answers [rows, affected count].
-    const [updated]: [Array<{ warehouse_id: string }>, number] = await manager.query(
-      `UPDATE inventory_stock_levels s
-          SET units = s.units - $2
-        WHERE s.sku = $1
-          AND s.units >= $2
-          AND s.warehouse_id = (
-            SELECT warehouse_id FROM inventory_stock_levels
-             WHERE sku = $1 AND units >= $2 AND ($3::text IS NULL OR warehouse_id = $3)
-             ORDER BY units DESC, warehouse_id
-             LIMIT 1
-             FOR UPDATE)
-        RETURNING s.warehouse_id`,
-      [sku, quantity, warehouseId ?? null],
+    // One statement: take the units from the warehouse with the most (or the one asked for), and
+    // record the reservation of what was taken.
+    const [reservation]: Array<{ id: string; warehouse_id: string }> = await manager.query(
+      `WITH taken AS (
+         UPDATE inventory_stock_levels s
+            SET units = s.units - $2
+          WHERE s.sku = $1
+            AND s.units >= $2
+            AND s.warehouse_id = (
+              SELECT warehouse_id FROM inventory_stock_levels
+               WHERE sku = $1 AND units >= $2 AND ($3::text IS NULL OR warehouse_id = $3)
+               ORDER BY units DESC, warehouse_id
+               LIMIT 1
+               FOR UPDATE)
+          RETURNING s.warehouse_id)
+       INSERT INTO inventory_reservations (sku, warehouse_id, quantity, flow_token)
+       SELECT $1, warehouse_id, $2, $4 FROM taken
+       RETURNING id, warehouse_id`,
+      [sku, quantity, warehouseId ?? null, flowToken],
     );
-    if (updated.length === 0) return { ok: false, reason: 'insufficient_stock' };
-    const [reservation]: Array<{ id: string }> = await manager.query(
-      `INSERT INTO inventory_reservations (sku, warehouse_id, quantity, flow_token) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [sku, updated[0].warehouse_id, quantity, flowToken],
-    );
+    if (!reservation) {
+      // Only now is it worth a query to tell an unknown product from a lack of stock.
+      const product: unknown[] = await manager.query('SELECT 1 FROM inventory_products WHERE sku = $1', [sku]);
+      return { ok: false, reason: product.length === 0 ? 'unknown_product' : 'insufficient_stock' };
+    }
     // Once the new stock is committed, the next reader sees it (invalidating earlier would let a
     // reader cache the old stock again before the commit).
     await afterCommit(manager, () => this.cache.invalidate(availabilityKey(sku)));
-    return { ok: true, reservationId: reservation.id, warehouseId: updated[0].warehouse_id };
+    return { ok: true, reservationId: reservation.id, warehouseId: reservation.warehouse_id };
   }
 }

@@ -34,7 +34,7 @@ export async function openCliDatabase(): Promise<CliDatabase> {
 
 /** Issues a flow token exactly as the admin API does (POST /admin/flows/<flow>/sessions). */
 export async function issueToken(db: DataSource, flow: string, phone?: string) {
-  const sessions = new FlowSessions(db.getRepository(FlowSessionEntity), db, flowsConfig());
+  const sessions = new FlowSessions(db.getRepository(FlowSessionEntity), db, flowsConfig(), databaseConfig());
   return sessions.issue(flow, { phone });
 }
 
