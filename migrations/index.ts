@@ -5,6 +5,7 @@ import { Appointments1795250100000 } from './1795250100000-Appointments.js';
 import { Webhooks1795260000000 } from './1795260000000-Webhooks.js';
 import { FlowMedia1795270000000 } from './1795270000000-FlowMedia.js';
 import { Returns1795280000000 } from './1795280000000-Returns.js';
+import { MetaFlowAlerts1795290000000 } from './1795290000000-MetaFlowAlerts.js';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file in this folder;
@@ -17,4 +18,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   Webhooks1795260000000,
   FlowMedia1795270000000,
   Returns1795280000000,
+  MetaFlowAlerts1795290000000,
 ];

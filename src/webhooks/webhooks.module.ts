@@ -2,12 +2,15 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlowsCoreModule } from '../flows-core/index.js';
+import { MetaFlowsModule } from '../meta-flows/meta-flows.module.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { webhooksConfig } from './webhooks.config.js';
 import { WebhookAdminController } from './admin/webhook-admin.controller.js';
 import { FlowSubmission } from './entities/flow-submission.entity.js';
 import { MessageStatus } from './entities/message-status.entity.js';
 import { WebhookEvent } from './entities/webhook-event.entity.js';
+import { FlowAlertMetrics } from './flow-alerts/flow-alert-metrics.js';
+import { MetaFlowAlert } from './flow-alerts/meta-flow-alert.entity.js';
 import { WasenderSignatureGuard } from './intake/wasender-signature.guard.js';
 import { WasenderWebhookController } from './intake/wasender-webhook.controller.js';
 import { WebhookIntake } from './intake/webhook-intake.service.js';
@@ -26,9 +29,10 @@ import { WebhookQueue } from './webhook-queue.js';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([WebhookEvent, FlowSubmission, MessageStatus]),
+    TypeOrmModule.forFeature([WebhookEvent, FlowSubmission, MessageStatus, MetaFlowAlert]),
     ConfigModule.forFeature(webhooksConfig),
     FlowsCoreModule,
+    MetaFlowsModule,
     QueueModule,
   ],
   controllers: [WhatsAppWebhookController, WasenderWebhookController, WebhookAdminController],
@@ -42,6 +46,7 @@ import { WebhookQueue } from './webhook-queue.js';
     WebhookWorker,
     WebhookReconciler,
     WebhookQueueHealth,
+    FlowAlertMetrics,
   ],
   exports: [WebhookIntake, WebhookReconciler],
 })
