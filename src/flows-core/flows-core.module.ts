@@ -9,6 +9,7 @@ import { FlowSignatureGuard } from './http/flow-signature.guard.js';
 import { FlowKeyRing } from './keys/flow-key-ring.js';
 import { KeysAdminController } from './keys/keys-admin.controller.js';
 import { KeyRingHealth } from './keys/key-ring.health.js';
+import { SecretDirectoryWatch } from './keys/secret-directory-watch.js';
 import { MediaModule } from './media/media.module.js';
 import { FlowExplorer } from './routing/flow-explorer.js';
 import { FlowRegistry } from './routing/flow-registry.js';
@@ -31,6 +32,7 @@ import { AppSecrets } from './signature/app-secrets.js';
     AppSecrets,
     FlowKeyRing,
     KeyRingHealth,
+    SecretDirectoryWatch,
     FlowDecryptor,
     FlowRegistry,
     FlowExplorer,

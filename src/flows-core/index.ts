@@ -46,4 +46,4 @@ export { FlowMediaEntity, type FlowMediaStatus } from './media/flow-media.entity
 export { checkFlowJson, checkFlowJsonFile, formatFlowJsonProblem, type FlowJsonProblem } from './contract/checker/flow-json-checker.js';
 export { inputValueType } from './contract/checker/components.js';
 export { componentActions, isObject, screenComponents, screenInputs, type JsonObject } from './contract/checker/flow-json-walk.js';
-export { HUB_SIGNED_BODY } from './signature/app-secrets.js';
+export { HUB_SIGNED_BODY, AppSecrets } from './signature/app-secrets.js';

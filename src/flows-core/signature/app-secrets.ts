@@ -1,9 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { SignedBody } from '../../http/json-bodies.js';
 import { flowsConfig } from '../flows.config.js';
 import { FlowKeyRing } from '../keys/flow-key-ring.js';
+import { readAppSecretFile } from './app-secret-files.js';
 
 export interface SecretMatch {
   label: 'current' | 'previous';
@@ -35,16 +36,38 @@ export function signBody(body: Buffer | string, secret: string): string {
  */
 @Injectable()
 export class AppSecrets {
-  private readonly secrets: Secret[];
+  private readonly logger = new Logger(AppSecrets.name);
+  private secrets: Secret[];
 
-  constructor(@Inject(flowsConfig.KEY) config: ConfigType<typeof flowsConfig>, ring: FlowKeyRing) {
-    const entries: Array<[SecretMatch['label'], string | undefined]> = [
-      ['current', ring.credentials.appSecret],
-      ['previous', config.appSecretPrevious],
-    ];
-    this.secrets = entries
-      .filter((entry): entry is [SecretMatch['label'], string] => Boolean(entry[1]))
-      .map(([label, secret]) => ({ label, fingerprint: secretFingerprint(secret), key: Buffer.from(secret) }));
+  constructor(
+    @Inject(flowsConfig.KEY) private readonly config: ConfigType<typeof flowsConfig>,
+    ring: FlowKeyRing,
+  ) {
+    this.secrets = toSecrets(ring.credentials.appSecret, config.appSecretPrevious);
+    // Secrets kept in files follow the keys: read again on every reload (SIGHUP, admin API, a changed file).
+    if (config.appSecretFile || config.appSecretPreviousFile) ring.onReload(() => this.reload());
+  }
+
+  /** Reads the secret files again; a file that cannot be read (or is not a secret) keeps the working secrets. */
+  reload(): void {
+    const { appSecretFile, appSecretPreviousFile, metaFormatSecrets: metaFormat } = this.config;
+    try {
+      const keep = (label: SecretMatch['label']) => this.secrets.find((secret) => secret.label === label)?.key.toString();
+      const current = appSecretFile ? readAppSecretFile(appSecretFile, 'WHATSAPP_APP_SECRET_FILE', { metaFormat }) : keep('current');
+      const previous = appSecretPreviousFile
+        ? readAppSecretFile(appSecretPreviousFile, 'WHATSAPP_APP_SECRET_PREVIOUS_FILE', { optional: true, metaFormat })
+        : keep('previous');
+      this.secrets = toSecrets(current, previous);
+      this.logger.log(`App secrets reloaded: ${this.secrets.map((secret) => `${secret.label}=${secret.fingerprint}`).join(', ')}`);
+    } catch (error) {
+      this.logger.error(`App secret reload failed, keeping the working secrets: ${(error as Error).message}`);
+    }
+  }
+
+  /** Signs `body` as Meta would, with the current secret (the synthetic probe's requests). */
+  sign(body: Buffer | string): string | undefined {
+    const current = this.secrets.find((secret) => secret.label === 'current');
+    return current && signBody(body, current.key.toString());
   }
 
   /** The secret that signed `rawBody`, or undefined (also when no secret is configured: fail closed). */
@@ -63,4 +86,14 @@ export class AppSecrets {
     }
     return found;
   }
+}
+
+function toSecrets(current: string | undefined, previous: string | undefined): Secret[] {
+  const entries: Array<[SecretMatch['label'], string | undefined]> = [
+    ['current', current],
+    ['previous', previous],
+  ];
+  return entries
+    .filter((entry): entry is [SecretMatch['label'], string] => Boolean(entry[1]))
+    .map(([label, secret]) => ({ label, fingerprint: secretFingerprint(secret), key: Buffer.from(secret) }));
 }
