@@ -12,7 +12,8 @@ function valueOf(text: string, series: string): number {
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 const scrape = async (app: TestApp) => (await fetch(`${app.url}/metrics`)).text();
-const probes = (flow: string, target: string, result: string) => `flowgate_probe_requests_total{flow="${flow}",target="${target}",result="${result}"}`;
+const probes = (flow: string, target: string, result: string) =>
+  `flowgate_probe_requests_total{flow="${flow}",target="${target}",result="${result}"}`;
 
 describe('the synthetic ping (FLOW_PROBE_INTERVAL_S)', () => {
   let local: TestApp;

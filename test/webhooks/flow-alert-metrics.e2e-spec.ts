@@ -65,9 +65,24 @@ describe("Meta's flows webhooks as series (flowgate_meta_flow_alert, flowgate_me
     await post(test, flowsNotification(alert('CLIENT_ERROR_RATE', 'ACTIVATED', 5), t + 200));
     await post(
       test,
-      flowsNotification({ event: 'FLOW_STATUS_CHANGE', message: 'Flow inventory changed status', flow_id: inventoryId, old_status: 'PUBLISHED', new_status: 'THROTTLED' }, t + 10),
+      flowsNotification(
+        {
+          event: 'FLOW_STATUS_CHANGE',
+          message: 'Flow inventory changed status',
+          flow_id: inventoryId,
+          old_status: 'PUBLISHED',
+          new_status: 'THROTTLED',
+        },
+        t + 10,
+      ),
     );
-    await post(test, flowsNotification({ event: 'FLOW_VERSION_EXPIRY_WARNING', warning: 'Your current Flow version will freeze in 21 days.', flow_id: UNKNOWN_FLOW }, t));
+    await post(
+      test,
+      flowsNotification(
+        { event: 'FLOW_VERSION_EXPIRY_WARNING', warning: 'Your current Flow version will freeze in 21 days.', flow_id: UNKNOWN_FLOW },
+        t,
+      ),
+    );
     await eventually(
       async () =>
         (await test.app.get(DataSource).query(`SELECT count(*)::int AS n FROM webhook_events WHERE kind = 'flows_alert' AND status = 'processed'`))[0]
@@ -107,29 +122,36 @@ describe("Meta's flows webhooks as series (flowgate_meta_flow_alert, flowgate_me
   });
 
   // Two processes on one database need a real Postgres (the embedded one belongs to one process).
-  (usingRealPostgres() ? it : it.skip)('the series come from Postgres: another (or a restarted) process shows the same, and a recovery reaches every process (needs DATABASE_URL)', async () => {
-    const second = await startTestApp({ database, env: env(), appSecret: test.appSecret });
-    try {
-      const before = await scrape(test);
-      const other = await scrape(second);
-      for (const family of ['flowgate_meta_flow_alert', 'flowgate_meta_flow_status']) expect(series(other, family)).toEqual(series(before, family));
+  (usingRealPostgres() ? it : it.skip)(
+    'the series come from Postgres: another (or a restarted) process shows the same, and a recovery reaches every process (needs DATABASE_URL)',
+    async () => {
+      const second = await startTestApp({ database, env: env(), appSecret: test.appSecret });
+      try {
+        const before = await scrape(test);
+        const other = await scrape(second);
+        for (const family of ['flowgate_meta_flow_alert', 'flowgate_meta_flow_status']) expect(series(other, family)).toEqual(series(before, family));
 
-      // Recovered, and back to PUBLISHED: received by the second process, seen by the first.
-      const t = Math.floor(Date.now() / 1000);
-      await post(second, flowsNotification({ event: 'ENDPOINT_ERROR_RATE', flow_id: inventoryId, alert_state: 'DEACTIVATED', threshold: 5 }, t));
-      await post(second, flowsNotification({ event: 'FLOW_STATUS_CHANGE', flow_id: inventoryId, old_status: 'THROTTLED', new_status: 'PUBLISHED' }, t));
-      const after = await eventually(
-        () => scrape(test),
-        (text) =>
-          text.includes(`flowgate_meta_flow_alert{event="ENDPOINT_ERROR_RATE",flow="inventory",flow_id="${inventoryId}"} 0`) &&
-          text.includes(`flowgate_meta_flow_status{flow="inventory",flow_id="${inventoryId}",status="PUBLISHED"} 1`),
-        20_000,
-      );
-      expect(after).toContain(`flowgate_meta_flow_alert_threshold{event="ENDPOINT_ERROR_RATE",flow="inventory",flow_id="${inventoryId}"} 0`);
-    } finally {
-      await second.close();
-    }
-  }, 60_000);
+        // Recovered, and back to PUBLISHED: received by the second process, seen by the first.
+        const t = Math.floor(Date.now() / 1000);
+        await post(second, flowsNotification({ event: 'ENDPOINT_ERROR_RATE', flow_id: inventoryId, alert_state: 'DEACTIVATED', threshold: 5 }, t));
+        await post(
+          second,
+          flowsNotification({ event: 'FLOW_STATUS_CHANGE', flow_id: inventoryId, old_status: 'THROTTLED', new_status: 'PUBLISHED' }, t),
+        );
+        const after = await eventually(
+          () => scrape(test),
+          (text) =>
+            text.includes(`flowgate_meta_flow_alert{event="ENDPOINT_ERROR_RATE",flow="inventory",flow_id="${inventoryId}"} 0`) &&
+            text.includes(`flowgate_meta_flow_status{flow="inventory",flow_id="${inventoryId}",status="PUBLISHED"} 1`),
+          20_000,
+        );
+        expect(after).toContain(`flowgate_meta_flow_alert_threshold{event="ENDPOINT_ERROR_RATE",flow="inventory",flow_id="${inventoryId}"} 0`);
+      } finally {
+        await second.close();
+      }
+    },
+    60_000,
+  );
 
   it('labels carry ids and names only, never the text of a notification', async () => {
     const text = await scrape(test);
@@ -140,7 +162,14 @@ describe("Meta's flows webhooks as series (flowgate_meta_flow_alert, flowgate_me
 
   it('a version expiry warning stands 21 days, or until the flow is published again', () => {
     const at = (days: number) => new Date(Date.UTC(2026, 0, 1) + days * 86_400_000);
-    const warning: StoredFlowAlert = { flowId: '1', event: 'FLOW_VERSION_EXPIRY_WARNING', threshold: 0, active: true, status: null, occurredAt: at(0) };
+    const warning: StoredFlowAlert = {
+      flowId: '1',
+      event: 'FLOW_VERSION_EXPIRY_WARNING',
+      threshold: 0,
+      active: true,
+      status: null,
+      occurredAt: at(0),
+    };
     const published = (days: number): StoredFlowAlert => ({ ...warning, event: 'FLOW_STATUS_CHANGE', status: 'PUBLISHED', occurredAt: at(days) });
     const active = (rows: StoredFlowAlert[], now: Date) => flowHealth(rows, now).alerts[0].active;
     expect(active([warning], at(20))).toBe(true);
