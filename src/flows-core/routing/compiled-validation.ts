@@ -1,8 +1,19 @@
+import { createRequire } from 'node:module';
 import { ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage, Validator, type ValidationError, type ValidatorOptions } from 'class-validator';
+
+/** What is used of class-validator's executor (its package exports the class, not its types, from this path). */
+interface Executor {
+  awaitingPromises: Promise<unknown>[];
+  execute(object: object, targetSchema: string | undefined, errors: ValidationError[]): void;
+  stripEmptyErrors(errors: ValidationError[]): ValidationError[];
+}
+
 // class-validator's own executor: it holds the rules of validation (conditions, `each`, nesting,
 // whitelisting, messages); only where it reads its metadata is replaced below.
-import { ValidationExecutor } from 'class-validator/cjs/validation/ValidationExecutor.js';
+const { ValidationExecutor } = createRequire(import.meta.url)('class-validator/cjs/validation/ValidationExecutor.js') as {
+  ValidationExecutor: new (validator: Validator, options?: ValidatorOptions) => Executor;
+};
 
 type Storage = ReturnType<typeof getMetadataStorage>;
 type Metadatas = ReturnType<Storage['getTargetValidationMetadatas']>;
@@ -52,7 +63,7 @@ export function validateCompiled(object: object, options?: ValidatorOptions): Va
   const executor = new ValidationExecutor(validator, options);
   (executor as unknown as { metadataStorage: Storage }).metadataStorage = storage;
   const errors: ValidationError[] = [];
-  executor.execute(object, undefined as unknown as string, errors);
+  executor.execute(object, undefined, errors);
   if (executor.awaitingPromises.length === 0) return executor.stripEmptyErrors(errors);
   return Promise.all(executor.awaitingPromises).then(() => executor.stripEmptyErrors(errors));
 }
