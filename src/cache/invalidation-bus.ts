@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import type { ConfigType } from '@nestjs/config';
@@ -13,7 +14,7 @@ type Listener = (key: string | undefined) => void;
 
 /** How invalidations travel between the processes that share the data. */
 interface Transport {
-  publish(key: string): Promise<void>;
+  publish(message: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,6 +30,8 @@ const RECONNECT_MS = 1_000;
 export class CacheInvalidations implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CacheInvalidations.name);
   private readonly listeners: Listener[] = [];
+  /** Messages carry their sender: a process applies its own invalidations at once, never again when they echo back. */
+  private readonly sender = randomUUID();
   private transport?: Transport;
   private closed = false;
   /** The channel delivers every invalidation (or there is no other process to hear from). */
@@ -49,7 +52,14 @@ export class CacheInvalidations implements OnModuleInit, OnApplicationShutdown {
   }
 
   async publish(key: string): Promise<void> {
-    await this.transport?.publish(key);
+    await this.transport?.publish(`${this.sender} ${key}`);
+  }
+
+  /** A message from the channel: another process's invalidation (this process's own come back too, ignored). */
+  private received(message: string): void {
+    const space = message.indexOf(' ');
+    if (space < 0 || message.slice(0, space) === this.sender) return;
+    this.deliver(message.slice(space + 1));
   }
 
   async onModuleInit(): Promise<void> {
@@ -75,6 +85,8 @@ export class CacheInvalidations implements OnModuleInit, OnApplicationShutdown {
     if (live === this.live) return;
     if (live) this.deliver(undefined);
     this.live = live;
+    if (live) this.logger.log('Cache invalidations channel up: in-process copies in use');
+    else this.logger.warn('Cache invalidations channel down: in-process copies unused until it is back');
   }
 
   private channel(): string {
@@ -95,13 +107,13 @@ export class CacheInvalidations implements OnModuleInit, OnApplicationShutdown {
     subscriber.on('ready', () => this.setLive(true));
     try {
       await subscriber.connect();
-      await subscriber.subscribe(channel, (key: string) => this.deliver(key));
+      await subscriber.subscribe(channel, (message: string) => this.received(message));
       this.setLive(true);
     } catch (error) {
       this.logger.warn(`Cache invalidations over Redis unavailable, in-process copies unused until it is back: ${(error as Error).message}`);
     }
     return {
-      publish: async (key) => void (await client.publish(channel, key)),
+      publish: async (message) => void (await client.publish(channel, message)),
       close: async () => void (await subscriber.close()),
     };
   }
@@ -112,7 +124,7 @@ export class CacheInvalidations implements OnModuleInit, OnApplicationShutdown {
     const connect = async () => {
       if (this.closed) return;
       const client = new pg.Client({ connectionString: url, application_name: 'flowgate-cache-invalidations' });
-      client.on('notification', (message) => message.channel === channel && message.payload && this.deliver(message.payload));
+      client.on('notification', (message) => message.channel === channel && message.payload && this.received(message.payload));
       const lost = () => {
         if (listener !== client) return;
         listener = undefined;
@@ -134,7 +146,7 @@ export class CacheInvalidations implements OnModuleInit, OnApplicationShutdown {
     };
     void connect();
     return {
-      publish: async (key) => void (await this.db.query('SELECT pg_notify($1, $2)', [channel, key])),
+      publish: async (message) => void (await this.db.query('SELECT pg_notify($1, $2)', [channel, message])),
       close: async () => {
         const client = listener;
         listener = undefined;

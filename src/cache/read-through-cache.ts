@@ -47,6 +47,8 @@ const generationKey = (key: string) => `${key}:generation`;
 export class ReadThroughCache {
   private readonly logger = new Logger(ReadThroughCache.name);
   private readonly local = new LocalEntries();
+  /** Bumped when a process-local store is emptied: a load under way then does not write back. */
+  private storeEpoch = 0;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -55,8 +57,12 @@ export class ReadThroughCache {
   ) {
     invalidations.onInvalidate((key) => {
       this.local.invalidate(key);
-      // Each process has its own store when it is memory: the change is applied to this one too.
-      if (!invalidations.sharedStore) void (key === undefined ? this.cache.clear() : this.invalidateStore(key));
+      // Each process has its own store when it is memory: the change is applied to this one too (after
+      // the channel was down, by emptying it; loads under way then keep their value to themselves).
+      if (invalidations.sharedStore) return;
+      if (key !== undefined) return void this.invalidateStore(key);
+      this.storeEpoch++;
+      void this.cache.clear();
     });
   }
 
@@ -70,8 +76,10 @@ export class ReadThroughCache {
       }
     }
     const stamp = this.local.stamp(key);
-    const value = await this.shared(key, ttlMs, load);
-    if (useLocal && value !== undefined && value !== null) this.local.set(key, value, Math.min(ttlMs, GENERATION_TTL_MS), stamp);
+    const { value, shared } = await this.shared(key, ttlMs, load);
+    // Only what the store holds (or just took) is copied here: a copy made while the store failed
+    // would keep answering and the store would never be filled again until it expired.
+    if (useLocal && shared && value !== undefined && value !== null) this.local.set(key, value, Math.min(ttlMs, GENERATION_TTL_MS), stamp);
     return value;
   }
 
@@ -92,8 +100,9 @@ export class ReadThroughCache {
     );
   }
 
-  /** The store's entry, or the source's value written back to it. */
-  private async shared<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+  /** The store's entry, or the source's value written back to it; `shared`: the store answered. */
+  private async shared<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<{ value: T; shared: boolean }> {
+    const epoch = this.storeEpoch;
     let generation: string | null | undefined;
     try {
       // One round trip for the entry and the key's current generation.
@@ -102,7 +111,7 @@ export class ReadThroughCache {
       const hit = entry as Entry<T> | undefined | null;
       if (hit && typeof hit === 'object' && 'v' in hit && hit.g === generation && hit.v !== undefined && hit.v !== null) {
         this.metrics.cacheRequests.inc({ result: 'hit' });
-        return hit.v;
+        return { value: hit.v, shared: true };
       }
       this.metrics.cacheRequests.inc({ result: 'miss' });
     } catch (error) {
@@ -111,12 +120,15 @@ export class ReadThroughCache {
     }
     const value = await load();
     // Without the generation read before the load, a write-back could not be told from a stale one.
-    if (value !== undefined && value !== null && generation !== undefined) {
-      const entry: Entry<T> = { v: value, g: generation };
-      await bounded(this.cache.set(key, entry, Math.min(ttlMs, GENERATION_TTL_MS))).catch((error: Error) =>
-        this.logger.warn(`Cache write failed: ${error.message}`),
-      );
-    }
-    return value;
+    if (value === undefined || value === null || generation === undefined || epoch !== this.storeEpoch) return { value, shared: false };
+    const entry: Entry<T> = { v: value, g: generation };
+    const shared = await bounded(this.cache.set(key, entry, Math.min(ttlMs, GENERATION_TTL_MS))).then(
+      () => true,
+      (error: Error) => {
+        this.logger.warn(`Cache write failed: ${error.message}`);
+        return false;
+      },
+    );
+    return { value, shared };
   }
 }
