@@ -6,3 +6,13 @@ export { flowHandlerOf, flowMetadataOf, type FlowHandlerKind, type FlowMetadata 
 export { FlowSessionEntity } from './sessions/flow-session.entity.js';
 export { flowsConfig, type FlowsConfig } from './flows.config.js';
 export { flowCredentials, loadConfiguredRing, FlowKeyRing, type FlowCredentials } from './keys/flow-key-ring.js';
+export {
+  asUserId,
+  checkSender,
+  normalizePhone,
+  BSUID,
+  E164,
+  type SenderCheck,
+  type WhatsAppSender,
+  type WhatsAppUser,
+} from './sessions/whatsapp-user.js';

@@ -28,7 +28,8 @@ describe('migrations and entities', () => {
 
   it('npm run migration:revert undoes the last migration', async () => {
     const { stdout } = await typeorm('migration:revert');
-    expect(stdout).toMatch(/Migration FlowEnvelopes\d+ has been reverted successfully/);
+    // The newest core migration, whichever it is.
+    expect(stdout).toMatch(/Migration [A-Za-z]+\d{13} has been reverted successfully/);
     await typeorm('migration:run');
   }, 120_000);
 });
