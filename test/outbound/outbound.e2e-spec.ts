@@ -350,6 +350,16 @@ describe('admin API: flow sessions and outbound messages', () => {
     expect(answer.body.message).toBe('The provider answered 400 (code 131999): Message undeliverable to [phone]');
   });
 
+  it('a provider error that names a business-scoped user id is answered (and logged) with the id masked', async () => {
+    graph.script('/v23.0/106540352242922/messages', {
+      status: 400,
+      body: { error: { code: 131998, message: 'Recipient US.13491208655302741918 (parent US.ENT.11815799212886844830) is unknown' } },
+    });
+    const answer = await post('/admin/flows/appointments/send', { ...sendBody, to: undefined, user_id: 'US.13491208655302741918' });
+    expect(answer.status).toBe(422);
+    expect(answer.body.message).toBe('The provider answered 400 (code 131998): Recipient [user-id] (parent [user-id]) is unknown');
+  });
+
   it('a trigger text goes through WASenderApi or the Cloud API, as chosen', async () => {
     const viaWasender = await post('/admin/messages/text', { to: '+351910000000', text: 'Tap to book: ...', channel: 'wasender' });
     expect(viaWasender).toEqual({ status: 200, body: { channel: 'wasender', message_id: '42' } });
