@@ -56,7 +56,8 @@ export function asUserId(value: unknown): string | undefined {
 export type SenderCheck = 'unbound' | 'match' | 'mismatch' | 'unverifiable';
 
 export function checkSender(issuedTo: { phone?: string | null; userId?: string | null }, sender: WhatsAppSender): SenderCheck {
-  const phone = issuedTo.phone ? (normalizePhone(issuedTo.phone) ?? issuedTo.phone) : undefined;
+  // A legacy row may hold another kind of reference in `phone` (the column once took any): not a number to compare.
+  const phone = normalizePhone(issuedTo.phone);
   const userId = issuedTo.userId ?? undefined;
   if (!phone && !userId) return 'unbound';
   let compared = false;
