@@ -71,7 +71,8 @@ export class NfmReplyHandler {
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
       [
         session?.flow ?? null,
-        session?.token ?? null,
+        // The token named, even when it names no session (kept, as before, to trace what was sent).
+        (typeof params.flow_token === 'string' && params.flow_token) || session?.token || null,
         typeof message.from === 'string' ? message.from : null,
         sender.userId ?? null,
         message.id,
