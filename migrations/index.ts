@@ -4,6 +4,7 @@ import { Webhooks1795260000000 } from './1795260000000-Webhooks.js';
 import { FlowMedia1795270000000 } from './1795270000000-FlowMedia.js';
 import { FlowEnvelopes1795290000000 } from './1795290000000-FlowEnvelopes.js';
 import { MetaFlowAlerts1795291000000 } from './1795291000000-MetaFlowAlerts.js';
+import { BusinessScopedUserIds1795300000000 } from './1795300000000-BusinessScopedUserIds.js';
 
 /**
  * The core's migrations (flow sessions, webhooks, media), oldest first. A flow's migrations live in
@@ -17,4 +18,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   FlowMedia1795270000000,
   FlowEnvelopes1795290000000,
   MetaFlowAlerts1795291000000,
+  BusinessScopedUserIds1795300000000,
 ];

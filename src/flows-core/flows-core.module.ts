@@ -17,6 +17,7 @@ import { FlowRegistry } from './routing/flow-registry.js';
 import { EnvelopeClaims } from './replay/envelope-replay.js';
 import { EnvelopeRetention } from './replay/envelope-retention.js';
 import { FlowRouter } from './routing/flow-router.js';
+import { FlowTokenSignatures } from './routing/flow-token-signatures.js';
 import { FlowEnvelopeEntity } from './sessions/flow-envelope.entity.js';
 import { FlowSessionEntity } from './sessions/flow-session.entity.js';
 import { FlowSessions } from './sessions/flow-sessions.service.js';
@@ -57,6 +58,7 @@ import type { ConfigType } from '@nestjs/config';
     FlowRegistry,
     FlowExplorer,
     FlowRouter,
+    FlowTokenSignatures,
     EnvelopeClaims,
     EnvelopeRetention,
     FlowSessions,

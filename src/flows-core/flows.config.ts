@@ -33,6 +33,10 @@ class FlowsEnv {
   @IsIn(['enforce', 'log', 'off'], { message: 'must be enforce, log or off' })
   FLOW_CONTRACT_CHECK?: 'enforce' | 'log' | 'off';
 
+  @IsOptional()
+  @IsIn(['enforce', 'log'], { message: 'must be enforce or log' })
+  FLOW_TOKEN_SIGNATURE?: 'enforce' | 'log';
+
   @EnvInt({ min: 1024, max: 100 * 1024 * 1024, message: 'must be a whole number of bytes between 1024 and 104857600' })
   FLOW_BODY_LIMIT?: number;
 
@@ -145,6 +149,11 @@ export const flowsConfig = registerAs('flows', () => {
      * screen instead (tests, development); `log` logs it and still answers (production default).
      */
     contractCheck: env.FLOW_CONTRACT_CHECK ?? (production ? 'log' : 'enforce'),
+    /**
+     * Data API 4.0 requests carry `flow_token_signature`. `enforce` answers a bad one, or none on a 4.0
+     * request of a 4.0 flow, with 427; `log` logs and counts it and still answers.
+     */
+    tokenSignature: env.FLOW_TOKEN_SIGNATURE ?? 'enforce',
   };
 });
 

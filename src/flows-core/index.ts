@@ -19,4 +19,5 @@ export { FlowResponse, type FlowData as FlowDataRecord } from './flow-response.j
 export { typedFlow, type FlowTypes } from './typed-flow.js';
 export type { FlowRequest } from './flow-request.js';
 export { FlowSession, type SessionState } from './sessions/flow-session.js';
+export type { WhatsAppUser } from './sessions/whatsapp-user.js';
 export { FlowSessions } from './sessions/flow-sessions.service.js';

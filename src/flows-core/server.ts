@@ -8,3 +8,13 @@ export { flowsConfig, type FlowsConfig } from './flows.config.js';
 export { flowCredentials, loadConfiguredRing, FlowKeyRing, type FlowCredentials } from './keys/flow-key-ring.js';
 // WhatsApp's side of the crypto, for the synthetic prober (src/probe), which sends pings as Meta does.
 export { decryptResponse, encryptRequest, type AesSession } from './crypto/flow-crypto.js';
+export {
+  asUserId,
+  checkSender,
+  normalizePhone,
+  BSUID,
+  E164,
+  type SenderCheck,
+  type WhatsAppSender,
+  type WhatsAppUser,
+} from './sessions/whatsapp-user.js';

@@ -1,4 +1,5 @@
 import { redactPhoneNumbers } from '../logging/redact-phone-numbers.js';
+import { redactUserIds } from '../logging/redact-user-ids.js';
 import { GraphApiError } from './graph-api-error.js';
 
 /** Readable messages for Meta error codes that matter when sending flows. */
@@ -10,6 +11,7 @@ const META_ERRORS: Record<number, string> = {
   131026: 'The recipient cannot receive this message (131026: not on WhatsApp or an old app version)',
   131047: 'More than 24 hours passed since the customer last wrote; send a template instead (131047)',
   131051: 'Unsupported message type (131051)',
+  131062: 'This kind of message cannot go to a business-scoped user id (131062); send it to the phone number (to)',
   132068: 'The flow is blocked by Meta (132068); check its health and endpoint',
   132069: 'The flow is throttled by Meta (132069): only 10 messages an hour; check its endpoint health',
   190: 'The WhatsApp access token is invalid or expired (190)',
@@ -101,7 +103,7 @@ function toGraphApiError(status: number, body: any, retryable: boolean): GraphAp
   const known = code !== undefined ? META_ERRORS[code] : undefined;
   const raw = meta?.error_user_msg ?? meta?.message ?? (typeof body === 'string' ? body.slice(0, 200) : undefined);
   // Provider text names the recipient ("… undeliverable to +351…"); it ends up in logs and answers.
-  const detail = typeof raw === 'string' ? redactPhoneNumbers(raw.slice(0, 500)) : raw;
+  const detail = typeof raw === 'string' ? redactPhoneNumbers(redactUserIds(raw.slice(0, 500))) : raw;
   const message =
     known ??
     (status === 0

@@ -98,4 +98,20 @@ export class AppSecrets {
     }
     return found;
   }
+
+  /**
+   * The secret whose HMAC-SHA256 of `data` is `mac` (raw bytes), or undefined: for other values Meta
+   * signs with the app secret (the HS256 `flow_token_signature` of Data API 4.0). Constant time, and
+   * every secret is tried, as for the header.
+   */
+  signs(data: string, mac: Buffer): SecretMatch | undefined {
+    let found: SecretMatch | undefined;
+    for (const secret of this.secrets) {
+      const expected = createHmac('sha256', secret.key).update(data).digest();
+      if (expected.length === mac.length && timingSafeEqual(expected, mac) && !found) {
+        found = { label: secret.label, fingerprint: secret.fingerprint };
+      }
+    }
+    return found;
+  }
 }

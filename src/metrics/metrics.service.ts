@@ -64,6 +64,18 @@ export class Metrics {
     labelNames: ['flow', 'error'] as const,
     registers: [this.registry],
   });
+  readonly flowTokenSignatures = new Counter({
+    name: 'flowgate_flow_token_signatures_total',
+    help: 'flow_token_signature checks of data endpoint requests (Data API 4.0), by flow and outcome (valid, invalid, mismatch, missing, unsigned)',
+    labelNames: ['flow', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly flowCompletions = new Counter({
+    name: 'flowgate_flow_completions_total',
+    help: 'Flow completions (nfm_reply) by flow and outcome (completed, identity_mismatch, identity_unverifiable, no_session)',
+    labelNames: ['flow', 'outcome'] as const,
+    registers: [this.registry],
+  });
   readonly handlerDuration = new Histogram({
     name: 'flowgate_flow_handler_duration_seconds',
     help: 'Time spent in flow handlers (their database and cache work)',

@@ -10,13 +10,24 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import { FlowSessions } from '../flows-core/index.js';
 import { FlowRegistry } from '../flows-core/server.js';
-import { CloudApiChannel } from './channels/cloud-api.channel.js';
-import type { MessageChannel } from './channels/message-channel.js';
+import { CloudApiChannel, type SentMessage } from './channels/cloud-api.channel.js';
+import type { MessageChannel, Recipient } from './channels/message-channel.js';
 import { WasenderChannel } from './channels/wasender.channel.js';
 import type { IssueSessionDto, SendFlowDto, SendTextDto } from './dto/send-flow.dto.js';
 import { GraphApiError } from '../graph-api/index.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { outboundConfig } from './outbound.config.js';
+import { redactPhoneNumbers } from '../logging/redact-phone-numbers.js';
+import { redactUserIds } from '../logging/redact-user-ids.js';
+
+/** Provider text for a log line: it may quote the recipient, which is personal data. */
+const forLog = (text: string) => redactPhoneNumbers(redactUserIds(text));
+
+/** Whom a request addresses: its phone number field and `user_id`, as given (validated by the DTO). */
+const recipientOf = (phone: string | undefined, userId: string | undefined): Recipient => ({
+  ...(phone ? { phone } : {}),
+  ...(userId ? { userId } : {}),
+});
 
 /**
  * Provider failures as answers: a rejection Meta explained is 422; a provider that kept failing, or
@@ -28,6 +39,9 @@ function asHttpError(error: unknown): Error {
   const redirect = error.status >= 300 && error.status < 400;
   return error.permanent && !redirect ? new UnprocessableEntityException(body) : new BadGatewayException(body);
 }
+
+/** Whom Meta says it delivered to: `wa_id` (a phone send) or `user_id` (a send to a BSUID only). */
+const delivered = (sent: SentMessage) => ({ ...(sent.waId ? { wa_id: sent.waId } : {}), ...(sent.userId ? { user_id: sent.userId } : {}) });
 
 /** Starting a flow for a customer: issue a token bound to them, send the flow message, record it. */
 @Injectable()
@@ -45,7 +59,7 @@ export class FlowMessages {
 
   async issueSession(flow: string, dto: IssueSessionDto) {
     this.assertFlow(flow);
-    const { token, expiresAt } = await this.sessions.issue(flow, { phone: dto.phone, expiresInS: dto.expires_in_s });
+    const { token, expiresAt } = await this.sessions.issue(flow, { ...recipientOf(dto.phone, dto.user_id), expiresInS: dto.expires_in_s });
     return { flow_token: token, flow, expires_at: expiresAt.toISOString() };
   }
 
@@ -54,11 +68,12 @@ export class FlowMessages {
     if (Boolean(dto.flow_id) === Boolean(dto.flow_name)) throw new BadRequestException('Give exactly one of flow_id and flow_name');
     if (dto.data && !dto.screen) throw new BadRequestException('data needs a screen to open (flow_action navigate)');
     if (dto.data && Object.keys(dto.data).length === 0) throw new BadRequestException('data must not be empty when given');
-    const { token, expiresAt } = await this.sessions.issue(flow, { phone: dto.to, expiresInS: dto.expires_in_s });
-    let messageId: string | undefined;
+    const to = recipientOf(dto.to, dto.user_id);
+    const { token, expiresAt } = await this.sessions.issue(flow, { ...to, expiresInS: dto.expires_in_s });
+    let sent: SentMessage;
     try {
-      ({ messageId } = await this.cloud.sendFlow({
-        to: dto.to,
+      sent = await this.cloud.sendFlow({
+        to,
         flowToken: token,
         flowId: dto.flow_id,
         flowName: dto.flow_name,
@@ -69,26 +84,27 @@ export class FlowMessages {
         screen: dto.screen,
         data: dto.data,
         mode: dto.mode,
-      }));
+      });
       this.metrics.outboundSends.inc({ channel: 'cloud', kind: 'flow', result: 'sent' });
     } catch (error) {
       this.metrics.outboundSends.inc({ channel: 'cloud', kind: 'flow', result: 'failed' });
       // The token was never delivered: retire it.
       await this.sessions.expire(token).catch(() => undefined);
-      this.logger.warn(`Flow message for "${flow}" not sent: ${(error as Error).message}`);
+      this.logger.warn(`Flow message for "${flow}" not sent: ${forLog((error as Error).message)}`);
       throw asHttpError(error);
     }
-    await this.sessions.recordOutboundMessage(token, messageId ?? null);
-    return { flow_token: token, message_id: messageId, expires_at: expiresAt.toISOString() };
+    // The completion of a flow without a data endpoint names no token: it finds its session by this id.
+    await this.sessions.recordOutboundMessage(token, sent.messageId ?? null);
+    return { flow_token: token, message_id: sent.messageId, expires_at: expiresAt.toISOString(), ...delivered(sent) };
   }
 
   /** A plain text (e.g. an invitation to open a flow) through the chosen channel, or the configured one. */
   async sendText(dto: SendTextDto) {
     const channel: MessageChannel = (dto.channel ?? this.config.triggerChannel) === 'wasender' ? this.wasender : this.cloud;
     try {
-      const { messageId } = await channel.sendText(dto.to, dto.text);
+      const sent: SentMessage = await channel.sendText(recipientOf(dto.to, dto.user_id), dto.text);
       this.metrics.outboundSends.inc({ channel: channel.name, kind: 'text', result: 'sent' });
-      return { channel: channel.name, message_id: messageId };
+      return { channel: channel.name, message_id: sent.messageId, ...delivered(sent) };
     } catch (error) {
       this.metrics.outboundSends.inc({ channel: channel.name, kind: 'text', result: 'failed' });
       throw asHttpError(error);

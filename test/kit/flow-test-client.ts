@@ -7,12 +7,19 @@ import {
   type ClientEncryptOptions,
   type FlowEnvelope,
 } from '../../src/flows-core/testing.js';
+import { signFlowToken } from './flow-token-signature.js';
 
 export interface FlowTestClientOptions {
   baseUrl: string;
   /** The server's public key (PEM or KeyObject), as WhatsApp fetched it. */
   publicKey: string | KeyObject;
   appSecret: string;
+  /**
+   * A flow's Flow JSON (its `version` and `data_api_version`), as the phone has it: the requests of a
+   * flow with Data API 4.0 say `version: "4.0"` and, from Flow JSON 7.3, carry `flow_token_signature`.
+   * Unknown flows get Data API 3.0 requests.
+   */
+  flowJsonOf?: (flow: string) => { version?: string; data_api_version?: string } | undefined;
 }
 
 export interface SendOptions extends ClientEncryptOptions {
@@ -27,19 +34,33 @@ export interface SendOptions extends ClientEncryptOptions {
   /** Change the body bytes after signing (negative cases). */
   alterAfterSigning?: (body: Buffer) => Buffer;
   headers?: Record<string, string>;
+  /**
+   * The request's `flow_token_signature` instead of the one Meta would make (Data API 4.0 requests are
+   * signed with the client's app secret); `null` sends none.
+   */
+  tokenSignature?: string | null;
 }
 
-/** Plaintext requests as WhatsApp's client builds them (Flow JSON version 3.0). */
+/** The Data API version of a request (`version`): "3.0", or "4.0" for flows declaring `data_api_version` "4.0". */
+export type DataApiVersion = '3.0' | '4.0';
+
+/** Plaintext requests as WhatsApp's client builds them (Data API 3.0 unless told). */
 export const flowPayloads = {
-  ping: () => ({ version: '3.0', action: 'ping' }),
-  init: (flowToken: string) => ({ version: '3.0', action: 'INIT', flow_token: flowToken }),
-  dataExchange: (flowToken: string, screen: string, data: Record<string, unknown>) => ({
-    version: '3.0',
+  ping: (version: DataApiVersion = '3.0') => ({ version, action: 'ping' }),
+  init: (flowToken: string, version: DataApiVersion = '3.0') => ({ version, action: 'INIT', flow_token: flowToken }),
+  dataExchange: (flowToken: string, screen: string, data: Record<string, unknown>, version: DataApiVersion = '3.0') => ({
+    version,
     action: 'data_exchange',
     screen,
     data,
     flow_token: flowToken,
   }),
+};
+
+/** `7.3` → 703. */
+const versionNumber = (version: unknown) => {
+  const match = typeof version === 'string' ? /^(\d+)\.(\d+)$/.exec(version) : null;
+  return match ? Number(match[1]) * 100 + Number(match[2]) : 0;
 };
 
 export interface PreparedFlowRequest {
@@ -74,8 +95,18 @@ export class FlowTestClient {
     this.publicKey = typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
   }
 
-  /** Sends `payload` to `POST /flows/<flow>` and decrypts the answer. */
+  /** The Data API version the phone speaks to `flow`: "4.0" when its Flow JSON declares it. */
+  dataApiVersion(flow: string): DataApiVersion {
+    return this.options.flowJsonOf?.(flow)?.data_api_version === '4.0' ? '4.0' : '3.0';
+  }
+
+  /**
+   * Sends `payload` to `POST /flows/<flow>` and decrypts the answer. A Data API 4.0 request with a flow
+   * token is signed as Meta signs it (`flow_token_signature`, HS256 with the app secret) when the
+   * flow's Flow JSON is 7.3 or later (or unknown), unless the payload or `tokenSignature` says otherwise.
+   */
   async send(flow: string, payload: unknown, options: SendOptions = {}): Promise<FlowReply> {
+    payload = this.signed(flow, payload, options);
     const { body, session } = this.encrypt(payload, options);
     const reply = await this.post(flow, body, session, options);
     if (payload && typeof payload === 'object') {
@@ -90,7 +121,7 @@ export class FlowTestClient {
    * (load drivers build thousands ahead of time so encryption does not compete with the server).
    */
   prepare(flow: string, payload: unknown, options: SendOptions = {}): PreparedFlowRequest {
-    const { body, session } = this.encrypt(payload, options);
+    const { body, session } = this.encrypt(this.signed(flow, payload, options), options);
     return {
       path: `/flows/${flow}`,
       headers: this.headersFor(body, options),
@@ -113,6 +144,18 @@ export class FlowTestClient {
     return reply;
   }
 
+  /** `payload` with the `flow_token_signature` Meta would add to it (see send). */
+  private signed(flow: string, payload: unknown, options: SendOptions): unknown {
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return payload;
+    const request = payload as Record<string, unknown>;
+    if (options.tokenSignature === null) return payload;
+    if (typeof options.tokenSignature === 'string') return { ...request, flow_token_signature: options.tokenSignature };
+    if (request.version !== '4.0' || typeof request.flow_token !== 'string' || 'flow_token_signature' in request) return payload;
+    const flowJson = this.options.flowJsonOf?.(flow);
+    if (flowJson && versionNumber(flowJson.version) < 703) return payload;
+    return { ...request, flow_token_signature: signFlowToken(request.flow_token, this.options.appSecret) };
+  }
+
   private encrypt(payload: unknown, options: SendOptions): { body: Buffer; session: AesSession } {
     const { envelope, session } = encryptRequest(payload, options.encryptFor ?? this.publicKey, options);
     return { body: Buffer.from(JSON.stringify(options.tamper ? options.tamper(envelope) : envelope), 'utf8'), session };
@@ -128,26 +171,26 @@ export class FlowTestClient {
   }
 
   ping(flow: string, options?: SendOptions) {
-    return this.send(flow, flowPayloads.ping(), options);
+    return this.send(flow, flowPayloads.ping(this.dataApiVersion(flow)), options);
   }
 
   init(flow: string, flowToken: string, options?: SendOptions) {
-    return this.send(flow, flowPayloads.init(flowToken), options);
+    return this.send(flow, flowPayloads.init(flowToken, this.dataApiVersion(flow)), options);
   }
 
   dataExchange(flow: string, flowToken: string, screen: string, data: Record<string, unknown>, options?: SendOptions) {
-    return this.send(flow, flowPayloads.dataExchange(flowToken, screen, data), options);
+    return this.send(flow, flowPayloads.dataExchange(flowToken, screen, data, this.dataApiVersion(flow)), options);
   }
 
   back(flow: string, flowToken: string, screen: string, options?: SendOptions) {
-    return this.send(flow, { version: '3.0', action: 'BACK', screen, data: {}, flow_token: flowToken }, options);
+    return this.send(flow, { version: this.dataApiVersion(flow), action: 'BACK', screen, data: {}, flow_token: flowToken }, options);
   }
 
   /** The asynchronous notification the client sends after rejecting a response. */
   errorNotification(flow: string, flowToken: string, screen: string, error: string, message: string, options?: SendOptions) {
     return this.send(
       flow,
-      { version: '3.0', action: 'data_exchange', screen, flow_token: flowToken, data: { error, error_message: message } },
+      { version: this.dataApiVersion(flow), action: 'data_exchange', screen, flow_token: flowToken, data: { error, error_message: message } },
       options,
     );
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.service.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -92,7 +93,11 @@ describe('admin API: flow sessions and outbound messages', () => {
       '/admin/webhooks',
       '/admin/webhooks/{id}/replay',
     ]);
-    expect(document.components.schemas.SendFlowDto.required).toEqual(expect.arrayContaining(['to', 'cta', 'body']));
+    expect(document.components.schemas.SendFlowDto.required).toEqual(expect.arrayContaining(['cta', 'body']));
+    // A person is a phone number, a business-scoped user id, or both: neither is required alone.
+    expect(Object.keys(document.components.schemas.SendFlowDto.properties)).toEqual(expect.arrayContaining(['to', 'user_id']));
+    expect(document.components.schemas.IssueSessionDto.required ?? []).toEqual([]);
+    expect(Object.keys(document.components.schemas.SendTextDto.properties)).toEqual(expect.arrayContaining(['to', 'user_id', 'text']));
   });
 
   it('admin bodies up to 1 MiB are read; larger ones are 413', async () => {
@@ -116,6 +121,10 @@ describe('admin API: flow sessions and outbound messages', () => {
   it('refuses bad input with 400 and a clear message', async () => {
     const cases: Array<[unknown, string]> = [
       [{ phone: '910000000' }, 'phone must be a phone number in E.164 format'],
+      [{}, 'phone must be a phone number in E.164 format, e.g. +351910000000 (or give user_id'],
+      [{}, 'user_id must be a business-scoped user id, e.g. US.13491208655302741918'],
+      [{ user_id: '13491208655302741918' }, 'user_id must be a business-scoped user id'],
+      [{ user_id: 'US.1349 OR 1=1' }, 'user_id must be a business-scoped user id'],
       [{ phone: '+351910000000', expires_in_s: 5 }, 'expires_in_s must be at least 60'],
       [{ phone: '+351910000000', extra: 1 }, 'property extra should not exist'],
     ];
@@ -162,6 +171,82 @@ describe('admin API: flow sessions and outbound messages', () => {
     expect((await test.app.get(FlowSessions).find(body.flow_token))!.outboundMessageId).toBe('wamid.FAKE1');
   });
 
+  it('issues a token bound to a business-scoped user id, or to both identifiers', async () => {
+    const sessions = test.app.get(FlowSessions);
+    const byUserId = await post('/admin/flows/appointments/sessions', { user_id: 'US.13491208655302741918' });
+    expect(byUserId.status).toBe(201);
+    expect(await sessions.find(byUserId.body.flow_token)).toMatchObject({ phone: null, userId: 'US.13491208655302741918', issued: true });
+    const both = await post('/admin/flows/appointments/sessions', { phone: '+351910000000', user_id: 'US.ENT.11815799212886844830' });
+    expect(await sessions.find(both.body.flow_token)).toMatchObject({ phone: '+351910000000', userId: 'US.ENT.11815799212886844830' });
+    expect(graph.requests).toHaveLength(0);
+  });
+
+  it('sends a flow to a business-scoped user id as recipient (no to); Meta answers with user_id, and the token is bound to it', async () => {
+    const { status, body } = await post('/admin/flows/appointments/send', { ...sendBody, to: undefined, user_id: 'US.13491208655302741918' });
+    expect(status).toBe(200);
+    const [request] = graph.requests;
+    expect(request.json).toMatchObject({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      recipient: 'US.13491208655302741918',
+      type: 'interactive',
+    });
+    expect(request.json).not.toHaveProperty('to');
+    expect(body).toEqual({
+      flow_token: expect.any(String),
+      message_id: 'wamid.FAKE1',
+      expires_at: expect.any(String),
+      user_id: 'US.13491208655302741918',
+    });
+    expect(await test.app.get(FlowSessions).find(body.flow_token)).toMatchObject({ phone: null, userId: 'US.13491208655302741918' });
+  });
+
+  it('with both to and user_id, both go to Meta (to wins there) and the token is bound to both', async () => {
+    const { status, body } = await post('/admin/flows/appointments/send', { ...sendBody, user_id: 'US.13491208655302741918' });
+    expect(status).toBe(200);
+    expect(graph.requests[0].json).toMatchObject({ to: '+351910000000', recipient: 'US.13491208655302741918' });
+    expect(body.wa_id).toBe('351910000000');
+    expect(body.user_id).toBeUndefined();
+    expect(await test.app.get(FlowSessions).find(body.flow_token)).toMatchObject({ phone: '+351910000000', userId: 'US.13491208655302741918' });
+  });
+
+  it("Meta's 131062 (a message type a BSUID cannot receive) is a readable 422 that names the fix; the token is retired", async () => {
+    graph.script('/v23.0/106540352242922/messages', {
+      status: 400,
+      body: { error: { code: 131062, message: 'Business-scoped User ID recipients are not supported for this message. US.13491208655302741918' } },
+    });
+    const answer = await post('/admin/flows/appointments/send', { ...sendBody, to: undefined, user_id: 'US.13491208655302741918' });
+    expect(answer.status).toBe(422);
+    expect(answer.body).toEqual({
+      message: 'This kind of message cannot go to a business-scoped user id (131062); send it to the phone number (to)',
+      providerStatus: 400,
+      code: 131062,
+    });
+    const [session] = await test.app
+      .get(DataSource)
+      .query(`SELECT status FROM flow_sessions WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1`, ['US.13491208655302741918']);
+    expect(session.status).toBe('expired');
+  });
+
+  it('a trigger text to a business-scoped user id goes through the Cloud API as recipient; WASenderApi refuses it with 400', async () => {
+    const viaCloud = await post('/admin/messages/text', { user_id: 'US.13491208655302741918', text: 'Hello' });
+    expect(viaCloud).toEqual({ status: 200, body: { channel: 'cloud', message_id: 'wamid.FAKE1', user_id: 'US.13491208655302741918' } });
+    expect(graph.requests[0].json).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      recipient: 'US.13491208655302741918',
+      type: 'text',
+      text: { body: 'Hello' },
+    });
+    const viaWasender = await post('/admin/messages/text', { user_id: 'US.13491208655302741918', text: 'Hello', channel: 'wasender' });
+    expect(viaWasender.status).toBe(400);
+    expect(viaWasender.body.message).toContain('WASenderApi sends to phone numbers only');
+    expect(wasender.requests).toHaveLength(0);
+    const neither = await post('/admin/messages/text', { text: 'Hello' });
+    expect(neither.status).toBe(400);
+    expect(JSON.stringify(neither.body.message)).toContain('(or give user_id');
+  });
+
   it('sends a navigate flow message with its screen and data', async () => {
     const { status } = await post('/admin/flows/inventory/send', {
       ...sendBody,
@@ -185,6 +270,9 @@ describe('admin API: flow sessions and outbound messages', () => {
     [{ ...sendBody, cta: 'A call to action that is long' }, 'cta must be 1 to 20 characters'],
     [{ ...sendBody, cta: 'Book 📅' }, 'cta cannot contain emoji'],
     [{ ...sendBody, to: '0910000000' }, 'to must be a phone number in E.164 format'],
+    [{ ...sendBody, to: undefined }, 'to must be a phone number in E.164 format, e.g. +351910000000 (or give user_id'],
+    [{ ...sendBody, to: undefined }, 'user_id must be a business-scoped user id'],
+    [{ ...sendBody, user_id: '+351910000000' }, 'user_id must be a business-scoped user id'],
     [{ ...sendBody, flow_name: 'x' }, 'Give exactly one of flow_id and flow_name'],
     [{ ...sendBody, flow_id: undefined }, 'Give exactly one of flow_id and flow_name'],
     [{ ...sendBody, screen: 'START', data: {} }, 'data must not be empty when given'],
@@ -262,6 +350,16 @@ describe('admin API: flow sessions and outbound messages', () => {
     expect(answer.body.message).toBe('The provider answered 400 (code 131999): Message undeliverable to [phone]');
   });
 
+  it('a provider error that names a business-scoped user id is answered (and logged) with the id masked', async () => {
+    graph.script('/v23.0/106540352242922/messages', {
+      status: 400,
+      body: { error: { code: 131998, message: 'Recipient US.13491208655302741918 (parent US.ENT.11815799212886844830) is unknown' } },
+    });
+    const answer = await post('/admin/flows/appointments/send', { ...sendBody, to: undefined, user_id: 'US.13491208655302741918' });
+    expect(answer.status).toBe(422);
+    expect(answer.body.message).toBe('The provider answered 400 (code 131998): Recipient [user-id] (parent [user-id]) is unknown');
+  });
+
   it('a trigger text goes through WASenderApi or the Cloud API, as chosen', async () => {
     const viaWasender = await post('/admin/messages/text', { to: '+351910000000', text: 'Tap to book: ...', channel: 'wasender' });
     expect(viaWasender).toEqual({ status: 200, body: { channel: 'wasender', message_id: '42' } });
@@ -273,7 +371,7 @@ describe('admin API: flow sessions and outbound messages', () => {
     expect(wasender.requests[0].headers.authorization).toBe('Bearer wasender-key');
 
     const viaCloud = await post('/admin/messages/text', { to: '+351910000000', text: 'Hello' });
-    expect(viaCloud.body.channel).toBe('cloud');
+    expect(viaCloud.body).toEqual({ channel: 'cloud', message_id: 'wamid.FAKE1', wa_id: '351910000000' });
     expect(graph.requests[0].json).toEqual({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',

@@ -56,14 +56,22 @@ export class FakeGraphApi {
     return this.requests.filter((request) => request.method !== 'GET');
   }
 
-  /** The default answer when no script is left: a Cloud API-like success. */
+  /**
+   * The default answer when no script is left: a Cloud API-like success. A send has `to` (phone
+   * number) or `recipient` (business-scoped user id); with both, `to` wins. Its `contacts[0]` echoes
+   * the input with `wa_id` for a phone send or `user_id` for a send to a BSUID (Meta, "Business-scoped user IDs").
+   */
   defaultAnswer: (request: RecordedRequest) => ScriptedAnswer = (request) =>
     request.path.endsWith('/messages')
       ? {
           status: 200,
           body: {
             messaging_product: 'whatsapp',
-            contacts: [{ input: request.json?.to, wa_id: request.json?.to }],
+            contacts: [
+              request.json?.to
+                ? { input: request.json.to, wa_id: String(request.json.to).replace(/\D/g, '') }
+                : { input: request.json?.recipient, user_id: request.json?.recipient },
+            ],
             messages: [{ id: `wamid.FAKE${this.requests.length}` }],
           },
         }

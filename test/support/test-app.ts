@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory.js';
+import { FlowRegistry } from '../../src/flows-core/server.js';
 import { FlowTestClient } from '../kit/flow-test-client.js';
 import { generateAppSecret, generateTestKeyPair, type TestKeyPair } from '../kit/test-keys.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -32,6 +33,12 @@ export interface TestAppOptions {
   /** The current private key; default: one pair per test file. */
   keys?: TestKeyPair;
   appSecret?: string;
+}
+
+/** A running app's Flow JSON of each flow, as WhatsApp's client has it. */
+export function flowJsonIn(app: Pick<NestFastifyApplication, 'get'>) {
+  const registry = app.get(FlowRegistry, { strict: false });
+  return (flow: string) => registry.get(flow)?.contract.flowJson;
 }
 
 /** Boots the real application on a real HTTP port (127.0.0.1, random port). */
@@ -71,7 +78,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   return {
     app,
     url,
-    client: new FlowTestClient({ baseUrl: url, publicKey: keys.publicPem, appSecret }),
+    // The phone knows each flow's Flow JSON: 4.0 flows get Data API 4.0 requests with a signed token.
+    client: new FlowTestClient({ baseUrl: url, publicKey: keys.publicPem, appSecret, flowJsonOf: flowJsonIn(app) }),
     appSecret,
     keys,
     close: async () => {

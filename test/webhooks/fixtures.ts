@@ -13,6 +13,8 @@ import {
 /** What the completion handler saw, and how many more times it should fail (set by tests). */
 export const completions = {
   calls: [] as Array<{ token?: string; response: Record<string, unknown> }>,
+  /** Every completion event whole (sender identifiers included), for the tests about who completed. */
+  events: [] as Array<Omit<FlowCompletionEvent, 'manager'>>,
   failuresLeft: 0,
   /** How long the handler takes, and the tokens whose handling has started. */
   delayMs: 0,
@@ -39,10 +41,27 @@ export class SignupFlow {
     // The session row is locked by that transaction: its writes go through it too.
     await session.set({ completed_by: event.messageId, plan: event.response.plan });
     completions.calls.push({ token: event.flowToken, response: event.response });
+    const { manager: _, ...seen } = event;
+    completions.events.push(seen);
+  }
+}
+
+/** A flow without a data endpoint: its completion carries no flow token, only the message it answers. */
+@Flow('survey', { tokens: 'issued', flowJson: new URL('./fixtures/survey.flow.json', import.meta.url) })
+export class SurveyFlow {
+  @FlowCompletion()
+  async completed(@Completion() event: FlowCompletionEvent) {
+    await event.manager.query('SELECT 1');
+    const { manager: _, ...seen } = event;
+    completions.events.push(seen);
+    completions.calls.push({ token: event.flowToken, response: event.response });
   }
 }
 
 @Module({ providers: [SignupFlow] })
 export class SignupFlowModule {}
 
-export { flowsAlert, nfmReply, statusUpdate } from '../kit/whatsapp-notifications.js';
+@Module({ providers: [SurveyFlow] })
+export class SurveyFlowModule {}
+
+export { flowsAlert, MARIA, nfmReply, statusUpdate, USERNAME_USER } from '../kit/whatsapp-notifications.js';

@@ -6,6 +6,7 @@ import { FlowEndpointError } from '../flow-errors.js';
 import { isErrorNotification, SUPPORTED_VERSIONS, type FlowRequest } from '../flow-request.js';
 import { FlowResponse, type FlowData } from '../flow-response.js';
 import { redactPhoneNumbers } from '../../logging/redact-phone-numbers.js';
+import { redactUserIds } from '../../logging/redact-user-ids.js';
 import { asFlow } from '../../metrics/flow-attribution.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { flowsConfig } from '../flows.config.js';
@@ -14,6 +15,7 @@ import type { FlowSession } from '../sessions/flow-session.js';
 import { FlowSessions, type AnswerEnd, type EnvelopeId } from '../sessions/flow-sessions.service.js';
 import { FlowRegistry, type RegisteredFlow, type RegisteredHandler } from './flow-registry.js';
 import { BUDGET_EXCEEDED, ResponseBudget } from './response-budget.js';
+import { FlowTokenSignatures } from './flow-token-signatures.js';
 
 export const USER_MESSAGES = {
   unexpected: 'Something went wrong on our side. Please try again.',
@@ -107,6 +109,7 @@ export class FlowRouter {
     private readonly claims: EnvelopeClaims,
     private readonly metrics: Metrics,
     @Inject(flowsConfig.KEY) private readonly config: ConfigType<typeof flowsConfig>,
+    private readonly tokenSignatures: FlowTokenSignatures,
   ) {}
 
   async dispatch(flowName: string, request: FlowRequest, sealing: Sealing): Promise<Dispatched> {
@@ -123,6 +126,8 @@ export class FlowRouter {
       throw new BadRequestException(`Unknown action "${clipped(request.action)}"`);
     }
     this.sessions.assertTokenShape(request.flow_token);
+    // Data API 4.0: the token's signature, before any database work (427 when it must not be trusted).
+    this.tokenSignatures.check(flow, request, request.flow_token);
     const fromScreen = request.action === 'INIT' ? undefined : request.screen;
     const exchange: Exchange = {
       flow,
@@ -301,7 +306,7 @@ export class FlowRouter {
     const key = String(data.error ?? '');
     this.metrics.clientErrors.inc({ flow: flow.metadata.name, error: KNOWN_CLIENT_ERRORS.has(key) ? key : key ? 'other' : 'uncategorised' });
     // What the client reports can quote what the user typed, a phone number included: masked, before clipping.
-    const reported = typeof data.error_message === 'string' ? redactPhoneNumbers(data.error_message) : data.error_message;
+    const reported = typeof data.error_message === 'string' ? redactPhoneNumbers(redactUserIds(data.error_message)) : data.error_message;
     this.logger.warn(
       redactPhoneNumbers(
         `Client error notification on flow "${flow.metadata.name}" (action ${clipped(request.action)}, screen "${clipped(request.screen)}"): ` +

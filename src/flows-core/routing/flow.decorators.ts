@@ -42,13 +42,24 @@ export type FlowHandlerKind =
   | { action: 'error_notification' }
   | { action: 'completion' };
 
-/** A completed flow, as delivered by WhatsApp's `nfm_reply` webhook. */
+/**
+ * A completed flow, as delivered by WhatsApp's `nfm_reply` webhook. The sender is identified by phone
+ * number, business-scoped user id, or both: a user who adopted a WhatsApp username may hide the
+ * number, and then only `userId` is there. All of these are personal data: never log them.
+ */
 export interface FlowCompletionEvent {
-  /** The flow's `response_json`: the completion params (including `flow_token`). */
+  /** The flow's `response_json`: the completion params (with `flow_token`, unless the flow has no data endpoint). */
   response: Record<string, unknown>;
+  /** The session's flow token (also for a flow without a data endpoint: its session is found by the message it answers). */
   flowToken?: string;
-  /** The user's WhatsApp id (phone number); never log it. */
+  /** The sender's phone number, E.164 (`+351910000000`), when Meta sent it (`from`). */
   phone?: string;
+  /** The sender's business-scoped user id (`US.13491208655302741918`), when Meta sent it (`from_user_id`). */
+  userId?: string;
+  /** The sender's parent business-scoped user id (`US.ENT.…`), for businesses with linked portfolios. */
+  parentUserId?: string;
+  /** The sender's WhatsApp username: for display only (it can change), never to identify anyone. */
+  username?: string;
   messageId: string;
   /** The transaction that records the submission: write through it so both commit together. */
   manager: EntityManager;

@@ -6,6 +6,9 @@ export type FlowSessionStatus = 'active' | 'completed' | 'expired';
 // Mirrors migrations/*-FlowSessions.ts, so migration:generate finds nothing to change.
 @Entity('flow_sessions')
 @Index('IDX_flow_sessions_flow_status', ['flow', 'status'])
+@Index('IDX_flow_sessions_phone', ['phone'], { where: '"phone" IS NOT NULL' })
+@Index('IDX_flow_sessions_user_id', ['userId'], { where: '"user_id" IS NOT NULL' })
+@Index('IDX_flow_sessions_outbound_message', ['outboundMessageId'], { where: '"outbound_message_id" IS NOT NULL' })
 @Check('flow_sessions_status_check', `"status" IN ('active', 'completed', 'expired')`)
 export class FlowSessionEntity {
   @PrimaryColumn({ type: 'text' })
@@ -14,9 +17,13 @@ export class FlowSessionEntity {
   @Column({ type: 'text' })
   flow: string;
 
-  /** Phone number or another user reference; never logged. */
+  /** The E.164 phone number the token was issued to (or its completion came from); never logged. */
   @Column({ type: 'text', nullable: true })
   phone: string | null;
+
+  /** The business-scoped user id (or parent one) the token was issued to (or its completion came from); never logged. */
+  @Column({ name: 'user_id', type: 'text', nullable: true })
+  userId: string | null;
 
   @Column({ type: 'text', default: 'active' })
   status: FlowSessionStatus;

@@ -3,7 +3,7 @@ import type { FlowSessionEntity } from './flow-session.entity.js';
 export type SessionState = Record<string, unknown>;
 
 /** The columns of a session that FlowSessions reads, as a query returns them. */
-export type FlowSessionRow = Pick<FlowSessionEntity, 'token' | 'flow' | 'phone' | 'status' | 'state' | 'screens' | 'expiresAt'>;
+export type FlowSessionRow = Pick<FlowSessionEntity, 'token' | 'flow' | 'phone' | 'userId' | 'status' | 'state' | 'screens' | 'expiresAt'>;
 
 /**
  * A handler's view of its flow-token session. The row is locked for the whole request (or the whole
@@ -25,8 +25,13 @@ export class FlowSession {
   get flow(): string {
     return this.row.flow;
   }
+  /** The E.164 phone number the token was issued to (or its completion came from), if known. Personal data: never log it. */
   get phone(): string | null {
     return this.row.phone;
+  }
+  /** The business-scoped user id (or parent one) the token was issued to (or its completion came from), if known. Never log it. */
+  get userId(): string | null {
+    return this.row.userId ?? null;
   }
   get state(): Readonly<SessionState> {
     return this.current;

@@ -12,6 +12,7 @@ import { FlowReplayRefusedError, FlowTokenRejectedError, ReplayedFlowAnswer } fr
 import { flowsConfig } from '../flows.config.js';
 import { FlowSession, type FlowSessionRow, type SessionState } from './flow-session.js';
 import { FlowSessionEntity } from './flow-session.entity.js';
+import { asUserId, normalizePhone, type WhatsAppUser } from './whatsapp-user.js';
 import { ANSWER, EXPIRE, INSPECT, LOCK, SAVE, SCREEN_DATA } from './session-statements.js';
 
 const MAX_TOKEN_LENGTH = 512;
@@ -24,7 +25,10 @@ export const TOKEN_MESSAGES = {
   expired: 'This link has expired. Please ask us for a new one.',
 } as const;
 
-const LOCK_ROW = `SELECT token, flow, phone, status, state, screens, expires_at AS "expiresAt" FROM flow_sessions WHERE token = $1 FOR UPDATE`;
+const COMPLETION_COLUMNS = 'token, flow, phone, user_id AS "userId", status, state, screens, expires_at AS "expiresAt"';
+const LOCK_ROW = `SELECT ${COMPLETION_COLUMNS} FROM flow_sessions WHERE token = $1 FOR UPDATE`;
+// The newest session whose message this is: a message carries one token, a resend records a new one.
+const LOCK_BY_MESSAGE = `SELECT ${COMPLETION_COLUMNS} FROM flow_sessions WHERE outbound_message_id = $1 ORDER BY created_at DESC LIMIT 1 FOR UPDATE`;
 
 // TypeORM's deep-partial typing does not accept an open record for a jsonb column.
 const jsonb = (value: SessionState) => asStoredJson(value) as QueryDeepPartialEntity<SessionState>;
@@ -112,14 +116,23 @@ export class FlowSessions {
     return (this.db.driver as PostgresDriver).master as Pool;
   }
 
-  /** Issues an unpredictable token (256 bits) bound to `flow` and `phone`. */
-  async issue(flow: string, options: { phone?: string; expiresInS?: number; state?: SessionState } = {}) {
+  /**
+   * Issues an unpredictable token (256 bits) bound to `flow` and to the person it is for: a phone
+   * number, a business-scoped user id, both, or nobody. A completion from anyone else does not
+   * complete it.
+   */
+  async issue(flow: string, options: WhatsAppUser & { expiresInS?: number; state?: SessionState } = {}) {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + (options.expiresInS ?? this.config.sessionTtlS) * 1000);
+    const phone = options.phone === undefined ? undefined : normalizePhone(options.phone);
+    const userId = options.userId === undefined ? undefined : asUserId(options.userId);
+    if (options.phone !== undefined && !phone) throw new Error('phone must be an E.164 phone number');
+    if (options.userId !== undefined && !userId) throw new Error('userId must be a business-scoped user id (e.g. US.13491208655302741918)');
     await this.sessions.insert({
       token,
       flow,
-      phone: options.phone ?? null,
+      phone: phone ?? null,
+      userId: userId ?? null,
       issued: true,
       expiresAt,
       state: jsonb(options.state ?? {}),
@@ -286,14 +299,30 @@ export class FlowSessions {
     return row && new FlowSession(row);
   }
 
-  /** Marks a session completed in the caller's transaction, with what its handler changed. Idempotent. */
-  async completeIn(manager: EntityManager, session: FlowSession): Promise<void> {
+  /**
+   * The session of the flow message with id `messageId` (the `context.id` of its completion), locked
+   * in the caller's transaction: how a completion without a flow token (a flow without a data
+   * endpoint) finds its session. Undefined when no session recorded that message.
+   */
+  async lockForCompletionOfMessage(manager: EntityManager, messageId: string): Promise<FlowSession | undefined> {
+    const [row]: FlowSessionRow[] = await manager.query(LOCK_BY_MESSAGE, [messageId]);
+    return row && new FlowSession(row);
+  }
+
+  /**
+   * Marks a session completed in the caller's transaction, with what its handler changed. Idempotent.
+   * The identifiers the completion came with fill the ones the session lacks (a token opened on first
+   * sight learns who used it), so the person's sessions can be found by either later; known ones are
+   * never overwritten.
+   */
+  async completeIn(manager: EntityManager, session: FlowSession, sender: WhatsAppUser = {}): Promise<void> {
     const state = session.changedState();
     await manager.query(
       `UPDATE flow_sessions SET status = 'completed', completed_at = coalesce(completed_at, now()), updated_at = now(),
-              state = coalesce($2::jsonb, state), version = version + CASE WHEN $2::jsonb IS NULL THEN 0 ELSE 1 END
+              state = coalesce($2::jsonb, state), version = version + CASE WHEN $2::jsonb IS NULL THEN 0 ELSE 1 END,
+              phone = coalesce(phone, $3), user_id = coalesce(user_id, $4)
         WHERE token = $1`,
-      [session.token, state ? toJsonb(state) : null],
+      [session.token, state ? toJsonb(state) : null, normalizePhone(sender.phone) ?? null, asUserId(sender.userId) ?? null],
     );
   }
 

@@ -7,7 +7,7 @@
  * answer it gets; the primary key makes the first claim win, across processes.
  */
 
-const SESSION_COLUMNS = 'token, flow, phone, status, state, screens, expires_at AS "expiresAt"';
+const SESSION_COLUMNS = 'token, flow, phone, user_id AS "userId", status, state, screens, expires_at AS "expiresAt"';
 
 /** What a request ends with, as the answer statements take it. */
 const SESSION_END = `

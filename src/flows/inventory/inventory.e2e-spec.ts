@@ -47,8 +47,9 @@ describe('inventory flow', () => {
   afterAll(async () => test?.close());
 
   it('the Flow JSON declares every screen key with a type and an example', () => {
-    expect(flowJson.version).toMatch(/^7\.\d+$/);
-    expect(flowJson.data_api_version).toBe('3.0');
+    // Data API 4.0 (signed flow tokens) needs Flow JSON 7.3 or later.
+    expect(flowJson.version).toBe('7.3');
+    expect(flowJson.data_api_version).toBe('4.0');
     for (const screen of flowJson.screens) {
       for (const [key, schema] of Object.entries(screen.data ?? {})) {
         expect([screen.id, key, typeof schema.type, '__example__' in schema]).toEqual([screen.id, key, 'string', true]);

@@ -8,9 +8,11 @@ import { DataSource } from 'typeorm';
 import { FlowMedia } from '../../flow-media/index.js';
 import { readFlowJson } from '../../flow-json/files.js';
 import { FlowSessions } from '../../flows-core/index.js';
+import { signBody } from '../../flows-core/testing.js';
 import { contractErrors } from '../../../test/kit/flow-contract.js';
 import type { FlowReply } from '../../../test/kit/flow-test-client.js';
 import { encryptMedia, makeJpeg, makePdf, makePng } from '../../../test/kit/whatsapp-media.js';
+import { nfmReply, USERNAME_USER } from '../../../test/kit/whatsapp-notifications.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { FakeCdn, type CdnFile } from '../../../test/support/fake-cdn.js';
 import { PROJECT_ROOT } from '../../../test/support/server-process.js';
@@ -85,6 +87,40 @@ describe('returns flow', () => {
       screen: 'CHOOSE',
       data: { intro: 'Type the id of the product you want to return.', has_reservations: false, reservations: [] },
     });
+  });
+
+  it('a person known only by a business-scoped user id (a username user) finds the reservations made under that id', async () => {
+    const userId = 'GB.898232076600896';
+    // A reservation from a session issued to the user id alone (sent with user_id, as recipient).
+    const { token: issued } = await sessions.issue('inventory', { userId });
+    await test.client.dataExchange('inventory', issued, 'INVENTORY', { product_id: 'PROD-99' });
+    const first = await test.client.dataExchange('inventory', issued, 'AVAILABILITY', { product_id: 'PROD-99', quantity: '1' });
+    const firstId = first.json.data.extension_message_response.params.reservation_id;
+    // Another from a template send (a token opened on first sight, bound to nobody), whose completion
+    // webhook carries the user id and no phone number: the session learns who it was.
+    const opened = `template-${randomUUID()}`;
+    await test.client.dataExchange('inventory', opened, 'INVENTORY', { product_id: 'PROD-99' });
+    const second = await test.client.dataExchange('inventory', opened, 'AVAILABILITY', { product_id: 'PROD-99', quantity: '1' });
+    const params = second.json.data.extension_message_response.params;
+    const webhook = nfmReply(opened, params, undefined, { sender: { ...USERNAME_USER, userId } });
+    const bytes = Buffer.from(JSON.stringify(webhook));
+    const posted = await fetch(`${test.url}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(bytes, test.appSecret) },
+      body: bytes,
+    });
+    expect(posted.status).toBe(200);
+    await eventually(
+      async () => (await db.query('SELECT user_id FROM flow_sessions WHERE token = $1', [opened]))[0]?.user_id,
+      (learned) => learned === userId,
+    );
+
+    const { token } = await sessions.issue('returns', { userId });
+    const reply = valid(await test.client.init('returns', token));
+    expect(reply.data.reservations.map((r: { id: string }) => r.id).sort()).toEqual([firstId, params.reservation_id].sort());
+    // The same person by phone number sees the reservations of that number only.
+    const byPhone = valid(await test.client.init('returns', (await sessions.issue('returns', { phone: PHONE })).token));
+    expect(byPhone.data.reservations.map((r: { id: string }) => r.id)).not.toContain(firstId);
   });
 
   it('a reservation, two photos kept in the request and a PDF receipt kept later: one return request linked to its three files', async () => {

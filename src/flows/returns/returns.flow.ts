@@ -53,7 +53,7 @@ export class ReturnsFlow {
 
   @flow.init()
   async start(@CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
-    const reservations = await this.inventory.reservationsOf(db, session.phone);
+    const reservations = await this.inventory.reservationsOf(db, session);
     return flow.navigate('CHOOSE', {
       intro: reservations.length
         ? 'Choose the reservation you want to return, or type a product id.'
@@ -71,7 +71,7 @@ export class ReturnsFlow {
   async choose(@FlowData() data: ChooseDto, @CurrentSession() session: FlowSession, @FlowTransaction() db: EntityManager) {
     let choice: { sku: string; name: string; reservationId?: string } | undefined;
     if (data.reservation) {
-      const reservation = (await this.inventory.reservationsOf(db, session.phone)).find((r) => r.id === data.reservation);
+      const reservation = (await this.inventory.reservationsOf(db, session)).find((r) => r.id === data.reservation);
       if (!reservation) return flow.error('We could not find that reservation. Please choose another one or type a product id.');
       choice = { sku: reservation.sku, name: reservation.productName, reservationId: reservation.id };
     } else if (data.product_id) {

@@ -1,9 +1,9 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { GraphApiClient } from '../../graph-api/index.js';
-import type { MessageChannel } from './message-channel.js';
+import type { MessageChannel, Recipient } from './message-channel.js';
 
 export interface FlowMessage {
-  to: string;
+  to: Recipient;
   flowToken: string;
   flowId?: string;
   flowName?: string;
@@ -17,6 +17,27 @@ export interface FlowMessage {
   mode?: 'published' | 'draft';
 }
 
+/** What the Cloud API answers a send with. */
+interface MessagesAnswer {
+  contacts?: Array<{ input?: string; wa_id?: string; user_id?: string }>;
+  messages?: Array<{ id?: string }>;
+}
+
+/** A sent message: its id, and whom Meta delivered it to (`wa_id` for a phone send, `user_id` for a BSUID send). */
+export interface SentMessage {
+  messageId?: string;
+  waId?: string;
+  userId?: string;
+}
+
+/**
+ * The Messages API's addressing: `to` for a phone number, `recipient` for a business-scoped user id
+ * or parent one (Meta, "Business-scoped user IDs"). Both may go: Meta then uses `to`.
+ */
+function addressed(to: Recipient): { to?: string; recipient?: string } {
+  return { ...(to.phone ? { to: to.phone } : {}), ...(to.userId ? { recipient: to.userId } : {}) };
+}
+
 /** WhatsApp Cloud API: interactive flow messages, and text. */
 @Injectable()
 export class CloudApiChannel implements MessageChannel {
@@ -24,7 +45,7 @@ export class CloudApiChannel implements MessageChannel {
 
   constructor(private readonly graph: GraphApiClient) {}
 
-  async sendFlow(message: FlowMessage): Promise<{ messageId?: string }> {
+  async sendFlow(message: FlowMessage): Promise<SentMessage> {
     const parameters: Record<string, unknown> = {
       flow_message_version: '3',
       flow_token: message.flowToken,
@@ -39,7 +60,7 @@ export class CloudApiChannel implements MessageChannel {
     return this.post({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
-      to: message.to,
+      ...addressed(message.to),
       type: 'interactive',
       interactive: {
         type: 'flow',
@@ -51,16 +72,22 @@ export class CloudApiChannel implements MessageChannel {
     });
   }
 
-  sendText(to: string, text: string): Promise<{ messageId?: string }> {
-    return this.post({ messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body: text } });
+  sendText(to: Recipient, text: string): Promise<{ messageId?: string }> {
+    return this.post({ messaging_product: 'whatsapp', recipient_type: 'individual', ...addressed(to), type: 'text', text: { body: text } });
   }
 
-  private async post(payload: Record<string, unknown>): Promise<{ messageId?: string }> {
+  private async post(payload: Record<string, unknown>): Promise<SentMessage> {
     const { accessToken, phoneNumberId } = this.graph.settings;
     if (!accessToken || !phoneNumberId) {
       throw new BadRequestException('Sending through the Cloud API needs WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID');
     }
-    const answer = await this.graph.request<{ messages?: Array<{ id?: string }> }>('POST', `${phoneNumberId}/messages`, { json: payload });
-    return { messageId: answer?.messages?.[0]?.id };
+    const answer = await this.graph.request<MessagesAnswer>('POST', `${phoneNumberId}/messages`, { json: payload });
+    // contacts[0]: `wa_id` for a send to a phone number, `user_id` for one to a BSUID (only `recipient` given).
+    const contact = answer?.contacts?.[0];
+    return {
+      messageId: answer?.messages?.[0]?.id,
+      ...(typeof contact?.wa_id === 'string' ? { waId: contact.wa_id } : {}),
+      ...(typeof contact?.user_id === 'string' ? { userId: contact.user_id } : {}),
+    };
   }
 }

@@ -1,9 +1,30 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { BSUID, E164 } from '../../flows-core/server.js';
 
-export const E164 = /^\+[1-9]\d{6,14}$/;
 const E164_MESSAGE = 'must be a phone number in E.164 format, e.g. +351910000000';
+const USER_ID_MESSAGE = 'user_id must be a business-scoped user id, e.g. US.13491208655302741918 (or a parent one, US.ENT.…)';
+
+/**
+ * A person to send to: a phone number (`phoneField`), a business-scoped user id (`user_id`), or both,
+ * at least one. Without either, both are checked, so the answer names both ways to fix it.
+ */
+const PhoneOf = (field: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ type: String, description: 'E.164 phone number; give it, user_id, or both' }),
+    ValidateIf((dto: { user_id?: unknown }, value: unknown) => value !== undefined || dto.user_id === undefined),
+    Matches(E164, { message: `${field} ${E164_MESSAGE} (or give user_id, the business-scoped user id)` }),
+  );
+const UserIdOf = (phoneField: string) =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      description: `Business-scoped user id (BSUID) or parent BSUID, sent to Meta as recipient; give it, ${phoneField}, or both (${phoneField} wins at Meta)`,
+    }),
+    ValidateIf((dto: Record<string, unknown>, value: unknown) => value !== undefined || dto[phoneField] === undefined),
+    Matches(BSUID, { message: `${USER_ID_MESSAGE} (or give ${phoneField})` }),
+  );
 
 /** Optional lifetime of an issued flow token: one minute to 30 days. */
 const ExpiresInSeconds = () =>
@@ -16,18 +37,22 @@ const ExpiresInSeconds = () =>
   );
 
 export class IssueSessionDto {
-  @ApiProperty({ type: String })
-  @Matches(E164, { message: `phone ${E164_MESSAGE}` })
-  phone: string;
+  @PhoneOf('phone')
+  phone?: string;
+
+  @UserIdOf('phone')
+  user_id?: string;
 
   @ExpiresInSeconds()
   expires_in_s?: number;
 }
 
 export class SendFlowDto {
-  @ApiProperty({ type: String })
-  @Matches(E164, { message: `to ${E164_MESSAGE}` })
-  to: string;
+  @PhoneOf('to')
+  to?: string;
+
+  @UserIdOf('to')
+  user_id?: string;
 
   @ApiPropertyOptional({ type: String })
   @IsOptional()
@@ -84,9 +109,11 @@ export class SendFlowDto {
 }
 
 export class SendTextDto {
-  @ApiProperty({ type: String })
-  @Matches(E164, { message: `to ${E164_MESSAGE}` })
-  to: string;
+  @PhoneOf('to')
+  to?: string;
+
+  @UserIdOf('to')
+  user_id?: string;
 
   @ApiProperty({ type: String })
   @IsString()

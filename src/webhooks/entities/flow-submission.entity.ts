@@ -14,8 +14,20 @@ export class FlowSubmission {
   @Column({ name: 'flow_token', type: 'text', nullable: true })
   flowToken: string | null;
 
+  /** The sender's phone number as Meta sent it (`from`), when it did. */
   @Column({ type: 'text', nullable: true })
   phone: string | null;
+
+  /** The sender's business-scoped user id (`from_user_id`), when Meta sent one. */
+  @Column({ name: 'user_id', type: 'text', nullable: true })
+  userId: string | null;
+
+  /**
+   * Why this completion did not complete its session, when it did not: `identity_mismatch` (another
+   * person than the token's), `identity_unverifiable` (nothing to compare with the token's person).
+   */
+  @Column({ type: 'text', nullable: true })
+  refusal: string | null;
 
   @Column({ name: 'message_id', type: 'text' })
   messageId: string;

@@ -9,8 +9,13 @@ export class MessageStatus {
   @PrimaryColumn({ type: 'text' })
   status: string;
 
+  /** The recipient's phone number (`recipient_id`), when Meta sent it. */
   @Column({ type: 'text', nullable: true })
   recipient: string | null;
+
+  /** The recipient's business-scoped user id, or parent one, when Meta sent it. */
+  @Column({ name: 'recipient_user_id', type: 'text', nullable: true })
+  recipientUserId: string | null;
 
   @Column({ name: 'occurred_at', type: 'timestamptz', nullable: true })
   occurredAt: Date | null;

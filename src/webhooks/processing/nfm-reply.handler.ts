@@ -1,14 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { FlowMedia } from '../../flow-media/index.js';
-import { FlowSessions } from '../../flows-core/index.js';
-import { FlowRegistry } from '../../flows-core/server.js';
+import { FlowSessions, type FlowSession } from '../../flows-core/index.js';
+import { checkSender, FlowRegistry, type SenderCheck, type WhatsAppSender } from '../../flows-core/server.js';
+import { Metrics } from '../../metrics/metrics.service.js';
 import { PermanentWebhookError } from './webhook-errors.js';
+import { senderOf } from './sender.js';
 import { toJsonb } from '../../database/jsonb.js';
 
 interface NfmMessage {
   id: string;
   from?: string;
+  from_user_id?: string;
+  context?: { id?: unknown };
   interactive?: { type?: string; nfm_reply?: { response_json?: unknown; name?: string } };
 }
 
@@ -17,10 +21,21 @@ export function isNfmReply(message: unknown): message is NfmMessage {
   return m?.interactive?.type === 'nfm_reply';
 }
 
+/** Why a completion did not complete its session (stored on the submission, counted). */
+const REFUSALS: Partial<Record<SenderCheck, string>> = {
+  mismatch: 'identity_mismatch',
+  unverifiable: 'identity_unverifiable',
+};
+
 /**
  * A completed flow: stores the submission once per message, marks the session completed (its token
  * gets 427 from then on) and calls the flow's @FlowCompletion() handler, all in the caller's
  * transaction, so a redelivery or a retry after a crash changes nothing.
+ *
+ * The session is the one its `response_json` names by `flow_token`, or, for a flow without a data
+ * endpoint (whose completion carries no token), the one whose flow message it answers (`context.id`,
+ * the message id recorded when Flowgate sent it). A completion from another person than the one the
+ * token was issued to (phone number or business-scoped user id) is stored but completes nothing.
  */
 @Injectable()
 export class NfmReplyHandler {
@@ -30,9 +45,11 @@ export class NfmReplyHandler {
     private readonly registry: FlowRegistry,
     private readonly sessions: FlowSessions,
     private readonly media: FlowMedia,
+    private readonly metrics: Metrics,
   ) {}
 
-  async handle(message: NfmMessage, manager: EntityManager): Promise<void> {
+  /** `contacts` is the webhook change's `contacts[]`: who sent it, with their BSUID and username. */
+  async handle(message: NfmMessage, manager: EntityManager, contacts?: unknown): Promise<void> {
     const raw = message.interactive?.nfm_reply?.response_json;
     let response: unknown;
     try {
@@ -44,30 +61,85 @@ export class NfmReplyHandler {
       throw new PermanentWebhookError(`nfm_reply.response_json of message ${message.id} is not a JSON object`);
     }
     const params = response as Record<string, unknown>;
-    const flowToken = typeof params.flow_token === 'string' ? params.flow_token : undefined;
-    const session = flowToken ? await this.sessions.lockForCompletion(manager, flowToken) : undefined;
+    const sender = senderOf(message as unknown as Record<string, unknown>, contacts);
+    const session = await this.sessionOf(manager, message, params);
+    const check = session ? checkSender(session, sender) : undefined;
+    const refusal = check ? REFUSALS[check] : undefined;
 
     const inserted: Array<{ id: string }> = await manager.query(
-      `INSERT INTO flow_submissions (flow, flow_token, phone, message_id, response)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
-      [session?.flow ?? null, flowToken ?? null, message.from ?? null, message.id, toJsonb(params)],
+      `INSERT INTO flow_submissions (flow, flow_token, phone, user_id, message_id, response, refusal)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
+      [
+        session?.flow ?? null,
+        // The token named, even when it names no session (kept, as before, to trace what was sent).
+        (typeof params.flow_token === 'string' && params.flow_token) || session?.token || null,
+        typeof message.from === 'string' ? message.from : null,
+        sender.userId ?? null,
+        message.id,
+        toJsonb(params),
+        refusal ?? null,
+      ],
     );
     if (inserted.length === 0) return; // this message was recorded before
     if (!session) {
-      this.logger.warn(`Flow completion ${message.id} names no known flow session; stored without a flow`);
+      this.metrics.flowCompletions.inc({ flow: 'unknown', outcome: 'no_session' });
+      this.logger.warn(`Flow completion ${inserted[0].id} names no known flow session; stored without a flow`);
       return;
     }
+    if (refusal) {
+      this.metrics.flowCompletions.inc({ flow: session.flow, outcome: refusal });
+      // Neither side's phone number or user id goes into the line: the submission id finds the row.
+      this.logger.warn(
+        `Flow completion ${inserted[0].id} of flow "${session.flow}" ${
+          check === 'mismatch'
+            ? 'comes from another person than the one its token was issued to'
+            : 'carries nothing to compare with the person its token was issued to'
+        }: stored in flow_submissions (refusal ${refusal}), the session is not completed and no completion handler runs`,
+      );
+      return;
+    }
+    await this.complete(manager, message, params, session, sender);
+    this.metrics.flowCompletions.inc({ flow: session.flow, outcome: 'completed' });
+  }
+
+  /** The session named by the completion's flow token, or else the one whose flow message it answers. */
+  private async sessionOf(manager: EntityManager, message: NfmMessage, params: Record<string, unknown>): Promise<FlowSession | undefined> {
+    const flowToken = typeof params.flow_token === 'string' && params.flow_token ? params.flow_token : undefined;
+    if (flowToken) return this.sessions.lockForCompletion(manager, flowToken);
+    const contextId = message.context?.id;
+    if (typeof contextId === 'string' && contextId.length > 0 && contextId.length <= 512) {
+      return this.sessions.lockForCompletionOfMessage(manager, contextId);
+    }
+    return undefined;
+  }
+
+  private async complete(
+    manager: EntityManager,
+    message: NfmMessage,
+    params: Record<string, unknown>,
+    session: FlowSession,
+    sender: WhatsAppSender,
+  ): Promise<void> {
     // Media fields (PhotoPicker / DocumentPicker ids) are recorded once with the submission and fetched in the background.
     await this.media.recordCompletion(manager, { flow: session.flow, flowToken: session.token, messageId: message.id, response: params });
     const handler = this.registry.get(session.flow)?.handlers.get('completion');
     // The handler's session writes are saved with the completion, in this transaction, which holds the row.
     await handler?.invoke({
       flow: session.flow,
-      request: { action: 'complete', flow_token: flowToken },
+      request: { action: 'complete', flow_token: session.token },
       session,
       manager,
-      completion: { response: params, flowToken, phone: message.from, messageId: message.id, manager },
+      completion: {
+        response: params,
+        flowToken: session.token,
+        phone: sender.phone,
+        userId: sender.userId,
+        parentUserId: sender.parentUserId,
+        username: sender.username,
+        messageId: message.id,
+        manager,
+      },
     });
-    await this.sessions.completeIn(manager, session);
+    await this.sessions.completeIn(manager, session, sender);
   }
 }

@@ -4,6 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { WebhookEvent } from '../entities/webhook-event.entity.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { isNfmReply, NfmReplyHandler } from './nfm-reply.handler.js';
+import { recipientOf } from './sender.js';
+import { redactPhoneNumbers } from '../../logging/redact-phone-numbers.js';
+import { redactUserIds } from '../../logging/redact-user-ids.js';
 import { toJsonb } from '../../database/jsonb.js';
 import { recordFlowAlert } from '../flow-alerts/flow-alert-state.js';
 
@@ -63,18 +66,28 @@ export class WebhookEvents {
     const payload = event.payload as Json;
     switch (event.kind) {
       case 'message':
-        if (isNfmReply(payload.message)) await this.nfmReplies.handle(payload.message, manager);
+        if (isNfmReply(payload.message)) await this.nfmReplies.handle(payload.message, manager, payload.contacts);
         return;
       case 'status': {
         const status = payload.status as Json;
+        // A message sent to a BSUID has no recipient_id (phone number); its statuses name the BSUID.
         await manager.query(
-          `INSERT INTO message_statuses (message_id, status, recipient, occurred_at, errors)
-           VALUES ($1, $2, $3, to_timestamp($4), $5) ON CONFLICT (message_id, status) DO NOTHING`,
-          [status.id, status.status, status.recipient_id ?? null, Number(status.timestamp) || null, status.errors ? toJsonb(status.errors) : null],
+          `INSERT INTO message_statuses (message_id, status, recipient, recipient_user_id, occurred_at, errors)
+           VALUES ($1, $2, $3, $4, to_timestamp($5), $6) ON CONFLICT (message_id, status) DO NOTHING`,
+          [
+            status.id,
+            status.status,
+            typeof status.recipient_id === 'string' ? status.recipient_id : null,
+            recipientOf(status).userId ?? null,
+            Number(status.timestamp) || null,
+            status.errors ? toJsonb(status.errors) : null,
+          ],
         );
         if (status.status === 'failed') {
           const codes = (Array.isArray(status.errors) ? status.errors : []).map((e: Json) => `${e.code} ${e.title ?? ''}`.trim());
-          this.logger.warn(`Message ${status.id} failed to deliver: ${codes.join(', ') || 'no error details'}`);
+          // Meta's error titles and details can quote the recipient: masked like any text from outside.
+          const details = redactPhoneNumbers(redactUserIds(codes.join(', ')));
+          this.logger.warn(`Message ${status.id} failed to deliver: ${details || 'no error details'}`);
         }
         return;
       }
