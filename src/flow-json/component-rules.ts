@@ -114,17 +114,18 @@ function textProblems(type: string, component: JsonObject, pointer: string, vers
       ),
     );
   }
-  if (type === 'TextBody' && !isDynamic(text) && text !== undefined && lengthOf(text) > 4096) {
-    problems.push(error(at, `\`text\` is ${lengthOf(text)} characters; TextBody allows at most 4096: shorten it`));
-  }
-  if (type === 'TextCaption' && !isDynamic(text) && text !== undefined) {
+  if ((type === 'TextBody' || type === 'TextCaption') && text !== undefined && !isDynamic(text)) {
     const length = lengthOf(text);
-    if (length > 4096) problems.push(error(at, `\`text\` is ${length} characters; TextCaption allows at most 4096: shorten it`));
-    else if (length > 409)
+    const lines = Array.isArray(text) ? ' (its lines together)' : '';
+    if (length > 4096 && !lines) problems.push(error(at, `\`text\` is ${length} characters; ${type} allows at most 4096: shorten it`));
+    // Meta gives the limit of a text, not of lines: whether it counts them together is not said.
+    else if (length > 4096)
+      problems.push(warning(at, `\`text\` is ${length} characters${lines}; ${type} allows 4096, and Meta does not say how it counts lines`));
+    else if (type === 'TextCaption' && length > 409)
       problems.push(
         warning(
           at,
-          `\`text\` is ${length} characters; Meta's components reference says 409 for TextCaption (4096 for TextBody), another Flows library 4096: Meta may accept it`,
+          `\`text\` is ${length} characters${lines}; Meta's components reference says 409 for TextCaption (4096 for TextBody), another Flows library 4096: Meta may accept it`,
         ),
       );
   }
