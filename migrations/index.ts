@@ -3,6 +3,7 @@ import { FlowSessions1795240000000 } from './1795240000000-FlowSessions.js';
 import { Webhooks1795260000000 } from './1795260000000-Webhooks.js';
 import { FlowMedia1795270000000 } from './1795270000000-FlowMedia.js';
 import { FlowEnvelopes1795290000000 } from './1795290000000-FlowEnvelopes.js';
+import { MetaFlowAlerts1795291000000 } from './1795291000000-MetaFlowAlerts.js';
 
 /**
  * The core's migrations (flow sessions, webhooks, media), oldest first. A flow's migrations live in
@@ -15,4 +16,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   Webhooks1795260000000,
   FlowMedia1795270000000,
   FlowEnvelopes1795290000000,
+  MetaFlowAlerts1795291000000,
 ];

@@ -57,6 +57,7 @@ async function build(options: CreateAppOptions): Promise<NestFastifyApplication>
     // stalled client stay up to 30 s past them; once a second costs nothing.
     http: { headersTimeout: timeouts.headersTimeoutMs, requestTimeout: timeouts.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
   });
+  adapter.drainDelayMs = timeouts.drainDelayMs;
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     // JSON bodies are read by requireJsonBodies (signed ones are parsed only by their guard).
     bodyParser: false,

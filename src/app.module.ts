@@ -13,6 +13,7 @@ import { QueueModule } from './queue/queue.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { MetaFlowsModule } from './meta-flows/meta-flows.module.js';
+import { ProbeModule } from './probe/probe.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
       OutboundModule,
       MetricsModule,
       MetaFlowsModule,
+      ProbeModule,
       ...flowModules,
       ...(options.modules ?? []),
     ];

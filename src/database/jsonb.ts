@@ -3,7 +3,9 @@
  * allows and users (or providers) can send: it is stored as U+FFFD instead of failing the write.
  */
 export function toJsonb(value: unknown): string {
-  return JSON.stringify(value, (_, item: unknown) => (typeof item === 'string' ? withoutNul(item) : item));
+  const json = JSON.stringify(value);
+  // JSON writes U+0000 as \u0000: only then is the slower pass that replaces it needed.
+  return json.includes('\\u0000') ? JSON.stringify(value, (_, item: unknown) => (typeof item === 'string' ? withoutNul(item) : item)) : json;
 }
 
 /** The same value as stored (a copy), for writes that serialize it themselves (TypeORM entities). */

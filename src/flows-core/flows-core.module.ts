@@ -10,6 +10,8 @@ import { FlowSignatureGuard } from './http/flow-signature.guard.js';
 import { FlowKeyRing } from './keys/flow-key-ring.js';
 import { KeysAdminController } from './keys/keys-admin.controller.js';
 import { KeyRingHealth } from './keys/key-ring.health.js';
+import { AppSecretFileReload } from './keys/app-secret-reload.js';
+import { SecretDirectoryWatch } from './keys/secret-directory-watch.js';
 import { FlowExplorer } from './routing/flow-explorer.js';
 import { FlowRegistry } from './routing/flow-registry.js';
 import { EnvelopeClaims } from './replay/envelope-replay.js';
@@ -49,6 +51,8 @@ import type { ConfigType } from '@nestjs/config';
     AppSecrets,
     FlowKeyRing,
     KeyRingHealth,
+    SecretDirectoryWatch,
+    AppSecretFileReload,
     FlowDecryptor,
     FlowRegistry,
     FlowExplorer,

@@ -3,12 +3,22 @@ import { IsIn, IsOptional, IsString } from 'class-validator';
 import { EnvInt } from '../config/env-int.js';
 import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
 import type { KeySource } from './keys/ring-key.js';
+import { META_APP_SECRET, readAppSecretFile } from './keys/app-secret-files.js';
 
 class FlowsEnv {
   @IsOptional() @IsString() NODE_ENV?: string;
 
   @IsOptional() @IsString() WHATSAPP_APP_SECRET?: string;
   @IsOptional() @IsString() WHATSAPP_APP_SECRET_PREVIOUS?: string;
+  @IsOptional() @IsString() WHATSAPP_APP_SECRET_FILE?: string;
+  @IsOptional() @IsString() WHATSAPP_APP_SECRET_PREVIOUS_FILE?: string;
+
+  @IsOptional()
+  @IsIn(['auto', 'true', 'false'], { message: 'must be auto, true or false' })
+  FLOW_SECRETS_WATCH?: 'auto' | 'true' | 'false';
+
+  @EnvInt({ min: 1, max: 3600, message: 'must be a whole number of seconds between 1 and 3600' })
+  FLOW_SECRETS_POLL_INTERVAL_S?: number;
 
   @IsOptional() @IsString() FLOW_PRIVATE_KEY_FILE?: string;
   @IsOptional() @IsString() FLOW_PRIVATE_KEY?: string;
@@ -46,26 +56,39 @@ class FlowsEnv {
  * this leaves more than twice that.
  */
 export const FLOW_BODY_LIMIT_DEFAULT = 256 * 1024;
-/** The format of a Meta app secret (App Dashboard → App settings → Basic). */
-const META_APP_SECRET = /^[0-9a-f]{32}$/;
 
 export const flowsConfig = registerAs('flows', () => {
   const env = validateEnv(FlowsEnv);
   const production = env.NODE_ENV === 'production';
+  // An app secret may come from a file (a mounted Secret), read again on every key ring reload.
+  const secrets: Record<'WHATSAPP_APP_SECRET' | 'WHATSAPP_APP_SECRET_PREVIOUS', string | undefined> = {
+    WHATSAPP_APP_SECRET: env.WHATSAPP_APP_SECRET,
+    WHATSAPP_APP_SECRET_PREVIOUS: env.WHATSAPP_APP_SECRET_PREVIOUS,
+  };
+  for (const variable of ['WHATSAPP_APP_SECRET', 'WHATSAPP_APP_SECRET_PREVIOUS'] as const) {
+    const file = env[`${variable}_FILE`];
+    if (!file) continue;
+    if (secrets[variable]) throw new ConfigValidationError(`Invalid configuration: set ${variable} or ${variable}_FILE, not both`);
+    try {
+      secrets[variable] = readAppSecretFile(file, `${variable}_FILE`, { optional: variable === 'WHATSAPP_APP_SECRET_PREVIOUS' });
+    } catch (error) {
+      throw new ConfigValidationError(`Invalid configuration: ${(error as Error).message}`);
+    }
+  }
   const hasKey = Boolean(env.FLOW_PRIVATE_KEY_FILE || env.FLOW_PRIVATE_KEY);
   if (production && !hasKey) {
     throw new ConfigValidationError('Invalid configuration: FLOW_PRIVATE_KEY_FILE (or FLOW_PRIVATE_KEY) is required when NODE_ENV=production');
   }
-  if (production && !env.WHATSAPP_APP_SECRET) {
-    throw new ConfigValidationError('Invalid configuration: WHATSAPP_APP_SECRET is required when NODE_ENV=production');
+  if (production && !secrets.WHATSAPP_APP_SECRET) {
+    throw new ConfigValidationError('Invalid configuration: WHATSAPP_APP_SECRET (or WHATSAPP_APP_SECRET_FILE) is required when NODE_ENV=production');
   }
   if (production) {
     // A guessable secret lets anyone sign requests; Meta's app secrets are 32 lowercase hex digits.
     for (const variable of ['WHATSAPP_APP_SECRET', 'WHATSAPP_APP_SECRET_PREVIOUS'] as const) {
-      const secret = env[variable];
+      const secret = secrets[variable];
       if (secret !== undefined && !META_APP_SECRET.test(secret)) {
         throw new ConfigValidationError(
-          `Invalid configuration: ${variable} must be a Meta app secret (32 lowercase hexadecimal characters, from App settings → Basic) when NODE_ENV=production`,
+          `Invalid configuration: ${env[`${variable}_FILE`] ? `${variable}_FILE` : variable} must be a Meta app secret (32 lowercase hexadecimal characters, from App settings → Basic) when NODE_ENV=production`,
         );
       }
     }
@@ -94,8 +117,19 @@ export const flowsConfig = registerAs('flows', () => {
 
   return {
     /** Unset outside production: the key ring generates a development secret. */
-    appSecret: env.WHATSAPP_APP_SECRET,
-    appSecretPrevious: env.WHATSAPP_APP_SECRET_PREVIOUS,
+    appSecret: secrets.WHATSAPP_APP_SECRET,
+    appSecretPrevious: secrets.WHATSAPP_APP_SECRET_PREVIOUS,
+    /** Files the app secrets were read from (read again on every key ring reload). */
+    appSecretFile: env.WHATSAPP_APP_SECRET_FILE,
+    appSecretPreviousFile: env.WHATSAPP_APP_SECRET_PREVIOUS_FILE,
+    /** Production accepts only Meta-format app secrets, also when a reload reads new ones. */
+    metaFormatSecrets: production,
+    /**
+     * Watch the folders of key and secret files and reload when their content changes: `auto` does
+     * where a folder is a mounted Kubernetes volume (it holds `..data`); polled as a safety net.
+     */
+    secretsWatch: env.FLOW_SECRETS_WATCH ?? 'auto',
+    secretsPollIntervalS: env.FLOW_SECRETS_POLL_INTERVAL_S ?? 10,
     currentKey,
     previousKey,
     devKeysDir: env.FLOW_DEV_KEYS_DIR ?? 'config/keys',

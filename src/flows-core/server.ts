@@ -6,3 +6,5 @@ export { flowHandlerOf, flowMetadataOf, type FlowHandlerKind, type FlowMetadata 
 export { FlowSessionEntity } from './sessions/flow-session.entity.js';
 export { flowsConfig, type FlowsConfig } from './flows.config.js';
 export { flowCredentials, loadConfiguredRing, FlowKeyRing, type FlowCredentials } from './keys/flow-key-ring.js';
+// WhatsApp's side of the crypto, for the synthetic prober (src/probe), which sends pings as Meta does.
+export { decryptResponse, encryptRequest, type AesSession } from './crypto/flow-crypto.js';

@@ -7,10 +7,13 @@ import type { FastifyHttpOptions } from 'fastify';
  * `Connection: close`: the server stops accepting connections but waits for open ones, and a
  * client that keeps its connection alive after getting its answer (WhatsApp's proxies, Node's
  * fetch) would otherwise hold the process for the whole keep-alive timeout (72 s), past the grace
- * time of a deploy, and get it killed. Requests in flight still get their full answer.
+ * time of a deploy, and get it killed. Requests in flight still get their full answer. With a drain
+ * delay, readiness fails first (see ShutdownReadiness) while everything is still served.
  */
 export class GracefulFastifyAdapter extends FastifyAdapter {
   private closing = false;
+  /** How long the process keeps serving, readiness failing, before it stops accepting (HTTP_DRAIN_DELAY_MS). */
+  drainDelayMs = 0;
 
   constructor(options: FastifyHttpOptions<Server>) {
     super(options);
@@ -20,8 +23,15 @@ export class GracefulFastifyAdapter extends FastifyAdapter {
     });
   }
 
-  override beforeClose(): void {
+  /** True from the start of the shutdown: readiness fails (load balancers stop sending), requests are still served. */
+  get draining(): boolean {
+    return this.closing;
+  }
+
+  override async beforeClose(): Promise<void> {
     this.closing = true;
+    // Fail readiness first and keep serving until the load balancer has taken this process out.
+    if (this.drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.drainDelayMs));
     super.beforeClose();
   }
 }

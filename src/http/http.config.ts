@@ -9,6 +9,7 @@ class HttpEnv {
   @EnvInt(ms(100, 300_000)) HTTP_REQUEST_TIMEOUT_MS?: number;
   @EnvInt(ms(100, 600_000)) HTTP_IDLE_TIMEOUT_MS?: number;
   @EnvInt(ms(1_000, 600_000)) HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
+  @EnvInt(ms(0, 120_000)) HTTP_DRAIN_DELAY_MS?: number;
 
   @EnvInt({ min: 1024 * 1024, max: 4 * 1024 ** 3, message: 'must be a whole number of bytes between 1048576 and 4294967296' })
   HTTP_BODIES_IN_FLIGHT_BYTES?: number;
@@ -36,6 +37,12 @@ export const httpConfig = registerAs('http', () => {
     keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 72_000,
     /** Request body bytes being received or held at once, over every connection (503 beyond). */
     bodiesInFlightBytes: env.HTTP_BODIES_IN_FLIGHT_BYTES ?? 64 * 1024 * 1024,
+    /**
+     * On SIGTERM, how long readiness fails while every request is still served, before the server
+     * stops accepting connections: the time a load balancer (a Kubernetes Service) takes to stop
+     * sending new requests here. 0 (default): stop accepting at once.
+     */
+    drainDelayMs: env.HTTP_DRAIN_DELAY_MS ?? 0,
   };
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigValidationError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not be above HTTP_REQUEST_TIMEOUT_MS');

@@ -43,18 +43,43 @@ export function signBody(body: Buffer | string, secret: string): string {
  * The Meta app secret(s) that sign requests: the current one and, during a rotation window,
  * the previous one. Verifies `X-Hub-Signature-256` in constant time.
  */
+function toSecrets(current: string | undefined, previous: string | undefined): Secret[] {
+  const entries: Array<[SecretMatch['label'], string | undefined]> = [
+    ['current', current],
+    ['previous', previous],
+  ];
+  return entries
+    .filter((entry): entry is [SecretMatch['label'], string] => Boolean(entry[1]))
+    .map(([label, secret]) => ({ label, fingerprint: secretFingerprint(secret), key: Buffer.from(secret) }));
+}
+
 @Injectable()
 export class AppSecrets {
-  private readonly secrets: Secret[];
+  private secrets: Secret[];
 
   constructor(@Inject(APP_SECRETS_SOURCE) source: AppSecretsSource) {
-    const entries: Array<[SecretMatch['label'], string | undefined]> = [
-      ['current', source.current],
-      ['previous', source.previous],
-    ];
-    this.secrets = entries
-      .filter((entry): entry is [SecretMatch['label'], string] => Boolean(entry[1]))
-      .map(([label, secret]) => ({ label, fingerprint: secretFingerprint(secret), key: Buffer.from(secret) }));
+    this.secrets = toSecrets(source.current, source.previous);
+  }
+
+  /** Takes new secrets (the owner of the configuration read them again, e.g. from files on a reload). */
+  replace(current: string | undefined, previous: string | undefined): void {
+    this.secrets = toSecrets(current, previous);
+  }
+
+  /** The secret with `label`, as text (to keep the one a partial reload does not change). */
+  secret(label: SecretMatch['label']): string | undefined {
+    return this.secrets.find((secret) => secret.label === label)?.key.toString();
+  }
+
+  /** The fingerprints of the secrets in use, for log lines. */
+  fingerprints(): string {
+    return this.secrets.map((secret) => `${secret.label}=${secret.fingerprint}`).join(', ');
+  }
+
+  /** Signs `body` as Meta would, with the current secret (the synthetic probe's requests). */
+  sign(body: Buffer | string): string | undefined {
+    const current = this.secret('current');
+    return current && signBody(body, current);
   }
 
   /** The secret that signed `rawBody`, or undefined (also when no secret is configured: fail closed). */

@@ -6,7 +6,7 @@ export interface FlowRequestLabels {
   outcome: string;
 }
 
-type RawWithLabels = { flowMetrics?: FlowRequestLabels };
+type RawWithLabels = { flowMetrics?: FlowRequestLabels; flowProbe?: boolean };
 
 export function setFlowLabels(raw: unknown, labels: Partial<FlowRequestLabels>): void {
   const target = raw as RawWithLabels;
@@ -17,3 +17,10 @@ export function setFlowLabels(raw: unknown, labels: Partial<FlowRequestLabels>):
 export function flowLabels(raw: unknown): FlowRequestLabels | undefined {
   return (raw as RawWithLabels).flowMetrics;
 }
+
+/** Marks a request as the synthetic probe's own (src/probe): it is counted in the probe's series only. */
+export function markProbeRequest(raw: unknown): void {
+  (raw as RawWithLabels).flowProbe = true;
+}
+
+export const isProbeRequest = (raw: unknown): boolean => (raw as RawWithLabels).flowProbe === true;

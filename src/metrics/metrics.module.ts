@@ -2,7 +2,7 @@ import { Global, Inject, Logger, Module, type OnModuleInit } from '@nestjs/commo
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { flowLabels } from './flow-request-metrics.js';
+import { flowLabels, isProbeRequest } from './flow-request-metrics.js';
 import { metricsConfig } from './metrics.config.js';
 import { MetricsController } from './metrics.controller.js';
 import { Metrics } from './metrics.service.js';
@@ -25,9 +25,10 @@ export class MetricsModule implements OnModuleInit {
     const fastify = this.http.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onResponse', (request, reply, done) => {
       const labels = flowLabels(request.raw);
-      if (labels) {
+      // The synthetic probe's pings have their own series (flowgate_probe_*): Meta never sees them.
+      if (labels && !isProbeRequest(request.raw)) {
         this.metrics.flowRequests.inc(labels);
-        this.metrics.flowDuration.observe({ flow: labels.flow, action: labels.action, outcome: labels.outcome }, reply.elapsedTime / 1000);
+        this.metrics.flowDuration.observe(labels, reply.elapsedTime / 1000);
       }
       done();
     });

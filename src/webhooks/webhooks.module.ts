@@ -3,12 +3,15 @@ import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlowMediaModule } from '../flow-media/index.js';
 import { FlowsCoreModule } from '../flows-core/server.js';
+import { MetaFlowsModule } from '../meta-flows/meta-flows.module.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { webhooksConfig } from './webhooks.config.js';
 import { WebhookAdminController } from './admin/webhook-admin.controller.js';
 import { FlowSubmission } from './entities/flow-submission.entity.js';
 import { MessageStatus } from './entities/message-status.entity.js';
 import { WebhookEvent } from './entities/webhook-event.entity.js';
+import { FlowAlertMetrics } from './flow-alerts/flow-alert-metrics.js';
+import { MetaFlowAlert } from './flow-alerts/meta-flow-alert.entity.js';
 import { WasenderSignatureGuard } from './intake/wasender-signature.guard.js';
 import { WasenderWebhookController } from './intake/wasender-webhook.controller.js';
 import { WebhookIntake } from './intake/webhook-intake.service.js';
@@ -27,11 +30,12 @@ import { WebhookQueue } from './webhook-queue.js';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([WebhookEvent, FlowSubmission, MessageStatus]),
+    TypeOrmModule.forFeature([WebhookEvent, FlowSubmission, MessageStatus, MetaFlowAlert]),
     ConfigModule.forFeature(webhooksConfig),
     FlowsCoreModule,
     // Completion media (nfm_reply) are recorded and fetched by the media room.
     FlowMediaModule,
+    MetaFlowsModule,
     QueueModule,
   ],
   controllers: [WhatsAppWebhookController, WasenderWebhookController, WebhookAdminController],
@@ -45,6 +49,7 @@ import { WebhookQueue } from './webhook-queue.js';
     WebhookWorker,
     WebhookReconciler,
     WebhookQueueHealth,
+    FlowAlertMetrics,
   ],
   exports: [WebhookIntake, WebhookReconciler],
 })

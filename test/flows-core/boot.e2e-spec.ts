@@ -255,7 +255,8 @@ describe('credentials at boot', () => {
     const second = await startServer(env, await freePort());
     await second.stop();
     expect(second.output()).toContain('(reused)');
-  });
+    // Two built servers start one after the other (each up to 60 s on a loaded machine).
+  }, 150_000);
 
   it('a dangling private.pem link in the dev keys folder stops the boot with one line; the key never lands at its target', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowgate-dev-link-'));

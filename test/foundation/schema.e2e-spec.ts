@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startOwnedDatabase, type OwnedDatabase } from '../support/owned-database.js';
 import { PROJECT_ROOT } from '../support/server-process.js';
+import { migrations } from '../../migrations/index.js';
 
 const run = promisify(execFile);
 
@@ -28,7 +29,7 @@ describe('migrations and entities', () => {
 
   it('npm run migration:revert undoes the last migration', async () => {
     const { stdout } = await typeorm('migration:revert');
-    expect(stdout).toMatch(/Migration FlowEnvelopes\d+ has been reverted successfully/);
+    expect(stdout).toContain(`Migration ${new (migrations.at(-1)!)().name} has been reverted successfully`);
     await typeorm('migration:run');
   }, 120_000);
 });

@@ -67,3 +67,8 @@ export function flowsAlert(event: string, state: string) {
     ],
   };
 }
+
+/** A `flows` webhook notification as Meta sends it: one change whose `value` is given, at Meta's `time` (Unix seconds). */
+export function flowsNotification(value: Record<string, unknown>, time = Math.floor(Date.now() / 1000), wabaId = '102290129340398') {
+  return { object: 'whatsapp_business_account', entry: [{ id: wabaId, time, changes: [{ field: 'flows', value }] }] };
+}

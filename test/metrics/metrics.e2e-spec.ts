@@ -50,7 +50,11 @@ describe('GET /metrics', () => {
     const byKey = Number(/flowgate_flow_requests_by_key_total\{key="(sha256:[0-9a-f]{16})"\} (\d+)/.exec(text)![2]);
     expect(text).toMatch(new RegExp(`flowgate_flow_decryption_duration_seconds_count\\{key="sha256:[0-9a-f]{16}"\\} ${byKey}\n`));
     expect(text).toMatch(/flowgate_flow_decryption_duration_seconds_bucket\{le="0.0005",key="sha256:[0-9a-f]{16}"\} \d+/);
-    expect(text).toMatch(/flowgate_flow_request_duration_seconds_bucket\{le="[^"]+",flow="inventory",action="data_exchange",outcome="ok"\}/);
+    // Per screen, with a bucket at each of Meta's p90 thresholds (1 s, 5 s, 7 s) and its 10 s timeout.
+    for (const le of ['1', '5', '7', '10', '+Inf']) {
+      const bucket = `flowgate_flow_request_duration_seconds_bucket{le="${le}",flow="inventory",screen="INVENTORY",action="data_exchange",outcome="ok"} 2\n`;
+      expect(text).toContain(bucket);
+    }
     expect(text).toMatch(/flowgate_flow_handler_duration_seconds_count\{flow="inventory"\} 2/);
     expect(text).toMatch(/^flowgate_webhook_backlog\{state="waiting"\} \d+$/m);
     expect(text).toMatch(/^flowgate_webhook_backlog\{state="dead_lettered"\} 0$/m);

@@ -4,20 +4,28 @@ import pg from 'pg';
 import { FlowTestClient } from '../kit/flow-test-client.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
 import type { OwnedDatabase } from '../support/owned-database.js';
-import { eventually } from '../support/eventually.js';
+import { eventually, sleep, within } from '../support/eventually.js';
+import { RoundRobinProxy } from '../support/round-robin-proxy.js';
 import { flowgateEnv, startFlowgate, stopFlowgate, type FlowgateProcess } from './support/flowgate-process.js';
+import { startLoad, tally } from './support/load-driver.js';
 import { startOwnedPostgres } from './support/owned-postgres.js';
 import { startOwnedRedis, type OwnedRedis } from './support/owned-redis.js';
 import { createEffectsTable, effectsByMessage, issueToken, messageIdOf, nfmReply, postWebhook } from './support/webhooks.js';
 
 const ADMIN_TOKEN = `admin-${randomBytes(12).toString('hex')}`;
+/** How long a stopping replica keeps serving with its readiness failing (the proxy probes every 100 ms). */
+const DRAIN_MS = 1_000;
+/** Kubernetes' default grace time after SIGTERM. */
+const GRACE_MS = 30_000;
 
-describe('two replicas sharing Postgres and Redis', () => {
+describe('three replicas sharing Postgres and Redis, behind a round-robin load balancer', () => {
   let database: OwnedDatabase;
   let redis: OwnedRedis;
   let sql: pg.Pool;
-  let a: FlowgateProcess | undefined;
-  let b: FlowgateProcess | undefined;
+  let proxy: RoundRobinProxy;
+  let env: Record<string, string | undefined>;
+  const replicas: FlowgateProcess[] = [];
+  const stopped: FlowgateProcess[] = [];
   const keys = generateTestKeyPair();
   const appSecret = generateAppSecret();
 
@@ -27,25 +35,29 @@ describe('two replicas sharing Postgres and Redis', () => {
     sql = new pg.Pool({ connectionString: database.url, max: 2 });
     sql.on('error', () => undefined);
     await createEffectsTable(sql);
-    // Cache and queue on the shared Redis; both replicas start together (migrations and demo data race).
-    const env = {
+    // Cache and queue on the shared Redis; the replicas start together (migrations and demo data race).
+    env = {
       ...flowgateEnv({ databaseUrl: database.url, privateKeyPem: keys.privatePem, appSecret, redisUrl: redis.url, queueBackend: 'redis' }),
       ADMIN_TOKEN,
+      HTTP_DRAIN_DELAY_MS: String(DRAIN_MS),
     };
-    [a, b] = await Promise.all([startFlowgate(env), startFlowgate(env)]);
-  }, 120_000);
+    replicas.push(...(await Promise.all([startFlowgate(env), startFlowgate(env), startFlowgate(env)])));
+    proxy = await new RoundRobinProxy({ probeEveryMs: 100 }).start();
+    for (const replica of replicas) proxy.add(replica.url);
+    for (const replica of replicas) await proxy.waitUntil(replica.url);
+  }, 180_000);
 
   afterAll(async () => {
-    await Promise.all([stopFlowgate(a), stopFlowgate(b)]);
+    await proxy?.stop();
+    await Promise.all([...replicas, ...stopped].map((replica) => stopFlowgate(replica)));
     await sql?.end();
     await redis?.destroy();
     await database?.destroy();
   });
 
-  it('a flow session started on one replica continues on the other, step by step', async () => {
-    const onA = new FlowTestClient({ baseUrl: a!.url, publicKey: keys.publicPem, appSecret });
-    const onB = new FlowTestClient({ baseUrl: b!.url, publicKey: keys.publicPem, appSecret });
-    const issued = await fetch(`${a!.url}/admin/flows/appointments/sessions`, {
+  it('a flow session started on one replica continues on the others, step by step', async () => {
+    const [onA, onB, onC] = replicas.map((replica) => new FlowTestClient({ baseUrl: replica.url, publicKey: keys.publicPem, appSecret }));
+    const issued = await fetch(`${replicas[0].url}/admin/flows/appointments/sessions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ phone: '+351910000000' }),
@@ -62,7 +74,7 @@ describe('two replicas sharing Postgres and Redis', () => {
     expect(slots.json?.screen).toBe('SLOTS');
     const slot = slots.json.data.slots[0].id;
 
-    const confirm = await onA.dataExchange('appointments', token, 'SLOTS', { slot, name: 'Maria Silva', email: 'maria@example.com' });
+    const confirm = await onC.dataExchange('appointments', token, 'SLOTS', { slot, name: 'Maria Silva', email: 'maria@example.com' });
     expect(confirm.json?.screen).toBe('CONFIRM');
 
     const done = await onB.dataExchange('appointments', token, 'CONFIRM', { confirm: true });
@@ -72,19 +84,88 @@ describe('two replicas sharing Postgres and Redis', () => {
 
     const bookings = await sql.query('SELECT id, slot_id FROM appointment_bookings WHERE flow_token = $1', [token]);
     expect(bookings.rows).toEqual([{ id: params.appointment_id, slot_id: slot }]);
-    // Completed on B: A knows it too.
+    // Completed on B: A and C know it too.
     expect((await onA.dataExchange('appointments', token, 'CONFIRM', { confirm: true })).status).toBe(427);
+    expect((await onC.dataExchange('appointments', token, 'CONFIRM', { confirm: true })).status).toBe(427);
   }, 60_000);
 
-  it('a webhook delivered to both replicas takes effect once', async () => {
+  it('a webhook delivered to every replica takes effect once', async () => {
     const tokens = await Promise.all(Array.from({ length: 30 }, () => issueToken(sql)));
-    const payloads = tokens.map((token) => nfmReply(token, { plan: 'both' }));
+    const payloads = tokens.map((token) => nfmReply(token, { plan: 'every' }));
     const ids = payloads.map(messageIdOf);
-    const answers = await Promise.all(
-      payloads.flatMap((payload) => [postWebhook(a!.url, appSecret, payload), postWebhook(b!.url, appSecret, payload)]),
-    );
+    const answers = await Promise.all(payloads.flatMap((payload) => replicas.map((replica) => postWebhook(replica.url, appSecret, payload))));
     expect(answers.filter((status) => status !== 200)).toEqual([]);
+    await expectEachProcessedOnce(ids);
+  }, 90_000);
 
+  it('rolling restarts one replica at a time under load: no request fails, no completion twice, no webhook lost', async () => {
+    const client = new FlowTestClient({ baseUrl: proxy.url, publicKey: keys.publicPem, appSecret });
+    const flowLoad = startLoad({
+      client: 'data-exchange',
+      concurrency: 4,
+      send: () => client.dataExchange('resilience', `roll-${randomBytes(8).toString('hex')}`, 'WELCOME', {}),
+    });
+    // Completions arrive as webhooks through the load balancer, each delivered twice (Meta retries).
+    const webhooks: Array<{ id: string; statuses: number[] }> = [];
+    let sendingWebhooks = true;
+    const webhookLoad = Promise.all(
+      Array.from({ length: 3 }, async () => {
+        while (sendingWebhooks) {
+          const payload = nfmReply(await issueToken(sql), { plan: 'rolling' });
+          const delivery = { id: messageIdOf(payload), statuses: [] as number[] };
+          webhooks.push(delivery);
+          for (let copy = 0; copy < 2; copy++) delivery.statuses.push(await postWebhook(proxy.url, appSecret, payload));
+        }
+      }),
+    );
+
+    const stopLoads = async () => {
+      sendingWebhooks = false;
+      return Promise.all([flowLoad.stop(), webhookLoad]);
+    };
+    try {
+      await sleep(1_500);
+      await rollingRestart();
+      await sleep(1_000);
+    } finally {
+      await stopLoads();
+    }
+    const records = flowLoad.records;
+
+    expect(proxy.failures).toEqual([]);
+    expect(tally(records)).toEqual({ ok: records.length });
+    expect(records.every((r) => r.json.screen === 'WELCOME' && /^served /.test(r.json.data.plan))).toBe(true);
+    expect(records.length).toBeGreaterThan(100);
+    // Every replica, old and new, took its share.
+    const served = proxy.forwardedBy();
+    expect(Object.keys(served)).toHaveLength(6);
+    expect(Object.entries(served).filter(([, count]) => count === 0)).toEqual([]);
+
+    expect(webhooks.length).toBeGreaterThan(20);
+    expect(webhooks.filter((delivery) => delivery.statuses.some((status) => status !== 200))).toEqual([]);
+    await expectEachProcessedOnce(webhooks.map((delivery) => delivery.id));
+  }, 180_000);
+
+  /** As a Deployment's rolling update does (maxSurge 1, maxUnavailable 0): the new pod first, then an old one goes. */
+  async function rollingRestart(): Promise<void> {
+    for (let i = 0; i < replicas.length; i++) {
+      const fresh = await startFlowgate(env);
+      proxy.add(fresh.url);
+      await proxy.waitUntil(fresh.url);
+      const old = replicas[i];
+      old.child.kill('SIGTERM');
+      // Readiness fails at once: the proxy takes it out within its probe interval, well inside the drain.
+      await proxy.waitUntil(old.url, false, Math.max(DRAIN_MS, 1_000));
+      expect(await within(old.exited, GRACE_MS, 'still running after the grace time')).toEqual({ code: 0, signal: null });
+      proxy.remove(old.url);
+      stopped.push(old);
+      replicas[i] = fresh;
+      await sleep(500);
+    }
+  }
+
+  /** Every event stored once, processed, and its completion handler's effect written exactly once. */
+  async function expectEachProcessedOnce(ids: string[]): Promise<void> {
     const processed = await eventually(
       async () =>
         (await sql.query(`SELECT count(*)::int AS n FROM webhook_events WHERE dedupe_key = ANY($1) AND status = 'processed'`, [ids])).rows[0].n,
@@ -95,7 +176,9 @@ describe('two replicas sharing Postgres and Redis', () => {
     expect(processed).toBe(ids.length);
     const stored = await sql.query('SELECT count(*)::int AS n FROM webhook_events WHERE dedupe_key = ANY($1)', [ids]);
     expect(stored.rows[0].n).toBe(ids.length);
+    const submissions = await sql.query('SELECT count(*)::int AS n FROM flow_submissions WHERE message_id = ANY($1)', [ids]);
+    expect(submissions.rows[0].n).toBe(ids.length);
     const effects = await effectsByMessage(sql, ids);
     expect(ids.filter((id) => effects.get(id) !== 1)).toEqual([]);
-  }, 90_000);
+  }
 });

@@ -65,3 +65,54 @@ describe('SIGTERM under load', () => {
     ).toBe('refused');
   }, 90_000);
 });
+
+describe('SIGTERM with a drain delay (HTTP_DRAIN_DELAY_MS), as behind a load balancer', () => {
+  let database: OwnedDatabase;
+  let server: FlowgateProcess;
+  const keys = generateTestKeyPair();
+  const appSecret = generateAppSecret();
+  const DRAIN_MS = 2_000;
+
+  beforeAll(async () => {
+    database = await startOwnedPostgres();
+    server = await startFlowgate({
+      ...flowgateEnv({ databaseUrl: database.url, privateKeyPem: keys.privatePem, appSecret }),
+      HTTP_DRAIN_DELAY_MS: String(DRAIN_MS),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await stopFlowgate(server);
+    await database?.destroy();
+  });
+
+  it('fails readiness at once, keeps serving new requests (each told to close its connection) for the delay, then exits with 0', async () => {
+    const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret });
+    expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    const ready = await eventually(
+      async () => {
+        const response = await fetch(`${server.url}/health/ready`);
+        return { status: response.status, body: (await response.json()) as any };
+      },
+      (r) => r.status === 503,
+      DRAIN_MS,
+      50,
+    );
+    expect(ready.status).toBe(503);
+    expect(ready.body.error.shutdown).toEqual({ status: 'down', message: expect.stringContaining('shutting down') });
+    // Still inside the delay: a new connection is accepted and served in full.
+    const answer = await client.dataExchange('resilience', `drain-${randomBytes(6).toString('hex')}`, 'WELCOME', {});
+    expect(Date.now() - signalledAt).toBeLessThan(DRAIN_MS);
+    expect(answer.status).toBe(200);
+    expect(answer.json.screen).toBe('WELCOME');
+    const live = await fetch(`${server.url}/health/live`);
+    expect(live.status).toBe(200);
+    expect(live.headers.get('connection')).toBe('close');
+
+    const exit = await within(server.exited, GRACE_MS, 'still running after the grace time');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(DRAIN_MS);
+  }, 60_000);
+});

@@ -54,6 +54,7 @@ export class FlowKeyRing implements OnModuleInit, OnModuleDestroy {
   private watchers: FSWatcher[] = [];
   private debounce?: NodeJS.Timeout;
   private readonly onSighup = () => this.reload('SIGHUP');
+  private readonly reloadListeners: Array<() => void> = [];
 
   // Keys are parsed when the ring is built, so a bad one stops the boot before anything starts.
   constructor(@Inject(flowsConfig.KEY) config: ConfigType<typeof flowsConfig>) {
@@ -96,12 +97,18 @@ export class FlowKeyRing implements OnModuleInit, OnModuleDestroy {
       const next = loadRing(this.credentials.keys);
       this.ring = next;
       this.logRing(`Flow key ring reloaded (${reason})`);
+      for (const listener of this.reloadListeners) listener();
       return { ok: true, fingerprints: next.map((key) => key.fingerprint) };
     } catch (error) {
       const message = (error as Error).message;
       this.logger.error(`Flow key ring reload (${reason}) failed, keeping the working keys: ${message}`);
       return { ok: false, fingerprints: this.ring.map((key) => key.fingerprint), error: message };
     }
+  }
+
+  /** Runs `listener` after every successful reload (app secrets kept in files are read again with the keys). */
+  onReload(listener: () => void): void {
+    this.reloadListeners.push(listener);
   }
 
   /** Fingerprints by label, for health and logs. */

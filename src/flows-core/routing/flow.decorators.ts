@@ -1,17 +1,10 @@
-import {
-  BadRequestException,
-  createParamDecorator,
-  Injectable,
-  ValidationPipe,
-  type ExecutionContext,
-  type PipeTransform,
-  type Type,
-} from '@nestjs/common';
+import { BadRequestException, createParamDecorator, Injectable, type ExecutionContext, type PipeTransform, type Type } from '@nestjs/common';
 import { INJECTABLE_WATERMARK } from '@nestjs/common/constants.js';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
 import type { FlowRequest } from '../flow-request.js';
 import type { FlowSession } from '../sessions/flow-session.js';
+import { CompiledValidationPipe } from './compiled-validation.js';
 
 export interface FlowOptions {
   /**
@@ -189,7 +182,8 @@ const boundDataFields: PipeTransform = {
   },
 };
 
-const validateFlowData = new ValidationPipe({
+// class-validator's rules, with each DTO's metadata looked up once (see compiled-validation.ts).
+const validateFlowData = new CompiledValidationPipe({
   validateCustomDecorators: true,
   transform: true,
   whitelist: true,

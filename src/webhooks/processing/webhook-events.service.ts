@@ -5,6 +5,7 @@ import type { WebhookEvent } from '../entities/webhook-event.entity.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { isNfmReply, NfmReplyHandler } from './nfm-reply.handler.js';
 import { toJsonb } from '../../database/jsonb.js';
+import { recordFlowAlert } from '../flow-alerts/flow-alert-state.js';
 
 type Json = Record<string, any>;
 
@@ -83,6 +84,8 @@ export class WebhookEvents {
           `WhatsApp Flows alert ${alert.event ?? 'unknown'} ${alert.alert_state ?? ''} for flow ${alert.flow_id ?? '?'}: ${alert.message ?? ''}`.trim();
         if (ALERT_ERRORS.has(alert.event) && alert.alert_state !== 'DEACTIVATED') this.logger.error(text);
         else this.logger.warn(text);
+        // Kept as state (flowgate_meta_flow_alert, flowgate_meta_flow_status), in this transaction.
+        await recordFlowAlert(manager, alert, event.providerTimestamp ?? event.receivedAt);
         return;
       }
       case 'wasender': {
