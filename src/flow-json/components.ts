@@ -1,7 +1,9 @@
 /**
  * The components of Flow JSON and their properties, as JSON Schemas the checker compiles with ajv:
- * required properties, value types, character limits, ranges and option counts. The version each
- * component or property appeared in is in flow-json-versions.ts.
+ * required properties, value types, character limits, ranges and option counts that Meta states
+ * without doubt (errors). Limits Meta's sources disagree on are not here but in SOFT_LIMITS (warnings),
+ * and emptiness is checked by version (component-rules.ts). The version each component or property
+ * appeared in is in flow-json-versions.ts.
  */
 
 type Schema = Record<string, unknown>;
@@ -13,12 +15,17 @@ const dynamic = (schema: Schema, expect: string): Schema => ({
   else: { ...schema, 'x-expect': `${expect} or a \`\${data.x}\` expression` },
 });
 
-const text = (maxLength?: number): Schema => (maxLength ? { type: 'string', minLength: 1, maxLength } : { type: 'string' });
+/** A string, at most `maxLength` characters. Empty strings are a matter of version (component-rules.ts). */
+const text = (maxLength?: number): Schema => (maxLength ? { type: 'string', maxLength } : { type: 'string' });
+/** TextBody, TextCaption and RichText `text`: a string, or (5.1+) an array of lines. */
+const lines: Schema = { if: { type: 'string' }, then: {}, else: { type: 'array', items: { type: 'string' } } };
 const bool = dynamic({ type: 'boolean' }, 'true, false');
 const int = (minimum?: number, maximum?: number): Schema =>
   dynamic({ type: 'integer', ...(minimum === undefined ? {} : { minimum }), ...(maximum === undefined ? {} : { maximum }) }, 'an integer');
 const oneOf = (...values: string[]): Schema => dynamic({ enum: values }, `one of ${values.join(', ')}`);
 const stringOrDynamic = { type: 'string' };
+/** Form `init-values` and `error-messages`: an object by input name, or a `${data.x}` holding one (Meta's Flow JSON reference, Form configuration). */
+const objectOrDynamic = dynamic({ type: 'object' }, 'an object by input name');
 
 export const ACTION_NAMES = ['navigate', 'data_exchange', 'complete', 'update_data', 'open_url'] as const;
 
@@ -39,15 +46,15 @@ const action: Schema = {
   },
 };
 
-/** An option of Dropdown, RadioButtonsGroup, CheckboxGroup, ChipsSelector. */
+/** An option of Dropdown, RadioButtonsGroup, CheckboxGroup, ChipsSelector (Meta: limits of each list component). */
 const option: Schema = {
   type: 'object',
   required: ['id', 'title'],
   properties: {
-    id: { type: 'string', minLength: 1 },
-    title: { type: 'string', minLength: 1, maxLength: 30 },
-    description: { type: 'string', maxLength: 300 },
-    metadata: { type: 'string', maxLength: 20 },
+    id: { type: 'string' },
+    title: text(30),
+    description: text(300),
+    metadata: text(20),
     enabled: { type: 'boolean' },
     image: { type: 'string' },
     'alt-text': { type: 'string' },
@@ -63,7 +70,7 @@ const options = (minItems: number, maxItems: number): Schema =>
 
 const components: Schema = { type: 'array' };
 const common = { type: { type: 'string' }, visible: bool };
-const input = { name: { type: 'string', minLength: 1 }, required: bool, enabled: bool, 'error-message': stringOrDynamic };
+const input = { name: { type: 'string' }, required: bool, enabled: bool, 'error-message': stringOrDynamic };
 
 interface Spec {
   required: string[];
@@ -77,7 +84,7 @@ export const COMPONENTS: Record<string, Spec> = {
     required: ['text'],
     properties: {
       ...common,
-      text: text(4096),
+      text: lines,
       'font-weight': oneOf('bold', 'italic', 'bold_italic', 'normal'),
       strikethrough: bool,
       markdown: { type: 'boolean' },
@@ -87,7 +94,7 @@ export const COMPONENTS: Record<string, Spec> = {
     required: ['text'],
     properties: {
       ...common,
-      text: text(409),
+      text: lines,
       'font-weight': oneOf('bold', 'italic', 'bold_italic', 'normal'),
       strikethrough: bool,
       markdown: { type: 'boolean' },
@@ -95,14 +102,14 @@ export const COMPONENTS: Record<string, Spec> = {
   },
   RichText: {
     required: ['text'],
-    properties: { ...common, text: { if: { type: 'string' }, then: {}, else: { type: 'array', items: { type: 'string' } } } },
+    properties: { ...common, text: lines },
   },
   TextInput: {
     required: ['name', 'label'],
     properties: {
       ...common,
       ...input,
-      label: text(20),
+      label: text(),
       'label-variant': { enum: ['large'] },
       'input-type': oneOf('text', 'number', 'email', 'password', 'passcode', 'phone'),
       pattern: { type: 'string' },
@@ -117,7 +124,7 @@ export const COMPONENTS: Record<string, Spec> = {
     properties: {
       ...common,
       ...input,
-      label: text(20),
+      label: text(),
       'label-variant': { enum: ['large'] },
       'max-length': int(1),
       'helper-text': text(80),
@@ -148,7 +155,8 @@ export const COMPONENTS: Record<string, Spec> = {
       label: text(30),
       description: text(300),
       'data-source': options(1, 20),
-      'init-value': stringOrDynamic,
+      // A string (Meta's Form init-values table); the component table says array<string>: see component-rules.ts.
+      'init-value': { type: ['string', 'array'], items: { type: 'string' } },
       'media-size': oneOf('regular', 'large'),
       'on-select-action': action,
       'on-unselect-action': action,
@@ -178,6 +186,7 @@ export const COMPONENTS: Record<string, Spec> = {
       'max-selected-items': int(1, 20),
       'init-value': dynamic({ type: 'array', items: { type: 'string' } }, 'a list of option ids'),
       'on-select-action': action,
+      'on-unselect-action': action,
     },
   },
   Footer: {
@@ -204,7 +213,7 @@ export const COMPONENTS: Record<string, Spec> = {
       'on-unselect-action': action,
     },
   },
-  EmbeddedLink: { required: ['text', 'on-click-action'], properties: { ...common, text: text(25), 'on-click-action': action } },
+  EmbeddedLink: { required: ['text', 'on-click-action'], properties: { ...common, text: text(), 'on-click-action': action } },
   DatePicker: {
     required: ['name', 'label'],
     properties: {
@@ -287,8 +296,10 @@ export const COMPONENTS: Record<string, Spec> = {
     properties: {
       ...common,
       ...input,
-      label: text(30),
+      // Meta's media upload components page: label 80, description 300; error-message a string or, per file, an object.
+      label: text(80),
       description: text(300),
+      'error-message': { type: ['string', 'object'] },
       'photo-source': oneOf('camera_gallery', 'camera', 'gallery'),
       'max-file-size-kb': int(1, 25600),
       'min-uploaded-photos': int(0, 30),
@@ -300,8 +311,9 @@ export const COMPONENTS: Record<string, Spec> = {
     properties: {
       ...common,
       ...input,
-      label: text(30),
+      label: text(80),
       description: text(300),
+      'error-message': { type: ['string', 'object'] },
       'max-file-size-kb': int(1, 25600),
       'min-uploaded-documents': int(0, 30),
       'max-uploaded-documents': int(1, 30),
@@ -312,60 +324,67 @@ export const COMPONENTS: Record<string, Spec> = {
     required: ['name', 'list-items'],
     properties: {
       ...common,
-      name: { type: 'string', minLength: 1 },
-      label: text(80),
-      description: text(300),
+      name: { type: 'string' },
+      // Meta: content over these limits is truncated or not rendered, not refused: SOFT_LIMITS checks them.
+      label: text(),
+      description: text(),
       'media-size': oneOf('regular', 'large'),
       'list-items': dynamic(
         {
           type: 'array',
           minItems: 1,
-          maxItems: 20,
           items: {
             type: 'object',
             required: ['id', 'main-content'],
             properties: {
-              id: { type: 'string', minLength: 1 },
+              id: { type: 'string' },
               'main-content': {
                 type: 'object',
                 required: ['title'],
-                properties: { title: text(30), description: text(20), metadata: text(80) },
+                properties: { title: text(), description: text(), metadata: text() },
                 additionalProperties: false,
               },
-              start: { type: 'object', properties: { image: { type: 'string' }, 'alt-text': { type: 'string' } }, additionalProperties: false },
-              end: {
+              start: {
                 type: 'object',
-                properties: { title: text(10), description: text(10), metadata: text(10) },
+                required: ['image'],
+                properties: { image: { type: 'string' }, 'alt-text': { type: 'string' } },
                 additionalProperties: false,
               },
-              badge: text(15),
-              tags: { type: 'array', maxItems: 3, items: text(15) },
+              end: { type: 'object', properties: { title: text(), description: text(), metadata: text() }, additionalProperties: false },
+              badge: text(),
+              tags: { type: 'array', items: text() },
               'on-click-action': action,
             },
             additionalProperties: false,
           },
         },
-        'a list of 1 to 20 items',
+        'a list of items',
       ),
       'on-click-action': action,
     },
   },
   If: {
     required: ['condition', 'then'],
-    properties: { type: { type: 'string' }, condition: { type: 'string', minLength: 1 }, then: components, else: components },
+    // Meta: `then` holds at least one component; `condition` is not blank.
+    properties: { type: { type: 'string' }, condition: { type: 'string', pattern: '\\S' }, then: { type: 'array', minItems: 1 }, else: components },
   },
   Switch: {
     required: ['value', 'cases'],
-    properties: { type: { type: 'string' }, value: { type: 'string', minLength: 1 }, cases: { type: 'object', additionalProperties: components } },
+    // Meta: `cases` holds at least one case.
+    properties: {
+      type: { type: 'string' },
+      value: { type: 'string', pattern: '\\S' },
+      cases: { type: 'object', minProperties: 1, additionalProperties: components },
+    },
   },
   Form: {
     required: ['name', 'children'],
     properties: {
       type: { type: 'string' },
-      name: { type: 'string', minLength: 1 },
+      name: { type: 'string' },
       children: components,
-      'init-values': { type: 'object' },
-      'error-messages': { type: 'object' },
+      'init-values': objectOrDynamic,
+      'error-messages': objectOrDynamic,
     },
   },
 };
@@ -430,3 +449,123 @@ export const MAX_PER_SCREEN: Record<string, number> = {
 };
 
 export const MAX_COMPONENTS_PER_SCREEN = 50;
+
+/** How many of a component one flow may hold (Meta's components reference: ImageCarousel 3 per Flow). */
+export const MAX_PER_FLOW: Record<string, number> = { ImageCarousel: 3 };
+
+/** Meta's Flow JSON reference: at most 100 screens, and a Flow JSON of at most 10 MB. */
+export const MAX_SCREENS = 100;
+export const MAX_FLOW_JSON_BYTES = 10 * 1024 * 1024;
+
+/** Meta's routing rules: at most 10 screens reachable forward from one screen. */
+export const MAX_BRANCHES = 10;
+
+/** Inputs by kind, for the pickers' own rules. */
+export const MEDIA_PICKERS = new Set(['PhotoPicker', 'DocumentPicker']);
+export const TEXT_COMPONENTS = new Set(['TextHeading', 'TextSubheading', 'TextBody', 'TextCaption']);
+
+/**
+ * The actions each action property takes, from Meta's components reference. Two are certain
+ * everywhere (errors, action-rules.ts): `complete` only on a Footer, `open_url` only on EmbeddedLink
+ * and OptIn. Any other action outside these lists is a warning: the lists lag behind the actions
+ * (another Flows library, and Meta's own examples, use update_data on EmbeddedLink).
+ */
+export const ACTION_SLOTS: Record<string, readonly string[]> = {
+  'Footer.on-click-action': ['complete', 'data_exchange', 'navigate'],
+  'EmbeddedLink.on-click-action': ['data_exchange', 'navigate', 'open_url'],
+  'OptIn.on-click-action': ['data_exchange', 'navigate', 'open_url'],
+  'OptIn.on-select-action': ['update_data'],
+  'OptIn.on-unselect-action': ['update_data'],
+  'CheckboxGroup.on-select-action': ['data_exchange', 'update_data'],
+  'CheckboxGroup.on-unselect-action': ['update_data'],
+  'RadioButtonsGroup.on-select-action': ['data_exchange', 'update_data'],
+  'RadioButtonsGroup.on-unselect-action': ['update_data'],
+  'Dropdown.on-select-action': ['data_exchange', 'update_data'],
+  'Dropdown.on-unselect-action': ['update_data'],
+  'ChipsSelector.on-select-action': ['data_exchange', 'update_data'],
+  'ChipsSelector.on-unselect-action': ['update_data'],
+  'DatePicker.on-select-action': ['data_exchange'],
+  'CalendarPicker.on-select-action': ['data_exchange'],
+  'NavigationList.on-click-action': ['data_exchange', 'navigate'],
+  /** Inside a list item of a NavigationList, or an option of a data-source. */
+  'list-item.on-click-action': ['data_exchange', 'navigate'],
+  'option.on-select-action': ['update_data'],
+  'option.on-unselect-action': ['update_data'],
+};
+
+/** What Meta's components reference lists as allowed in If branches and Switch cases (ChipsSelector from 7.1). */
+export const CONDITIONAL_CHILDREN = {
+  If: new Set([
+    'TextHeading',
+    'TextSubheading',
+    'TextBody',
+    'TextCaption',
+    'CheckboxGroup',
+    'DatePicker',
+    'Dropdown',
+    'EmbeddedLink',
+    'Footer',
+    'Image',
+    'OptIn',
+    'RadioButtonsGroup',
+    'Switch',
+    'TextArea',
+    'TextInput',
+    'If',
+    'ChipsSelector',
+  ]),
+  Switch: new Set([
+    'TextHeading',
+    'TextSubheading',
+    'TextBody',
+    'TextCaption',
+    'CheckboxGroup',
+    'DatePicker',
+    'Dropdown',
+    'EmbeddedLink',
+    'Footer',
+    'Image',
+    'OptIn',
+    'RadioButtonsGroup',
+    'TextArea',
+    'TextInput',
+    'ChipsSelector',
+  ]),
+} as const;
+
+/** Meta's components reference: If components nest at most 3 deep. */
+export const MAX_IF_DEPTH = 3;
+
+/** The MIME types Meta's media upload page lists for DocumentPicker `allowed-mime-types`. */
+export const DOCUMENT_MIME_TYPES = new Set([
+  'application/gzip',
+  'application/msword',
+  'application/pdf',
+  'application/vnd.ms-excel',
+  'application/vnd.ms-powerpoint',
+  'application/vnd.oasis.opendocument.presentation',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/x-7z-compressed',
+  'application/zip',
+  'image/avif',
+  'image/gif',
+  'image/heic',
+  'image/heif',
+  'image/jpeg',
+  'image/png',
+  'image/tiff',
+  'image/webp',
+  'text/plain',
+  'video/mp4',
+  'video/mpeg',
+]);
+
+/** Dropdown: 200 options, or 100 when any option has an image (Meta's components reference). */
+export const DROPDOWN_MAX_WITH_IMAGES = 100;
+
+/** Option images: 300 KB before 6.0, 100 KB from 6.0 (Meta's changelog, 6.0). */
+export const OPTION_IMAGE_KB = { before: 300, from: 100 } as const;

@@ -7,6 +7,18 @@ export const FLOW_JSON_VERSIONS = ['2.1', '3.0', '3.1', '4.0', '5.0', '5.1', '6.
 
 export const DATA_API_VERSIONS = ['3.0', '4.0'] as const;
 
+/**
+ * The oldest Flow JSON each data API version works with. Data API 4.0 (Meta's changelog, 11 Nov 2025)
+ * adds `flow_token_signature` to every request, and only for Flow JSON 7.3 or later.
+ */
+export const DATA_API_MIN_FLOW_JSON: Record<(typeof DATA_API_VERSIONS)[number], string> = { '3.0': '2.1', '4.0': '7.3' };
+
+/** Top-level properties that stopped being Flow JSON at a version: `data_channel_uri` moved to the Flows API's `endpoint_uri` in 3.0. */
+export const TOP_LEVEL_UNTIL: Record<string, string> = { data_channel_uri: '3.0' };
+
+/** Screen properties newer than 2.1. */
+export const SCREEN_PROPERTY_SINCE: Record<string, string> = { sensitive: '5.1' };
+
 export const LATEST_FLOW_JSON_VERSION = FLOW_JSON_VERSIONS[FLOW_JSON_VERSIONS.length - 1];
 
 /** Components newer than 2.1, with the version that introduced them. */
@@ -50,6 +62,16 @@ export const PROPERTY_SINCE: Record<string, string> = {
   'TextInput.pattern': '6.2',
   'TextInput.label-variant': '7.0',
   'TextArea.label-variant': '7.0',
+  'ChipsSelector.on-unselect-action': '7.1',
+};
+
+/** Properties of a `data-source` option (Dropdown, RadioButtonsGroup, CheckboxGroup) newer than 2.1. */
+export const OPTION_PROPERTY_SINCE: Record<string, string> = {
+  image: '5.0',
+  'alt-text': '5.0',
+  color: '5.0',
+  'on-select-action': '6.0',
+  'on-unselect-action': '6.0',
 };
 
 /** Actions newer than 2.1. */
@@ -64,6 +86,16 @@ export const FEATURE_SINCE = {
   screenReference: '4.0',
   /** Inputs outside a `Form` component. */
   inputsWithoutForm: '4.0',
+  /** `text` of TextBody and TextCaption as an array of lines (with `markdown`). */
+  textLines: '5.1',
+  /** Empty or blank strings in component properties are refused (Meta's changelog, 6.0: accepted before). */
+  noEmptyStrings: '6.0',
+  /** Option images at most 100 KB (300 KB before, Meta's changelog, 6.0). */
+  smallOptionImages: '6.0',
+  /** RichText beside a Footer on its screen (alone before). */
+  richTextWithFooter: '6.3',
+  /** ChipsSelector inside If and Switch. */
+  chipsInConditionals: '7.1',
 } as const;
 
 /** Numeric order of two "major.minor" versions. */

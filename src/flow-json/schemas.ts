@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { COMPONENTS, componentSchema } from './components.js';
+import { error as anError, type Found } from './problems.js';
 
 /** Top level of a Flow JSON (screens are checked one by one). */
 const flowSchema = {
@@ -9,6 +10,8 @@ const flowSchema = {
   properties: {
     version: { type: 'string' },
     data_api_version: { type: 'string' },
+    // Before 3.0 only (the checker says so by version): the endpoint URL, which later moved to the Flows API.
+    data_channel_uri: { type: 'string' },
     routing_model: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
     screens: { type: 'array', minItems: 1, items: { type: 'object' } },
   },
@@ -44,7 +47,8 @@ const declarationSchema = {
   required: ['type'],
   properties: {
     type: { enum: DATA_TYPES },
-    items: { $ref: '#' },
+    // Meta: `items` is a schema object or a boolean.
+    items: { if: { type: 'boolean' }, then: {}, else: { $ref: '#' } },
     properties: { type: 'object', additionalProperties: { $ref: '#' } },
     required: { type: 'array', items: { type: 'string' } },
   },
@@ -104,7 +108,7 @@ const article = (type: string) => (type === 'integer' || type === 'object' || ty
  * ajv's errors as sentences that say what to fix, with the pointer they point at (relative to the
  * validated value). `subject` names what was validated ("Footer", "screen", "the Flow JSON").
  */
-export function describeErrors(errors: ErrorObject[], subject: string): Array<{ pointer: string; message: string }> {
+export function describeErrors(errors: ErrorObject[], subject: string): Found[] {
   const described: Array<{ pointer: string; message: string }> = [];
   for (const error of errors) {
     const name = relativeName(error.instancePath);
@@ -167,13 +171,19 @@ export function describeErrors(errors: ErrorObject[], subject: string): Array<{ 
         });
         continue;
       case 'pattern':
-        described.push({ pointer: error.instancePath, message: `${what} must match ${params.pattern}` });
+        described.push({
+          pointer: error.instancePath,
+          message: params.pattern === '\\S' ? `${what} must not be blank` : `${what} must match ${params.pattern}`,
+        });
+        continue;
+      case 'minProperties':
+        described.push({ pointer: error.instancePath, message: `${what} must not be empty` });
         continue;
       default:
         described.push({ pointer: error.instancePath, message: `${what} ${error.message ?? 'is invalid'}` });
     }
   }
-  return described;
+  return described.map(({ pointer, message }) => anError(pointer, message));
 }
 
 export function jsonType(value: unknown): string {

@@ -32,4 +32,14 @@ describe('checkFlowJson', () => {
   it('passes a valid Flow JSON', () => {
     expect(checkFlowJson(JSON.stringify(flow([])))).toEqual([]);
   });
+
+  it('passes a Flow JSON whose findings are warnings only: deploy never refuses what Meta may accept', () => {
+    const navigating = flow([]);
+    navigating.screens[0].layout.children.unshift({
+      type: 'EmbeddedLink',
+      text: 'Read our delivery terms first',
+      'on-click-action': { name: 'open_url', url: 'https://example.com' },
+    } as never);
+    expect(checkFlowJson(JSON.stringify(navigating))).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { checkFlowJson as checkFlowJsonText } from '../flow-json/index.js';
+import { checkFlowJson as checkFlowJsonText, isFlowJsonError } from '../flow-json/index.js';
 
 /** A problem in a Flow JSON file, at a place a person can jump to. */
 export interface FlowJsonProblem {
@@ -16,8 +16,10 @@ export function lineColumnOf(text: string, offset: number): { line: number; colu
 /**
  * The local checks `deploy` runs before anything is uploaded: the Flow JSON checker the boot and
  * `flow:lint` use (syntax, references, routing, components, versions, data declarations), each
- * problem at the line and column of the offending key.
+ * error at the line and column of the offending key. Warnings (what Meta may accept) never stop a deploy.
  */
 export function checkFlowJson(text: string): FlowJsonProblem[] {
-  return checkFlowJsonText(text).map(({ line, column, message }) => ({ line, column, message }));
+  return checkFlowJsonText(text)
+    .filter(isFlowJsonError)
+    .map(({ line, column, message }) => ({ line, column, message }));
 }

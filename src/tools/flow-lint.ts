@@ -1,6 +1,7 @@
 // `npm run flow:lint [file…] [--json]`: checks Flow JSON files as WhatsApp would before an upload,
-// one line per problem (`file:line:col  message`), ✔ per clean file. Without files: every
-// src/flows/*/*.flow.json. Exits 1 when any file has a problem, 2 on bad usage.
+// one line per problem (`file:line:col  message`): ✖ an error, ⚠ a warning (Meta may accept it), ✔ per
+// file without errors. Without files: every src/flows/*/*.flow.json. Exits 1 when any file has an
+// error (warnings alone exit 0), 2 on bad usage.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFlowJsonProblem } from '../flow-json/index.js';
@@ -27,21 +28,27 @@ function main(): number {
   }
   const results = files.map((file) => ({ file: relative(process.cwd(), file) || file, ...checkFlowJsonFile(file) }));
   const failed = results.filter((result) => result.problems.length > 0);
+  const warned = results.reduce((sum, result) => sum + result.warnings.length, 0);
   if (values.json) {
     console.log(JSON.stringify({ ok: failed.length === 0, files: results }, null, 2));
   } else {
-    for (const { file, problems } of results) {
-      if (problems.length === 0) console.log(`✔ ${file}`);
-      else for (const problem of problems) console.log(`✖ ${formatFlowJsonProblem(file, problem)}`);
+    // ✖ errors (what Meta refuses), ⚠ warnings (what Meta may accept: they never fail the lint), in file order.
+    for (const { file, problems, warnings } of results) {
+      const findings = [...problems, ...warnings].sort((a, b) => a.line - b.line || a.column - b.column);
+      for (const finding of findings) console.log(`${finding.severity === 'warning' ? '⚠' : '✖'} ${formatFlowJsonProblem(file, finding)}`);
+      if (problems.length === 0) console.log(`✔ ${file}${warnings.length ? ` (${plural(warnings.length, 'warning')})` : ''}`);
     }
     const count = failed.reduce((sum, result) => sum + result.problems.length, 0);
+    const also = warned ? `, ${plural(warned, 'warning')}` : '';
     console.log(
       failed.length
-        ? `✖ ${count} problem${count === 1 ? '' : 's'} in ${failed.length} of ${results.length} files`
-        : `✔ ${results.length} file${results.length === 1 ? '' : 's'} valid`,
+        ? `✖ ${plural(count, 'problem')} in ${failed.length} of ${results.length} files${also}`
+        : `✔ ${plural(results.length, 'file')} valid${also}`,
     );
   }
   return failed.length ? 1 : 0;
 }
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 process.exitCode = main();

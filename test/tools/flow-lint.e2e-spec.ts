@@ -23,12 +23,12 @@ describe('npm run flow:lint', () => {
 
   it('prints file:line:col  message per problem and exits 1', async () => {
     const { code, stdout } = await cli('flow-lint', [
-      'test/fixtures/flow-json/valid/survey-3.0.json',
+      'test/fixtures/flow-json/valid/feedback-if-footers-7.3.json',
       'test/fixtures/flow-json/broken/data-reference-undeclared.json',
     ]);
     expect(stdout.split('\n')).toEqual(
       expect.arrayContaining([
-        '✔ test/fixtures/flow-json/valid/survey-3.0.json',
+        '✔ test/fixtures/flow-json/valid/feedback-if-footers-7.3.json',
         '✖ test/fixtures/flow-json/broken/data-reference-undeclared.json:81:13  `${data.stok}` is not declared by screen AVAILABILITY; declared: stock, name, items',
         '✖ 1 problem in 1 of 2 files',
       ]),
@@ -50,11 +50,51 @@ describe('npm run flow:lint', () => {
               line: 94,
               column: 13,
               message: '`max-uploaded-photos` must be at most 30 (got 31)',
+              severity: 'error',
             },
           ],
+          warnings: [],
         },
       ],
     });
+  });
+
+  it('a file with warnings only is valid: ⚠ per warning, exit 0', async () => {
+    const file = 'test/fixtures/flow-json/warnings/terminal-footer-navigates.json';
+    const { code, stdout } = await cli('flow-lint', [file]);
+    expect(stdout.split('\n')).toEqual([
+      `⚠ ${file}:56:15  warning: the Footer of terminal screen LAST does not end the flow ("navigate"): Meta advises "complete" there`,
+      `✔ ${file} (1 warning)`,
+      '✔ 1 file valid, 1 warning',
+      '',
+    ]);
+    expect(code).toBe(0);
+
+    const json = await cli('flow-lint', ['--json', file]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      ok: true,
+      files: [{ file, problems: [], warnings: [expect.objectContaining({ line: 56, column: 15, severity: 'warning' })] }],
+    });
+  });
+
+  it('errors fail the lint and the summary counts the warnings beside them', async () => {
+    const { code, stdout } = await cli('flow-lint', [
+      'test/fixtures/flow-json/warnings/embedded-link-over-25.json',
+      'test/fixtures/flow-json/broken/sensitive-before-5.1.json',
+    ]);
+    const lines = stdout.split('\n');
+    expect(lines.filter((line) => line.startsWith('⚠ '))).toHaveLength(2);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '✔ test/fixtures/flow-json/warnings/embedded-link-over-25.json (1 warning)',
+        expect.stringMatching(
+          /^✖ test\/fixtures\/flow-json\/broken\/sensitive-before-5\.1\.json:8:7 {2}the screen property "sensitive" needs Flow JSON 5\.1/,
+        ),
+        '✖ 1 problem in 1 of 2 files, 2 warnings',
+      ]),
+    );
+    expect(code).toBe(1);
   });
 
   it('a missing file is a problem line, not a crash', async () => {

@@ -16,8 +16,8 @@ const FLOW_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Flow handlers only take custom parameter decorators (@FlowData, @FlowToken...); nothing else to resolve. */
 const noBuiltInParams = { exchangeKeyForValue: () => null };
 
-/** Reads and validates a flow's Flow JSON; any problem stops the boot naming the file. */
-function loadContract(className: string, flowName: string, flowJson: URL | undefined): { file: string; contract: FlowContract } {
+/** Reads and validates a flow's Flow JSON; any error stops the boot naming the file (warnings are returned, to log). */
+function loadContract(className: string, flowName: string, flowJson: URL | undefined): { file: string; contract: FlowContract; warnings: string[] } {
   if (!(flowJson instanceof URL)) {
     throw new Error(`${className}: @Flow('${flowName}') needs flowJson: new URL('./${flowName}.flow.json', import.meta.url)`);
   }
@@ -27,14 +27,14 @@ function loadContract(className: string, flowName: string, flowJson: URL | undef
   } catch (error) {
     throw new Error(`Flow "${flowName}" (${className}): cannot read ${file}: ${(error as Error).message}`);
   }
-  const { problems } = checkFlowJsonFile(file);
+  const { problems, warnings } = checkFlowJsonFile(file);
   if (problems.length) {
     const lines = problems.map((problem) => formatFlowJsonProblem(file, problem));
     throw new Error(
       `Flow "${flowName}" (${className}): ${file} is not a valid Flow JSON (npm run flow:lint -- ${file}):\n  - ${lines.join('\n  - ')}`,
     );
   }
-  return { file, contract: new FlowContract(readFlowJson(flowJson)) };
+  return { file, contract: new FlowContract(readFlowJson(flowJson)), warnings: warnings.map((warning) => formatFlowJsonProblem(file, warning)) };
 }
 
 /** The provider that makes `wrapper` resolve per request (itself or a dependency, at any depth), as a path. */
@@ -126,7 +126,8 @@ export class FlowExplorer implements OnModuleInit {
     if (!FLOW_NAME.test(metadata.name)) {
       throw new Error(`${className}: flow name "${metadata.name}" must be lowercase letters, digits, - or _`);
     }
-    const { file, contract } = loadContract(className, metadata.name, metadata.flowJson);
+    const { file, contract, warnings } = loadContract(className, metadata.name, metadata.flowJson);
+    for (const warning of warnings) this.logger.warn(`Flow "${metadata.name}": ${warning}`);
     const flow: RegisteredFlow = { metadata, className, flowJsonFile: file, contract, handlers: new Map() };
     const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown>;
     for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
