@@ -18,6 +18,7 @@ import {
   FLOWGATE_SEED,
   FLOWGATE_TABLES,
   FlowTestClient,
+  flowJsonOf,
   freePort,
   generateAppSecret,
   generateTestKeyPair,
@@ -321,7 +322,7 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
     url,
     appSecret,
     adminToken,
-    client: new FlowTestClient({ baseUrl: url, publicKey: keys.publicPem, appSecret }),
+    client: new FlowTestClient({ baseUrl: url, publicKey: keys.publicPem, appSecret, flowJsonOf }),
     tally: newTally(),
   });
   const reserving = (scenarios: ScenarioName[]) => scenarios.includes('reserve') || scenarios.includes('crowd');
@@ -510,7 +511,7 @@ async function main(opts: BenchOptions) {
         readyPath: '/lag',
         env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret },
       });
-      const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret });
+      const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret, flowJsonOf });
       try {
         measurements.push(
           ...(await measure(

@@ -3,7 +3,9 @@
  * nothing more. A bare Fastify route, the same signature check and crypto as the thin baseline, and
  * for the inventory flow:
  *
- * - every data request (INIT, data_exchange): ONE statement, the session upsert. It opens the session
+ * - every data request (INIT, data_exchange) of Data API 4.0: its flow_token_signature checked (HS256 with
+ *   the app secret, the token in it), as a correct endpoint for a 4.0 flow must;
+ * - every data request: ONE statement, the session upsert. It opens the session
  *   on first sight and refuses (427) a completed or expired one:
  *     INSERT INTO thin_sessions … ON CONFLICT (token) DO UPDATE SET seen_at = now()
  *       WHERE status = 'active' AND expires_at > now() RETURNING status
@@ -24,7 +26,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import { lagWindow, openRequest } from './lib/thin-endpoint.js';
+import { lagWindow, openRequest, tokenSignatureValid } from './lib/thin-endpoint.js';
 import { pgliteStore, postgresStore, type ThinStore } from './lib/thin-store.js';
 
 const STOCK = Number(process.env.THIN_STOCK ?? 100_000_000);
@@ -221,6 +223,9 @@ async function answer(request: Record<string, any>): Promise<Reply> {
   if (typeof token !== 'string' || token.length === 0 || token.length > 512 || CONTROL_CHARACTER.test(token)) {
     return { status: 427, message: 'This link is not valid. Please ask us for a new one.' };
   }
+  // The inventory flow speaks Data API 4.0: its requests carry the token signed with the app secret.
+  if (request.version === '4.0' && !tokenSignatureValid(request))
+    return { status: 427, message: 'This link is not valid. Please ask us for a new one.' };
   if (action === 'data_exchange' && request.screen === 'AVAILABILITY') {
     const sku = typeof data.product_id === 'string' ? data.product_id.trim().toUpperCase() : '';
     const quantity = quantityOf(data.quantity);

@@ -3,7 +3,9 @@
  * move in src/ or test/, only this module changes. The comparison servers import none of it (they
  * are hand-written endpoints); the load generator, the scenarios and the crypto ceiling use it.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { FlowJson } from '../../src/flow-json/index.js';
 import { PROJECT_ROOT } from './servers.js';
 
 // Client-side crypto and signing, as WhatsApp's client does them (the test kit's base); server-side
@@ -28,6 +30,16 @@ export { generateAppSecret, generateTestKeyPair } from '../../test/kit/test-keys
 export { FlowTestClient, flowPayloads, type PreparedFlowRequest } from '../../test/kit/flow-test-client.js';
 export { nfmReply } from '../../test/kit/whatsapp-notifications.js';
 export { freePort } from '../../test/support/free-port.js';
+
+/** A demo flow's Flow JSON (its data API version tells how the phone signs its requests), read once. */
+const flowJsons = new Map<string, FlowJson | undefined>();
+export function flowJsonOf(flow: string): FlowJson | undefined {
+  if (!flowJsons.has(flow)) {
+    const file = resolve(PROJECT_ROOT, `src/flows/${flow}/${flow}.flow.json`);
+    flowJsons.set(flow, existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as FlowJson) : undefined);
+  }
+  return flowJsons.get(flow);
+}
 
 /** The inventory flow's Flow JSON: every reply of the lookup, reserve and 1,000-people scenarios is checked against it. */
 export const INVENTORY_FLOW_JSON = resolve(PROJECT_ROOT, 'src/flows/inventory/inventory.flow.json');

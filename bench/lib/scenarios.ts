@@ -92,7 +92,9 @@ const isPingAnswer = (reply: any) => (reply?.data?.status === 'active' ? undefin
 
 /** `count` distinct ping requests (fresh AES key and IV each), as WhatsApp's health check sends them. */
 export function pingRequests(target: Pick<Target, 'client'>, count: number, flow = 'inventory'): BenchRequest[] {
-  return Array.from({ length: count }, () => encrypted(target.client.prepare(flow, flowPayloads.ping()), isPingAnswer));
+  return Array.from({ length: count }, () =>
+    encrypted(target.client.prepare(flow, flowPayloads.ping(target.client.dataApiVersion(flow))), isPingAnswer),
+  );
 }
 
 /** A unique prefix for the flow tokens of one scenario of one run (`bench-…`). */
@@ -101,7 +103,7 @@ export const tokenPrefix = (scenario: string) => `bench-${randomUUID().slice(0, 
 /** INIT with `token`: the inventory flow's first screen, INVENTORY. */
 export function initRequest(target: Target, token: string): BenchRequest {
   return encrypted(
-    target.client.prepare('inventory', flowPayloads.init(token)),
+    target.client.prepare('inventory', flowPayloads.init(token, target.client.dataApiVersion('inventory'))),
     inventoryReply(undefined, (reply) => {
       if (reply?.screen !== 'INVENTORY') return unexpected('INIT', reply);
       target.tally.inits++;
@@ -114,7 +116,10 @@ export function initRequest(target: Target, token: string): BenchRequest {
 /** The lookup of PROD-99 on INVENTORY: AVAILABILITY with the product, in stock. */
 export function lookupRequest(target: Target, token: string): BenchRequest {
   return encrypted(
-    target.client.prepare('inventory', flowPayloads.dataExchange(token, 'INVENTORY', { product_id: PRODUCT })),
+    target.client.prepare(
+      'inventory',
+      flowPayloads.dataExchange(token, 'INVENTORY', { product_id: PRODUCT }, target.client.dataApiVersion('inventory')),
+    ),
     inventoryReply('INVENTORY', (reply) =>
       reply.screen === 'AVAILABILITY' && reply.data?.product_id === PRODUCT && reply.data.in_stock === true && reply.data.error_message === undefined
         ? undefined
@@ -126,7 +131,15 @@ export function lookupRequest(target: Target, token: string): BenchRequest {
 /** The AVAILABILITY screen's Reserve button, 1 unit (a TextInput value is a string), no warehouse chosen: SUCCESS for `token`. */
 export function reserveRequest(target: Target, token: string): BenchRequest {
   return encrypted(
-    target.client.prepare('inventory', flowPayloads.dataExchange(token, 'AVAILABILITY', { product_id: PRODUCT, quantity: '1', warehouse: '' })),
+    target.client.prepare(
+      'inventory',
+      flowPayloads.dataExchange(
+        token,
+        'AVAILABILITY',
+        { product_id: PRODUCT, quantity: '1', warehouse: '' },
+        target.client.dataApiVersion('inventory'),
+      ),
+    ),
     inventoryReply('AVAILABILITY', (reply) => {
       const params = reply.screen === 'SUCCESS' ? reply.data?.extension_message_response?.params : undefined;
       if (
@@ -172,8 +185,13 @@ export async function slotRequests(target: Target, count: number, users = 64): P
   }
   return Array.from({ length: count }, (_, i) => {
     const { token, date } = tokens[i % tokens.length];
-    return encrypted(target.client.prepare('appointments', flowPayloads.dataExchange(token, 'SERVICE', { service: 'HAIRCUT', date })), (reply) =>
-      reply?.screen === 'SLOTS' && Array.isArray(reply.data?.slots) && reply.data.slots.length > 0 ? undefined : unexpected('slots', reply),
+    return encrypted(
+      target.client.prepare(
+        'appointments',
+        flowPayloads.dataExchange(token, 'SERVICE', { service: 'HAIRCUT', date }, target.client.dataApiVersion('appointments')),
+      ),
+      (reply) =>
+        reply?.screen === 'SLOTS' && Array.isArray(reply.data?.slots) && reply.data.slots.length > 0 ? undefined : unexpected('slots', reply),
     );
   });
 }

@@ -50,6 +50,26 @@ export function openRequest(body: Buffer, signature: string | undefined): Opened
   }
 }
 
+/**
+ * Data API 4.0: what a correct endpoint checks of `flow_token_signature` (an HS256 JWT of the flow
+ * token, signed with the app secret): the algorithm, the MAC in constant time, and the token in it.
+ */
+export function tokenSignatureValid(request: Record<string, any>): boolean {
+  const jwt = request.flow_token_signature;
+  if (typeof jwt !== 'string') return false;
+  const [header, payload, mac, extra] = jwt.split('.');
+  if (!header || !payload || !mac || extra !== undefined) return false;
+  try {
+    if (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')).alg !== 'HS256') return false;
+    const expected = createHmac('sha256', appSecret).update(`${header}.${payload}`).digest();
+    const given = Buffer.from(mac, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).flow_token === request.flow_token;
+  } catch {
+    return false;
+  }
+}
+
 /** The thin baseline's whole answer: the ping reply for any request that checks out. */
 export function thinAnswer(body: Buffer, signature: string | undefined): { status: number; body: string } {
   const opened = openRequest(body, signature);
