@@ -153,7 +153,7 @@ export const flowsConfig = registerAs('flows', () => {
      * Data API 4.0 requests carry `flow_token_signature`. `enforce` answers a bad one, or none on a 4.0
      * request of a 4.0 flow, with 427; `log` logs and counts it and still answers.
      */
-    tokenSignature: env.FLOW_TOKEN_SIGNATURE ?? 'enforce',
+    enforceTokenSignatures: (env.FLOW_TOKEN_SIGNATURE ?? 'enforce') === 'enforce',
   };
 });
 

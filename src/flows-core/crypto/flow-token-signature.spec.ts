@@ -22,14 +22,14 @@ function jwt(claims: Record<string, unknown> = { flow_token: TOKEN }, options: {
 
 describe('verifyTokenSignature (flow_token_signature, HS256 with the app secret)', () => {
   it('accepts a JWT signed with the current or the previous app secret, for this flow token', () => {
-    expect(verifyTokenSignature(jwt(), TOKEN, secrets)).toEqual({ outcome: 'valid', secret: 'current' });
-    expect(verifyTokenSignature(jwt(undefined, { secret: PREVIOUS }), TOKEN, secrets)).toEqual({ outcome: 'valid', secret: 'previous' });
+    expect(verifyTokenSignature(jwt(), TOKEN, secrets)).toEqual({ outcome: 'valid', signedWith: 'current' });
+    expect(verifyTokenSignature(jwt(undefined, { secret: PREVIOUS }), TOKEN, secrets)).toEqual({ outcome: 'valid', signedWith: 'previous' });
     // Without a typ, and with other claims beside the token.
     expect(verifyTokenSignature(jwt({ flow_token: TOKEN, iat: 1 }, { header: { alg: 'HS256' } }), TOKEN, secrets).outcome).toBe('valid');
   });
 
   it('a signature made for another token is a mismatch', () => {
-    expect(verifyTokenSignature(jwt({ flow_token: 'another-token' }), TOKEN, secrets)).toEqual({ outcome: 'mismatch', secret: 'current' });
+    expect(verifyTokenSignature(jwt({ flow_token: 'another-token' }), TOKEN, secrets)).toEqual({ outcome: 'mismatch', signedWith: 'current' });
   });
 
   it.each([

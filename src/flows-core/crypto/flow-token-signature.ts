@@ -13,7 +13,7 @@ export interface TokenSignatureResult {
   /** Why it is invalid, for the log line (never the token or the JWT). */
   reason?: string;
   /** Which app secret signed it (a valid or mismatching one). */
-  secret?: 'current' | 'previous';
+  signedWith?: 'current' | 'previous';
 }
 
 /** Verifies an HMAC-SHA256 against every configured app secret (AppSecrets). */
@@ -93,6 +93,6 @@ export function verifyTokenSignature(jwt: string, flowToken: string, secrets: Ma
   // Both values come from the request itself (its token, and the one its signature names): nothing
   // secret to time, so a plain comparison, not a constant-time one.
   const requested = flowToken;
-  if (claimed !== requested) return { outcome: 'mismatch', secret: signer.label };
-  return { outcome: 'valid', secret: signer.label };
+  if (claimed !== requested) return { outcome: 'mismatch', signedWith: signer.label };
+  return { outcome: 'valid', signedWith: signer.label };
 }

@@ -55,11 +55,11 @@ export class FlowTokenSignatures {
       outcome = result.outcome;
       reason =
         outcome === 'mismatch' ? 'its flow_token_signature was made for another flow token' : `its flow_token_signature is invalid: ${result.reason}`;
-      if (result.secret === 'previous') this.logger.log(`flow_token_signature made with the previous app secret (flow "${flow.metadata.name}")`);
+      if (result.signedWith === 'previous') this.logger.log(`flow_token_signature made with the previous app secret (flow "${flow.metadata.name}")`);
     }
     this.count(flow.metadata.name, outcome);
     if (outcome === 'valid' || outcome === 'unsigned') return;
-    const enforced = this.config.tokenSignature === 'enforce';
+    const enforced = this.config.enforceTokenSignatures;
     this.logger.warn(
       `Flow "${flow.metadata.name}" ${request.action} request: ${reason}; ${enforced ? 'answered 427' : 'answered anyway (FLOW_TOKEN_SIGNATURE=log)'}`,
     );
