@@ -72,7 +72,7 @@ function prettyStream() {
     sync: true,
     translateTime: 'SYS:HH:MM:ss.l',
     // Request lines on one line: the fields a person scans for; JSON keeps them all.
-    ignore: 'pid,hostname,service,role,context,req,res,responseTime,flow,screen,action,outcome,flowKey,signedWith,reqId',
+    ignore: 'pid,hostname,service,role,context,req,res,responseTime,flow,screen,action,outcome,flowKey,signedWith,tenant,reqId',
     messageFormat: (log, messageKey) => {
       const message = String(log[messageKey] ?? '');
       const req = log.req as { method?: string; path?: string } | undefined;

@@ -5,7 +5,8 @@ import { encryptResponse } from '../crypto/flow-crypto.js';
 import { setFlowLabels } from '../../metrics/flow-request-metrics.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { FLOW_ACTIONS, isErrorNotification } from '../flow-request.js';
-import { FlowDecryptor } from '../crypto/flow-decryptor.js';
+import { FlowDecryptor, type DecryptedFlowRequest } from '../crypto/flow-decryptor.js';
+import type { Sealing } from '../routing/flow-router.js';
 import type { FlowEnvelope } from '../crypto/flow-envelope.js';
 import { EnvelopeClaims } from '../replay/envelope-replay.js';
 import type { FlowHttpRequest } from './flow-http-request.js';
@@ -19,16 +20,27 @@ import type { FlowHttpRequest } from './flow-http-request.js';
 @Injectable()
 export class FlowCryptoInterceptor implements NestInterceptor {
   constructor(
-    private readonly decryptor: FlowDecryptor,
+    protected readonly decryptor: FlowDecryptor,
     private readonly metrics: Metrics,
     private readonly claims: EnvelopeClaims,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<string> {
+    const request = context.switchToHttp().getRequest<FlowHttpRequest>();
+    const envelope = request.body as FlowEnvelope;
+    return this.proceed(context, next, envelope, this.decryptor.decrypt(envelope));
+  }
+
+  /** Hands the decrypted request on (a tenant's: with the tenant the router and sessions need). */
+  protected proceed(
+    context: ExecutionContext,
+    next: CallHandler,
+    envelope: FlowEnvelope,
+    decrypted: DecryptedFlowRequest,
+    tenant?: Sealing['tenant'],
+  ): Observable<string> {
     const http = context.switchToHttp();
     const request = http.getRequest<FlowHttpRequest>();
-    const envelope = request.body as FlowEnvelope;
-    const decrypted = this.decryptor.decrypt(envelope);
     const { aes } = decrypted;
     // Pings and error acknowledgements always answer the same plaintext: their replays get the same
     // bytes without a record, so they need no identity.
@@ -37,6 +49,7 @@ export class FlowCryptoInterceptor implements NestInterceptor {
       ...decrypted,
       envelope: recorded ? this.claims.identify(aes.key, envelope) : undefined,
       seal: (reply) => encryptResponse(reply, aes),
+      tenant,
     };
     request.body = decrypted.request;
     (request.raw as { flowKey?: string }).flowKey = decrypted.keyFingerprint;

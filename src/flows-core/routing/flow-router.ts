@@ -11,6 +11,7 @@ import { asFlow } from '../../metrics/flow-attribution.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { flowsConfig } from '../flows.config.js';
 import { EnvelopeClaims } from '../replay/envelope-replay.js';
+import type { AppSecrets } from '../../hub-signature/index.js';
 import type { FlowSession } from '../sessions/flow-session.js';
 import { FlowSessions, type AnswerEnd, type EnvelopeId } from '../sessions/flow-sessions.service.js';
 import { FlowRegistry, type RegisteredFlow, type RegisteredHandler } from './flow-registry.js';
@@ -32,6 +33,11 @@ export type FlowOutcome = 'ok' | 'client_error_ack' | 'error_message' | 'budget_
 export interface Sealing {
   envelope?: EnvelopeId;
   seal(reply: object): string;
+  /**
+   * Set on a tenant's endpoint (`/flows/<tenant>/<flow>`): the tenant's name, which its sessions
+   * carry, and its app secrets, which sign its flow tokens. Absent on the single-tenant endpoint.
+   */
+  tenant?: { name: string; secrets: AppSecrets };
 }
 
 /**
@@ -78,6 +84,8 @@ interface Exchange {
   currentScreen: string;
   /** The screen the request came from (undefined for INIT): the contract checks transitions from it. */
   fromScreen: string | undefined;
+  /** The tenant whose endpoint was asked; null on the single-tenant endpoint. */
+  tenant: string | null;
   /** The session, once a transactional request has read it: an error answer repeats the screen's data from it. */
   session?: FlowSession;
   done: (body: string, outcome: FlowOutcome) => Dispatched;
@@ -127,7 +135,7 @@ export class FlowRouter {
     }
     this.sessions.assertTokenShape(request.flow_token);
     // Data API 4.0: the token's signature, before any database work (427 when it must not be trusted).
-    this.tokenSignatures.check(flow, request, request.flow_token);
+    this.tokenSignatures.check(flow, request, request.flow_token, sealing.tenant?.secrets);
     const fromScreen = request.action === 'INIT' ? undefined : request.screen;
     const exchange: Exchange = {
       flow,
@@ -135,6 +143,7 @@ export class FlowRouter {
       token: request.flow_token,
       envelope: sealing.envelope!,
       sealing,
+      tenant: sealing.tenant?.name ?? null,
       fromScreen,
       currentScreen: fromScreen && flow.contract.hasScreen(fromScreen) ? fromScreen : flow.contract.entryScreen,
       done,
@@ -213,7 +222,7 @@ export class FlowRouter {
           if (answer.end.complete) return { value: { ...answer, body }, end: 'complete', body };
           return { value: { ...answer, body }, end: 'keep', body, screen: answer.end.screen };
         },
-        { signal: budget.signal, mayCommit: () => budget.claimCommit() },
+        { signal: budget.signal, mayCommit: () => budget.claimCommit(), tenant: exchange.tenant },
       );
       if (recorded) return exchange.done((value as Answer & { body: string }).body, value.outcome);
       fallback = value;
@@ -231,7 +240,7 @@ export class FlowRouter {
     const { flow, token, envelope } = exchange;
     const body = exchange.sealing.seal(answer.wire);
     try {
-      await this.sessions.record(flow.metadata.name, token, flow.metadata.tokens, envelope, body, answer.end);
+      await this.sessions.record(flow.metadata.name, token, flow.metadata.tokens, envelope, body, answer.end, exchange.tenant);
       return exchange.done(body, answer.outcome);
     } catch (error) {
       if (error instanceof FlowEndpointError) throw error;
@@ -244,7 +253,7 @@ export class FlowRouter {
   private sendUnrecorded(exchange: Exchange, answer: Answer): Dispatched {
     const { flow, token, envelope } = exchange;
     const body = exchange.sealing.seal(answer.wire);
-    this.claims.hold({ flow: flow.metadata.name, token, policy: flow.metadata.tokens, envelope, body, end: answer.end });
+    this.claims.hold({ flow: flow.metadata.name, token, policy: flow.metadata.tokens, envelope, body, end: answer.end, tenant: exchange.tenant });
     return exchange.done(body, answer.outcome);
   }
 
