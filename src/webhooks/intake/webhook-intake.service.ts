@@ -47,9 +47,9 @@ export class WebhookIntake implements OnApplicationShutdown {
     let rows: Array<{ id: string; dedupe_key: string }>;
     try {
       rows = await this.db.query(
-        `INSERT INTO webhook_events (source, kind, dedupe_key, payload, provider_timestamp)
-         SELECT $1, kind, dedupe_key, payload, provider_timestamp
-           FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS e (kind, dedupe_key, payload, provider_timestamp)
+        `INSERT INTO webhook_events (source, kind, dedupe_key, payload, provider_timestamp, tenant)
+         SELECT $1, kind, dedupe_key, payload, provider_timestamp, tenant
+           FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::text[]) AS e (kind, dedupe_key, payload, provider_timestamp, tenant)
          ON CONFLICT (source, dedupe_key) DO NOTHING
          RETURNING id, dedupe_key`,
         [
@@ -58,6 +58,7 @@ export class WebhookIntake implements OnApplicationShutdown {
           events.map((event) => event.dedupeKey),
           events.map((event) => toJsonb(event.payload)),
           events.map((event) => event.providerTimestamp?.toISOString() ?? null),
+          events.map((event) => event.tenant ?? null),
         ],
       );
     } catch (error) {
