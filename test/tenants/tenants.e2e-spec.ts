@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { AppLogger } from '../../src/logging/app-logger.js';
 import { signBody } from '../../src/flows-core/testing.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
+import { eventually } from '../support/eventually.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
+import { createTestDatabase } from '../support/test-database.js';
 import { flowJsonIn, startTestApp, type TestApp } from '../support/test-app.js';
 import { tenantClient, TenantFolders, type TestTenant } from './tenant-folders.js';
 
@@ -226,6 +228,65 @@ describe('tenants: rotation', () => {
       expect((await fetch(`${test.url}/admin/keys/reload?tenant=initech`, { method: 'POST', headers: bearer })).status).toBe(404);
     } finally {
       await test.close();
+      folders.remove();
+    }
+  });
+
+  it("a tenant's changed files are reloaded by themselves (polled), without a signal or a call", async () => {
+    const folders = new TenantFolders();
+    const a = folders.add('acme', { wabaId: '102290129340398', phoneNumberIds: ['106540352242922'] });
+    const test = await startTestApp({ env: { TENANTS_DIR: folders.root, FLOW_SECRETS_POLL_INTERVAL_S: '1' } });
+    try {
+      const newKeys = generateTestKeyPair();
+      const next = generateAppSecret();
+      folders.write('acme', 'previous.pem', a.keys.privatePem);
+      folders.write('acme', 'private.pem', newKeys.privatePem);
+      folders.write('acme', 'app-secret', next);
+      const fresh = tenantClient(test.url, 'acme', { publicPem: newKeys.publicPem, appSecret: next }, flowJsonIn(test.app));
+      const status = await eventually(
+        async () => (await fresh.send.ping(fresh.flow('inventory'))).status,
+        (answer) => answer === 200,
+        15_000,
+        200,
+      );
+      expect(status).toBe(200);
+      // The old secret is gone (no app-secret.previous was written): 432.
+      expect((await fresh.send.ping(fresh.flow('inventory'), { signWith: a.appSecret })).status).toBe(432);
+    } finally {
+      await test.close();
+      folders.remove();
+    }
+  });
+});
+
+describe('tenants: two replicas on one database', () => {
+  it("a token of A issued on one replica is A's on the other: 427 on B's endpoint there, 200 on A's", async () => {
+    const folders = new TenantFolders();
+    const a = folders.add('acme', { wabaId: '102290129340398', phoneNumberIds: ['106540352242922'] });
+    const b = folders.add('globex', { wabaId: '203391230451409', phoneNumberIds: ['207651463353033'] });
+    const database = await createTestDatabase();
+    const env = { TENANTS_DIR: folders.root, ADMIN_TOKEN };
+    const first = await startTestApp({ env, database });
+    const second = await startTestApp({ env, database }).catch(async (error) => {
+      await first.close();
+      throw error;
+    });
+    try {
+      const issued = await fetch(`${first.url}/admin/flows/appointments/sessions?tenant=acme`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ phone: '+351910000000' }),
+      });
+      const token = ((await issued.json()) as any).flow_token as string;
+      const flowJson = flowJsonIn(second.app);
+      const onA = tenantClient(second.url, 'acme', { publicPem: a.keys.publicPem, appSecret: a.appSecret }, flowJson);
+      const onB = tenantClient(second.url, 'globex', { publicPem: b.keys.publicPem, appSecret: b.appSecret }, flowJson);
+      expect((await onB.send.init(onB.flow('appointments'), token)).status).toBe(427);
+      expect((await onA.send.init(onA.flow('appointments'), token)).status).toBe(200);
+    } finally {
+      await second.close();
+      await first.close();
+      await database.drop();
       folders.remove();
     }
   });
