@@ -2,7 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '../config/app.config.js';
 import { EMBEDDED_IN_MEMORY, type DatabaseConfig } from '../database/database.config.js';
-import { FlowKeyRing, FlowRegistry } from '../flows-core/server.js';
+import { FlowKeyRing, FlowRegistry, Tenants } from '../flows-core/server.js';
 
 /** A connection URL without its credentials: host, port and database are enough to recognise it. */
 function describeDatabase(config: DatabaseConfig): string {
@@ -26,9 +26,14 @@ export function bootSummary(app: INestApplication): string {
   const flows = app.get(FlowRegistry).names().sort();
   const dev = app.get(FlowKeyRing).credentials.dev;
   const publicKey = dev ? dev.publicKeyFile : "npm run keys -- upload (sends the current key's public key to Meta)";
+  const tenants = app
+    .get(Tenants)
+    .list()
+    .map((tenant) => tenant.name);
   return [
     `Flowgate listening on ${base}`,
     `flows: ${flows.length ? flows.map((name) => `POST /flows/${name}`).join(', ') : 'none'}`,
+    ...(tenants.length ? [`tenants: ${tenants.join(', ')} (POST /flows/<tenant>/<flow>)`] : []),
     `database: ${describeDatabase(config.getOrThrow<DatabaseConfig>('database'))}`,
     `public key: ${publicKey}`,
   ].join(' · ');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { AppLogger } from '../../src/logging/app-logger.js';
+import { bootSummary } from '../../src/server/boot-summary.js';
 import { signBody } from '../../src/flows-core/testing.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
 import { eventually } from '../support/eventually.js';
@@ -60,6 +61,7 @@ describe('tenants: the data endpoint per tenant', () => {
     expect((await clientA.send.ping(clientA.flow('inventory'))).json).toEqual({ data: { status: 'active' } });
     expect((await clientB.send.ping(clientB.flow('inventory'))).json).toEqual({ data: { status: 'active' } });
     expect((await test.client.ping('inventory')).json).toEqual({ data: { status: 'active' } });
+    expect(bootSummary(test.app)).toContain(' · tenants: acme, globex (POST /flows/<tenant>/<flow>) · ');
     const reply = await clientB.send.dataExchange(clientB.flow('inventory'), `b-${randomUUID()}`, 'INVENTORY', { product_id: 'PROD-99' });
     expect(reply.status).toBe(200);
     expect(reply.json.screen).toBe('AVAILABILITY');
