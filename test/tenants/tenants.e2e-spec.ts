@@ -62,6 +62,13 @@ describe('tenants: the data endpoint per tenant', () => {
     expect((await clientB.send.ping(clientB.flow('inventory'))).json).toEqual({ data: { status: 'active' } });
     expect((await test.client.ping('inventory')).json).toEqual({ data: { status: 'active' } });
     expect(bootSummary(test.app)).toContain(' · tenants: acme, globex (POST /flows/<tenant>/<flow>) · ');
+    const ready = (await (await fetch(`${test.url}/health/ready`)).json()) as any;
+    expect(ready.details.tenants).toEqual({
+      status: 'up',
+      acme: expect.stringMatching(/^keys current=sha256:[0-9a-f]{16}; app secrets current=sha256:[0-9a-f]{12}$/),
+      globex: expect.stringMatching(/^keys current=sha256:/),
+    });
+    expect(JSON.stringify(ready)).not.toContain(a.appSecret);
     const reply = await clientB.send.dataExchange(clientB.flow('inventory'), `b-${randomUUID()}`, 'INVENTORY', { product_id: 'PROD-99' });
     expect(reply.status).toBe(200);
     expect(reply.json.screen).toBe('AVAILABILITY');
