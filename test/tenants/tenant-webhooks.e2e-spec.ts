@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { signBody } from '../../src/hub-signature/index.js';
 import { nfmReply } from '../kit/whatsapp-notifications.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TenantAwareFlowModule, tenantCompletions } from './tenant-flow.js';
 import { TenantFolders, type TestTenant } from './tenant-folders.js';
 
 const ADMIN_TOKEN = 'tenant-webhooks-admin-token-0123456789';
@@ -65,6 +67,7 @@ describe('tenants: webhooks', () => {
     folders.write('initech', 'app-secret', globex.appSecret);
     initech.appSecret = globex.appSecret;
     test = await startTestApp({
+      modules: [TenantAwareFlowModule],
       env: {
         TENANTS_DIR: folders.root,
         ADMIN_TOKEN,
@@ -87,6 +90,18 @@ describe('tenants: webhooks', () => {
     expect(await processedEvent(messageIdOf(payload))).toEqual({ status: 'processed', tenant: 'acme' });
     expect(await sessionStatus(token)).toBe('completed');
     expect(await submission(messageIdOf(payload))).toEqual({ tenant: 'acme', refusal: null });
+  });
+
+  it('a completion handler learns its tenant (@FlowTenant())', async () => {
+    const token = `members-${randomUUID()}`;
+    await db.query(
+      `INSERT INTO flow_sessions (token, flow, tenant, issued, expires_at) VALUES ($1, 'members', 'globex', true, now() + interval '1 hour')`,
+      [token],
+    );
+    const payload = completionFrom(globex, token);
+    expect((await deliver('/webhooks/whatsapp/globex', payload, globex.appSecret)).status).toBe(200);
+    await processedEvent(messageIdOf(payload));
+    expect(tenantCompletions).toContainEqual({ tenant: 'globex', token });
   });
 
   it("a tenant's URL takes only its own app's signature (401), an unknown tenant is 404", async () => {

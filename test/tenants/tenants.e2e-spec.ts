@@ -9,6 +9,7 @@ import { eventually } from '../support/eventually.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { flowJsonIn, startTestApp, type TestApp } from '../support/test-app.js';
+import { TenantAwareFlowModule } from './tenant-flow.js';
 import { tenantClient, TenantFolders, type TestTenant } from './tenant-folders.js';
 
 const ADMIN_TOKEN = 'tenants-admin-token-0123456789';
@@ -45,6 +46,7 @@ describe('tenants: the data endpoint per tenant', () => {
     b = folders.add('globex', { wabaId: '203391230451409', phoneNumberIds: ['207651463353033'], passphrase: 'globex passphrase' });
     graph = await new FakeGraphApi().start();
     test = await startTestApp({
+      modules: [TenantAwareFlowModule],
       env: { TENANTS_DIR: folders.root, DEMO_DATA: 'true', ADMIN_TOKEN, GRAPH_API_BASE_URL: `${graph.url}/v23.0`, OUTBOUND_MAX_TOTAL_MS: '2000' },
     });
     db = test.app.get(DataSource);
@@ -72,6 +74,13 @@ describe('tenants: the data endpoint per tenant', () => {
     const reply = await clientB.send.dataExchange(clientB.flow('inventory'), `b-${randomUUID()}`, 'INVENTORY', { product_id: 'PROD-99' });
     expect(reply.status).toBe(200);
     expect(reply.json.screen).toBe('AVAILABILITY');
+  });
+
+  it('a handler learns the tenant it serves (@FlowTenant()), undefined on the single-tenant endpoint', async () => {
+    const token = () => `members-${randomUUID()}`;
+    expect((await clientA.send.dataExchange(clientA.flow('members'), token(), 'WELCOME', {})).json.data.plan).toBe('acme');
+    expect((await clientB.send.dataExchange(clientB.flow('members'), token(), 'WELCOME', {})).json.data.plan).toBe('globex');
+    expect((await test.client.dataExchange('members', token(), 'WELCOME', {})).json.data.plan).toBe('single-tenant');
   });
 
   it("A's app secret never opens B's endpoint (432), and B's endpoint parses nothing before B's signature", async () => {

@@ -260,7 +260,8 @@ export class FlowRouter {
   private async invoke(exchange: Exchange, handler: RegisteredHandler, session?: FlowSession, manager?: EntityManager): Promise<unknown> {
     const name = exchange.flow.metadata.name;
     const started = performance.now();
-    const result = await asFlow(name, () => handler.invoke({ flow: name, request: exchange.request, session, manager }));
+    const tenant = exchange.tenant ?? undefined;
+    const result = await asFlow(name, () => handler.invoke({ flow: name, request: exchange.request, session, manager, tenant }));
     this.metrics.handlerDuration.observe({ flow: name }, (performance.now() - started) / 1000);
     return result;
   }

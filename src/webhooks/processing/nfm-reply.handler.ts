@@ -139,6 +139,7 @@ export class NfmReplyHandler {
       request: { action: 'complete', flow_token: session.token },
       session,
       manager,
+      tenant: session.tenant ?? undefined,
       completion: {
         response: params,
         flowToken: session.token,
