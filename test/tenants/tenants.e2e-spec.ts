@@ -116,9 +116,31 @@ describe('tenants: the data endpoint per tenant', () => {
     expect((await test.client.ping('inventory', { encryptFor: a.keys.publicPem })).status).toBe(421);
   });
 
-  it('an unknown tenant or flow is 404 before any crypto', async () => {
+  it('an unknown tenant or flow is 404 before any crypto; an unsigned body is 432 unread; an oversized one 413', async () => {
     expect((await clientA.send.ping('initech/inventory')).status).toBe(404);
     expect((await clientA.send.ping(clientA.flow('nope'))).status).toBe(404);
+    const long = await fetch(`${test.url}/flows/${'x'.repeat(90)}/inventory`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(long.status).toBe(404);
+    expect(((await long.json()) as any).message).toBe(`No tenant named "${'x'.repeat(64)}"`);
+    // Labels stay bounded: an unknown tenant makes no tenant series.
+    expect(await (await fetch(`${test.url}/metrics`)).text()).not.toContain('tenant="initech"');
+    const unsigned = await fetch(`${test.url}/flows/acme/inventory`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"not json',
+    });
+    expect(unsigned.status).toBe(432);
+    const big = Buffer.alloc(300 * 1024, 'a');
+    const oversized = await fetch(`${test.url}/flows/acme/inventory`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(big, a.appSecret) },
+      body: big,
+    });
+    expect(oversized.status).toBe(413);
   });
 
   it("a token issued for A is 427 on B's endpoint and on the single-tenant one, and works on A's", async () => {

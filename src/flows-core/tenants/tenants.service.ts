@@ -61,6 +61,8 @@ export class Tenants implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
+    if (this.config.tenantsDir && this.size === 0)
+      this.logger.warn(`TENANTS_DIR ${this.config.tenantsDir} holds no tenant folder: single-tenant only`);
     if (this.size === 0) return;
     for (const tenant of this.byName.values()) {
       this.logger.log(`Tenant "${tenant.name}": ${tenant.definition.phoneNumberIds.length} phone number(s), ${tenant.describe()}`);
