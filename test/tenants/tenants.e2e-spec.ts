@@ -7,7 +7,8 @@ import { signBody } from '../../src/flows-core/testing.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
 import { eventually } from '../support/eventually.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
-import { createTestDatabase } from '../support/test-database.js';
+import { startOwnedDatabase } from '../support/owned-database.js';
+import { createTestDatabase, usingRealPostgres } from '../support/test-database.js';
 import { flowJsonIn, startTestApp, type TestApp } from '../support/test-app.js';
 import { TenantAwareFlowModule } from './tenant-flow.js';
 import { tenantClient, TenantFolders, type TestTenant } from './tenant-folders.js';
@@ -304,7 +305,9 @@ describe('tenants: two replicas on one database', () => {
     const folders = new TenantFolders();
     const a = folders.add('acme', { wabaId: '102290129340398', phoneNumberIds: ['106540352242922'] });
     const b = folders.add('globex', { wabaId: '203391230451409', phoneNumberIds: ['207651463353033'] });
-    const database = await createTestDatabase();
+    // Replicas share a server: the test Postgres, or without one a database server of the test's own.
+    const owned = usingRealPostgres() ? undefined : await startOwnedDatabase();
+    const database = owned ? { env: { DATABASE_URL: owned.url }, drop: () => owned.destroy() } : await createTestDatabase();
     const env = { TENANTS_DIR: folders.root, ADMIN_TOKEN };
     const first = await startTestApp({ env, database });
     const second = await startTestApp({ env, database }).catch(async (error) => {
