@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { AppLogger } from '../../src/logging/app-logger.js';
@@ -7,6 +9,7 @@ import { signBody } from '../../src/flows-core/testing.js';
 import { generateAppSecret, generateTestKeyPair } from '../kit/test-keys.js';
 import { eventually } from '../support/eventually.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
+import { KubeletSecretVolume } from '../support/kubelet-secret-volume.js';
 import { startOwnedDatabase } from '../support/owned-database.js';
 import { createTestDatabase, usingRealPostgres } from '../support/test-database.js';
 import { flowJsonIn, startTestApp, type TestApp } from '../support/test-app.js';
@@ -273,16 +276,21 @@ describe('tenants: rotation', () => {
     }
   });
 
-  it("a tenant's changed files are reloaded by themselves (polled), without a signal or a call", async () => {
+  it("a tenant's Secret swapped by the kubelet is reloaded by itself (polled), without a signal or a call", async () => {
     const folders = new TenantFolders();
-    const a = folders.add('acme', { wabaId: '102290129340398', phoneNumberIds: ['106540352242922'] });
+    const keys = generateTestKeyPair();
+    const secret = generateAppSecret();
+    const definition = JSON.stringify({ waba_id: '102290129340398', phone_number_ids: ['106540352242922'] });
+    // One mounted Secret per tenant: its files are links through ..data, swapped all at once.
+    const volume = new KubeletSecretVolume({ 'tenant.json': definition, 'app-secret': secret, 'private.pem': keys.privatePem });
+    symlinkSync(volume.dir, join(folders.root, 'acme'));
     const test = await startTestApp({ env: { TENANTS_DIR: folders.root, FLOW_SECRETS_POLL_INTERVAL_S: '1' } });
     try {
+      const old = tenantClient(test.url, 'acme', { publicPem: keys.publicPem, appSecret: secret }, flowJsonIn(test.app));
+      expect((await old.send.ping(old.flow('inventory'))).status).toBe(200);
       const newKeys = generateTestKeyPair();
       const next = generateAppSecret();
-      folders.write('acme', 'previous.pem', a.keys.privatePem);
-      folders.write('acme', 'private.pem', newKeys.privatePem);
-      folders.write('acme', 'app-secret', next);
+      volume.update({ 'tenant.json': definition, 'app-secret': next, 'private.pem': newKeys.privatePem, 'previous.pem': keys.privatePem });
       const fresh = tenantClient(test.url, 'acme', { publicPem: newKeys.publicPem, appSecret: next }, flowJsonIn(test.app));
       const status = await eventually(
         async () => (await fresh.send.ping(fresh.flow('inventory'))).status,
@@ -291,11 +299,13 @@ describe('tenants: rotation', () => {
         200,
       );
       expect(status).toBe(200);
-      // The old secret is gone (no app-secret.previous was written): 432.
-      expect((await fresh.send.ping(fresh.flow('inventory'), { signWith: a.appSecret })).status).toBe(432);
+      // The old secret is gone (no app-secret.previous in the new Secret): 432; the old key is the previous one.
+      expect((await fresh.send.ping(fresh.flow('inventory'), { signWith: secret })).status).toBe(432);
+      expect((await fresh.send.ping(fresh.flow('inventory'), { encryptFor: keys.publicPem })).status).toBe(200);
     } finally {
       await test.close();
       folders.remove();
+      volume.remove();
     }
   });
 });
