@@ -119,3 +119,15 @@ describe('the build (scripts/ensure-build.mjs)', () => {
     expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
 });
+
+describe('npm test', () => {
+  it("runs Jest with Node's options that keep the VM-modules warning out of every run", () => {
+    const script = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.test;
+    const options = /&& node ((?:--\S+ )+)node_modules\/jest\/bin\/jest\.js$/.exec(script)![1].trim().split(' ');
+    expect(options).toContain('--experimental-vm-modules');
+    // What Jest does with ES modules: without the other option, Node prints an ExperimentalWarning.
+    const useVmModules = ['-e', "new (require('node:vm').SourceTextModule)('')"];
+    expect(spawnSync(process.execPath, ['--experimental-vm-modules', ...useVmModules], { encoding: 'utf8' }).stderr).toContain('ExperimentalWarning');
+    expect(spawnSync(process.execPath, [...options, ...useVmModules], { encoding: 'utf8' }).stderr).toBe('');
+  });
+});
