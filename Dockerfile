@@ -9,7 +9,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY preview ./preview
-COPY scripts/build-preview.mjs ./scripts/
+COPY scripts/build-preview.mjs scripts/ensure-build.mjs scripts/lock-file.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # ---- runtime: production dependencies and dist/ only, as an unprivileged user ----
