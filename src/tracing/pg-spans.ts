@@ -3,6 +3,10 @@ import { KIND, openChildSpan } from './spans.js';
 
 const PATCHED = Symbol.for('flowgate.tracing.pg');
 const MAX_QUERY_TEXT = 1_000;
+/** Statements kept sanitized (at most this many, each at most MAX_CACHED_TEXT long: memory stays bounded). */
+const MAX_SANITIZED = 500;
+const MAX_CACHED_TEXT = 4_096;
+const SANITIZED = new Map<string, string>();
 
 type Query = (...args: unknown[]) => unknown;
 type Callback = (error: unknown, result?: unknown) => void;
@@ -18,6 +22,17 @@ function operationOf(text: string | undefined): string {
  * recorded; a literal written into a statement is masked too, in case one ever carries a person's data.
  */
 export function sanitizedQuery(text: string): string {
+  if (text.length > MAX_CACHED_TEXT) return mask(text);
+  let sanitized = SANITIZED.get(text);
+  if (sanitized === undefined) {
+    // A statement is sanitized once: the application's statements are a short list.
+    if (SANITIZED.size >= MAX_SANITIZED) SANITIZED.delete(SANITIZED.keys().next().value!);
+    SANITIZED.set(text, (sanitized = mask(text)));
+  }
+  return sanitized;
+}
+
+function mask(text: string): string {
   const masked = text
     .replace(/\$(\w*)\$[\s\S]*?\$\1\$/g, '?')
     .replace(/[eE]?'(?:[^']|'')*'/g, '?')

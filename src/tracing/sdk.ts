@@ -2,7 +2,7 @@ import { context, propagation, ROOT_CONTEXT, trace, type Span } from '@opentelem
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { tracePostgres } from './pg-spans.js';
 import { installTraceBackend } from './spans.js';
@@ -10,14 +10,16 @@ import type { TracingSettings } from './tracing-settings.js';
 
 export const TRACER_NAME = 'flowgate';
 
+/** OTLP over HTTP, encoded as the protocol says; both exporters read the standard OTEL_EXPORTER_OTLP_* variables. */
+const exporterFor = (settings: TracingSettings): SpanExporter => (settings.protocol === 'http/json' ? new JsonExporter() : new ProtobufExporter());
+
 /**
  * Starts the OpenTelemetry SDK: a tracer provider with the OTLP/HTTP exporter the protocol names,
  * batched (bounded queue, the SDK's OTEL_BSP_* defaults), the sampler of OTEL_TRACES_SAMPLER, W3C
  * trace context, async context through AsyncLocalStorage; then Postgres queries get client spans.
  * Loaded only when tracing is configured.
  */
-export function startTracing(settings: TracingSettings): void {
-  const exporter = settings.protocol === 'http/json' ? new JsonExporter() : new ProtobufExporter();
+export function startTracing(settings: TracingSettings, exporter: SpanExporter = exporterFor(settings)): void {
   const resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }))
     // OTEL_RESOURCE_ATTRIBUTES (and OTEL_SERVICE_NAME) as the operator set them.

@@ -65,6 +65,13 @@ const sessionSpan = (mode: 'transaction' | 'record' | 'screen_data', policy: 'is
   attributes: { 'flowgate.session.mode': mode, 'flowgate.session.policy': policy },
 });
 
+/** How an exchange that threw ended, as the metrics' outcome label says it (the status it gets). */
+function failedOutcome(error: unknown): string {
+  if (error instanceof ReplayedFlowAnswer) return 'replayed';
+  if (error instanceof FlowEndpointError) return String(error.status);
+  return error instanceof HttpException ? String(error.getStatus()) : '500';
+}
+
 /** Why the session refused a request, for its span: a replay's answer, a refusal, a token rejected (427). */
 function sessionRefusal(error: unknown): string {
   if (error instanceof ReplayedFlowAnswer) return 'replayed';
@@ -136,10 +143,7 @@ export class FlowRouter {
     // One span per exchange, labelled like the metrics: nothing the client typed, no token.
     return inSpan('flow.exchange', { attributes: { 'flowgate.flow.name': flowName, 'flowgate.flow.action': actionLabel(request) } }, (notes) =>
       this.exchange(flowName, request, sealing, notes).catch((error: unknown) => {
-        notes.set(
-          'flowgate.flow.outcome',
-          error instanceof ReplayedFlowAnswer ? 'replayed' : error instanceof FlowEndpointError ? String(error.status) : 'error',
-        );
+        notes.set('flowgate.flow.outcome', failedOutcome(error));
         throw error;
       }),
     );
