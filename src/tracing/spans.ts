@@ -126,9 +126,15 @@ export function inJobSpan<T>(name: string, carrier: Record<string, unknown> | un
   );
 }
 
-/** Exports the spans still buffered (at shutdown). */
+/** Longest wait for the collector at shutdown: an unreachable one must not hold the process past its grace period. */
+const FLUSH_TIMEOUT_MS = 3_000;
+
+/** Exports the spans still buffered (at shutdown), waiting at most FLUSH_TIMEOUT_MS; export failures are the SDK's to drop. */
 export async function flushTraces(): Promise<void> {
-  await backend?.flush();
+  if (!backend) return;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_TIMEOUT_MS).unref()));
+  await Promise.race([backend.flush().catch(() => undefined), late]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createPublicKey, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { keyFingerprint, signBody } from '../../src/flows-core/testing.js';
 import { FlowTestClient } from '../kit/flow-test-client.js';
@@ -181,6 +182,43 @@ describe.each(['http/protobuf', 'http/json'])('traces exported over OTLP %s to a
     expect(encrypt.every((span) => under(spans, span, exchange))).toBe(true);
   });
 
+  it('a handler that writes runs inside the session span: its transaction, its queries and the encryption of its answer under it', async () => {
+    const reply = await client.dataExchange('inventory', token, 'AVAILABILITY', { product_id: 'PROD-99', quantity: 1 });
+    expect(reply.status).toBe(200);
+    expect(reply.json?.data?.extension_message_response?.params).toMatchObject({ product_id: 'PROD-99', quantity: 1 });
+
+    const exchangeOf = (spans: ReceivedSpan[]) =>
+      spans.find((span) => span.name === 'flow.exchange' && span.attributes['flowgate.flow.screen'] === 'AVAILABILITY');
+    const spans = await eventually(
+      async () => {
+        const exchange = exchangeOf(receiver.spans);
+        return exchange ? receiver.spans.filter((span) => span.traceId === exchange.traceId) : [];
+      },
+      (trace) => trace.some((span) => span.kind === SERVER && span.attributes['http.response.status_code'] !== undefined),
+      20_000,
+    );
+    const exchange = exchangeOf(spans)!;
+    expect(exchange.attributes).toMatchObject({ 'flowgate.flow.action': 'data_exchange', 'flowgate.flow.outcome': 'ok' });
+    const session = one(spans, 'flow.session');
+    expect(session.parentSpanId).toBe(exchange.spanId);
+    expect(session.attributes).toEqual({
+      'flowgate.session.mode': 'transaction',
+      'flowgate.session.policy': 'any',
+      'flowgate.session.outcome': 'recorded',
+    });
+    const handler = one(spans, 'flow.handler');
+    expect(handler.parentSpanId).toBe(session.spanId);
+    expect(handler.attributes).toMatchObject({ 'flowgate.flow.screen': 'AVAILABILITY', 'flowgate.handler.outcome': 'complete' });
+    const postgres = spans.filter((span) => span.attributes['db.system.name'] === 'postgresql');
+    // The session row's lock and the commit in the session span, the reservation's writes in the handler's.
+    expect(postgres.filter((span) => span.parentSpanId === session.spanId).map((span) => span.attributes['db.operation.name'])).toEqual(
+      expect.arrayContaining(['COMMIT']),
+    );
+    const reservation = postgres.filter((span) => (span.attributes['db.query.text'] as string).includes('INSERT INTO inventory_reservations'));
+    expect(reservation.map((span) => span.parentSpanId)).toEqual([handler.spanId]);
+    expect(one(spans, 'flow.encrypt').parentSpanId).toBe(session.spanId);
+  });
+
   it('a stored nfm_reply webhook and the worker that processes it are one trace, linked through the job', async () => {
     webhookBody = Buffer.from(JSON.stringify(nfmReply(token, { product: 'PROD-99', quantity: 1 })));
     const response = await fetch(`${server.url}/webhooks/whatsapp`, {
@@ -237,5 +275,51 @@ describe.each(['http/protobuf', 'http/json'])('traces exported over OTLP %s to a
         [],
       ]);
     }
+  });
+});
+
+describe('a collector that never answers', () => {
+  const keys = generateTestKeyPair();
+  const appSecret = generateAppSecret();
+  let database: TestDatabase;
+  let server: TracedServer;
+  let blackHole: Server;
+  const held: Array<() => void> = [];
+
+  beforeAll(async () => {
+    // Takes every export and never answers it.
+    blackHole = createServer((request) => {
+      request.resume();
+      held.push(() => request.socket.destroy());
+    });
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    database = await createTestDatabase();
+    server = await startTracedServer({
+      ...database.env,
+      FLOW_PRIVATE_KEY: keys.privatePem,
+      WHATSAPP_APP_SECRET: appSecret,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(blackHole.address() as { port: number }).port}`,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stop(server);
+    held.forEach((release) => release());
+    await new Promise((resolve) => blackHole?.close(resolve));
+    await database?.drop();
+  });
+
+  it('fails no request, and the server still stops cleanly on SIGTERM', async () => {
+    const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret });
+    for (let i = 0; i < 5; i++) expect((await client.ping('inventory')).json).toEqual({ data: { status: 'active' } });
+    await eventually(
+      async () => held.length,
+      (count) => count > 0,
+      10_000,
+    );
+    const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+    server.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 });
