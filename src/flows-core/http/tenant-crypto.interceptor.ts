@@ -1,6 +1,5 @@
 import { Injectable, type CallHandler, type ExecutionContext } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import type { FlowEnvelope } from '../crypto/flow-envelope.js';
 import { FlowCryptoInterceptor } from './flow-crypto.interceptor.js';
 import type { TenantFlowRequest } from './tenant-flow.guard.js';
 
@@ -11,12 +10,7 @@ import type { TenantFlowRequest } from './tenant-flow.guard.js';
 @Injectable()
 export class TenantCryptoInterceptor extends FlowCryptoInterceptor {
   override intercept(context: ExecutionContext, next: CallHandler): Observable<string> {
-    const request = context.switchToHttp().getRequest<TenantFlowRequest>();
-    const tenant = request.tenant!;
-    const envelope = request.body as FlowEnvelope;
-    return this.proceed(context, next, envelope, this.decryptor.decrypt(envelope, tenant.candidates()), {
-      name: tenant.name,
-      secrets: tenant.secrets,
-    });
+    const tenant = context.switchToHttp().getRequest<TenantFlowRequest>().tenant!;
+    return this.proceed(context, next, { name: tenant.name, secrets: tenant.secrets }, tenant.candidates());
   }
 }
