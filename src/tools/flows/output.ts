@@ -1,12 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import { GraphApiError } from '../../graph-api/index.js';
-import { CliError } from '../keys/cli-error.js';
+import { CliError, EXIT, UnreachableError } from '../cli/errors.js';
 
-/** Exit codes: 1 a failure to act on, 2 a usage error, 3 Meta (or the server) could not be reached. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
-
-/** A network failure: no HTTP answer at all. Ends the command with exit code 3. */
-export class UnreachableError extends CliError {}
+export { EXIT, UnreachableError };
 
 /**
  * One line per step with ✔ / ✖ (⚠ for a warning, · for information), or, with --json, nothing until
