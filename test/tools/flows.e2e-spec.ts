@@ -334,10 +334,20 @@ describe('npm run flows against a fake Graph API', () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const unreachable = await flows(['list'], { ...env, GRAPH_API_BASE_URL: closed, OUTBOUND_MAX_TOTAL_MS: '1000' });
     expect(unreachable.code).toBe(3);
-    expect(unreachable.stderr).toMatch(/✖ Reading the flows on Meta failed: Meta could not be reached \(ECONNREFUSED\)/);
+    expect(unreachable.stderr).toContain(`✖ Reading the flows on Meta failed: Meta could not be reached at ${new URL(closed).host} (ECONNREFUSED)`);
     const asJson = await flows(['list', '--json'], { ...env, GRAPH_API_BASE_URL: closed, OUTBOUND_MAX_TOTAL_MS: '1000' });
     expect(asJson.code).toBe(3);
     expect(JSON.parse(asJson.stdout)).toEqual({ ok: false, error: expect.stringContaining('could not be reached') });
+  });
+
+  it('a PUBLIC_URL with a path is refused in one line, nothing sent', async () => {
+    const result = await flows(['deploy', 'inventory'], { ...env, PUBLIC_URL: 'https://flows.example.com/flowgate' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      '✖ PUBLIC_URL must be the origin Meta calls, without a path: https://flows.example.com, not https://flows.example.com/flowgate ' +
+        '(flow x is served at https://flows.example.com/flows/x)',
+    );
+    expect(fake.requests).toEqual([]);
   });
 
   it('missing configuration: one clear line per missing value, nothing sent', async () => {

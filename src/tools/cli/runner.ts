@@ -104,7 +104,7 @@ export async function runCli(argv: string[], invocation: Invocation = {}): Promi
   }
 
   function fail(error: unknown): number {
-    const known = error instanceof CliError || error instanceof ConfigValidationError ? error : unreachable(error);
+    const known = error instanceof CliError || error instanceof ConfigValidationError ? error : (unreachable(error) ?? portInUse(error));
     const message = known ? known.message : `${(error as Error)?.message ?? String(error)}`;
     if (json) io.out(`${JSON.stringify({ ok: false, error: message }, null, 2)}\n`);
     else for (const line of message.split('\n')) io.err(`✖ ${line}\n`);
@@ -112,6 +112,13 @@ export async function runCli(argv: string[], invocation: Invocation = {}): Promi
     if (!known && !json) io.err(debug ? `${(error as Error)?.stack}\n` : `  (an unexpected error: run again with --debug for the details)\n`);
     return known instanceof UnreachableError ? EXIT.unreachable : EXIT.failed;
   }
+}
+
+/** A port another process holds (a server command's --port), as the one line that says what to do. */
+function portInUse(error: unknown): CliError | undefined {
+  const { code, port } = (error ?? {}) as NodeJS.ErrnoException & { port?: number };
+  if (code !== 'EADDRINUSE') return undefined;
+  return new CliError(`${port ? `Port ${port}` : 'The port'} is in use: pass --port <another>, or stop what holds it`);
 }
 
 function withHelp(usage: string, command: Command): string {

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { GraphApiError } from '../../graph-api/index.js';
+import { GraphApiError, graphApiConfig } from '../../graph-api/index.js';
 import { CliError, EXIT, UnreachableError } from '../cli/errors.js';
 
 export { EXIT, UnreachableError };
@@ -52,9 +52,15 @@ export class Output {
   }
 }
 
+/** The host the Graph API calls go to (GRAPH_API_BASE_URL's), for a line about a network failure. */
+export function metaHost(): string {
+  const base = graphApiConfig().baseUrl;
+  return URL.canParse(base) ? new URL(base).host : base;
+}
+
 /** Meta's error as a person reads it: code, error_user_msg (or message), fbtrace_id. */
 export function metaErrorText(error: GraphApiError): string {
-  if (error.unreachable) return `Meta could not be reached (${error.provider.userMessage ?? 'no answer'})`;
+  if (error.unreachable) return `Meta could not be reached at ${metaHost()} (${error.provider.userMessage ?? 'no answer'})`;
   const parts = [`Meta answered ${error.status}`];
   if (error.code !== undefined) parts.push(`code ${error.code}${error.provider.subcode ? `/${error.provider.subcode}` : ''}`);
   const text = `${parts.join(', ')}: ${error.provider.userMessage ?? error.message}`;

@@ -154,7 +154,8 @@ async function interactive(
     }),
   );
   closed.catch(() => undefined);
-  const ask = (question: string) => (ended ? closed : Promise.race([rl.question(question), closed]));
+  // A question cut short by the close rejects too: the close's one line is what is said.
+  const ask = (question: string) => (ended ? closed : Promise.race([rl.question(question).catch(() => closed), closed]));
   try {
     // Start as WhatsApp would: INIT only when the first screen needs the endpoint's data to open.
     const start = flowStart(flowJson);
