@@ -39,6 +39,10 @@ const TABLE: Record<string, CommandGroup> = {
       ),
       bug: entry('Has a bug', defineCommand({ env: false, run: () => (null as unknown as { x: number }).x })),
       plain: entry('Offers no --json', defineCommand({ env: false, json: false, run: () => 0 })),
+      hand: entry(
+        'Hands its arguments on',
+        defineCommand({ env: false, passThrough: true, help: 'Runs another program.', run: ({ positionals }) => positionals.length }),
+      ),
       'preview-url': {
         ...entry('Renamed', defineCommand({ env: false, run: () => 0 })),
         alias: { name: 'preview', note: '`preview` is now `preview-url`' },
@@ -150,6 +154,12 @@ describe('the command runner', () => {
     const result = await run(['demo', 'plain', '--json']);
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout).error).toContain("'--json'");
+  });
+
+  it('a command that hands its arguments on gets them as they are, but --help is still the usage', async () => {
+    expect((await run(['demo', 'hand', '--reset', 'x'])).code).toBe(2);
+    const help = await run(['demo', 'hand', '--help']);
+    expect(help).toEqual({ code: 0, stdout: 'Usage: flowgate demo hand\n\nRuns another program.\n', stderr: '' });
   });
 
   it('a renamed command keeps its old name, with a one-line note', async () => {

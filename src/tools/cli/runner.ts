@@ -75,6 +75,10 @@ export async function runCli(argv: string[], invocation: Invocation = {}): Promi
   }
   let values: Record<string, unknown> = {};
   let positionals: string[] = rest;
+  if (command.passThrough && isHelp(rest[0])) {
+    io.out(`${withHelp(usage, command)}\n`);
+    return EXIT.ok;
+  }
   if (!command.passThrough) {
     try {
       const { json: _json, ...withoutJson } = GLOBAL_OPTIONS;
