@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteServer, type PGliteServerLimits } from './pglite-server.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { EMBEDDED_IN_MEMORY } from './database.config.js';
 
 /**
@@ -16,12 +17,18 @@ export class EmbeddedDatabase {
   private readonly logger = new Logger(EmbeddedDatabase.name);
   private db?: PGlite;
   private server?: PGliteServer;
+  private unlock?: () => void;
 
   /** Starts PGlite and returns a connection URL for it. */
   async start(dir: string, limits?: PGliteServerLimits): Promise<string> {
     const inMemory = dir === EMBEDDED_IN_MEMORY;
     const dataDir = inMemory ? undefined : resolve(dir);
-    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true });
+      // One process at a time: a second server or db:seed is refused, naming the process that has it.
+      this.unlock = lockDataDir(dataDir);
+      process.once('exit', this.unlock);
+    }
     this.db = await PGlite.create(dataDir ? { dataDir } : {});
     this.server = new PGliteServer(this.db, { limits });
     await this.server.listen(0, '127.0.0.1');
@@ -38,10 +45,15 @@ export class EmbeddedDatabase {
   }
 
   async stop(): Promise<void> {
-    const { server, db } = this;
+    const { server, db, unlock } = this;
     this.server = undefined;
     this.db = undefined;
+    this.unlock = undefined;
     await server?.close();
     await db?.close();
+    if (unlock) {
+      process.off('exit', unlock);
+      unlock();
+    }
   }
 }

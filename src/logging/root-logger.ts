@@ -56,11 +56,12 @@ export const LOG_BUFFER = { minLength: 4096, periodicFlushMs: 250 } as const;
 
 function jsonStreams(): { immediate: DestinationStream; buffered: DestinationStream } {
   const buffered = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER.minLength, periodicFlush: LOG_BUFFER.periodicFlushMs });
-  const flushed = () => undefined;
   const immediate = {
     write(line: string) {
       buffered.write(line);
-      buffered.flush(flushed);
+      // No callback: each one would add 'drain' and 'error' listeners until the write under way ends,
+      // and a burst of start-up lines (one more per flow module) passed Node's limit of 10 with a warning.
+      buffered.flush();
     },
   };
   return { immediate, buffered };

@@ -5,8 +5,9 @@ import { DataSource } from 'typeorm';
 import { withTimeout } from '../../common/with-timeout.js';
 import { toJsonb } from '../../database/jsonb.js';
 import { Metrics } from '../../metrics/metrics.service.js';
+import { inSpan, KIND, traceCarrier } from '../../tracing/index.js';
 import { webhooksConfig } from '../webhooks.config.js';
-import { WebhookQueue } from '../webhook-queue.js';
+import { WEBHOOK_QUEUE, WEBHOOK_QUEUE_SPAN, WebhookQueue } from '../webhook-queue.js';
 import type { IncomingEvent } from './split-events.js';
 
 /**
@@ -33,6 +34,8 @@ export interface IntakeResult {
 export class WebhookIntake implements OnApplicationShutdown {
   private readonly logger = new Logger(WebhookIntake.name);
   private readonly unqueued: string[] = [];
+  /** Trace context of events waiting to be queued (only while tracing): their jobs carry it. */
+  private readonly traces = new Map<string, Record<string, string>>();
   private queueing?: Promise<void>;
 
   constructor(
@@ -66,7 +69,7 @@ export class WebhookIntake implements OnApplicationShutdown {
     }
     const ids = rows.map((row) => row.id);
     this.count(source, events, new Set(rows.map((row) => row.dedupe_key)));
-    this.queueSoon(ids);
+    this.queueSoon(ids, this.traceOf(ids.length));
     if (events.length > ids.length) this.logger.log(`${events.length - ids.length} duplicate ${source} event(s) ignored`);
     return { stored: ids.length, duplicates: events.length - ids.length };
   }
@@ -85,8 +88,16 @@ export class WebhookIntake implements OnApplicationShutdown {
     await this.queueing;
   }
 
-  private queueSoon(eventIds: string[]): void {
+  /** A producer span for the stored events; its context goes into their jobs (undefined when tracing is off). */
+  private traceOf(count: number): Record<string, string> | undefined {
+    if (count === 0) return undefined;
+    const attributes = { ...WEBHOOK_QUEUE_SPAN, 'messaging.operation.type': 'create', 'messaging.batch.message_count': count };
+    return inSpan(`create ${WEBHOOK_QUEUE}`, { kind: KIND.producer, attributes }, () => traceCarrier());
+  }
+
+  private queueSoon(eventIds: string[], trace?: Record<string, string>): void {
     if (eventIds.length === 0) return;
+    if (trace) for (const id of eventIds) this.traces.set(id, trace);
     this.unqueued.push(...eventIds);
     this.queueing ??= this.drain();
   }
@@ -100,13 +111,20 @@ export class WebhookIntake implements OnApplicationShutdown {
     }
   }
 
+  private takeTrace(eventId: string): { trace?: Record<string, string> } {
+    const trace = this.traces.get(eventId);
+    if (!trace) return {};
+    this.traces.delete(eventId);
+    return { trace };
+  }
+
   /** Queues events by id; the job id is the event id, so an event is queued at most once. */
   async enqueue(eventIds: string[]): Promise<void> {
     if (eventIds.length === 0) return;
     const adding = this.queue.addBulk(
       eventIds.map((eventId) => ({
         name: 'process',
-        data: { eventId },
+        data: { eventId, ...this.takeTrace(eventId) },
         opts: {
           jobId: eventId,
           attempts: this.config.maxAttempts,
