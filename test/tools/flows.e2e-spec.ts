@@ -262,6 +262,11 @@ describe('npm run flows against a fake Graph API', () => {
 
     const metrics = await run('metrics', 'inventory', '--since', '2026-11-01', '--until', '2026-11-30');
     expect(metrics.code).toBe(0);
+    // First, in one line: Meta's metrics are deprecated and silent below 250 requests; where to look instead.
+    expect(metrics.stdout.split('\n')[0]).toBe(
+      "⚠ Meta's Flows Metrics API is deprecated since 30 April 2026 and answers nothing below 250 requests: watch the flows webhooks " +
+        "(ENDPOINT_* alerts, FLOW_STATUS_CHANGE), health_status (flowgate meta status <flow>) and Flowgate's own metrics (GET /metrics)",
+    );
     expect(metrics.stdout).toMatch(/PERIOD\s+REQUESTS\s+ERRORS\s+ERROR RATE\s+LATENCY\s+AVAILABILITY/);
     expect(metrics.stdout).toMatch(
       /2026-11-30T00:00:00\+0000\s+120\s+timeout_error=2 unexpected_http_status_code=1\s+2\.5%\s+p50=1s p90=2s\s+99\.2%/,
@@ -271,6 +276,7 @@ describe('npm run flows against a fake Graph API', () => {
     ).toBe(true);
     const json = JSON.parse((await run('metrics', 'inventory', '--json')).stdout);
     expect(json.metrics.ENDPOINT_AVAILABILITY.data_points[0].data).toEqual([{ key: 'value', value: 99.2 }]);
+    expect(json.steps[0]).toEqual({ ok: null, message: expect.stringContaining('deprecated since 30 April 2026') });
   });
 
   it('preview prints the URL; --interactive adds the flow action and a token the endpoint accepts', async () => {
@@ -329,10 +335,20 @@ describe('npm run flows against a fake Graph API', () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const unreachable = await flows(['list'], { ...env, GRAPH_API_BASE_URL: closed, OUTBOUND_MAX_TOTAL_MS: '1000' });
     expect(unreachable.code).toBe(3);
-    expect(unreachable.stderr).toMatch(/✖ Reading the flows on Meta failed: Meta could not be reached \(ECONNREFUSED\)/);
+    expect(unreachable.stderr).toContain(`✖ Reading the flows on Meta failed: Meta could not be reached at ${new URL(closed).host} (ECONNREFUSED)`);
     const asJson = await flows(['list', '--json'], { ...env, GRAPH_API_BASE_URL: closed, OUTBOUND_MAX_TOTAL_MS: '1000' });
     expect(asJson.code).toBe(3);
     expect(JSON.parse(asJson.stdout)).toEqual({ ok: false, error: expect.stringContaining('could not be reached') });
+  });
+
+  it('a PUBLIC_URL with a path is refused in one line, nothing sent', async () => {
+    const result = await flows(['deploy', 'inventory'], { ...env, PUBLIC_URL: 'https://flows.example.com/flowgate' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      '✖ PUBLIC_URL must be the origin Meta calls, without a path: https://flows.example.com, not https://flows.example.com/flowgate ' +
+        '(flow x is served at https://flows.example.com/flows/x)',
+    );
+    expect(fake.requests).toEqual([]);
   });
 
   it('missing configuration: one clear line per missing value, nothing sent', async () => {

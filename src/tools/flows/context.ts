@@ -13,8 +13,22 @@ export interface Context {
   locals: LocalFlow[];
 }
 
+/**
+ * PUBLIC_URL is the origin Meta calls (`PUBLIC_URL/flows/<flow>`), and the server serves its flows at
+ * /flows/ of that origin: a path in it would give Meta endpoints that answer 404.
+ */
+export function requireOrigin(url: string, name = 'PUBLIC_URL'): void {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed && parsed.pathname !== '/') {
+    throw new CliError(
+      `${name} must be the origin Meta calls, without a path: ${parsed.origin}, not ${url} (flow x is served at ${parsed.origin}/flows/x)`,
+    );
+  }
+}
+
 export function createContext(): Context {
   const config = requireMetaFlowsConfig(metaFlowsConfig());
+  requireOrigin(config.publicUrl);
   return { config, client: new MetaFlowsClient(config), locals: localFlowsOf(flowModules) };
 }
 

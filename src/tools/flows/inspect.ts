@@ -109,6 +109,11 @@ export async function status(options: { positionals: string[]; json?: boolean })
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Said first by `metrics`, because Meta's answer alone reads as if all were well. */
+export const METRICS_DEPRECATED =
+  "Meta's Flows Metrics API is deprecated since 30 April 2026 and answers nothing below 250 requests: watch the flows webhooks " +
+  "(ENDPOINT_* alerts, FLOW_STATUS_CHANGE), health_status (flowgate meta status <flow>) and Flowgate's own metrics (GET /metrics)";
+
 /** `metrics`: Meta's endpoint metrics, one row per period. */
 export async function metrics(options: {
   positionals: string[];
@@ -123,6 +128,7 @@ export async function metrics(options: {
     if (options[key] && !DATE.test(options[key]!)) throw new CliError(`--${key} must be a date like 2026-01-31`);
   }
   const output = new Output(Boolean(options.json));
+  output.warn(METRICS_DEPRECATED);
   const context = createContext();
   const flow = localFlow(context, options.positionals[0]);
   const remote = await requireRemoteFlow(context, flow);
@@ -153,6 +159,7 @@ export async function metrics(options: {
       ]),
     ),
   );
-  output.ok(`${flow.name}: ${periods.length} ${granularity.toLowerCase()} period${periods.length === 1 ? '' : 's'} of endpoint metrics`);
+  if (periods.length === 0) output.info(`${flow.name}: Meta returned no endpoint metrics (nothing below 250 requests)`);
+  else output.ok(`${flow.name}: ${periods.length} ${granularity.toLowerCase()} period${periods.length === 1 ? '' : 's'} of endpoint metrics`);
   return output.finish({ flow: flow.name, id: remote.id, granularity, metrics: results });
 }

@@ -1,18 +1,28 @@
 import { createPublicKey } from 'node:crypto';
 import { keyFingerprint } from '../../flows-core/testing.js';
 import { GraphApiClient, GraphApiError, graphApiConfig } from '../../graph-api/index.js';
-import { CliError } from './cli-error.js';
+import { CliError, UnreachableError } from '../cli/errors.js';
+import { metaHost } from '../flows/output.js';
+
+/** What is missing to talk to Meta about the flow key: one line per setting, all of them at once. */
+export function graphSettingsProblems(): string[] {
+  const graph = graphApiConfig();
+  return [
+    ...(graph.accessToken ? [] : ['WHATSAPP_ACCESS_TOKEN is not set: it is needed to talk to Meta about the flow key']),
+    ...(graph.phoneNumberId ? [] : ['WHATSAPP_PHONE_NUMBER_ID is not set: the key belongs to a WhatsApp phone number']),
+  ];
+}
+
+/** Throws one CliError listing every problem (one line each), when there are any. */
+export function requireSettings(problems: string[]): void {
+  if (problems.length) throw new CliError(problems.join('\n'));
+}
 
 /** Meta's endpoint for the phone number's Flows public key, and the client to call it with. */
 function encryptionEndpoint() {
+  requireSettings(graphSettingsProblems());
   const graph = graphApiConfig();
-  if (!graph.accessToken) {
-    throw new CliError('WHATSAPP_ACCESS_TOKEN is not set: it is needed to talk to Meta about the flow key');
-  }
-  if (!graph.phoneNumberId) {
-    throw new CliError('WHATSAPP_PHONE_NUMBER_ID is not set: the key belongs to a WhatsApp phone number');
-  }
-  return { client: new GraphApiClient(graph), path: `${graph.phoneNumberId}/whatsapp_business_encryption`, phoneNumberId: graph.phoneNumberId };
+  return { client: new GraphApiClient(graph), path: `${graph.phoneNumberId!}/whatsapp_business_encryption`, phoneNumberId: graph.phoneNumberId! };
 }
 
 /** Fails early (before any file changes) when Meta cannot be called. */
@@ -24,6 +34,9 @@ async function call(action: string, request: () => Promise<unknown>): Promise<an
   try {
     return await request();
   } catch (error) {
+    if (error instanceof GraphApiError && error.unreachable) {
+      throw new UnreachableError(`${action} failed: Meta could not be reached at ${metaHost()} (${error.provider.userMessage ?? error.message})`);
+    }
     if (error instanceof GraphApiError) throw new CliError(`${action} failed: ${error.message}`);
     throw error;
   }

@@ -1,4 +1,4 @@
-import { CliError } from './cli-error.js';
+import { CliError, UnreachableError } from '../cli/errors.js';
 
 /** The running Flowgate: --url, else FLOWGATE_URL, else localhost on PORT. */
 export function serverUrl(option?: string): string {
@@ -6,10 +6,15 @@ export function serverUrl(option?: string): string {
   return url.replace(/\/+$/, '');
 }
 
+/** What is missing to ask the server to reload (empty when nothing is). */
+export function adminTokenProblems(): string[] {
+  return process.env.ADMIN_TOKEN ? [] : ['ADMIN_TOKEN is not set: it is needed to ask the server to reload its keys (POST /admin/keys/reload)'];
+}
+
 export function assertAdminToken(): string {
-  const token = process.env.ADMIN_TOKEN;
-  if (!token) throw new CliError('ADMIN_TOKEN is not set: it is needed to ask the server to reload its keys (POST /admin/keys/reload)');
-  return token;
+  const [problem] = adminTokenProblems();
+  if (problem) throw new CliError(problem);
+  return process.env.ADMIN_TOKEN!;
 }
 
 /** Asks the server to re-read its key files; returns its ring's fingerprints, current first. */
@@ -23,7 +28,8 @@ export async function reloadServer(url: string): Promise<string[]> {
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    throw new CliError(`cannot reach the server at ${url} (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`);
+    const cause = (error as Error).cause as NodeJS.ErrnoException | undefined;
+    throw new UnreachableError(`cannot reach the server at ${url} (${cause?.code ?? cause?.message ?? (error as Error).message})`);
   }
   const body: any = await response.json().catch(() => undefined);
   if (response.status === 200 && body?.ok === true && Array.isArray(body.fingerprints)) return body.fingerprints;
