@@ -158,7 +158,7 @@ export class MediaFetcher {
       const { sha256, size } = await download(temp);
       temp.end();
       await closed;
-      const contentType = await detectContentType(tempPath);
+      const contentType = await detectContentType(tempPath, allow);
       if (allow && !typeAllowed(contentType, allow)) throw refusal('type_refused', fileName, `detected ${contentType}, allowed ${allow.join(', ')}`);
       this.metrics.mediaDownloads.inc({ source, result: 'ok' });
       this.metrics.mediaBytes.inc({ source }, size);

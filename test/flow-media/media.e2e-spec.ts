@@ -8,6 +8,7 @@ import { encryptMedia, makeJpeg, makePdf, makePng, type EncryptedMedia, type Med
 import { FakeCdn } from '../support/fake-cdn.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { MediaTestFlowModule } from './fixtures/media-flow.js';
+import { makeZipBomb, peakRssGrowth } from './fixtures/zip-bomb.js';
 
 const ADMIN_TOKEN = 'admin-token-media-0123456789';
 const MAX_BYTES = 256 * 1024;
@@ -274,6 +275,13 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       await refused([pdf.object], /"looks-like-a-photo.jpg" is not a file type we accept here/);
       const png = upload(makePng(), 'scan.pdf');
       await refused([png.object], /not a file type we accept/, 'DOCS', 'docs');
+    });
+
+    it('a ZIP bomb picked as a document (200 KiB whose [Content_Types].xml inflates to 200 MiB): refused unread, memory flat', async () => {
+      const bomb = upload(await makeZipBomb(200 * 1024 * 1024), 'contract.docx');
+      const { growth } = await peakRssGrowth(() => refused([bomb.object], /"contract.docx" is not a file type we accept here/, 'DOCS', 'docs'));
+      expect(cdn.requestsFor(bomb.path)).toHaveLength(1);
+      expect(growth).toBeLessThan(64 * 1024 * 1024);
     });
 
     it('media objects with missing fields or wrong types', async () => {
