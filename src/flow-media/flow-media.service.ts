@@ -12,6 +12,7 @@ import type { FlowMediaFile } from '../flow-json/index.js';
 import { completionMediaFields, parseMediaField, type CompletionMediaObject, type ParsedMediaObject } from './media-object.js';
 import { MediaQueue } from './media-queue.js';
 import { MEDIA_STORAGE, type MediaStorage } from './media-storage.js';
+import { mediaConfig } from './media.config.js';
 
 /** Which session, flow and screen files belong to; handlers get it with `@FlowMediaScope()`. */
 export interface MediaScope {
@@ -86,6 +87,7 @@ export class FlowMedia {
     private readonly queue: MediaQueue,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
     @Inject(databaseConfig.KEY) database: ConfigType<typeof databaseConfig>,
+    @Inject(mediaConfig.KEY) private readonly config: ConfigType<typeof mediaConfig>,
   ) {
     this.oneTransactionAtATime = database.url === undefined;
   }
@@ -218,21 +220,28 @@ export class FlowMedia {
 
   /**
    * The background download of one pending row. Returns normally when the row is done (stored, or
-   * failed for good); throws to be retried.
+   * failed for good); throws to be retried. The attempt is counted (committed) before the download:
+   * a file whose processing kills the process (memory, a crash) still uses up its attempts, and a
+   * row that has used them all is given up without being downloaded again.
    */
   async fetchPending(id: string, finalAttempt: boolean): Promise<'stored' | 'failed' | 'skipped'> {
     // An UPDATE answers [rows, count].
-    const [[row]]: [Array<{ id: string; status: string; reference: PendingReference | null }>, number] = await this.db.query(
-      `UPDATE flow_media SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending' RETURNING id, status, reference`,
-      [id],
+    const [[row]]: [Array<{ id: string; attempts: number; reference: PendingReference | null }>, number] = await this.db.query(
+      `UPDATE flow_media SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending' AND attempts < $2 RETURNING id, attempts, reference`,
+      [id, this.config.maxAttempts],
     );
     if (!row) {
-      const [known] = await this.db.query('SELECT status FROM flow_media WHERE id = $1', [id]);
+      const [known]: Array<{ status: string }> = await this.db.query('SELECT status FROM flow_media WHERE id = $1', [id]);
+      if (known?.status === 'pending') {
+        await this.failExhausted(id);
+        return 'failed';
+      }
       if (known) return 'skipped';
       // Not committed yet (a completion still in its transaction), or rolled back: try again later.
       if (finalAttempt) return 'skipped';
       throw new Error(`flow_media row ${id} is not visible yet`);
     }
+    const lastAttempt = finalAttempt || row.attempts >= this.config.maxAttempts;
     const reference = row.reference;
     try {
       if (!reference) throw refusal('invalid', undefined, 'the pending row has no reference');
@@ -249,7 +258,7 @@ export class FlowMedia {
       return 'stored';
     } catch (error) {
       const refused = error instanceof MediaRefusedError ? error : refusal('unavailable', undefined, (error as Error).message);
-      if (!refused.permanent && !finalAttempt) {
+      if (!refused.permanent && !lastAttempt) {
         await this.db.query('UPDATE flow_media SET error = $2 WHERE id = $1', [id, `${refused.reason}: ${refused.detail}`.slice(0, 500)]);
         throw refused;
       }
@@ -262,11 +271,26 @@ export class FlowMedia {
     }
   }
 
-  /** Pending rows older than `olderThanS` seconds, for the reconciler. */
+  /**
+   * Gives up pending rows (one, or all) whose attempts are used up: their last attempt never recorded
+   * an outcome, so the process died while working on them. Returns how many.
+   */
+  async failExhausted(id?: string): Promise<number> {
+    const [rows]: [Array<{ id: string }>, number] = await this.db.query(
+      `UPDATE flow_media SET status = 'failed', reference = NULL,
+         error = 'unavailable: gave up after ' || attempts || ' attempts; the last did not finish (the process stopped while fetching it)'
+       WHERE status = 'pending' AND attempts >= $1 AND ($2::uuid IS NULL OR id = $2) RETURNING id`,
+      [this.config.maxAttempts, id ?? null],
+    );
+    for (const row of rows) this.logger.warn(`Gave up media ${row.id} (unavailable): its attempts are used up`);
+    return rows.length;
+  }
+
+  /** Pending rows older than `olderThanS` seconds with attempts left, for the reconciler. */
   async pendingIds(olderThanS: number, limit = 500): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM flow_media WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
-      [olderThanS, limit],
+      `SELECT id FROM flow_media WHERE status = 'pending' AND attempts < $3 AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
+      [olderThanS, limit, this.config.maxAttempts],
     );
     return rows.map((row) => row.id);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { Inject, Injectable } from '@nestjs/common';
@@ -69,6 +69,31 @@ export class MediaFetcher {
 
   get incomingDir(): string {
     return join(this.config.dir, '.incoming');
+  }
+
+  /**
+   * Removes temporary files a stopped process left in the incoming folder: those untouched for longer
+   * than any download may take (FLOW_MEDIA_TIMEOUT_MS, plus a minute to verify and store it), so the
+   * downloads of another process sharing the folder are left alone. Runs at boot and with the reconciler.
+   */
+  async sweepIncoming(now = Date.now()): Promise<number> {
+    const olderThan = now - this.config.timeoutMs - 60_000;
+    let removed = 0;
+    const names = await readdir(this.incomingDir).catch(() => [] as string[]);
+    for (const name of names) {
+      const path = join(this.incomingDir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (
+        info?.isFile() &&
+        info.mtimeMs < olderThan &&
+        (await unlink(path).then(
+          () => true,
+          () => false,
+        ))
+      )
+        removed++;
+    }
+    return removed;
   }
 
   /** A data_exchange upload, decrypted and verified. */

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { FlowMedia } from '../../src/flow-media/index.js';
+import { MediaQueue } from '../../src/flow-media/media-queue.js';
 import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.service.js';
 import { signBody } from '../../src/hub-signature/index.js';
 import { nfmReply } from '../kit/whatsapp-notifications.js';
@@ -56,6 +57,21 @@ describe('flow media in the background: budget, keepLater, restarts, completions
     const encrypted = encryptMedia(plaintext, { fileName, cdnUrl: cdn.url(path) });
     cdn.put(path, { body: encrypted.cdnFile, ...serve });
     return { ...encrypted, path };
+  };
+  /**
+   * A pending keepLater row as a process killed while fetching it leaves it: each attempt was counted
+   * before the download and never recorded an outcome, `attempts` times.
+   */
+  const crashedRow = async (test: TestApp, fileName: string, attempts: number) => {
+    const token = `t-${randomUUID()}`;
+    const file = upload(makePdf(), fileName);
+    const reference = { kind: 'data_exchange', object: file.object, allow: ['application/pdf'] };
+    const [{ id }] = await test.app.get(DataSource).query(
+      `INSERT INTO flow_media (flow, flow_token, screen, field, source, media_id, file_name, status, reference, attempts)
+         VALUES ('media', $1, 'LATER', 'files', 'data_exchange', $2, $3, 'pending', $4::jsonb, $5) RETURNING id`,
+      [token, file.object.media_id, fileName, JSON.stringify(reference), attempts],
+    );
+    return { id: id as string, token, file };
   };
   const rows = (test: TestApp, token: string) =>
     test.app.get(DataSource).query(`SELECT * FROM flow_media WHERE flow_token = $1 ORDER BY file_name`, [token]);
@@ -134,6 +150,37 @@ describe('flow media in the background: budget, keepLater, restarts, completions
       expect(readFileSync(join(mediaDir, pdf.sha256.slice(0, 2), pdf.sha256)).equals(pdf.plaintext)).toBe(true);
       // A missing file is not retried.
       expect(cdn.requestsFor(gone.path)).toHaveLength(1);
+    });
+
+    it('a background download counts its attempt before fetching: the count survives a process killed mid-download', async () => {
+      const token = `t-${randomUUID()}`;
+      const file = upload(makePdf(), 'counted.pdf', { delayMs: 1_000 });
+      await test.client.dataExchange('media', token, 'LATER', { files: [file.object] });
+      await eventually(
+        async () => cdn.requestsFor(file.path).length,
+        (n) => n >= 1,
+      );
+      // The CDN has not answered yet: the attempt is already committed.
+      const [during] = await rows(test, token);
+      expect(during).toMatchObject({ status: 'pending', attempts: 1 });
+      const [after] = await eventually(
+        () => rows(test, token),
+        (list) => list[0]?.status === 'stored',
+      );
+      expect(after.attempts).toBe(1);
+    });
+
+    it('a file whose attempts all killed the worker is failed when its job runs again, never downloaded again', async () => {
+      const crashed = await crashedRow(test, 'killer.pdf', 4);
+      // BullMQ hands a stalled job (its worker died) to the next worker.
+      await test.app.get(MediaQueue).enqueue([crashed.id]);
+      const [row] = await eventually(
+        () => rows(test, crashed.token),
+        (list) => list[0]?.status !== 'pending',
+      );
+      expect(row).toMatchObject({ status: 'failed', attempts: 4, reference: null });
+      expect(row.error).toMatch(/^unavailable: gave up after 4 attempts/);
+      expect(cdn.requestsFor(crashed.file.path)).toHaveLength(0);
     });
 
     it('keepLater refuses bad references at once, with a message on the screen and nothing recorded', async () => {
@@ -233,6 +280,42 @@ describe('flow media in the background: budget, keepLater, restarts, completions
       expect(row).toMatchObject({ status: 'stored', content_type: 'application/pdf', sha256: file.sha256, reference: null });
       expect(readFileSync(join(mediaDir, file.sha256.slice(0, 2), file.sha256)).equals(file.plaintext)).toBe(true);
     } finally {
+      await second.close();
+    }
+  });
+
+  it('at boot, rows whose attempts are used up are failed without a download and stale .incoming leftovers are removed', async () => {
+    const first = await start({});
+    const crashed = await crashedRow(first, 'crashed.pdf', 4);
+    const spare = await crashedRow(first, 'spare.pdf', 2);
+    await first.close();
+    // What a killed process leaves in .incoming: an old partial download; a fresh one may be a sibling worker's.
+    mkdirSync(join(mediaDir, '.incoming'), { recursive: true });
+    const stale = join(mediaDir, '.incoming', `${randomUUID()}.part`);
+    const fresh = join(mediaDir, '.incoming', `${randomUUID()}.part`);
+    writeFileSync(stale, Buffer.alloc(4096, 7));
+    writeFileSync(fresh, Buffer.alloc(4096, 7));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(stale, hourAgo, hourAgo);
+
+    const second = await start({});
+    try {
+      const [row] = await eventually(
+        () => rows(second, crashed.token),
+        (list) => list[0]?.status === 'failed',
+      );
+      expect(row).toMatchObject({ status: 'failed', attempts: 4, reference: null });
+      expect(cdn.requestsFor(crashed.file.path)).toHaveLength(0);
+      // A row with attempts left is fetched, once more.
+      const [other] = await eventually(
+        () => rows(second, spare.token),
+        (list) => list[0]?.status === 'stored',
+      );
+      expect(other.attempts).toBe(3);
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(fresh)).toBe(true);
+    } finally {
+      rmSync(fresh, { force: true });
       await second.close();
     }
   });
