@@ -70,6 +70,8 @@ export class FlowMedia {
   private readonly logger = new Logger('FlowMedia');
   /** Downloads in progress here, so a request retried while its files still arrive waits for them. */
   private readonly inFlight = new Map<string, Promise<KeptFile>>();
+  /** The last holder of each storage key's lock in this process (see `exclusive`). */
+  private readonly keyLocks = new Map<string, Promise<void>>();
   /** The last query queued on each request's connection (see `oneAtATime`). */
   private readonly turns = new WeakMap<EntityManager, Promise<unknown>>();
 
@@ -249,12 +251,14 @@ export class FlowMedia {
         reference.kind === 'data_exchange'
           ? await this.fetcher.fetchEncrypted(parseMediaField('file', [reference.object])[0], reference.allow)
           : await this.fetcher.fetchFromCloudApi(reference.object, reference.allow);
-      await this.storage.put(verified.sha256, verified.tempPath, verified);
-      await this.db.query(
-        `UPDATE flow_media SET status = 'stored', content_type = $2, size = $3, sha256 = $4, storage_key = $4, reference = NULL, error = NULL, stored_at = now()
+      await this.exclusive(verified.sha256, this.db.manager, async (locked) => {
+        await this.storage.put(verified.sha256, verified.tempPath, verified);
+        await locked.query(
+          `UPDATE flow_media SET status = 'stored', content_type = $2, size = $3, sha256 = $4, storage_key = $4, reference = NULL, error = NULL, stored_at = now()
           WHERE id = $1 AND status = 'pending'`,
-        [id, verified.contentType, verified.size, verified.sha256],
-      );
+          [id, verified.contentType, verified.size, verified.sha256],
+        );
+      });
       return 'stored';
     } catch (error) {
       const refused = error instanceof MediaRefusedError ? error : refusal('unavailable', undefined, (error as Error).message);
@@ -314,18 +318,56 @@ export class FlowMedia {
   }
 
   private async store(scope: MediaScope, field: string, file: ParsedMediaObject, verified: VerifiedFile): Promise<KeptFile> {
-    await this.storage.put(verified.sha256, verified.tempPath, verified);
-    const [row]: KeptFile[] = await this.oneAtATime(this.rows(scope), (rows) =>
-      rows.query(
-        `INSERT INTO flow_media (flow, flow_token, screen, field, source, media_id, file_name, content_type, size, sha256, storage_key, status, stored_at)
+    // The file and the row that keeps it are written under the key's lock: a concurrent giveUp of the
+    // same content (another upload of the same bytes) cannot remove the file between the two.
+    return this.exclusive(verified.sha256, this.rows(scope), async (locked) => {
+      await this.storage.put(verified.sha256, verified.tempPath, verified);
+      const [row]: KeptFile[] = await this.oneAtATime(locked, (rows) =>
+        rows.query(
+          `INSERT INTO flow_media (flow, flow_token, screen, field, source, media_id, file_name, content_type, size, sha256, storage_key, status, stored_at)
        VALUES ($1, $2, $3, $4, 'data_exchange', $5, $6, $7, $8, $9, $9, 'stored', now())
        ON CONFLICT (flow_token, media_id) DO UPDATE SET status = 'stored', content_type = EXCLUDED.content_type, size = EXCLUDED.size,
          sha256 = EXCLUDED.sha256, storage_key = EXCLUDED.storage_key, reference = NULL, error = NULL, stored_at = now()
        RETURNING ${COLUMNS}`,
-        [scope.flow, scope.flowToken, scope.screen ?? null, field, file.mediaId, file.fileName, verified.contentType, verified.size, verified.sha256],
-      ),
-    );
-    return row;
+          [
+            scope.flow,
+            scope.flowToken,
+            scope.screen ?? null,
+            field,
+            file.mediaId,
+            file.fileName,
+            verified.contentType,
+            verified.size,
+            verified.sha256,
+          ],
+        ),
+      );
+      return row;
+    });
+  }
+
+  /**
+   * Runs `work` holding the lock of storage key `key`: within this process (a queue per key) and, on
+   * Postgres, across processes (an advisory lock held by a transaction `work`'s queries run in). On the
+   * embedded database (one process, one transaction at a time) `work` gets `rows` as it is.
+   */
+  private async exclusive<T>(key: string, rows: EntityManager, work: (locked: EntityManager) => Promise<T>): Promise<T> {
+    const previous = this.keyLocks.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = previous.then(() => new Promise<void>((resolve) => (release = resolve)));
+    this.keyLocks.set(key, mine);
+    await previous;
+    try {
+      if (this.oneTransactionAtATime) return await work(rows);
+      return await this.db.transaction(async (locked) => {
+        // The first 64 bits of the SHA-256 name the lock.
+        await locked.query('SELECT pg_advisory_xact_lock($1::bigint)', [BigInt.asIntN(64, BigInt(`0x${key.slice(0, 16)}`)).toString()]);
+        return work(locked);
+      });
+    } finally {
+      release();
+      if (this.keyLocks.get(key) === mine) this.keyLocks.delete(key);
+    }
   }
 
   /**
@@ -343,10 +385,14 @@ export class FlowMedia {
   private async giveUp(rows: EntityManager, committed: KeptFile[]): Promise<void> {
     if (committed.length === 0) return;
     const ids = committed.map((file) => file.id);
-    await rows.query(`DELETE FROM flow_media WHERE id = ANY($1::uuid[])`, [ids]);
+    await this.oneAtATime(rows, (manager) => manager.query(`DELETE FROM flow_media WHERE id = ANY($1::uuid[])`, [ids]));
     for (const key of new Set(committed.map((file) => file.sha256!))) {
-      const [used] = await rows.query('SELECT 1 FROM flow_media WHERE storage_key = $1 LIMIT 1', [key]);
-      if (!used) await this.storage.remove(key);
+      // Under the key's lock: another upload of the same bytes either has its row already (the file
+      // stays) or writes the file again after this removal.
+      await this.exclusive(key, rows, async (locked) => {
+        const [used] = await this.oneAtATime(locked, (manager) => manager.query('SELECT 1 FROM flow_media WHERE storage_key = $1 LIMIT 1', [key]));
+        if (!used) await this.storage.remove(key);
+      });
     }
   }
 

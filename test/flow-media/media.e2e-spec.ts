@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { encryptMedia, makeJpeg, makePdf, makePng, type EncryptedMedia, type MediaObject } from '../kit/whatsapp-media.js';
+import { MEDIA_STORAGE, type MediaStorage } from '../../src/flow-media/index.js';
+import { eventually, within } from '../support/eventually.js';
 import { FakeCdn } from '../support/fake-cdn.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { MediaTestFlowModule } from './fixtures/media-flow.js';
@@ -126,6 +128,41 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       const reply = await send(token, 'PHOTOS', { photos: photos.map((p) => p.object) });
       expect(reply.json).toMatchObject({ screen: 'RESULT', data: { count: 30 } });
       expect(await rows(token)).toHaveLength(30);
+    });
+
+    it('a refused field never removes a file another session is keeping (same bytes, stored at the same moment)', async () => {
+      const bytes = makePng();
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const refusedToken = `t-${randomUUID()}`;
+      const keptToken = `t-${randomUUID()}`;
+      // Session one keeps the photo, then its second file turns out missing: the field is given up.
+      const first = upload(bytes, 'shared.png');
+      const missing = upload(makePng(), 'missing.png', () => ({ status: 404, delayMs: 900 }));
+      const refusal = send(refusedToken, 'PHOTOS', { photos: [first.object, missing.object] });
+      await eventually(
+        () => rows(refusedToken),
+        (found) => found.length === 1,
+      );
+      // Session two stores the same bytes (new keys) and is held between writing the file and its row
+      // until session one has given up (or, when that waits for session two, for 1.5 s).
+      const storage = test.app.get<MediaStorage>(MEDIA_STORAGE);
+      const put = storage.put.bind(storage);
+      storage.put = async (key, file, info) => {
+        await put(key, file, info);
+        if (key === sha256) await within(refusal, 1_500, undefined);
+      };
+      try {
+        const second = upload(bytes, 'same-again.png');
+        const [given, kept] = await Promise.all([refusal, send(keptToken, 'PHOTOS', { photos: [second.object] })]);
+        expect(given.json.data.error_message).toMatch(/"missing.png" is no longer available/);
+        expect(kept.json).toEqual({ screen: 'RESULT', data: { count: 1, types: 'image/png' } });
+      } finally {
+        storage.put = put;
+      }
+      expect(await rows(refusedToken)).toEqual([]);
+      const [row] = await rows(keptToken);
+      expect(row).toMatchObject({ status: 'stored', storage_key: sha256 });
+      expect(readFileSync(join(mediaDir, sha256.slice(0, 2), sha256)).equals(bytes)).toBe(true);
     });
 
     it("lists a session's files and streams one through the admin API, which is in the OpenAPI document", async () => {
