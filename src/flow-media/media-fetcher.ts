@@ -172,7 +172,7 @@ export class MediaFetcher {
     allow: readonly string[] | undefined,
   ): Promise<VerifiedFile> {
     const started = performance.now();
-    await mkdir(this.incomingDir, { recursive: true });
+    await mkdir(this.incomingDir, { recursive: true, mode: 0o700 });
     const tempPath = join(this.incomingDir, `${randomUUID()}.part`);
     const temp = createWriteStream(tempPath, { flags: 'wx', mode: 0o600 });
     const closed = new Promise<void>((resolve, reject) => {
