@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -13,6 +14,8 @@ import { completionMediaFields, parseMediaField, type CompletionMediaObject, typ
 import { MediaQueue } from './media-queue.js';
 import { MEDIA_STORAGE, type MediaStorage } from './media-storage.js';
 import { mediaConfig } from './media.config.js';
+import { encryptedSize, pickerMaxBytes } from './picker-limit.js';
+import { FlowRegistry } from '../flows-core/server.js';
 
 /** Which session, flow and screen files belong to; handlers get it with `@FlowMediaScope()`. */
 export interface MediaScope {
@@ -54,8 +57,8 @@ export interface MediaArrival {
 
 /** What a pending row holds until its background download. */
 type PendingReference =
-  | { kind: 'data_exchange'; object: FlowMediaFile; allow: readonly string[] }
-  | { kind: 'completion'; object: CompletionMediaObject; allow?: readonly string[] };
+  | { kind: 'data_exchange'; object: FlowMediaFile; allow: readonly string[]; maxBytes?: number }
+  | { kind: 'completion'; object: CompletionMediaObject; allow?: readonly string[]; maxBytes?: number };
 
 const COLUMNS = `id, field, file_name AS "fileName", content_type AS "contentType", size, sha256, status`;
 
@@ -90,6 +93,7 @@ export class FlowMedia {
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
     @Inject(databaseConfig.KEY) database: ConfigType<typeof databaseConfig>,
     @Inject(mediaConfig.KEY) private readonly config: ConfigType<typeof mediaConfig>,
+    private readonly modules: ModuleRef,
   ) {
     this.oneTransactionAtATime = database.url === undefined;
   }
@@ -115,6 +119,7 @@ export class FlowMedia {
   async keep(scope: MediaScope, field: string, files: unknown, options: KeepOptions): Promise<KeptFile[]> {
     const parsed = parseMediaField(field, files, options);
     if (parsed.length === 0) return [];
+    const maxBytes = this.pickerLimit(scope.flow, scope.screen, field, true);
     const existing = await this.existing(
       this.rows(scope),
       scope.flowToken,
@@ -135,7 +140,7 @@ export class FlowMedia {
           continue;
         }
         try {
-          const { kept, created } = await this.keepOne(scope, field, file, options.allow, abort.signal);
+          const { kept, created } = await this.keepOne(scope, field, file, options.allow, { signal: abort.signal, maxBytes });
           results[index] = kept;
           if (created) committed.push(kept);
         } catch (error) {
@@ -162,10 +167,11 @@ export class FlowMedia {
   async keepLater(scope: MediaScope, field: string, files: unknown, options: KeepOptions): Promise<KeptFile[]> {
     const parsed = parseMediaField(field, files, options);
     const raw = (Array.isArray(files) ? files : []) as FlowMediaFile[];
+    const maxBytes = this.pickerLimit(scope.flow, scope.screen, field, true);
     const rows: KeptFile[] = [];
     const created: string[] = [];
     for (const [index, file] of parsed.entries()) {
-      const reference: PendingReference = { kind: 'data_exchange', object: raw[index], allow: options.allow };
+      const reference: PendingReference = { kind: 'data_exchange', object: raw[index], allow: options.allow, maxBytes };
       const [row] = await this.insertPending(this.rows(scope), scope, field, file.mediaId, file.fileName, 'data_exchange', null, reference);
       if (row) {
         rows.push(row);
@@ -209,6 +215,7 @@ export class FlowMedia {
         const [row] = await this.insertPending(manager, scope, field, file.id, file.file_name ?? null, 'completion', event.messageId, {
           kind: 'completion',
           object: file,
+          maxBytes: this.pickerLimit(event.flow, undefined, field, false),
         });
         if (row) ids.push(row.id);
       }
@@ -249,8 +256,8 @@ export class FlowMedia {
       if (!reference) throw refusal('invalid', undefined, 'the pending row has no reference');
       const verified =
         reference.kind === 'data_exchange'
-          ? await this.fetcher.fetchEncrypted(parseMediaField('file', [reference.object])[0], reference.allow)
-          : await this.fetcher.fetchFromCloudApi(reference.object, reference.allow);
+          ? await this.fetcher.fetchEncrypted(parseMediaField('file', [reference.object])[0], reference.allow, { maxBytes: reference.maxBytes })
+          : await this.fetcher.fetchFromCloudApi(reference.object, reference.allow, reference.maxBytes);
       await this.exclusive(verified.sha256, this.db.manager, async (locked) => {
         await this.storage.put(verified.sha256, verified.tempPath, verified);
         await locked.query(
@@ -299,17 +306,39 @@ export class FlowMedia {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * The cap for a file of `field` from its picker in the flow's Flow JSON (`max-file-size-kb`, else
+   * Meta's 25 MiB), as the CDN stores it (`encrypted`) or as the Cloud API serves it; undefined when
+   * the flow has no such picker (FLOW_MEDIA_MAX_BYTES alone applies).
+   */
+  private pickerLimit(flow: string, screen: string | undefined, field: string, encrypted: boolean): number | undefined {
+    let registry: FlowRegistry;
+    try {
+      registry = this.modules.get(FlowRegistry, { strict: false });
+    } catch {
+      return undefined; // an app without the flows core (a tool): FLOW_MEDIA_MAX_BYTES alone
+    }
+    const plain = pickerMaxBytes(registry.get(flow)?.contract.flowJson, screen, field);
+    return plain === undefined ? undefined : encrypted ? encryptedSize(plain) : plain;
+  }
+
   private get concurrency(): number {
     return this.fetcher.concurrency;
   }
 
   /** Downloads one file (or joins the download already running for it) and records it as stored. */
-  private keepOne(scope: MediaScope, field: string, file: ParsedMediaObject, allow: readonly string[], signal: AbortSignal) {
+  private keepOne(
+    scope: MediaScope,
+    field: string,
+    file: ParsedMediaObject,
+    allow: readonly string[],
+    limits: { signal: AbortSignal; maxBytes?: number },
+  ) {
     const key = `${scope.flowToken}\u0000${file.mediaId}`;
     const running = this.inFlight.get(key);
     if (running) return running.then((kept) => ({ kept, created: false }));
     const download = (async () => {
-      const verified = await this.fetcher.fetchEncrypted(file, allow, signal);
+      const verified = await this.fetcher.fetchEncrypted(file, allow, limits);
       return this.store(scope, field, file, verified);
     })();
     this.inFlight.set(key, download);

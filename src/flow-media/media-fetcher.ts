@@ -96,13 +96,21 @@ export class MediaFetcher {
     return removed;
   }
 
-  /** A data_exchange upload, decrypted and verified. */
-  fetchEncrypted(media: ParsedMediaObject, allow: readonly string[] | undefined, signal?: AbortSignal): Promise<VerifiedFile> {
+  /**
+   * A data_exchange upload, decrypted and verified. `maxBytes` (the picker's own limit, as stored on
+   * the CDN) applies when lower than FLOW_MEDIA_MAX_BYTES.
+   */
+  fetchEncrypted(
+    media: ParsedMediaObject,
+    allow: readonly string[] | undefined,
+    options: { signal?: AbortSignal; maxBytes?: number } = {},
+  ): Promise<VerifiedFile> {
+    const policy = this.limited(options.maxBytes);
     return this.measured(
       'data_exchange',
       async (temp) => {
         const reader = new EncryptedMediaReader(media, (plaintext) => temp.write(plaintext));
-        await secureDownload(media.url, this.policy, { fileName: media.fileName, signal, onChunk: (chunk) => reader.update(chunk) });
+        await secureDownload(media.url, policy, { fileName: media.fileName, signal: options.signal, onChunk: (chunk) => reader.update(chunk) });
         const { plaintextSha256 } = reader.finish();
         return { sha256: plaintextSha256.toString('hex'), size: reader.plaintextBytes };
       },
@@ -111,8 +119,14 @@ export class MediaFetcher {
     );
   }
 
+  /** The download policy with `maxBytes` as the cap when it is lower than FLOW_MEDIA_MAX_BYTES. */
+  private limited(maxBytes: number | undefined): DownloadPolicy {
+    return maxBytes !== undefined && maxBytes < this.policy.maxBytes ? { ...this.policy, maxBytes } : this.policy;
+  }
+
   /** A completion's media through the Cloud API: GET /{id} for the link, then the file with the same token. */
-  fetchFromCloudApi(media: CompletionMediaObject, allow: readonly string[] | undefined): Promise<VerifiedFile> {
+  fetchFromCloudApi(media: CompletionMediaObject, allow: readonly string[] | undefined, maxBytes?: number): Promise<VerifiedFile> {
+    const policy = this.limited(maxBytes);
     return this.measured(
       'completion',
       async (temp) => {
@@ -131,7 +145,7 @@ export class MediaFetcher {
         }
         if (typeof meta?.url !== 'string') throw refusal('invalid', media.file_name, `the media endpoint gave no url for media ${media.id}`);
         const declared = Number(meta.file_size);
-        if (Number.isFinite(declared) && declared > this.config.maxBytes)
+        if (Number.isFinite(declared) && declared > policy.maxBytes)
           throw refusal('too_large', media.file_name, `media ${media.id} is ${declared} bytes`);
         let url: URL;
         try {
@@ -141,7 +155,7 @@ export class MediaFetcher {
         }
         const hash = createHash('sha256');
         let size = 0;
-        await secureDownload(url, this.policy, {
+        await secureDownload(url, policy, {
           fileName: media.file_name,
           bearer: token,
           onChunk: (chunk) => {

@@ -137,7 +137,7 @@ function receive(
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > policy.maxBytes) {
       response.destroy();
-      return reject(refusal('too_large', options.fileName, `${redactedUrl(url)} declares ${declared} bytes, over FLOW_MEDIA_MAX_BYTES`));
+      return reject(refusal('too_large', options.fileName, `${redactedUrl(url)} declares ${declared} bytes, over the ${policy.maxBytes}-byte limit`));
     }
     let bytes = 0;
     let settled = false;
@@ -162,7 +162,8 @@ function receive(
       if (settled) return;
       bytes += chunk.length;
       // Refused while streaming: the rest of the file is never read.
-      if (bytes > policy.maxBytes) return fail(refusal('too_large', options.fileName, `${redactedUrl(url)} sent more than FLOW_MEDIA_MAX_BYTES`));
+      if (bytes > policy.maxBytes)
+        return fail(refusal('too_large', options.fileName, `${redactedUrl(url)} sent more than the ${policy.maxBytes}-byte limit`));
       try {
         options.onChunk(chunk);
       } catch (error) {

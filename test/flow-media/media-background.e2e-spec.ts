@@ -183,6 +183,18 @@ describe('flow media in the background: budget, keepLater, restarts, completions
       expect(cdn.requestsFor(crashed.file.path)).toHaveLength(0);
     });
 
+    it("keepLater caps a file at its picker's max-file-size-kb (64 KiB here): a larger one fails too_large", async () => {
+      const token = `t-${randomUUID()}`;
+      const big = upload(Buffer.concat([makePdf(), Buffer.alloc(100 * 1024, 0x20)]), 'big.pdf');
+      await test.client.dataExchange('media', token, 'LATER', { files: [big.object] });
+      const [row] = await eventually(
+        () => rows(test, token),
+        (list) => list[0]?.status !== 'pending',
+      );
+      expect(row).toMatchObject({ status: 'failed', attempts: 1, reference: null });
+      expect(row.error).toMatch(/^too_large: .*over the 65562-byte limit/);
+    });
+
     it('keepLater refuses bad references at once, with a message on the screen and nothing recorded', async () => {
       const token = `t-${randomUUID()}`;
       const file = upload(makePdf(), 'x.pdf');

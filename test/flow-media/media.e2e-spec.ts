@@ -284,6 +284,19 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       expect(request.bytesSent).toBeLessThan(4 * 1024 * 1024);
     });
 
+    it("the picker's own max-file-size-kb (64) is the cap when lower than FLOW_MEDIA_MAX_BYTES (256 KiB)", async () => {
+      const padded = (kib: number) => Buffer.concat([makePdf(), Buffer.alloc(kib * 1024, 0x20)]);
+      const big = upload(padded(100), 'scan.pdf', (e) => ({ body: e.cdnFile, noContentLength: true, chunkBytes: 8 * 1024, chunkDelayMs: 1 }));
+      await refused([big.object], /"scan.pdf" is too large/, 'SMALL', 'small');
+      const [request] = cdn.requestsFor(big.path);
+      expect(request.clientAborted).toBe(true);
+      // Stopped at the picker's limit, not at FLOW_MEDIA_MAX_BYTES.
+      expect(request.bytesSent).toBeLessThan(100 * 1024);
+      const fits = upload(padded(60), 'fits.pdf');
+      const reply = await send(`t-${randomUUID()}`, 'SMALL', { small: [fits.object] });
+      expect(reply.json).toEqual({ screen: 'RESULT', data: { count: 1, types: 'application/pdf' } });
+    });
+
     it('a file that declares a size over the cap is refused before its body is read', async () => {
       const file = upload(makePng(), 'declared.png', () => ({ body: Buffer.alloc(MAX_BYTES + 1) }));
       await refused([file.object], /is too large/);
