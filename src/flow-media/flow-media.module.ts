@@ -8,6 +8,7 @@ import { QueueModule } from '../queue/queue.module.js';
 import { ConfigValidationError } from '../config/validate-env.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DiskMediaStorage } from './disk-media-storage.js';
+import { DownloadBudget } from './download-budget.js';
 import { FlowMediaEntity } from './flow-media.entity.js';
 import { FlowMedia } from './flow-media.service.js';
 import { MediaAdminController } from './media-admin.controller.js';
@@ -34,6 +35,7 @@ import { ownerOnly } from './owner-only.js';
   ],
   controllers: [MediaAdminController],
   providers: [
+    DownloadBudget,
     MediaFetcher,
     MediaQueue,
     FlowMedia,

@@ -235,8 +235,12 @@ export class FlowMedia {
    */
   async fetchPending(id: string, finalAttempt: boolean): Promise<'stored' | 'failed' | 'skipped'> {
     // An UPDATE answers [rows, count].
-    const [[row]]: [Array<{ id: string; attempts: number; reference: PendingReference | null }>, number] = await this.db.query(
-      `UPDATE flow_media SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending' AND attempts < $2 RETURNING id, attempts, reference`,
+    const [[row]]: [
+      Array<{ id: string; attempts: number; reference: PendingReference | null; flow_token: string; file_name: string | null }>,
+      number,
+    ] = await this.db.query(
+      `UPDATE flow_media SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending' AND attempts < $2
+       RETURNING id, attempts, reference, flow_token, file_name`,
       [id, this.config.maxAttempts],
     );
     if (!row) {
@@ -256,10 +260,13 @@ export class FlowMedia {
       if (!reference) throw refusal('invalid', undefined, 'the pending row has no reference');
       const verified =
         reference.kind === 'data_exchange'
-          ? await this.fetcher.fetchEncrypted(parseMediaField('file', [reference.object])[0], reference.allow, { maxBytes: reference.maxBytes })
-          : await this.fetcher.fetchFromCloudApi(reference.object, reference.allow, reference.maxBytes);
+          ? await this.fetcher.fetchEncrypted(parseMediaField('file', [reference.object])[0], reference.allow, {
+              maxBytes: reference.maxBytes,
+              owner: row.flow_token,
+            })
+          : await this.fetcher.fetchFromCloudApi(reference.object, reference.allow, reference.maxBytes, row.flow_token);
       await this.exclusive(verified.sha256, this.db.manager, async (locked) => {
-        await this.storage.put(verified.sha256, verified.tempPath, verified);
+        await this.putVerified(verified, row.file_name ?? undefined);
         await locked.query(
           `UPDATE flow_media SET status = 'stored', content_type = $2, size = $3, sha256 = $4, storage_key = $4, reference = NULL, error = NULL, stored_at = now()
           WHERE id = $1 AND status = 'pending'`,
@@ -338,7 +345,7 @@ export class FlowMedia {
     const running = this.inFlight.get(key);
     if (running) return running.then((kept) => ({ kept, created: false }));
     const download = (async () => {
-      const verified = await this.fetcher.fetchEncrypted(file, allow, limits);
+      const verified = await this.fetcher.fetchEncrypted(file, allow, { ...limits, owner: scope.flowToken });
       return this.store(scope, field, file, verified);
     })();
     this.inFlight.set(key, download);
@@ -350,7 +357,7 @@ export class FlowMedia {
     // The file and the row that keeps it are written under the key's lock: a concurrent giveUp of the
     // same content (another upload of the same bytes) cannot remove the file between the two.
     return this.exclusive(verified.sha256, this.rows(scope), async (locked) => {
-      await this.storage.put(verified.sha256, verified.tempPath, verified);
+      await this.putVerified(verified, file.fileName);
       const [row]: KeptFile[] = await this.oneAtATime(locked, (rows) =>
         rows.query(
           `INSERT INTO flow_media (flow, flow_token, screen, field, source, media_id, file_name, content_type, size, sha256, storage_key, status, stored_at)
@@ -373,6 +380,17 @@ export class FlowMedia {
       );
       return row;
     });
+  }
+
+  /**
+   * Stores a verified download; a file verified before (no temporary file) must still be in the store,
+   * else it is forgotten and the user asked to try again (which downloads it).
+   */
+  private async putVerified(verified: VerifiedFile, fileName: string | undefined): Promise<void> {
+    if (verified.tempPath) return this.storage.put(verified.sha256, verified.tempPath, verified);
+    if (await this.storage.has(verified.sha256)) return;
+    this.fetcher.forget(verified.fingerprint);
+    throw refusal('unavailable', fileName, 'a file verified before is no longer in the store');
   }
 
   /**

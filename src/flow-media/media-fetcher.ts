@@ -9,21 +9,34 @@ import type { ConfigType } from '@nestjs/config';
 import { Metrics } from '../metrics/metrics.service.js';
 import { GraphApiClient, GraphApiError } from '../graph-api/index.js';
 import { detectContentType, typeAllowed } from './content-type.js';
+import { DownloadBudget } from './download-budget.js';
 import { mediaConfig } from './media.config.js';
 import { EncryptedMediaReader } from './media-crypto.js';
 import { MediaRefusedError, refusal, type MediaFailure } from './media-errors.js';
 import type { CompletionMediaObject, ParsedMediaObject } from './media-object.js';
 import { secureDownload, type DownloadPolicy } from './secure-download.js';
 
-/** A downloaded file that passed every check, waiting in a temporary file to be stored. */
+/**
+ * A downloaded file that passed every check, waiting in a temporary file to be stored; or (`tempPath`
+ * empty) one verified before, already in the store.
+ */
 export interface VerifiedFile {
   tempPath: string;
+  /** Names the media object (hashes and keys) it came from. */
+  fingerprint?: string;
   sha256: string;
   size: number;
   contentType: string;
 }
 
 export type MediaSourceLabel = 'data_exchange' | 'completion';
+
+/** What became of a media object: verified (and stored), or refused for what its bytes are. */
+type Outcome = { sha256: string; size: number; contentType: string } | { reason: MediaFailure; detail: string; at: number; cap: number };
+/** Media objects whose outcome is remembered, at most (the oldest are forgotten first). */
+const MAX_OUTCOMES = 10_000;
+/** How long a refusal is remembered (a verified file is remembered until forgotten for room). */
+const REMEMBER_REFUSED_MS = 60 * 60 * 1000;
 
 /** Metric results: the download failures by kind, plus `ok`. */
 const RESULT_OF: Record<MediaFailure, string> = {
@@ -46,11 +59,14 @@ const RESULT_OF: Record<MediaFailure, string> = {
 @Injectable()
 export class MediaFetcher {
   readonly policy: DownloadPolicy;
+  /** Media objects verified or refused by this process, by fingerprint (hashes and keys). */
+  private readonly outcomes = new Map<string, Outcome>();
 
   constructor(
     @Inject(mediaConfig.KEY) private readonly config: ConfigType<typeof mediaConfig>,
     private readonly graph: GraphApiClient,
     private readonly metrics: Metrics,
+    private readonly budget: DownloadBudget,
   ) {
     this.policy = {
       hosts: config.hosts,
@@ -98,25 +114,84 @@ export class MediaFetcher {
 
   /**
    * A data_exchange upload, decrypted and verified. `maxBytes` (the picker's own limit, as stored on
-   * the CDN) applies when lower than FLOW_MEDIA_MAX_BYTES.
+   * the CDN) applies when lower than FLOW_MEDIA_MAX_BYTES. `owner` (the flow token) is who the
+   * download counts against in the budget. A media object this process already verified (the same
+   * hashes and keys) is not downloaded again: `tempPath` is then empty and the file is in the store
+   * under `sha256`. One it refused for what its bytes are is refused again without a download.
    */
-  fetchEncrypted(
+  async fetchEncrypted(
     media: ParsedMediaObject,
     allow: readonly string[] | undefined,
-    options: { signal?: AbortSignal; maxBytes?: number } = {},
+    options: { signal?: AbortSignal; maxBytes?: number; owner?: string } = {},
   ): Promise<VerifiedFile> {
     const policy = this.limited(options.maxBytes);
-    return this.measured(
-      'data_exchange',
-      async (temp) => {
-        const reader = new EncryptedMediaReader(media, (plaintext) => temp.write(plaintext));
-        await secureDownload(media.url, policy, { fileName: media.fileName, signal: options.signal, onChunk: (chunk) => reader.update(chunk) });
-        const { plaintextSha256 } = reader.finish();
-        return { sha256: plaintextSha256.toString('hex'), size: reader.plaintextBytes };
-      },
-      media.fileName,
-      allow,
-    );
+    const fingerprint = createHash('sha256')
+      .update(media.encryptedHash)
+      .update(media.plaintextHash)
+      .update(media.iv)
+      .update(media.key)
+      .update(media.hmacKey)
+      .digest('hex');
+    const known = this.outcomes.get(fingerprint);
+    if (known && 'sha256' in known) {
+      if (allow && !typeAllowed(known.contentType, allow))
+        throw refusal('type_refused', media.fileName, `detected ${known.contentType}, allowed ${allow.join(', ')}`);
+      return { tempPath: '', sha256: known.sha256, size: known.size, contentType: known.contentType, fingerprint };
+    }
+    if (known && Date.now() - known.at < REMEMBER_REFUSED_MS && (known.reason !== 'too_large' || policy.maxBytes <= known.cap)) {
+      throw refusal(known.reason, media.fileName, `${known.detail} (refused before; not downloaded again)`);
+    }
+    const owner = options.owner ?? '';
+    const release = await this.budget.acquire(owner, policy.maxBytes, media.fileName, options.signal);
+    let received = 0;
+    let declared = 0;
+    try {
+      const verified = await this.measured(
+        'data_exchange',
+        async (temp) => {
+          const reader = new EncryptedMediaReader(media, (plaintext) => temp.write(plaintext));
+          await secureDownload(media.url, policy, {
+            fileName: media.fileName,
+            signal: options.signal,
+            onDeclared: (bytes) => (declared = bytes),
+            onChunk: (chunk) => {
+              received += chunk.length;
+              reader.update(chunk);
+            },
+          });
+          const { plaintextSha256 } = reader.finish();
+          return { sha256: plaintextSha256.toString('hex'), size: reader.plaintextBytes };
+        },
+        media.fileName,
+        allow,
+        (contentType, sha256, size) => this.remember(fingerprint, { sha256, size, contentType }),
+      );
+      return { ...verified, fingerprint };
+    } catch (error) {
+      // What a refused file or a cancelled download (another file of the field was refused) cost
+      // counts against its session, at the size the CDN announced (it sends that much whatever is read);
+      // a slow or failing CDN does not.
+      if (error instanceof MediaRefusedError && (error.permanent || options.signal?.aborted) && error.reason !== 'type_refused') {
+        this.budget.chargeRefused(owner, Math.max(received, declared));
+      }
+      if (error instanceof MediaRefusedError && error.permanent && error.reason !== 'type_refused') {
+        this.remember(fingerprint, { reason: error.reason, detail: error.detail, at: Date.now(), cap: policy.maxBytes });
+      }
+      throw error;
+    } finally {
+      release();
+    }
+  }
+
+  /** Forgets a verified media object (its stored file is gone): the next one is downloaded. */
+  forget(fingerprint: string | undefined): void {
+    if (fingerprint) this.outcomes.delete(fingerprint);
+  }
+
+  private remember(fingerprint: string, outcome: Outcome): void {
+    this.outcomes.delete(fingerprint);
+    this.outcomes.set(fingerprint, outcome);
+    if (this.outcomes.size > MAX_OUTCOMES) this.outcomes.delete(this.outcomes.keys().next().value!);
   }
 
   /** The download policy with `maxBytes` as the cap when it is lower than FLOW_MEDIA_MAX_BYTES. */
@@ -125,8 +200,17 @@ export class MediaFetcher {
   }
 
   /** A completion's media through the Cloud API: GET /{id} for the link, then the file with the same token. */
-  fetchFromCloudApi(media: CompletionMediaObject, allow: readonly string[] | undefined, maxBytes?: number): Promise<VerifiedFile> {
+  async fetchFromCloudApi(media: CompletionMediaObject, allow: readonly string[] | undefined, maxBytes?: number, owner = ''): Promise<VerifiedFile> {
     const policy = this.limited(maxBytes);
+    const release = await this.budget.acquire(owner, policy.maxBytes, media.file_name);
+    try {
+      return await this.fetchCloudFile(media, allow, policy);
+    } finally {
+      release();
+    }
+  }
+
+  private fetchCloudFile(media: CompletionMediaObject, allow: readonly string[] | undefined, policy: DownloadPolicy): Promise<VerifiedFile> {
     return this.measured(
       'completion',
       async (temp) => {
@@ -184,6 +268,7 @@ export class MediaFetcher {
     download: (temp: WriteStream) => Promise<{ sha256: string; size: number }>,
     fileName: string | undefined,
     allow: readonly string[] | undefined,
+    onVerified?: (contentType: string, sha256: string, size: number) => void,
   ): Promise<VerifiedFile> {
     const started = performance.now();
     await mkdir(this.incomingDir, { recursive: true, mode: 0o700 });
@@ -198,6 +283,7 @@ export class MediaFetcher {
       temp.end();
       await closed;
       const contentType = await detectContentType(tempPath, allow);
+      onVerified?.(contentType, sha256, size);
       if (allow && !typeAllowed(contentType, allow)) throw refusal('type_refused', fileName, `detected ${contentType}, allowed ${allow.join(', ')}`);
       this.metrics.mediaDownloads.inc({ source, result: 'ok' });
       this.metrics.mediaBytes.inc({ source }, size);

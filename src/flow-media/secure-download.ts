@@ -22,6 +22,8 @@ export interface DownloadOptions {
   onChunk: (chunk: Buffer) => void;
   /** Aborts the download (another file of the same call was refused). */
   signal?: AbortSignal;
+  /** Called with the body's declared length (content-length) once the file's response arrives. */
+  onDeclared?: (bytes: number) => void;
 }
 
 const MAX_REDIRECTS = 3;
@@ -135,6 +137,7 @@ function receive(
 ): Promise<{ bytes: number }> {
   return new Promise((resolve, reject) => {
     const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared)) options.onDeclared?.(Math.min(declared, policy.maxBytes));
     if (Number.isFinite(declared) && declared > policy.maxBytes) {
       response.destroy();
       return reject(refusal('too_large', options.fileName, `${redactedUrl(url)} declares ${declared} bytes, over the ${policy.maxBytes}-byte limit`));

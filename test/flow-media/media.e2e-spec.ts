@@ -54,6 +54,8 @@ describe('flow media: keep, verified downloads and every bad input', () => {
         FLOW_MEDIA_TIMEOUT_MS: '1000',
         FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true',
         FLOW_MEDIA_DEV_CA_FILE: cdn.caFile,
+        // A session whose refused files passed 1 MiB in the hour gets no more downloads.
+        FLOW_MEDIA_TOKEN_REFUSED_BYTES: String(1024 * 1024),
         // This suite is about what is kept and refused, not time (media-background tests the budget):
         // 30 photos on a loaded machine's embedded database may take longer than the default 3 s.
         FLOW_RESPONSE_BUDGET_MS: '8000',
@@ -137,7 +139,7 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       const keptToken = `t-${randomUUID()}`;
       // Session one keeps the photo, then its second file turns out missing: the field is given up.
       const first = upload(bytes, 'shared.png');
-      const missing = upload(makePng(), 'missing.png', () => ({ status: 404, delayMs: 900 }));
+      const missing = upload(makePng(), 'missing.png', () => ({ status: 404, delayMs: 500 }));
       const refusal = send(refusedToken, 'PHOTOS', { photos: [first.object, missing.object] });
       await eventually(
         () => rows(refusedToken),
@@ -374,6 +376,60 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       const good = upload(makePng(), 'good.png');
       const bad = upload(makePng(), 'bad.png', () => ({ status: 404 }));
       await refused([good.object, bad.object], /"bad.png" is no longer available/);
+    });
+  });
+
+  describe('download amplification: small requests naming large files', () => {
+    /** A 240 KiB photo on the CDN whose media object carries a forged encrypted_hash: downloaded whole, then refused. */
+    const forged = () => {
+      // Sent in chunks, so the CDN counts what it wrote before a download was cancelled, not the whole file.
+      const file = upload(Buffer.concat([makePng(), Buffer.alloc(240 * 1024 - 200, 1)]), 'IMG_big.png', (e) => ({
+        body: e.cdnFile,
+        chunkBytes: 32 * 1024,
+      }));
+      const object = structuredClone(file.object);
+      object.encryption_metadata.encrypted_hash = createHash('sha256').update(randomUUID()).digest('base64');
+      return { ...file, object };
+    };
+    const bytesSent = (paths: string[]) => paths.flatMap((path) => cdn.requestsFor(path)).reduce((sum, request) => sum + request.bytesSent, 0);
+
+    it('ten ~2 KB "try again" requests naming the same four forged files download each at most once', async () => {
+      const token = `t-${randomUUID()}`;
+      const files = Array.from({ length: 4 }, forged);
+      const photos = files.map((file) => file.object);
+      expect(JSON.stringify({ photos }).length).toBeLessThan(2_200);
+      for (let i = 0; i < 10; i++) {
+        const reply = await send(token, 'PHOTOS', { photos });
+        expect(reply.json.screen).toBe('PHOTOS');
+      }
+      for (const file of files) expect(cdn.requestsFor(file.path).length).toBeLessThanOrEqual(1);
+      expect(bytesSent(files.map((file) => file.path))).toBeLessThanOrEqual(files.reduce((sum, file) => sum + file.cdnFile.length, 0));
+    });
+
+    it('ten ~2 KB requests of one session naming forty different forged files stop at the refused-bytes limit', async () => {
+      const token = `t-${randomUUID()}`;
+      const all: string[] = [];
+      let largest = 0;
+      for (let i = 0; i < 10; i++) {
+        const files = Array.from({ length: 4 }, forged);
+        all.push(...files.map((file) => file.path));
+        largest = Math.max(largest, ...files.map((file) => file.cdnFile.length));
+        const reply = await send(token, 'PHOTOS', { photos: files.map((file) => file.object) });
+        expect(reply.json.screen).toBe('PHOTOS');
+      }
+      // 1 MiB of refused bytes, plus the request that passed it (four downloads at most).
+      expect(bytesSent(all)).toBeLessThanOrEqual(1024 * 1024 + 4 * largest);
+      const later = await send(token, 'PHOTOS', { photos: [upload(makePng(), 'fine.png').object] });
+      expect(later.json.data.error_message).toBe('"fine.png" could not be fetched right now. Please try again in a moment.');
+    });
+
+    it('a file verified once is not downloaded again, whichever session sends its media object', async () => {
+      const png = upload(makePng(), 'shared.png');
+      for (const token of [`t-${randomUUID()}`, `t-${randomUUID()}`]) {
+        expect((await send(token, 'PHOTOS', { photos: [png.object] })).json).toEqual({ screen: 'RESULT', data: { count: 1, types: 'image/png' } });
+        expect(await rows(token)).toEqual([expect.objectContaining({ status: 'stored', storage_key: png.sha256 })]);
+      }
+      expect(cdn.requestsFor(png.path)).toHaveLength(1);
     });
   });
 });
