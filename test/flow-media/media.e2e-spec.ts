@@ -51,7 +51,8 @@ describe('flow media: keep, verified downloads and every bad input', () => {
         FLOW_MEDIA_DIR: mediaDir,
         FLOW_MEDIA_HOSTS: 'localhost,10.255.255.1,169.254.169.254,*.whatsapp.net',
         FLOW_MEDIA_MAX_BYTES: String(MAX_BYTES),
-        FLOW_MEDIA_TIMEOUT_MS: '1000',
+        // Every download here must finish within it on a loaded machine; the slow CDN below waits longer.
+        FLOW_MEDIA_TIMEOUT_MS: '3000',
         FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true',
         FLOW_MEDIA_DEV_CA_FILE: cdn.caFile,
         // A session whose refused files passed 1 MiB in the hour gets no more downloads.
@@ -139,7 +140,7 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       const keptToken = `t-${randomUUID()}`;
       // Session one keeps the photo, then its second file turns out missing: the field is given up.
       const first = upload(bytes, 'shared.png');
-      const missing = upload(makePng(), 'missing.png', () => ({ status: 404, delayMs: 500 }));
+      const missing = upload(makePng(), 'missing.png', () => ({ status: 404, delayMs: 900 }));
       const refusal = send(refusedToken, 'PHOTOS', { photos: [first.object, missing.object] });
       await eventually(
         () => rows(refusedToken),
@@ -272,7 +273,7 @@ describe('flow media: keep, verified downloads and every bad input', () => {
 
     it('a CDN too slow to answer within FLOW_MEDIA_TIMEOUT_MS', async () => {
       const before = await metric('timeout');
-      const file = upload(makePng(), 'slow.png', (e) => ({ body: e.cdnFile, delayMs: 2_000 }));
+      const file = upload(makePng(), 'slow.png', (e) => ({ body: e.cdnFile, delayMs: 3_500 }));
       await refused([file.object], /"slow.png" is taking too long/);
       expect(await metric('timeout')).toBe(before + 1);
     });
