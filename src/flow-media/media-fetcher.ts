@@ -10,6 +10,7 @@ import { Metrics } from '../metrics/metrics.service.js';
 import { GraphApiClient, GraphApiError } from '../graph-api/index.js';
 import { detectContentType, typeAllowed } from './content-type.js';
 import { DownloadBudget } from './download-budget.js';
+import { MEDIA_STORAGE, type MediaStorage } from './media-storage.js';
 import { mediaConfig } from './media.config.js';
 import { EncryptedMediaReader } from './media-crypto.js';
 import { MediaRefusedError, refusal, type MediaFailure } from './media-errors.js';
@@ -67,6 +68,7 @@ export class MediaFetcher {
     private readonly graph: GraphApiClient,
     private readonly metrics: Metrics,
     private readonly budget: DownloadBudget,
+    @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
   ) {
     this.policy = {
       hosts: config.hosts,
@@ -132,7 +134,12 @@ export class MediaFetcher {
       .update(media.key)
       .update(media.hmacKey)
       .digest('hex');
-    const known = this.outcomes.get(fingerprint);
+    let known = this.outcomes.get(fingerprint);
+    // A verified file whose stored copy was given up since (its field was refused) is downloaded again.
+    if (known && 'sha256' in known && !(await this.storage.has(known.sha256))) {
+      this.forget(fingerprint);
+      known = undefined;
+    }
     if (known && 'sha256' in known) {
       if (allow && !typeAllowed(known.contentType, allow))
         throw refusal('type_refused', media.fileName, `detected ${known.contentType}, allowed ${allow.join(', ')}`);

@@ -373,10 +373,13 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       );
     });
 
-    it('one bad file among good ones: none of them is kept', async () => {
+    it('one bad file among good ones: none of them is kept, and the good one sent again alone is kept', async () => {
       const good = upload(makePng(), 'good.png');
       const bad = upload(makePng(), 'bad.png', () => ({ status: 404 }));
       await refused([good.object, bad.object], /"bad.png" is no longer available/);
+      const token = `t-${randomUUID()}`;
+      expect((await send(token, 'PHOTOS', { photos: [good.object] })).json).toEqual({ screen: 'RESULT', data: { count: 1, types: 'image/png' } });
+      expect(readFileSync(join(mediaDir, good.sha256.slice(0, 2), good.sha256)).equals(good.plaintext)).toBe(true);
     });
   });
 
