@@ -17,6 +17,7 @@ import { serveCloudMedia, type CloudMedia } from '../support/fake-graph-media.js
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, usingRealPostgres, type TestDatabase } from '../support/test-database.js';
 import { MediaTestFlowModule } from './fixtures/media-flow.js';
+import { makeZipBomb, peakRssGrowth } from './fixtures/zip-bomb.js';
 
 const ACCESS_TOKEN = 'EAAG-test-access-token';
 
@@ -191,16 +192,33 @@ describe('flow media in the background: budget, keepLater, restarts, completions
       expect(cdn.requestsFor(crashed.file.path)).toHaveLength(0);
     });
 
-    it("keepLater caps a file at its picker's max-file-size-kb (64 KiB here): a larger one fails too_large", async () => {
+    it("keepLater caps a file at its picker's max-file-size-kb (256 KiB here): a larger one fails too_large", async () => {
       const token = `t-${randomUUID()}`;
-      const big = upload(Buffer.concat([makePdf(), Buffer.alloc(100 * 1024, 0x20)]), 'big.pdf');
+      const big = upload(Buffer.concat([makePdf(), Buffer.alloc(300 * 1024, 0x20)]), 'big.pdf');
       await test.client.dataExchange('media', token, 'LATER', { files: [big.object] });
       const [row] = await eventually(
         () => rows(test, token),
         (list) => list[0]?.status !== 'pending',
       );
       expect(row).toMatchObject({ status: 'failed', attempts: 1, reference: null });
-      expect(row.error).toMatch(/^too_large: .*over the 65562-byte limit/);
+      expect(row.error).toMatch(/^too_large: .*over the 262170-byte limit/);
+    });
+
+    it('a ZIP bomb picked for the background (200 KiB inflating to 200 MiB) fails type_refused once, memory flat', async () => {
+      const token = `t-${randomUUID()}`;
+      const bomb = upload(await makeZipBomb(200 * 1024 * 1024), 'receipt.pdf');
+      const { result: row, growth } = await peakRssGrowth(async () => {
+        await test.client.dataExchange('media', token, 'LATER', { files: [bomb.object] });
+        const [settled] = await eventually(
+          () => rows(test, token),
+          (list) => list[0]?.status !== 'pending',
+        );
+        return settled;
+      });
+      expect(row).toMatchObject({ status: 'failed', attempts: 1, reference: null });
+      expect(row.error).toMatch(/^type_refused: detected application\/zip/);
+      expect(cdn.requestsFor(bomb.path)).toHaveLength(1);
+      expect(growth).toBeLessThan(48 * 1024 * 1024);
     });
 
     it('keepLater refuses bad references at once, with a message on the screen and nothing recorded', async () => {
