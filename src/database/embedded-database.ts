@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
@@ -24,12 +25,16 @@ export class EmbeddedDatabase {
     const inMemory = dir === EMBEDDED_IN_MEMORY;
     const dataDir = inMemory ? undefined : resolve(dir);
     if (dataDir) {
-      mkdirSync(dataDir, { recursive: true });
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      ownerOnly(dataDir);
       // One process at a time: a second server or db:seed is refused, naming the process that has it.
       this.unlock = lockDataDir(dataDir);
       process.once('exit', this.unlock);
     }
     this.db = await PGlite.create(dataDir ? { dataDir } : {});
+    // PGlite writes its files mode 0666 whatever the umask: the folder's 0700 keeps them private; the
+    // files are tightened too, those of earlier runs and those just made.
+    if (dataDir) ownerOnly(dataDir);
     this.server = new PGliteServer(this.db, { limits });
     await this.server.listen(0, '127.0.0.1');
     this.logger.log(
@@ -55,5 +60,15 @@ export class EmbeddedDatabase {
       process.off('exit', unlock);
       unlock();
     }
+  }
+}
+
+/** Makes `dir` and everything under it readable by its owner only: folders 0700, files 0600. */
+function ownerOnly(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) ownerOnly(path);
+    else if (entry.isFile()) chmodSync(path, 0o600);
   }
 }
