@@ -363,7 +363,7 @@ describe('npm run flows against a fake Graph API', () => {
     const invalid = await flows(['list'], { ...env, PUBLIC_URL: 'http://flowgate.example.test/' });
     expect(invalid.code).toBe(1);
     expect(invalid.stderr.trim()).toBe(
-      '✖ Invalid configuration: PUBLIC_URL must be an https URL without a trailing slash (e.g. https://flowgate.example.com)',
+      '✖ Invalid configuration: PUBLIC_URL must be the https origin Meta calls, without a path or a trailing slash (e.g. https://flowgate.example.com)',
     );
     expect(fake.requests).toEqual([]);
   });
