@@ -55,5 +55,5 @@ export function requireMetaFlowsConfig(config: MetaFlowsConfig): ReadyMetaFlowsC
   return config as ReadyMetaFlowsConfig;
 }
 
-/** Where Meta sends a flow's data-exchange requests. */
-export const endpointUriOf = (publicUrl: string, flow: string) => `${publicUrl}/flows/${flow}`;
+/** Where Meta sends a flow's data-exchange requests: `/flows/<flow>`, or a tenant's `/flows/<tenant>/<flow>`. */
+export const endpointUriOf = (publicUrl: string, flow: string, tenant?: string) => `${publicUrl}/flows/${tenant ? `${tenant}/` : ''}${flow}`;

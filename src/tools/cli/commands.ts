@@ -35,7 +35,9 @@ export const COMMANDS: Record<string, CommandGroup> = {
   },
   meta: {
     summary: "Meta's copy of each flow, through Meta's Flows API",
-    footer: 'Meta: WHATSAPP_BUSINESS_ACCOUNT_ID, WHATSAPP_ACCESS_TOKEN, GRAPH_API_BASE_URL; PUBLIC_URL (endpoint of flow x: PUBLIC_URL/flows/x).',
+    footer:
+      'Meta: WHATSAPP_BUSINESS_ACCOUNT_ID, WHATSAPP_ACCESS_TOKEN, GRAPH_API_BASE_URL; PUBLIC_URL (endpoint of flow x: PUBLIC_URL/flows/x).\n' +
+      "--tenant NAME (every command but doctor): the tenant's WABA and graph-token (TENANTS_DIR/NAME/), endpoint PUBLIC_URL/flows/NAME/x.",
     commands: {
       list: {
         summary: "Local flows beside Meta's: id, status, JSON version, endpoint, drift, errors, health",
