@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeGraphApi, metaError, type RecordedRequest } from '../support/fake-graph-api.js';
 import { runBuilt, type BuiltRun } from '../support/run-built.js';
-import { TenantFolders, type TestTenant } from '../tenants/tenant-folders.js';
+import { flowJsonIn, startTestApp, type TestApp } from '../support/test-app.js';
+import { TenantFolders, tenantClient, type TestTenant } from '../tenants/tenant-folders.js';
 
 // `--tenant` on the keys and meta commands, against a fake Graph API (a real local HTTP server) and a
 // TENANTS_DIR of two tenants: each command uses that tenant's numbers, WABA and token, and no other.
@@ -169,5 +170,84 @@ describe('--tenant on the keys and meta commands (fake Graph API, two tenants)',
 
     const both = await run('keys', ['generate', '--tenant', 'globex', '--out', '/tmp/x']);
     expect(both.code).toBe(2);
+  });
+});
+
+describe('keys rotate / retire --tenant against a running server with TENANTS_DIR', () => {
+  const ADMIN_TOKEN = 'admin-token-for-tenant-rotation';
+  const PASSPHRASE = 'acme passphrase 3';
+  let fake: FakeGraphApi;
+  let test: TestApp;
+  const folders = new TenantFolders();
+  let acme: TestTenant;
+  let globex: TestTenant;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    fake = await new FakeGraphApi().start();
+    // Meta's encryption endpoint with memory, per phone number: GET answers the key last POSTed there.
+    const stored = new Map<string, string>();
+    fake.defaultAnswer = (request) => {
+      if (request.method === 'POST') {
+        stored.set(request.path, uploadedKey(request) ?? '');
+        return { status: 200, body: { success: true } };
+      }
+      const key = stored.get(request.path);
+      return { status: 200, body: { data: key ? [{ business_public_key: key, business_public_key_signature_status: 'VALID' }] : [] } };
+    };
+    acme = folders.add('acme', { wabaId: '102290129340398', phoneNumberIds: ['1065403522', '1065403523'], passphrase: PASSPHRASE });
+    globex = folders.add('globex', { wabaId: '203390129340399', phoneNumberIds: ['2075403524'] });
+    test = await startTestApp({ env: { TENANTS_DIR: folders.root, ADMIN_TOKEN } });
+    env = { TENANTS_DIR: folders.root, GRAPH_API_BASE_URL: fake.url, ADMIN_TOKEN, OUTBOUND_MAX_TOTAL_MS: '3000' };
+  });
+  afterAll(async () => {
+    await test?.close();
+    await fake?.stop();
+    folders.remove();
+  });
+
+  const keys = async (...args: string[]) => {
+    const result = await runBuilt('dist/src/tools/keys.js', [...args, '--url', test.url], env);
+    for (const secret of [acme.graphToken, globex.graphToken, ADMIN_TOKEN, PASSPHRASE]) expect(result.output).not.toContain(secret);
+    return result;
+  };
+  const ping = (publicPem: string, tenant: TestTenant) => {
+    const client = tenantClient(test.url, tenant.name, { publicPem, appSecret: tenant.appSecret }, flowJsonIn(test.app));
+    return client.send.ping(client.flow('inventory')).then((response) => response.status);
+  };
+
+  it("rotate: a new key in the tenant's folder with its passphrase, uploaded to each number, the tenant reloaded; retire drops the old one", async () => {
+    const globexFiles = readFileSync(join(globex.dir, 'private.pem'), 'utf8');
+    const rotated = await keys('rotate', '--tenant', 'acme');
+    expect(rotated.code).toBe(0);
+    expect(readFileSync(join(acme.dir, 'previous.pem'), 'utf8')).toBe(acme.keys.privatePem);
+    expect(readFileSync(join(acme.dir, 'previous.pem.passphrase'), 'utf8')).toBe(PASSPHRASE);
+    const newPem = createPublicKey(createPrivateKey({ key: readFileSync(join(acme.dir, 'private.pem'), 'utf8'), passphrase: PASSPHRASE }))
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    expect(newPem).not.toBe(acme.keys.publicPem);
+    const uploads = fake.requests.filter((request) => request.method === 'POST');
+    expect(uploads.map((request) => request.path)).toEqual(acme.phoneNumberIds.map(encryptionPath));
+    for (const request of uploads) {
+      expect(request.headers.authorization).toBe(`Bearer ${acme.graphToken}`);
+      expect(uploadedKey(request)).toBe(newPem);
+    }
+    expect(rotated.stdout).toContain('✔ Server reloaded tenant "acme"');
+    // Both keys open acme's endpoint during the rotation; globex is untouched.
+    expect(await ping(newPem, acme)).toBe(200);
+    expect(await ping(acme.keys.publicPem, acme)).toBe(200);
+    expect(await ping(globex.keys.publicPem, globex)).toBe(200);
+    expect(readFileSync(join(globex.dir, 'private.pem'), 'utf8')).toBe(globexFiles);
+
+    const again = await keys('rotate', '--tenant', 'acme');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('the last rotation is not retired. Run `npm run keys -- retire --tenant acme`');
+
+    const retired = await keys('retire', '--tenant', 'acme');
+    expect(retired.code).toBe(0);
+    expect(existsSync(join(acme.dir, 'previous.pem'))).toBe(false);
+    expect(existsSync(join(acme.dir, 'previous.pem.passphrase'))).toBe(false);
+    expect(await ping(acme.keys.publicPem, acme)).toBe(421);
+    expect(await ping(newPem, acme)).toBe(200);
   });
 });
