@@ -239,6 +239,10 @@ describe('keys rotate / retire --tenant against a running server with TENANTS_DI
     expect(await ping(globex.keys.publicPem, globex)).toBe(200);
     expect(readFileSync(join(globex.dir, 'private.pem'), 'utf8')).toBe(globexFiles);
 
+    const status = await runBuilt('dist/src/tools/keys.js', ['status', '--tenant', 'acme'], env);
+    expect(status.code).toBe(0);
+    for (const id of acme.phoneNumberIds) expect(status.stdout).toContain(`✔ phone number ${id}: Meta has the current key`);
+
     const again = await keys('rotate', '--tenant', 'acme');
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('the last rotation is not retired. Run `npm run keys -- retire --tenant acme`');
