@@ -145,6 +145,28 @@ describe('--tenant on the keys and meta commands (fake Graph API, two tenants)',
     );
   });
 
+  it("meta preview-url --tenant: a flow of issued tokens needs --token issued for the tenant (one made here would be no tenant's)", async () => {
+    const meta = fake.enableFlows({ wabaId: globex.wabaId, accessToken: globex.graphToken });
+    meta.add({ name: 'appointments', endpoint_uri: `${PUBLIC_URL}/flows/globex/appointments` });
+    const result = await run('flows', ['preview-url', 'appointments', '--tenant', 'globex', '--interactive']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      '✖ appointments only accepts issued flow tokens: pass --token, issued for the tenant with POST /admin/flows/appointments/sessions?tenant=globex',
+    );
+    const withToken = await run('flows', [
+      'preview-url',
+      'appointments',
+      '--tenant',
+      'globex',
+      '--interactive',
+      '--token',
+      'issued-for-globex',
+      '--json',
+    ]);
+    expect(withToken.code).toBe(0);
+    expect(new URL(JSON.parse(withToken.stdout).previewUrl).searchParams.get('flow_token')).toBe('issued-for-globex');
+  });
+
   it("keys generate --tenant: a new pair in the tenant's folder, its passphrase in private.pem.passphrase", async () => {
     const refused = await run('keys', ['generate', '--tenant', 'globex']);
     expect(refused.code).toBe(1);
