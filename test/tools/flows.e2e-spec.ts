@@ -345,8 +345,7 @@ describe('npm run flows against a fake Graph API', () => {
     const result = await flows(['deploy', 'inventory'], { ...env, PUBLIC_URL: 'https://flows.example.com/flowgate' });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      '✖ PUBLIC_URL must be the origin Meta calls, without a path: https://flows.example.com, not https://flows.example.com/flowgate ' +
-        '(flow x is served at https://flows.example.com/flows/x)',
+      '✖ Invalid configuration: PUBLIC_URL must be the https origin Meta calls, without a path or a trailing slash (e.g. https://flowgate.example.com)',
     );
     expect(fake.requests).toEqual([]);
   });
@@ -363,7 +362,7 @@ describe('npm run flows against a fake Graph API', () => {
     const invalid = await flows(['list'], { ...env, PUBLIC_URL: 'http://flowgate.example.test/' });
     expect(invalid.code).toBe(1);
     expect(invalid.stderr.trim()).toBe(
-      '✖ Invalid configuration: PUBLIC_URL must be an https URL without a trailing slash (e.g. https://flowgate.example.com)',
+      '✖ Invalid configuration: PUBLIC_URL must be the https origin Meta calls, without a path or a trailing slash (e.g. https://flowgate.example.com)',
     );
     expect(fake.requests).toEqual([]);
   });

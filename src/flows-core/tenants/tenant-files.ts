@@ -111,6 +111,17 @@ export function readTenantCredentials(definition: TenantDefinition, options: { m
     throw new TenantConfigError((error as Error).message);
   }
   if (!appSecret) fail(name, `${TENANT_FILES.appSecret} is missing (the app secret of the app connected to this tenant's flows)`);
+  const keys = readTenantKeys(definition);
+  return { appSecret: appSecret!, appSecretPrevious, keys, graphToken: readTenantGraphToken(definition) };
+}
+
+/**
+ * A tenant's key ring sources: private.pem (required) and previous.pem when it exists, each with its
+ * passphrase file. The keys tools read a tenant's keys through this too, as the server does.
+ */
+export function readTenantKeys(definition: TenantDefinition): KeySource[] {
+  const { name, dir } = definition;
+  const field = (file: string) => `tenant "${name}": ${file}`;
   if (!existsSync(join(dir, TENANT_FILES.privateKey))) fail(name, `${TENANT_FILES.privateKey} is missing (this tenant's current private key)`);
   const keys: KeySource[] = [
     {
@@ -128,7 +139,12 @@ export function readTenantCredentials(definition: TenantDefinition, options: { m
       passphrase: optionalText(name, dir, TENANT_FILES.previousKeyPassphrase),
     });
   }
-  return { appSecret: appSecret!, appSecretPrevious, keys, graphToken: optionalText(name, dir, TENANT_FILES.graphToken) };
+  return keys;
+}
+
+/** A tenant's Graph API token (graph-token), or undefined when its folder has none. */
+export function readTenantGraphToken(definition: TenantDefinition): string | undefined {
+  return optionalText(definition.name, definition.dir, TENANT_FILES.graphToken);
 }
 
 /** The tenant folders under `root`, by name (hidden entries, such as a mounted volume's `..data`, and plain files are skipped). */

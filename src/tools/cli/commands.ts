@@ -35,7 +35,9 @@ export const COMMANDS: Record<string, CommandGroup> = {
   },
   meta: {
     summary: "Meta's copy of each flow, through Meta's Flows API",
-    footer: 'Meta: WHATSAPP_BUSINESS_ACCOUNT_ID, WHATSAPP_ACCESS_TOKEN, GRAPH_API_BASE_URL; PUBLIC_URL (endpoint of flow x: PUBLIC_URL/flows/x).',
+    footer:
+      'Meta: WHATSAPP_BUSINESS_ACCOUNT_ID, WHATSAPP_ACCESS_TOKEN, GRAPH_API_BASE_URL; PUBLIC_URL (endpoint of flow x: PUBLIC_URL/flows/x).\n' +
+      "--tenant NAME (every command but doctor): the tenant's WABA and graph-token (TENANTS_DIR/NAME/), endpoint PUBLIC_URL/flows/NAME/x.",
     commands: {
       list: {
         summary: "Local flows beside Meta's: id, status, JSON version, endpoint, drift, errors, health",
@@ -88,34 +90,36 @@ export const COMMANDS: Record<string, CommandGroup> = {
   keys: {
     summary: "The data endpoint's RSA keys: generate, upload, rotate, retire",
     footer:
-      'Meta: WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID (GRAPH_API_BASE_URL). Server: ADMIN_TOKEN;\nURL is --url, else FLOWGATE_URL, else http://localhost:$PORT (3000).',
+      'Meta: WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID (GRAPH_API_BASE_URL); with --tenant NAME, the files of TENANTS_DIR/NAME/.\n' +
+      'Server: ADMIN_TOKEN; URL is --url, else FLOWGATE_URL, else http://localhost:$PORT (3000).',
     commands: {
       generate: {
-        args: '[--out config/keys] [--passphrase-env VAR] [--force]',
+        args: '[--out config/keys | --tenant NAME] [--passphrase-env VAR] [--force]',
         summary: 'A new RSA-2048 pair: <out>/private.pem (PKCS#8, mode 0600) and <out>/public.pem',
         load: () => import('../commands/keys/generate.js'),
       },
       upload: {
-        args: '[--public-key file]',
+        args: '[--public-key file] [--tenant NAME]',
         summary: "Upload a public key to Meta (default: the configured current private key's)",
         load: () => import('../commands/keys/upload.js'),
       },
       status: {
+        args: '[--tenant NAME]',
         summary: 'The key Meta has, its signature status, and whether it is the local current key',
         load: () => import('../commands/keys/status.js'),
       },
       rotate: {
-        args: '[--url URL] [--force]',
+        args: '[--url URL] [--force] [--tenant NAME]',
         summary: 'A new current key, the old one kept as the previous key; upload; reload the server',
         load: () => import('../commands/keys/rotate.js'),
       },
       retire: {
-        args: '[--url URL] [--force]',
+        args: '[--url URL] [--force] [--tenant NAME]',
         summary: "Delete the previous key file and reload the server, once the old key's traffic is gone",
         load: () => import('../commands/keys/retire.js'),
       },
       reload: {
-        args: '[--url URL]',
+        args: '[--url URL] [--tenant NAME]',
         summary: 'Ask the server to re-read its key files',
         load: () => import('../commands/keys/reload.js'),
       },

@@ -18,10 +18,19 @@ export function requireSettings(problems: string[]): void {
   if (problems.length) throw new CliError(problems.join('\n'));
 }
 
+/**
+ * A phone number and the token to manage its key with: a tenant's (--tenant) number and graph-token.
+ * Without one, the configured WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_ACCESS_TOKEN.
+ */
+export interface KeyAccount {
+  phoneNumberId: string;
+  accessToken: string;
+}
+
 /** Meta's endpoint for the phone number's Flows public key, and the client to call it with. */
-function encryptionEndpoint() {
-  requireSettings(graphSettingsProblems());
-  const graph = graphApiConfig();
+function encryptionEndpoint(account?: KeyAccount) {
+  if (!account) requireSettings(graphSettingsProblems());
+  const graph = { ...graphApiConfig(), ...account };
   return { client: new GraphApiClient(graph), path: `${graph.phoneNumberId!}/whatsapp_business_encryption`, phoneNumberId: graph.phoneNumberId! };
 }
 
@@ -43,8 +52,8 @@ async function call(action: string, request: () => Promise<unknown>): Promise<an
 }
 
 /** Uploads the SPKI PEM as the phone number's business public key. Returns the phone number id. */
-export async function uploadPublicKey(publicPem: string): Promise<string> {
-  const endpoint = encryptionEndpoint();
+export async function uploadPublicKey(publicPem: string, account?: KeyAccount): Promise<string> {
+  const endpoint = encryptionEndpoint(account);
   const body = await call('Uploading the public key to Meta', () =>
     endpoint.client.request('POST', endpoint.path, { form: { business_public_key: publicPem } }),
   );
@@ -63,8 +72,8 @@ export interface UploadedKey {
 }
 
 /** What Meta currently holds. It answers a flat object or `{ data: [ ... ] }`; both are accepted. */
-export async function fetchUploadedKey(): Promise<UploadedKey> {
-  const endpoint = encryptionEndpoint();
+export async function fetchUploadedKey(account?: KeyAccount): Promise<UploadedKey> {
+  const endpoint = encryptionEndpoint(account);
   const body = await call('Reading the uploaded key from Meta', () => endpoint.client.request('GET', endpoint.path));
   const entry = Array.isArray(body?.data) ? body.data[0] : body;
   const publicPem = typeof entry?.business_public_key === 'string' && entry.business_public_key.trim() ? entry.business_public_key : undefined;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { flowCredentials, flowsConfig, loadRing, loadRingKey } from '../../flows-core/testing.js';
 import { CliError, UnreachableError } from '../cli/errors.js';
+import { resolveTenant } from '../tenant.js';
 import { assertGraphConfigured, fetchUploadedKey, graphSettingsProblems, requireSettings, uploadPublicKey } from './graph.js';
 import { generateKeyPair, writeFileAtomic } from './key-files.js';
 import { adminTokenProblems, reloadServer, serverUrl } from './server.js';
@@ -157,12 +158,15 @@ export async function retire(options: ServerOptions): Promise<number> {
 }
 
 /** `reload`: ask the server to re-read its key files (e.g. after fixing a failed rotation). */
-export async function reload(options: { url?: string }): Promise<number> {
+export async function reload(options: { url?: string; tenant?: string }): Promise<number> {
+  const tenant = options.tenant ? resolveTenant(options.tenant).name : undefined;
   const url = serverUrl(options.url);
-  const fingerprints = await reloadServer(url).catch((error: unknown) => {
+  const fingerprints = await reloadServer(url, tenant).catch((error: unknown) => {
     if (error instanceof UnreachableError) throw new UnreachableError(`Reload failed: ${error.message}`);
     throw error instanceof CliError ? new CliError(`Reload failed: ${error.message}`) : error;
   });
-  console.log(`✔ Server at ${url} reloaded: current ${fingerprints[0]}${fingerprints[1] ? `, previous ${fingerprints[1]}` : ''}`);
+  console.log(
+    `✔ Server at ${url} reloaded${tenant ? ` tenant "${tenant}"` : ''}: current ${fingerprints[0]}${fingerprints[1] ? `, previous ${fingerprints[1]}` : ''}`,
+  );
   return 0;
 }

@@ -17,12 +17,15 @@ export function assertAdminToken(): string {
   return process.env.ADMIN_TOKEN!;
 }
 
-/** Asks the server to re-read its key files; returns its ring's fingerprints, current first. */
-export async function reloadServer(url: string): Promise<string[]> {
+/**
+ * Asks the server to re-read its key files (a tenant's files with `tenant`); returns its ring's
+ * fingerprints, current first.
+ */
+export async function reloadServer(url: string, tenant?: string): Promise<string[]> {
   const token = assertAdminToken();
   let response: Response;
   try {
-    response = await fetch(`${url}/admin/keys/reload`, {
+    response = await fetch(`${url}/admin/keys/reload${tenant ? `?tenant=${encodeURIComponent(tenant)}` : ''}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(10_000),
@@ -35,7 +38,10 @@ export async function reloadServer(url: string): Promise<string[]> {
   if (response.status === 200 && body?.ok === true && Array.isArray(body.fingerprints)) return body.fingerprints;
   const reasons: Record<number, string> = {
     401: 'the server refused ADMIN_TOKEN (401): is it the same token the server uses?',
-    404: 'the server has no admin API (404): set ADMIN_TOKEN on the server',
+    404:
+      tenant && body?.message
+        ? `the server has no tenant "${tenant}" (404): is its TENANTS_DIR the same folder?`
+        : 'the server has no admin API (404): set ADMIN_TOKEN on the server',
     422: `the server could not load the new key files and keeps its working keys (422: ${body?.message ?? body?.error ?? 'no reason given'})`,
   };
   throw new CliError(reasons[response.status] ?? `the server answered ${response.status}`);

@@ -3,6 +3,7 @@ import { preview } from '../../flows/preview.js';
 
 export default defineCommand({
   options: {
+    tenant: { type: 'string' },
     interactive: { type: 'boolean' },
     screen: { type: 'string' },
     data: { type: 'string' },
