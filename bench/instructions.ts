@@ -10,7 +10,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchDatabase, GENEROUS_STOCK } from './lib/database.js';
@@ -107,6 +107,8 @@ async function count(options: {
   const names = { USER: 'flowgate-bench', HOST: '127.0.0.1' };
   const vgdb = [`--vgdb-prefix=${join(dir, 'vgdb')}`];
   const port = await freePort();
+  const logFile = resolve(PROJECT_ROOT, `bench/out/instructions-${options.server.replace('+', '-')}-${options.scenario}.log`);
+  const logFd = openSync(logFile, 'w');
   const child = spawn(
     'valgrind',
     [
@@ -119,8 +121,13 @@ async function count(options: {
       process.execPath,
       options.script,
     ],
-    { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, ...names, PORT: String(port), ...options.env } as NodeJS.ProcessEnv, stdio: 'ignore' },
+    {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, ...names, PORT: String(port), ...options.env } as NodeJS.ProcessEnv,
+      stdio: ['ignore', logFd, logFd],
+    },
   );
+  closeSync(logFd);
   const control = (...args: string[]) =>
     execFileSync('callgrind_control', [...vgdb, ...args, String(child.pid)], { env: { ...process.env, ...names }, stdio: 'ignore' });
   try {
@@ -132,7 +139,7 @@ async function count(options: {
         () => false,
       ))
     ) {
-      if (child.exitCode !== null) throw new Error(`${options.script} exited under valgrind with ${child.exitCode}`);
+      if (child.exitCode !== null) throw new Error(`${options.script} exited under valgrind with ${child.exitCode}; see ${logFile}`);
       if (Date.now() > deadline) throw new Error(`${options.script} not ready under valgrind after 10 minutes`);
       await new Promise((done) => setTimeout(done, 500));
     }
@@ -171,6 +178,7 @@ async function main(): Promise<void> {
   const keyDir = mkdtempSync(join(tmpdir(), 'flowgate-bench-keys-'));
   const privateKeyFile = join(keyDir, 'private.pem');
   writeFileSync(privateKeyFile, keys.privatePem, { mode: 0o600 });
+  mkdirSync(resolve(PROJECT_ROOT, 'bench/out'), { recursive: true });
   const database = await benchDatabase(process.env.DATABASE_URL);
   const flowgateEnv = {
     NODE_ENV: 'production',
@@ -178,6 +186,7 @@ async function main(): Promise<void> {
     WHATSAPP_APP_SECRET: appSecret,
     ADMIN_TOKEN: randomBytes(24).toString('hex'),
     DEMO_DATA: 'true',
+    METRICS_PUBLIC: 'true',
     REDIS_URL: process.env.REDIS_URL,
     CACHE_NAMESPACE: `bench-${randomBytes(4).toString('hex')}`,
     QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
@@ -186,7 +195,15 @@ async function main(): Promise<void> {
   const results: Counted[] = [];
   try {
     // The schema and demo data first, as `npm run bench` does (the embedded database has one user at a time).
-    execFileSync(process.execPath, [FLOWGATE_SEED], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, ...flowgateEnv }, stdio: 'ignore' });
+    try {
+      execFileSync(process.execPath, [FLOWGATE_SEED], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, ...flowgateEnv }, stdio: 'pipe' });
+    } catch (error) {
+      const said = String((error as { stderr?: Buffer }).stderr ?? '')
+        .trim()
+        .split('\n')
+        .pop();
+      throw new Error(`${FLOWGATE_SEED} failed: ${said}`);
+    }
     log(`callgrind: ${options.warmup} requests to warm up, ${options.requests} counted; ${database.description}`);
     const common = { keys, appSecret, warmup: options.warmup, requests: options.requests };
     for (const scenario of options.scenarios) {
@@ -232,4 +249,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await main().catch((error: Error) => {
+  log(`✖ ${error.message}`);
+  process.exitCode = 1;
+});
