@@ -10,6 +10,8 @@ import { assertValidConfiguration, loadEnvFile } from './config/configuration.js
 import { withConfiguration } from './config/config-context.js';
 import { ConfigValidationError } from './config/validate-env.js';
 import { DemoData } from './database/demo-data.js';
+import { describeDatabase, type DatabaseConfig } from './database/database.config.js';
+import { ConfigService } from '@nestjs/config';
 
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => arg !== '--reset');
@@ -28,7 +30,9 @@ try {
     }
     assertValidConfiguration(root);
     return NestFactory.createApplicationContext(root, {
-      logger: ['error', 'warn', 'log'],
+      // The server's start-up lines and warnings (keys, admin token) are not what someone seeding
+      // reads: errors only, then one line saying what was seeded where.
+      logger: ['error'],
       // An error while the modules start (the embedded database in use by another process) is one
       // line printed below; anything else is printed with what Nest logged.
       bufferLogs: true,
@@ -41,12 +45,13 @@ try {
   });
   app.flushLogs();
   const demoData = app.get(DemoData);
+  const where = describeDatabase(app.get(ConfigService).getOrThrow<DatabaseConfig>('database'));
   if (reset) {
     const { emptied, seeded } = await demoData.reset();
-    process.stdout.write(`Emptied ${emptied.length} tables; demo data applied: ${seeded.join(', ') || 'none registered'}\n`);
+    process.stdout.write(`✔ Emptied ${emptied.length} tables; demo data applied: ${seeded.join(', ') || 'none registered'} (database: ${where})\n`);
   } else {
     const seeded = await demoData.seedAll();
-    process.stdout.write(`Demo data applied: ${seeded.join(', ') || 'none registered'}\n`);
+    process.stdout.write(`✔ Demo data applied: ${seeded.join(', ') || 'none registered'} (database: ${where})\n`);
   }
   await app.close();
 } catch (error) {

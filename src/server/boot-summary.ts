@@ -1,19 +1,8 @@
 import { ConfigService } from '@nestjs/config';
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '../config/app.config.js';
-import { EMBEDDED_IN_MEMORY, type DatabaseConfig } from '../database/database.config.js';
+import { describeDatabase, type DatabaseConfig } from '../database/database.config.js';
 import { FlowKeyRing, FlowRegistry, Tenants } from '../flows-core/server.js';
-
-/** A connection URL without its credentials: host, port and database are enough to recognise it. */
-function describeDatabase(config: DatabaseConfig): string {
-  if (!config.url) return config.embeddedDir === EMBEDDED_IN_MEMORY ? 'embedded, in memory' : `embedded, in ${config.embeddedDir}`;
-  try {
-    const url = new URL(config.url);
-    return `postgres ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
-  } catch {
-    return 'postgres';
-  }
-}
 
 /**
  * The last line of the boot, for the person who just ran `npm start`: where it listens, which flows

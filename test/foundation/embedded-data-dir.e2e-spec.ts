@@ -82,7 +82,7 @@ describe('the embedded database on disk', () => {
 
     const reset = await seed(['--reset']);
     expect(reset.code).toBe(0);
-    expect(reset.stdout).toMatch(/^Emptied \d+ tables; demo data applied: inventory, appointments$/m);
+    expect(reset.stdout).toMatch(/^✔ Emptied \d+ tables; demo data applied: inventory, appointments \(database: embedded, in .+\)$/m);
     expect(await sql(UNITS, SESSIONS)).toEqual([[{ units: 5 }], [{ sessions: 0 }]]);
   });
 });
