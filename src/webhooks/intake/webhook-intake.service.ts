@@ -87,7 +87,8 @@ export class WebhookIntake implements OnApplicationShutdown {
 
   private queueSoon(eventIds: string[]): void {
     if (eventIds.length === 0) return;
-    this.unqueued.push(...eventIds);
+    // Not push(...ids): a notification of 150k events would pass more arguments than a call takes.
+    for (const id of eventIds) this.unqueued.push(id);
     this.queueing ??= this.drain();
   }
 
