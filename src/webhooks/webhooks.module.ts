@@ -25,6 +25,7 @@ import { WebhookWorker } from './processing/webhook-worker.js';
 import { WebhookEvents } from './processing/webhook-events.service.js';
 import { WebhookQueueHealth } from './processing/webhook-queue.health.js';
 import { WebhookReconciler } from './processing/webhook-reconciler.js';
+import { WebhookRetention } from './processing/webhook-retention.js';
 import { WebhookQueue } from './webhook-queue.js';
 
 /**
@@ -51,6 +52,7 @@ import { WebhookQueue } from './webhook-queue.js';
     NfmReplyHandler,
     WebhookWorker,
     WebhookReconciler,
+    WebhookRetention,
     WebhookQueueHealth,
     FlowAlertMetrics,
   ],
