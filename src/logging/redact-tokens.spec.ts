@@ -9,7 +9,10 @@ describe('redactTokens', () => {
     ['authorization=bearer abc.def-ghi_jkl~mno+pqr/stu==;', 'authorization=bearer [token];'],
     ['token EAAGm0PX4ZCpsBAO7ZBZAqZCZCd1ZA8u expired', 'token [token] expired'],
     ['GET /v23.0/me?access_token=xyz123&fields=id', 'GET /v23.0/me?access_token=[token]&fields=id'],
-    ['Basic dXNlcjpwYXNz', 'Basic [token]'],
+    ['Basic YWRtaW46czNjcjN0', 'Basic [token]'],
+    // Prose about tokens is left alone.
+    ['GET /metrics needs the METRICS_TOKEN bearer token', 'GET /metrics needs the METRICS_TOKEN bearer token'],
+    ['Bearer authentication failed', 'Bearer authentication failed'],
     ['(#100) Invalid parameter', '(#100) Invalid parameter'],
   ])('%j', (text, redacted) => {
     expect(redactTokens(text).replace('Authorization: Bearer [token]', 'Authorization: [token]')).toBe(redacted);

@@ -4,7 +4,9 @@
  * tokens start with `EAA`; other providers' keys have no shape, so the token that was sent is
  * masked wherever it appears too.
  */
-const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]+=*/gi;
+// A credential, not a word of prose ("needs the bearer token"): 16 characters or more, or 8 with a
+// digit or a symbol in them.
+const BEARER = /\b(bearer|basic)\s+(?:[A-Za-z0-9\-._~+/]{16,}|(?=[A-Za-z]*[0-9\-._~+/])[A-Za-z0-9\-._~+/]{8,})=*/gi;
 const META_TOKEN = /\bEAA[A-Za-z0-9]{16,}/g;
 const TOKEN_PARAMETER = /\b(access_token|api_key|apikey|token)=[^&\s"']+/gi;
 
