@@ -6,6 +6,7 @@ import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const JOBS = 40;
+const redisUrl = process.env.REDIS_URL;
 
 /**
  * Two deployments on one Redis, told apart only by CACHE_NAMESPACE (QUEUE_PREFIX left unset): each
@@ -20,7 +21,7 @@ describe('two deployments sharing one Redis with different CACHE_NAMESPACE', () 
   const deployment = (name: string) =>
     startTestApp({
       env: {
-        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        REDIS_URL: redisUrl,
         QUEUE_BACKEND: 'redis',
         CACHE_NAMESPACE: `t${run}-${name}`,
         QUEUE_PREFIX: undefined,
@@ -29,13 +30,15 @@ describe('two deployments sharing one Redis with different CACHE_NAMESPACE', () 
     });
 
   beforeAll(async () => {
-    [first, second] = await Promise.all([deployment('first'), deployment('second')]);
+    if (redisUrl) [first, second] = await Promise.all([deployment('first'), deployment('second')]);
   });
   afterAll(async () => {
     await Promise.all([first?.close(), second?.close()]);
   });
 
-  it(`the first one processes all ${JOBS} of its events; the second takes none`, async () => {
+  // Needs a Redis server: CI always sets REDIS_URL; on a laptop without one this is reported as skipped
+  // (src/queue/queue.config.spec.ts checks the default prefix everywhere).
+  (redisUrl ? it : it.skip)(`the first one processes all ${JOBS} of its events; the second takes none`, async () => {
     for (let i = 0; i < JOBS; i++) {
       const body = Buffer.from(
         JSON.stringify({
