@@ -1,9 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { signBody } from '../../src/hub-signature/index.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createTestDatabase, usingRealPostgres, type TestDatabase } from '../support/test-database.js';
+
+/** A database that outlives one app: a fresh one on DATABASE_URL, else an embedded one on disk. */
+async function persistentDatabase(): Promise<TestDatabase> {
+  if (usingRealPostgres()) return createTestDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'flowgate-db-'));
+  return { env: { DATABASE_URL: undefined, EMBEDDED_DB_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 const DAY = "interval '1 day'";
 
@@ -12,7 +22,7 @@ describe('retention of the webhook tables', () => {
   let test: TestApp | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await persistentDatabase();
   });
   afterAll(async () => {
     await test?.close();
