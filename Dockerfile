@@ -9,7 +9,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY preview ./preview
-COPY scripts/build-preview.mjs ./scripts/
+COPY scripts/build-preview.mjs scripts/ensure-build.mjs scripts/lock-file.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # ---- runtime: production dependencies and dist/ only, as an unprivileged user ----
@@ -28,4 +28,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The server applies pending migrations (under a Postgres advisory lock) before it starts serving.
-CMD ["node", "dist/src/main.js"]
+# register.js starts tracing when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT) and
+# loads nothing otherwise: turning traces on is a matter of variables only.
+CMD ["node", "--import", "./dist/src/tracing/register.js", "dist/src/main.js"]

@@ -48,7 +48,7 @@ const APP_FILES = {
 };
 const UP = {
   foundation: forbid(
-    'The foundation (config, http, logging, database, cache, metrics, queue, health, admin, common) imports nothing above it.',
+    'The foundation (config, http, logging, database, cache, metrics, tracing, queue, health, admin, common) imports nothing above it.',
     'flow-json',
     'hub-signature',
     'graph-api',
@@ -96,7 +96,7 @@ const UP = {
     ...TOP,
   ),
 };
-const FOUNDATION = ['admin', 'cache', 'common', 'config', 'database', 'health', 'http', 'logging', 'metrics', 'queue'];
+const FOUNDATION = ['admin', 'cache', 'common', 'config', 'database', 'health', 'http', 'logging', 'metrics', 'queue', 'tracing'];
 const FLOWS = readdirSync(new URL('./src/flows/', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);

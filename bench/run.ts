@@ -15,6 +15,7 @@ import { benchDatabase, flowgateReservations, GENEROUS_STOCK, stockFlowgate, typ
 import {
   EVENT_LOOP_RESOLUTION_MS,
   FLOWGATE_MAIN,
+  FLOWGATE_TRACING,
   FLOWGATE_SEED,
   FLOWGATE_TABLES,
   FlowTestClient,
@@ -28,6 +29,7 @@ import { parseOptions, type BenchOptions } from './lib/options.js';
 import { serverCpuMicros } from './lib/process-cpu.js';
 import { markdownTable, table, type Measurement } from './lib/report.js';
 import { unsignedFlood, type FloodResult } from './lib/flood.js';
+import { startTraceSink, type TraceSink } from './lib/trace-sink.js';
 import { evaluateTargets, type InitNote, type Pass, type ReservationLedger } from './lib/targets.js';
 import {
   initRequest,
@@ -232,15 +234,26 @@ function flowgateEnv(database: BenchDatabase, redis: boolean, workers = 1): Reco
   };
 }
 
-async function startFlowgate(database: BenchDatabase, redis: boolean, workers: number, cores: string | undefined, logName: string) {
+/** Flowgate as `npm start` runs it (the tracing entry point loaded first: inert unless `traces` names a sink). */
+async function startFlowgate(
+  database: BenchDatabase,
+  redis: boolean,
+  workers: number,
+  cores: string | undefined,
+  logName: string,
+  traces?: TraceSink,
+) {
   return startProcess({
     script: FLOWGATE_MAIN,
-    nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    nodeArgs: ['--import', FLOWGATE_TRACING, ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
     port: await freePort(),
     cores,
     logFile: join(OUT_DIR, logName),
     readyPath: '/health/ready',
-    env: flowgateEnv(database, redis, workers),
+    env: {
+      ...flowgateEnv(database, redis, workers),
+      ...(traces ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.url, OTEL_SERVICE_NAME: 'flowgate-bench' } : {}),
+    },
   });
 }
 
@@ -363,8 +376,16 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
     }
 
     /** Starts Flowgate, measures `scenarios` on it at `concurrency`, stops it. */
-    const measureFlowgate = async (label: string, workers: number, cores: string | undefined, scenarios: ScenarioName[], concurrency: number[]) => {
-      const server = await startFlowgate(database, plan.redis, workers, cores, `${label.replaceAll(' ', '-')}-${scenarios.join('-')}.log`);
+    const measureFlowgate = async (
+      label: string,
+      workers: number,
+      cores: string | undefined,
+      scenarios: ScenarioName[],
+      concurrency: number[],
+      traces?: TraceSink,
+    ) => {
+      const logName = `${label.replaceAll(' ', '-').replaceAll('+', '')}-${scenarios.join('-')}.log`;
+      const server = await startFlowgate(database, plan.redis, workers, cores, logName, traces);
       const target = newTarget(server.url);
       const rows: Measurement[] = [];
       try {
@@ -405,6 +426,30 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
         });
       }
       outcome.initNotes.push({ server: plan.flowgate, inits: target.tally.inits, initErrors: target.tally.initErrors });
+
+      // The same requests with every one traced and exported: the cost of tracing, beside the run without.
+      const traced = flowScenarios.filter((scenario) => scenario === 'ping' || scenario === 'lookup');
+      if (options.tracing && traced.length) {
+        const sink = await startTraceSink();
+        const label = `${plan.flowgate} + traces`;
+        log(`${label}, 1 process: every request sampled, OTLP http/protobuf to a local sink (bench/lib/trace-sink.ts)`);
+        try {
+          const { rows: tracedRows } = await measureFlowgate(label, 1, pinned ? SERVER_CORE : undefined, traced, opts.concurrency, sink);
+          outcome.measurements.push(...tracedRows);
+          for (const on of tracedRows) {
+            const off = rows.find((row) => row.scenario === on.scenario && row.concurrency === on.concurrency);
+            if (!off) continue;
+            const ratio = (a: number, b: number) => (b ? round(a / b, 2) : 0);
+            log(
+              `  traces on/off, ${on.scenario} c=${on.concurrency}: ${ratio(on.rps, off.rps)}× req/s, ${ratio(on.latencyMs.p90, off.latencyMs.p90)}× p90, ` +
+                `${ratio(on.cpuMicrosPerRequest, off.cpuMicrosPerRequest)}× CPU per request`,
+            );
+          }
+          log(`  the sink received ${sink.requests} exports, ${round(sink.bytes / 1024, 0)} KiB`);
+        } finally {
+          await sink.stop();
+        }
+      }
     }
 
     if (plan.main && opts.workers > 1) {

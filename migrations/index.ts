@@ -5,6 +5,7 @@ import { FlowMedia1795270000000 } from './1795270000000-FlowMedia.js';
 import { FlowEnvelopes1795290000000 } from './1795290000000-FlowEnvelopes.js';
 import { MetaFlowAlerts1795291000000 } from './1795291000000-MetaFlowAlerts.js';
 import { BusinessScopedUserIds1795300000000 } from './1795300000000-BusinessScopedUserIds.js';
+import { Tenants1795310000000 } from './1795310000000-Tenants.js';
 
 /**
  * The core's migrations (flow sessions, webhooks, media), oldest first. A flow's migrations live in
@@ -19,4 +20,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   FlowEnvelopes1795290000000,
   MetaFlowAlerts1795291000000,
   BusinessScopedUserIds1795300000000,
+  Tenants1795310000000,
 ];

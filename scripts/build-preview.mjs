@@ -18,8 +18,9 @@ const { metafile } = await build({
   logLevel: 'warning',
 });
 // The page runs in a browser: only its own code, Preact and htm may reach the bundle. A value
-// imported from the server's code (rather than a type) would drag Node modules in.
-const allowed = /^(preview\/src\/|node_modules\/(preact|htm)\/)/;
+// imported from the server's code (rather than a type) would drag Node modules in. (node_modules
+// may be a link to another checkout's, so its packages are matched wherever it lives.)
+const allowed = /^preview\/src\/|(^|\/)node_modules\/(preact|htm)\//;
 const foreign = Object.keys(metafile.inputs).filter((input) => !allowed.test(input));
 if (foreign.length) {
   console.error(`✖ The preview bundle may hold only preview/src, preact and htm; it also holds:\n  ${foreign.join('\n  ')}`);

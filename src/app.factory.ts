@@ -18,6 +18,7 @@ import { addSecurityHeaders } from './http/security-headers.js';
 import { AppLogger } from './logging/app-logger.js';
 import { requestIdFor } from './logging/request-context.js';
 import { Metrics } from './metrics/metrics.service.js';
+import { traceHttpRequests } from './tracing/index.js';
 
 /** Body limit for routes that do not set their own. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -80,6 +81,8 @@ async function build(options: CreateAppOptions): Promise<NestFastifyApplication>
   app.get(AdminDocs).build(app);
 
   const fastify = app.getHttpAdapter().getInstance();
+  // First: a request's server span covers every other hook (nothing is added when tracing is off).
+  traceHttpRequests(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     // Callers get the request id back, to correlate with the logs.
     reply.header('x-request-id', request.id);

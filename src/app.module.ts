@@ -15,6 +15,7 @@ import { OutboundModule } from './outbound/outbound.module.js';
 import { MetaFlowsModule } from './meta-flows/meta-flows.module.js';
 import { ProbeModule } from './probe/probe.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { TracingModule } from './tracing/index.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 
@@ -41,6 +42,7 @@ export class AppModule {
       AdminModule,
       OutboundModule,
       MetricsModule,
+      TracingModule,
       MetaFlowsModule,
       ProbeModule,
       ...flowModules,

@@ -46,6 +46,8 @@ export const INVENTORY_FLOW_JSON = resolve(PROJECT_ROOT, 'src/flows/inventory/in
 
 /** Flowgate's built entry point and its demo-data command (run from PROJECT_ROOT). */
 export const FLOWGATE_MAIN = 'dist/src/main.js';
+/** Loaded first with `node --import`, as `npm start` does: starts tracing only when an OTLP endpoint is set. */
+export const FLOWGATE_TRACING = './dist/src/tracing/register.js';
 export const FLOWGATE_SEED = 'dist/src/seed.js';
 
 /** Flowgate's tables the benchmark reads or refills (the inventory flow's demo data and the webhook store). */

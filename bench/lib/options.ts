@@ -32,6 +32,8 @@ export interface BenchOptions {
   noPin: boolean;
   /** Write V8 CPU profiles of Flowgate and the comparison servers to bench/out/profiles. */
   profile: boolean;
+  /** Flowgate once more with traces on (to a local OTLP sink), for ping and lookup: the cost of tracing. */
+  tracing: boolean;
 }
 
 const HELP = `npm run bench -- [options]
@@ -56,6 +58,8 @@ const HELP = `npm run bench -- [options]
   --reserve-round N       seconds per round of the reserve scenario (default 2; smoke 1)
   --workers N             WEB_CONCURRENCY of the multi-worker run (default 2; 1 skips it; needs Postgres)
   --no-pin                do not pin server and load generator to different cores
+  --tracing               ping and lookup again on Flowgate with traces on (every request sampled, OTLP
+                          http/protobuf to a local sink), reported beside the run with traces off
   --profile               CPU profiles (node --cpu-prof) of Flowgate and the comparison servers to bench/out/profiles
   --help                  this text
 Uses DATABASE_URL (a database of its own, dropped afterwards) and REDIS_URL when set. Flowgate runs with
@@ -82,6 +86,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         workers: 1,
         noPin: false,
         profile: false,
+        tracing: false,
       }
     : {
         smoke,
@@ -100,6 +105,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         workers: 2,
         noPin: false,
         profile: false,
+        tracing: false,
       };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -164,6 +170,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         break;
       case '--profile':
         options.profile = true;
+        break;
+      case '--tracing':
+        options.tracing = true;
         break;
       case '--no-pin':
         options.noPin = true;

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { withTimeout } from '../common/with-timeout.js';
 import { Metrics } from '../metrics/metrics.service.js';
+import { inChildSpan, KIND } from '../tracing/index.js';
 import { CacheInvalidations } from './invalidation-bus.js';
 import { LocalEntries } from './local-entries.js';
 
@@ -28,6 +29,16 @@ interface Entry<T> {
 }
 
 const generationKey = (key: string) => `${key}:generation`;
+
+/** The store's round trips, traced under a request's span: the key's prefix only (the rest may name a person's data). */
+const storeSpan = (operation: string, key: string, redis: boolean) => ({
+  kind: redis ? KIND.client : KIND.internal,
+  attributes: {
+    'flowgate.cache.store': redis ? 'redis' : 'memory',
+    'flowgate.cache.key_prefix': key.split(':')[0],
+    ...(redis ? { 'db.system.name': 'redis', 'db.operation.name': operation } : {}),
+  },
+});
 
 /**
  * Read-through caching that never fails a request: when the cache store is down, reads go to the
@@ -94,7 +105,10 @@ export class ReadThroughCache {
 
   /** A new generation, then the entry dropped: sent together (Redis takes one connection's commands in order). */
   private invalidateStore(key: string): Promise<void> {
-    return bounded(Promise.all([this.cache.set(generationKey(key), randomUUID(), GENERATION_TTL_MS), this.cache.del(key)])).then(
+    const redis = this.invalidations.sharedStore;
+    return inChildSpan(redis ? 'redis SET+DEL' : 'cache invalidate', storeSpan('SET+DEL', key, redis), () =>
+      bounded(Promise.all([this.cache.set(generationKey(key), randomUUID(), GENERATION_TTL_MS), this.cache.del(key)])),
+    ).then(
       () => undefined,
       (error: Error) => this.logger.warn(`Cache invalidation failed: ${error.message}`),
     );
@@ -106,7 +120,10 @@ export class ReadThroughCache {
     let generation: string | null | undefined;
     try {
       // One round trip for the entry and the key's current generation.
-      const [entry, current] = await bounded(this.cache.mget<unknown>([key, generationKey(key)]));
+      const redis = this.invalidations.sharedStore;
+      const [entry, current] = await inChildSpan(redis ? 'redis MGET' : 'cache get', storeSpan('MGET', key, redis), () =>
+        bounded(this.cache.mget<unknown>([key, generationKey(key)])),
+      );
       generation = (current as string | undefined) ?? null;
       const hit = entry as Entry<T> | undefined | null;
       if (hit && typeof hit === 'object' && 'v' in hit && hit.g === generation && hit.v !== undefined && hit.v !== null) {
@@ -122,7 +139,10 @@ export class ReadThroughCache {
     // Without the generation read before the load, a write-back could not be told from a stale one.
     if (value === undefined || value === null || generation === undefined || epoch !== this.storeEpoch) return { value, shared: false };
     const entry: Entry<T> = { v: value, g: generation };
-    const shared = await bounded(this.cache.set(key, entry, Math.min(ttlMs, GENERATION_TTL_MS))).then(
+    const redis = this.invalidations.sharedStore;
+    const shared = await inChildSpan(redis ? 'redis SET' : 'cache set', storeSpan('SET', key, redis), () =>
+      bounded(this.cache.set(key, entry, Math.min(ttlMs, GENERATION_TTL_MS))),
+    ).then(
       () => true,
       (error: Error) => {
         this.logger.warn(`Cache write failed: ${error.message}`);

@@ -58,3 +58,14 @@ export const databaseConfig = registerAs('database', () => {
 });
 
 export type DatabaseConfig = ReturnType<typeof databaseConfig>;
+
+/** A connection URL without its credentials: host, port and database are enough to recognise it. */
+export function describeDatabase(config: DatabaseConfig): string {
+  if (!config.url) return config.embeddedDir === EMBEDDED_IN_MEMORY ? 'embedded, in memory' : `embedded, in ${config.embeddedDir}`;
+  try {
+    const url = new URL(config.url);
+    return `postgres ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    return 'postgres';
+  }
+}

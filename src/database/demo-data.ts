@@ -42,4 +42,22 @@ export class DemoData implements OnApplicationBootstrap {
     if (names.length) this.logger.log(`Demo data applied: ${names.join(', ')}`);
     return names;
   }
+
+  /**
+   * Empties the application's tables (those of its entities: the core's and every module's; the schema,
+   * the migrations and the queue's own tables stay), then runs every seed: the data as a fresh start
+   * leaves it, stock and slots included (`npm run db:seed -- --reset`; never in production).
+   */
+  async reset(): Promise<{ emptied: string[]; seeded: string[] }> {
+    const tables = [
+      ...new Set(this.dataSource.entityMetadatas.filter((entity) => entity.tableType === 'regular').map((entity) => entity.tablePath)),
+    ].sort();
+    const quoted = (path: string) =>
+      path
+        .split('.')
+        .map((part) => `"${part.replace(/"/g, '""')}"`)
+        .join('.');
+    if (tables.length) await this.dataSource.query(`TRUNCATE ${tables.map(quoted).join(', ')} RESTART IDENTITY CASCADE`);
+    return { emptied: tables, seeded: await this.seedAll() };
+  }
 }

@@ -5,4 +5,4 @@ export type { DatabaseFeature, MigrationClass } from './database-feature.js';
 export { DemoData, type DemoDataSeed } from './demo-data.js';
 export { afterCommit } from './after-commit.js';
 export { asStoredJson, toJsonb } from './jsonb.js';
-export { databaseConfig, type DatabaseConfig } from './database.config.js';
+export { databaseConfig, describeDatabase, type DatabaseConfig } from './database.config.js';

@@ -21,7 +21,7 @@ export class DiskMediaStorage implements MediaStorage {
 
   async put(key: string, file: string): Promise<void> {
     const target = this.path(key);
-    await mkdir(dirname(target), { recursive: true });
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
     const handle = await open(file, 'r+');
     try {
       await handle.sync();

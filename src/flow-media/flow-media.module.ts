@@ -1,13 +1,14 @@
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access, chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { GraphApiModule } from '../graph-api/index.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { ConfigValidationError } from '../config/validate-env.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DiskMediaStorage } from './disk-media-storage.js';
+import { DownloadBudget } from './download-budget.js';
 import { FlowMediaEntity } from './flow-media.entity.js';
 import { FlowMedia } from './flow-media.service.js';
 import { MediaAdminController } from './media-admin.controller.js';
@@ -17,6 +18,7 @@ import { MediaQueue } from './media-queue.js';
 import { MEDIA_STORAGE } from './media-storage.js';
 import { MediaWorker } from './media-worker.js';
 import { databaseConfig } from '../database/database.config.js';
+import { ownerOnly } from './owner-only.js';
 
 /**
  * Photos and documents from PhotoPicker and DocumentPicker: download, verification, storage,
@@ -33,6 +35,7 @@ import { databaseConfig } from '../database/database.config.js';
   ],
   controllers: [MediaAdminController],
   providers: [
+    DownloadBudget,
     MediaFetcher,
     MediaQueue,
     FlowMedia,
@@ -45,11 +48,19 @@ import { databaseConfig } from '../database/database.config.js';
 export class FlowMediaModule implements OnModuleInit {
   constructor(@Inject(mediaConfig.KEY) private readonly config: ConfigType<typeof mediaConfig>) {}
 
-  /** A media folder the process cannot write would fail every upload: stop the boot instead, saying so. */
+  /**
+   * A media folder the process cannot write would fail every upload: stop the boot instead, saying so.
+   * The folder is the owner's only (0700): users' files are nobody else's business on this machine.
+   * What an older version or a copy left readable is tightened in the background (the folder's own
+   * mode already closes it).
+   */
   async onModuleInit(): Promise<void> {
     try {
-      await mkdir(join(this.config.dir, '.incoming'), { recursive: true });
+      await mkdir(join(this.config.dir, '.incoming'), { recursive: true, mode: 0o700 });
+      await chmod(this.config.dir, 0o700);
+      await chmod(join(this.config.dir, '.incoming'), 0o700);
       await access(join(this.config.dir, '.incoming'), constants.W_OK);
+      void ownerOnly(this.config.dir).catch((error: Error) => new Logger('FlowMedia').warn(`Could not tighten ${this.config.dir}: ${error.message}`));
     } catch (error) {
       throw new ConfigValidationError(
         `Invalid configuration: FLOW_MEDIA_DIR (${this.config.dir}) is not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`,

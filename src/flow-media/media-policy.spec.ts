@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { addressAllowed, hostAllowed, redactedUrl } from './address-policy.js';
+import { addressAllowed, embeddedIpv4, hostAllowed, redactedUrl } from './address-policy.js';
 import { mediaConfig } from './media.config.js';
 
 describe('media download policy', () => {
@@ -32,6 +32,44 @@ describe('media download policy', () => {
     expect(addressAllowed('127.0.0.1', { allowLoopback: true })).toBe(true);
     expect(addressAllowed('::1', { allowLoopback: true })).toBe(true);
     expect(addressAllowed('10.0.0.1', { allowLoopback: true })).toBe(false);
+  });
+
+  it('checks the IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4, Teredo) against the same list', () => {
+    const strict = { allowLoopback: false };
+    expect(embeddedIpv4('::ffff:7f00:1')).toEqual(['127.0.0.1']);
+    expect(embeddedIpv4('64:ff9b::a9fe:a9fe')).toEqual(['169.254.169.254']);
+    expect(embeddedIpv4('2002:a00:1::1')).toEqual(['10.0.0.1']);
+    // Teredo: server 65.54.227.120, client 10.0.0.1 stored with its bits inverted.
+    expect(embeddedIpv4('2001:0:4136:e378:8000:63bf:f5ff:fffe')).toEqual(['65.54.227.120', '10.0.0.1']);
+    expect(embeddedIpv4('2a03:2880:f12f:83:face:b00c:0:25de')).toEqual([]);
+    for (const address of [
+      '::ffff:7f00:1', // IPv4-mapped 127.0.0.1, hex form (as URLs normalise [::ffff:127.0.0.1])
+      '::ffff:a9fe:a9fe', // mapped 169.254.169.254
+      '::ffff:0:a00:1', // IPv4-translated 10.0.0.1
+      '::127.0.0.1', // IPv4-compatible
+      '::a00:1', // IPv4-compatible 10.0.0.1
+      '::c0a8:101', // IPv4-compatible 192.168.1.1
+      '64:ff9b::10.0.0.1', // NAT64
+      '64:ff9b::a9fe:a9fe', // NAT64 169.254.169.254
+      '64:ff9b:1::a00:1', // local-use NAT64
+      '2002:7f00:1::', // 6to4 of 127.0.0.1
+      '2002:a9fe:a9fe::1', // 6to4 of 169.254.169.254
+      '2002:c0a8:101:1::1', // 6to4 of 192.168.1.1
+      '2001:0:4136:e378:8000:63bf:f5ff:fffe', // Teredo, client 10.0.0.1
+      '2001:0:a00:1::1', // Teredo, server 10.0.0.1
+      '2001:db8::1', // documentation
+      'fec0::1', // site-local
+      'fe80::1%eth0', // link-local with a zone
+    ]) {
+      expect([address, addressAllowed(address, strict)]).toEqual([address, false]);
+    }
+    // The same forms carrying a public address are allowed.
+    for (const address of ['::ffff:9df0:101', '64:ff9b::9df0:101', '2002:9df0:101::1', '2001:0:9df0:101:0:0:62e5:f2ac']) {
+      expect([address, addressAllowed(address, strict)]).toEqual([address, true]);
+    }
+    // The development setting opens loopback in its mapped forms too, nothing else.
+    expect(addressAllowed('::ffff:7f00:1', { allowLoopback: true })).toBe(true);
+    expect(addressAllowed('2002:a00:1::1', { allowLoopback: true })).toBe(false);
   });
 
   it('matches hosts exactly or by *.domain, never by a suffix that is not a subdomain', () => {

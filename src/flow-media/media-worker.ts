@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { FlowMedia } from './flow-media.service.js';
 import { mediaConfig } from './media.config.js';
+import { MediaFetcher } from './media-fetcher.js';
 import { MediaRefusedError } from './media-errors.js';
 import { MEDIA_QUEUE, MediaQueue, type MediaJob } from './media-queue.js';
 
@@ -22,6 +23,7 @@ export class MediaWorker implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly queue: MediaQueue,
     private readonly media: FlowMedia,
+    private readonly fetcher: MediaFetcher,
     @Inject(mediaConfig.KEY) private readonly config: ConfigType<typeof mediaConfig>,
   ) {}
 
@@ -66,9 +68,16 @@ export class MediaWorker implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** Queues pending rows older than `olderThanS` seconds whose job is missing or finished. */
+  /**
+   * Gives up pending rows whose attempts are used up (never downloaded again), removes temporary files
+   * a stopped process left, and queues pending rows older than `olderThanS` seconds whose job is
+   * missing or finished.
+   */
   private async reconcile(olderThanS: number): Promise<void> {
     try {
+      await this.fetcher.sweepIncoming();
+      const exhausted = await this.media.failExhausted();
+      if (exhausted) this.logger.warn(`Gave up ${exhausted} media download(s) whose attempts were used up`);
       const ids = await this.media.pendingIds(olderThanS);
       const orphans: string[] = [];
       for (const id of ids) {

@@ -34,6 +34,15 @@ class MediaEnv {
   @EnvInt({ min: 1, max: 50, message: 'must be a whole number between 1 and 50' })
   FLOW_MEDIA_MAX_ATTEMPTS?: number;
 
+  @EnvInt({ min: 1, max: 1000, message: 'must be a whole number between 1 and 1000' })
+  FLOW_MEDIA_DOWNLOADS_IN_FLIGHT?: number;
+
+  @EnvInt({ min: 1024 * 1024, message: 'must be a whole number of bytes (at least 1048576)' })
+  FLOW_MEDIA_BYTES_IN_FLIGHT?: number;
+
+  @EnvInt({ min: 0, message: 'must be a whole number of bytes (0 pauses a session at its first refused file)' })
+  FLOW_MEDIA_TOKEN_REFUSED_BYTES?: number;
+
   @EnvInt({ min: 10, message: 'must be a whole number of milliseconds (at least 10)' })
   FLOW_MEDIA_BACKOFF_MS?: number;
 
@@ -101,6 +110,12 @@ export const mediaConfig = registerAs('media', () => {
     /** Downloads running at once for one `keep` call. */
     concurrency: env.FLOW_MEDIA_CONCURRENCY ?? 4,
     maxAttempts: env.FLOW_MEDIA_MAX_ATTEMPTS ?? 5,
+    /** Downloads running at once in this process, requests and background together. */
+    downloadsInFlight: env.FLOW_MEDIA_DOWNLOADS_IN_FLIGHT ?? 16,
+    /** Bytes reserved by the downloads running at once (each reserves its cap). */
+    bytesInFlight: env.FLOW_MEDIA_BYTES_IN_FLIGHT ?? 256 * 1024 * 1024,
+    /** Bytes of refused files a flow token may cause in an hour before its downloads pause. */
+    tokenRefusedBytes: env.FLOW_MEDIA_TOKEN_REFUSED_BYTES ?? 64 * 1024 * 1024,
     backoffMs: env.FLOW_MEDIA_BACKOFF_MS ?? 2_000,
     reconcileIntervalMs: env.FLOW_MEDIA_RECONCILE_INTERVAL_MS ?? 60_000,
     /** Development and tests only: loopback addresses (127.0.0.0/8, ::1) may be downloaded from. */

@@ -22,6 +22,8 @@ export interface DownloadOptions {
   onChunk: (chunk: Buffer) => void;
   /** Aborts the download (another file of the same call was refused). */
   signal?: AbortSignal;
+  /** Called with the body's declared length (content-length) once the file's response arrives. */
+  onDeclared?: (bytes: number) => void;
 }
 
 const MAX_REDIRECTS = 3;
@@ -135,9 +137,10 @@ function receive(
 ): Promise<{ bytes: number }> {
   return new Promise((resolve, reject) => {
     const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared)) options.onDeclared?.(Math.min(declared, policy.maxBytes));
     if (Number.isFinite(declared) && declared > policy.maxBytes) {
       response.destroy();
-      return reject(refusal('too_large', options.fileName, `${redactedUrl(url)} declares ${declared} bytes, over FLOW_MEDIA_MAX_BYTES`));
+      return reject(refusal('too_large', options.fileName, `${redactedUrl(url)} declares ${declared} bytes, over the ${policy.maxBytes}-byte limit`));
     }
     let bytes = 0;
     let settled = false;
@@ -162,7 +165,8 @@ function receive(
       if (settled) return;
       bytes += chunk.length;
       // Refused while streaming: the rest of the file is never read.
-      if (bytes > policy.maxBytes) return fail(refusal('too_large', options.fileName, `${redactedUrl(url)} sent more than FLOW_MEDIA_MAX_BYTES`));
+      if (bytes > policy.maxBytes)
+        return fail(refusal('too_large', options.fileName, `${redactedUrl(url)} sent more than the ${policy.maxBytes}-byte limit`));
       try {
         options.onChunk(chunk);
       } catch (error) {

@@ -7,6 +7,10 @@ import { flowsConfig } from './flows.config.js';
 import { FlowDecryptor } from './crypto/flow-decryptor.js';
 import { FlowEndpointController } from './http/flow-endpoint.controller.js';
 import { FlowSignatureGuard } from './http/flow-signature.guard.js';
+import { TenantCryptoInterceptor } from './http/tenant-crypto.interceptor.js';
+import { TenantFlowEndpointController } from './http/tenant-flow-endpoint.controller.js';
+import { TenantFlowGuard } from './http/tenant-flow.guard.js';
+import { Tenants } from './tenants/tenants.service.js';
 import { FlowKeyRing } from './keys/flow-key-ring.js';
 import { KeysAdminController } from './keys/keys-admin.controller.js';
 import { KeyRingHealth } from './keys/key-ring.health.js';
@@ -37,7 +41,7 @@ import type { ConfigType } from '@nestjs/config';
     ConfigModule.forFeature(flowsConfig),
     ConfigModule.forFeature(databaseConfig),
   ],
-  controllers: [FlowEndpointController, KeysAdminController],
+  controllers: [FlowEndpointController, TenantFlowEndpointController, KeysAdminController],
   providers: [
     {
       // The data endpoint and the webhooks check Meta's signature with the configured app secret (or the
@@ -63,7 +67,10 @@ import type { ConfigType } from '@nestjs/config';
     EnvelopeRetention,
     FlowSessions,
     FlowSignatureGuard,
+    Tenants,
+    TenantFlowGuard,
+    TenantCryptoInterceptor,
   ],
-  exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry],
+  exports: [AppSecrets, FlowKeyRing, FlowSessions, FlowRegistry, Tenants],
 })
 export class FlowsCoreModule {}

@@ -29,6 +29,8 @@ class FlowsEnv {
 
   @IsOptional() @IsString() FLOW_DEV_KEYS_DIR?: string;
 
+  @IsOptional() @IsString() TENANTS_DIR?: string;
+
   @IsOptional()
   @IsIn(['enforce', 'log', 'off'], { message: 'must be enforce, log or off' })
   FLOW_CONTRACT_CHECK?: 'enforce' | 'log' | 'off';
@@ -137,6 +139,8 @@ export const flowsConfig = registerAs('flows', () => {
     currentKey,
     previousKey,
     devKeysDir: env.FLOW_DEV_KEYS_DIR ?? 'config/keys',
+    /** One folder per tenant (a WABA with its numbers, app secrets, keys and Graph token); unset: single-tenant only. */
+    tenantsDir: env.TENANTS_DIR,
     bodyLimit: env.FLOW_BODY_LIMIT ?? FLOW_BODY_LIMIT_DEFAULT,
     responseBudgetMs: env.FLOW_RESPONSE_BUDGET_MS ?? 3_000,
     sessionTtlS: env.FLOW_SESSION_TTL_S ?? 24 * 3600,

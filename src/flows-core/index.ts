@@ -9,6 +9,7 @@ export {
   FlowCompletion,
   FlowData,
   FlowToken,
+  FlowTenant,
   CurrentSession,
   CurrentFlowRequest,
   FlowTransaction,

@@ -18,3 +18,6 @@ export {
   type WhatsAppSender,
   type WhatsAppUser,
 } from './sessions/whatsapp-user.js';
+// Tenants (TENANTS_DIR): outbound sends with a tenant's number and token, webhooks find a change's tenant.
+export { Tenants } from './tenants/tenants.service.js';
+export type { Tenant } from './tenants/tenant.js';

@@ -13,3 +13,13 @@ export { decryptResponse, encryptRequest, type AesSession, type ClientEncryptOpt
 export { decryptPayload, encryptResponse, unwrapAesKey } from './crypto/flow-crypto.js';
 export type { FlowEnvelope } from './crypto/flow-envelope.js';
 export { signBody } from '../hub-signature/index.js';
+// A tenant's folder (TENANTS_DIR), read as the server reads it, for the keys and flows commands' --tenant.
+export {
+  readTenantDefinition,
+  readTenantGraphToken,
+  readTenantKeys,
+  tenantFolders,
+  TENANT_FILES,
+  TenantConfigError,
+  type TenantDefinition,
+} from './tenants/tenant-files.js';

@@ -9,4 +9,4 @@ export {
   type AppSecretsSource,
   type SecretMatch,
 } from './app-secrets.js';
-export { HubSignatureGuard, type SignedRequest } from './hub-signature.guard.js';
+export { acceptSigned, HubSignatureGuard, type SignedRequest } from './hub-signature.guard.js';

@@ -3,7 +3,7 @@ import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appConfig } from '../config/app.config.js';
-import { flowLabels } from '../metrics/flow-request-metrics.js';
+import { flowLabels, flowTenantOf } from '../metrics/flow-request-metrics.js';
 import { AppLogger } from './app-logger.js';
 import { withRequestId } from './request-context.js';
 import { createLoggers } from './root-logger.js';
@@ -21,6 +21,9 @@ function completionLine(request: FastifyRequest, reply: FastifyReply): Record<st
   // Data endpoint requests: which flow, screen and action, and how the router answered.
   const labels = flowLabels(request.raw);
   if (labels) Object.assign(line, labels);
+  // A tenant's endpoint: its name (never its WABA or numbers).
+  const tenant = flowTenantOf(request.raw);
+  if (tenant) line.tenant = tenant;
   // Which flow key and app secret served it, by fingerprint: tells when an old one can retire.
   if (raw.flowKey) line.flowKey = raw.flowKey;
   if (raw.signedWith) line.signedWith = raw.signedWith;

@@ -56,11 +56,12 @@ export const LOG_BUFFER = { minLength: 4096, periodicFlushMs: 250 } as const;
 
 function jsonStreams(): { immediate: DestinationStream; buffered: DestinationStream } {
   const buffered = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER.minLength, periodicFlush: LOG_BUFFER.periodicFlushMs });
-  const flushed = () => undefined;
   const immediate = {
     write(line: string) {
       buffered.write(line);
-      buffered.flush(flushed);
+      // No callback: each one would add 'drain' and 'error' listeners until the write under way ends,
+      // and a burst of start-up lines (one more per flow module) passed Node's limit of 10 with a warning.
+      buffered.flush();
     },
   };
   return { immediate, buffered };
@@ -72,7 +73,7 @@ function prettyStream() {
     sync: true,
     translateTime: 'SYS:HH:MM:ss.l',
     // Request lines on one line: the fields a person scans for; JSON keeps them all.
-    ignore: 'pid,hostname,service,role,context,req,res,responseTime,flow,screen,action,outcome,flowKey,signedWith,reqId',
+    ignore: 'pid,hostname,service,role,context,req,res,responseTime,flow,screen,action,outcome,flowKey,signedWith,tenant,reqId',
     messageFormat: (log, messageKey) => {
       const message = String(log[messageKey] ?? '');
       const req = log.req as { method?: string; path?: string } | undefined;

@@ -14,7 +14,7 @@ export interface FlowOverview {
   status: string | null;
   jsonVersion: string | null;
   endpointUri: string | null;
-  /** True when Meta's endpoint_uri is PUBLIC_URL/flows/<flow>. */
+  /** True when Meta's endpoint_uri is PUBLIC_URL/flows/<flow> (a tenant's: PUBLIC_URL/flows/<tenant>/<flow>). */
   endpointOk: boolean | null;
   /** True when Meta's Flow JSON equals the local file (null: not compared, no module or no flow). */
   inSync: boolean | null;
@@ -23,7 +23,7 @@ export interface FlowOverview {
 }
 
 /** Every local flow beside Meta's flow of the same name, then Meta's flows that no module owns. */
-export async function flowsOverview(client: MetaFlowsClient, locals: LocalFlow[], publicUrl: string): Promise<FlowOverview[]> {
+export async function flowsOverview(client: MetaFlowsClient, locals: LocalFlow[], publicUrl: string, tenant?: string): Promise<FlowOverview[]> {
   const remote = await client.list();
   const byName = new Map(remote.map((flow) => [flow.name, flow]));
   const rows: FlowOverview[] = [];
@@ -50,7 +50,7 @@ export async function flowsOverview(client: MetaFlowsClient, locals: LocalFlow[]
       ...row(details),
       flow: local.name,
       metaName: local.metaName,
-      endpointOk: details.endpoint_uri === endpointUriOf(publicUrl, local.name),
+      endpointOk: details.endpoint_uri === endpointUriOf(publicUrl, local.name, tenant),
       inSync: sameFlowJson(readFlowJsonText(local), remoteJson),
     });
   }

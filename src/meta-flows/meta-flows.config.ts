@@ -8,10 +8,11 @@ class MetaFlowsEnv {
   @Matches(/^\d{5,20}$/, { message: 'must be the numeric id of the WhatsApp Business Account' })
   WHATSAPP_BUSINESS_ACCOUNT_ID?: string;
 
-  // Meta only calls https endpoints; the path of each flow is added to it (/flows/<name>).
+  // Meta only calls https endpoints. The server serves flow x at /flows/x of its origin, so a path here
+  // would give Meta endpoint URIs that answer 404: only the origin is accepted.
   @IsOptional()
-  @Matches(/^https:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?$/, {
-    message: 'must be an https URL without a trailing slash (e.g. https://flowgate.example.com)',
+  @Matches(/^https:\/\/[^/?#\s]+$/, {
+    message: 'must be the https origin Meta calls, without a path or a trailing slash (e.g. https://flowgate.example.com)',
   })
   PUBLIC_URL?: string;
 }
@@ -54,5 +55,5 @@ export function requireMetaFlowsConfig(config: MetaFlowsConfig): ReadyMetaFlowsC
   return config as ReadyMetaFlowsConfig;
 }
 
-/** Where Meta sends a flow's data-exchange requests. */
-export const endpointUriOf = (publicUrl: string, flow: string) => `${publicUrl}/flows/${flow}`;
+/** Where Meta sends a flow's data-exchange requests: `/flows/<flow>`, or a tenant's `/flows/<tenant>/<flow>`. */
+export const endpointUriOf = (publicUrl: string, flow: string, tenant?: string) => `${publicUrl}/flows/${tenant ? `${tenant}/` : ''}${flow}`;

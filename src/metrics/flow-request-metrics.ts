@@ -6,7 +6,7 @@ export interface FlowRequestLabels {
   outcome: string;
 }
 
-type RawWithLabels = { flowMetrics?: FlowRequestLabels; flowProbe?: boolean };
+type RawWithLabels = { flowMetrics?: FlowRequestLabels; flowProbe?: boolean; flowTenant?: string };
 
 export function setFlowLabels(raw: unknown, labels: Partial<FlowRequestLabels>): void {
   const target = raw as RawWithLabels;
@@ -24,3 +24,13 @@ export function markProbeRequest(raw: unknown): void {
 }
 
 export const isProbeRequest = (raw: unknown): boolean => (raw as RawWithLabels).flowProbe === true;
+
+/**
+ * Marks a request as a tenant's (its endpoint `/flows/<tenant>/<flow>`): counted in the tenant series
+ * too, and its log line names the tenant. Single-tenant requests carry nothing.
+ */
+export function setFlowTenant(raw: unknown, tenant: string): void {
+  (raw as RawWithLabels).flowTenant = tenant;
+}
+
+export const flowTenantOf = (raw: unknown): string | undefined => (raw as RawWithLabels).flowTenant;

@@ -2,7 +2,7 @@ import { Global, Inject, Logger, Module, type OnModuleInit } from '@nestjs/commo
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { flowLabels, isProbeRequest } from './flow-request-metrics.js';
+import { flowLabels, flowTenantOf, isProbeRequest } from './flow-request-metrics.js';
 import { metricsConfig } from './metrics.config.js';
 import { MetricsController } from './metrics.controller.js';
 import { Metrics } from './metrics.service.js';
@@ -29,6 +29,11 @@ export class MetricsModule implements OnModuleInit {
       if (labels && !isProbeRequest(request.raw)) {
         this.metrics.flowRequests.inc(labels);
         this.metrics.flowDuration.observe(labels, reply.elapsedTime / 1000);
+        const tenant = flowTenantOf(request.raw);
+        if (tenant) {
+          this.metrics.tenantFlowRequests.inc({ tenant, flow: labels.flow, action: labels.action, outcome: labels.outcome });
+          this.metrics.tenantFlowDuration.observe({ tenant, flow: labels.flow }, reply.elapsedTime / 1000);
+        }
       }
       done();
     });

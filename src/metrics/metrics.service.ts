@@ -37,6 +37,27 @@ export class Metrics {
     buckets: FLOW_SECONDS,
     registers: [this.registry],
   });
+  // A tenant's requests (TENANTS_DIR) also count here, by tenant name (a bounded set the operator
+  // configures; never a WABA or phone number id). Single-tenant requests are not in these series.
+  readonly tenantFlowRequests = new Counter({
+    name: 'flowgate_tenant_flow_requests_total',
+    help: "Requests to a tenant's data endpoint by tenant, flow, action and outcome",
+    labelNames: ['tenant', 'flow', 'action', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly tenantFlowDuration = new Histogram({
+    name: 'flowgate_tenant_flow_request_duration_seconds',
+    help: "Response time of a tenant's data endpoint, by tenant and flow",
+    labelNames: ['tenant', 'flow'] as const,
+    buckets: FLOW_SECONDS,
+    registers: [this.registry],
+  });
+  readonly tenantWebhookEvents = new Counter({
+    name: 'flowgate_tenant_webhook_events_total',
+    help: 'Webhook events received on a tenant webhook URL, by the tenant they were attributed to and kind',
+    labelNames: ['tenant', 'kind'] as const,
+    registers: [this.registry],
+  });
   readonly decryptionFailures = new Counter({
     name: 'flowgate_flow_decryption_failures_total',
     help: 'Requests answered 421, by reason',

@@ -1,19 +1,8 @@
 import { ConfigService } from '@nestjs/config';
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '../config/app.config.js';
-import { EMBEDDED_IN_MEMORY, type DatabaseConfig } from '../database/database.config.js';
-import { FlowKeyRing, FlowRegistry } from '../flows-core/server.js';
-
-/** A connection URL without its credentials: host, port and database are enough to recognise it. */
-function describeDatabase(config: DatabaseConfig): string {
-  if (!config.url) return config.embeddedDir === EMBEDDED_IN_MEMORY ? 'embedded, in memory' : `embedded, in ${config.embeddedDir}`;
-  try {
-    const url = new URL(config.url);
-    return `postgres ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
-  } catch {
-    return 'postgres';
-  }
-}
+import { describeDatabase, type DatabaseConfig } from '../database/database.config.js';
+import { FlowKeyRing, FlowRegistry, Tenants } from '../flows-core/server.js';
 
 /**
  * The last line of the boot, for the person who just ran `npm start`: where it listens, which flows
@@ -26,9 +15,14 @@ export function bootSummary(app: INestApplication): string {
   const flows = app.get(FlowRegistry).names().sort();
   const dev = app.get(FlowKeyRing).credentials.dev;
   const publicKey = dev ? dev.publicKeyFile : "npm run keys -- upload (sends the current key's public key to Meta)";
+  const tenants = app
+    .get(Tenants)
+    .list()
+    .map((tenant) => tenant.name);
   return [
     `Flowgate listening on ${base}`,
     `flows: ${flows.length ? flows.map((name) => `POST /flows/${name}`).join(', ') : 'none'}`,
+    ...(tenants.length ? [`tenants: ${tenants.join(', ')} (POST /flows/<tenant>/<flow>)`] : []),
     `database: ${describeDatabase(config.getOrThrow<DatabaseConfig>('database'))}`,
     `public key: ${publicKey}`,
   ].join(' · ');

@@ -4,6 +4,7 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { loadEnvFile } from '../config/configuration.js';
+import { UnreachableError } from './cli/errors.js';
 import { decryptResponse, encryptRequest, flowCredentials, flowsConfig, loadConfiguredRing, signBody } from '../flows-core/testing.js';
 
 /** What the tools need to talk to the endpoint as WhatsApp does. */
@@ -35,8 +36,8 @@ export interface ClientReply {
   durationMs: number;
 }
 
-/** The endpoint could not be reached at all. */
-export class EndpointUnreachable extends Error {}
+/** The endpoint could not be reached at all (exit code 3 in every command). */
+export class EndpointUnreachable extends UnreachableError {}
 
 export interface FlowClientOptions extends ClientCredentials {
   /** Base URL of Flowgate, e.g. http://localhost:3000 */

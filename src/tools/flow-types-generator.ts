@@ -1,5 +1,15 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative } from 'node:path';
-import { componentActions, inputValueType, isObject, screenComponents, screenInputs, type JsonObject } from '../flow-json/index.js';
+import {
+  componentActions,
+  formatFlowJsonProblem,
+  inputValueType,
+  isObject,
+  screenComponents,
+  screenInputs,
+  type JsonObject,
+} from '../flow-json/index.js';
+import { checkFlowJsonFile } from '../flow-json/files.js';
 
 /** One payload or data key: its TypeScript type, the JSON type class-validator must check, and whether it can be absent. */
 export interface FieldModel {
@@ -196,4 +206,24 @@ export interface ${prefix}FlowTypes {
   completion: ${prefix}Completion;
 }
 `;
+}
+
+export interface TypesResult {
+  file: string;
+  types: string;
+  status: 'written' | 'fresh' | 'stale' | 'invalid';
+  problems?: string[];
+}
+
+/** Generates (or, with `check`, compares) the types file of one Flow JSON. */
+export function flowTypesFor(file: string, check: boolean, root = process.cwd()): TypesResult {
+  const types = typesFileFor(file);
+  const { problems } = checkFlowJsonFile(file);
+  if (problems.length) return { file, types, status: 'invalid', problems: problems.map((problem) => formatFlowJsonProblem(file, problem)) };
+  const source = generateFlowTypes(file, JSON.parse(readFileSync(file, 'utf8')), flowJsonImportFrom(file, root));
+  const current = existsSync(types) ? readFileSync(types, 'utf8') : undefined;
+  if (current === source) return { file, types, status: 'fresh' };
+  if (check) return { file, types, status: 'stale' };
+  writeFileSync(types, source);
+  return { file, types, status: 'written' };
 }

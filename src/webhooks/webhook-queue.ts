@@ -7,7 +7,12 @@ export const WEBHOOK_QUEUE = 'webhook-events';
 
 export interface WebhookJob {
   eventId: string;
+  /** W3C trace context of the request that stored the event, when traced: the worker's span continues it. */
+  trace?: Record<string, string>;
 }
+
+/** Messaging attributes of the queue's spans. */
+export const WEBHOOK_QUEUE_SPAN = { 'messaging.system': 'bullmq', 'messaging.destination.name': WEBHOOK_QUEUE } as const;
 
 @Injectable()
 export class WebhookQueue extends ResilientQueue<WebhookJob> implements OnApplicationShutdown {

@@ -20,6 +20,7 @@ import { WasenderWebhookController } from './intake/wasender-webhook.controller.
 import { WebhookIntake } from './intake/webhook-intake.service.js';
 import { WebhookSignatureGuard } from './intake/webhook-signature.guard.js';
 import { WhatsAppWebhookController } from './intake/whatsapp-webhook.controller.js';
+import { TenantWebhookController, TenantWebhookSignatureGuard } from './intake/tenant-webhook.controller.js';
 import { NfmReplyHandler } from './processing/nfm-reply.handler.js';
 import { WebhookWorker } from './processing/webhook-worker.js';
 import { WebhookEvents } from './processing/webhook-events.service.js';
@@ -42,11 +43,12 @@ import { WebhookQueue } from './webhook-queue.js';
     MetaFlowsModule,
     QueueModule,
   ],
-  controllers: [WhatsAppWebhookController, WasenderWebhookController, WebhookAdminController],
+  controllers: [WhatsAppWebhookController, TenantWebhookController, WasenderWebhookController, WebhookAdminController],
   providers: [
     WebhookQueue,
     WebhookIntake,
     WebhookSignatureGuard,
+    TenantWebhookSignatureGuard,
     WasenderSignatureGuard,
     WebhookEvents,
     NfmReplyHandler,

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { FlowMedia } from '../../src/flow-media/index.js';
+import { MediaQueue } from '../../src/flow-media/media-queue.js';
 import { FlowSessions } from '../../src/flows-core/sessions/flow-sessions.service.js';
 import { signBody } from '../../src/hub-signature/index.js';
 import { nfmReply } from '../kit/whatsapp-notifications.js';
@@ -16,6 +17,7 @@ import { serveCloudMedia, type CloudMedia } from '../support/fake-graph-media.js
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, usingRealPostgres, type TestDatabase } from '../support/test-database.js';
 import { MediaTestFlowModule } from './fixtures/media-flow.js';
+import { makeZipBomb, peakRssGrowth } from './fixtures/zip-bomb.js';
 
 const ACCESS_TOKEN = 'EAAG-test-access-token';
 
@@ -41,7 +43,8 @@ describe('flow media in the background: budget, keepLater, restarts, completions
         QUEUE_PREFIX: queuePrefix,
         FLOW_MEDIA_DIR: mediaDir,
         FLOW_MEDIA_HOSTS: 'localhost',
-        FLOW_MEDIA_TIMEOUT_MS: '3000',
+        // Far above the slow CDN's delays below: those must outlast the response budget, never the download.
+        FLOW_MEDIA_TIMEOUT_MS: '15000',
         FLOW_MEDIA_BACKOFF_MS: '300',
         FLOW_MEDIA_MAX_ATTEMPTS: '4',
         FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true',
@@ -56,6 +59,21 @@ describe('flow media in the background: budget, keepLater, restarts, completions
     const encrypted = encryptMedia(plaintext, { fileName, cdnUrl: cdn.url(path) });
     cdn.put(path, { body: encrypted.cdnFile, ...serve });
     return { ...encrypted, path };
+  };
+  /**
+   * A pending keepLater row as a process killed while fetching it leaves it: each attempt was counted
+   * before the download and never recorded an outcome, `attempts` times.
+   */
+  const crashedRow = async (test: TestApp, fileName: string, attempts: number) => {
+    const token = `t-${randomUUID()}`;
+    const file = upload(makePdf(), fileName);
+    const reference = { kind: 'data_exchange', object: file.object, allow: ['application/pdf'] };
+    const [{ id }] = await test.app.get(DataSource).query(
+      `INSERT INTO flow_media (flow, flow_token, screen, field, source, media_id, file_name, status, reference, attempts)
+         VALUES ('media', $1, 'LATER', 'files', 'data_exchange', $2, $3, 'pending', $4::jsonb, $5) RETURNING id`,
+      [token, file.object.media_id, fileName, JSON.stringify(reference), attempts],
+    );
+    return { id: id as string, token, file };
   };
   const rows = (test: TestApp, token: string) =>
     test.app.get(DataSource).query(`SELECT * FROM flow_media WHERE flow_token = $1 ORDER BY file_name`, [token]);
@@ -84,7 +102,7 @@ describe('flow media in the background: budget, keepLater, restarts, completions
     // Postgres: every file is recorded on its own connection, so what was verified is kept whatever
     // the request's fate. The embedded database serves one transaction at a time: a file verified
     // while the request still held it is rolled back with the abandoned request (its bytes stay in
-    // the store) and fetched again by the retry; one verified after the abandonment is kept.
+    // the store, and the retry takes them from there); one verified after the abandonment is kept.
     it('past the response budget the user gets "try again"; what was verified is kept and the retry answers from it', async () => {
       const token = `t-${randomUUID()}`;
       const quick = upload(makePng(), 'quick.png');
@@ -95,18 +113,20 @@ describe('flow media in the background: budget, keepLater, restarts, completions
         data: { error_message: 'This is taking longer than usual. Please try again in a moment.' },
       });
       const stored = (found: any[], name: string) => found.some((row) => row.file_name === name && row.status === 'stored');
+      // Both downloads settled: the slow one stored, nothing of this server still downloading or storing.
+      const media = test.app.get(FlowMedia) as unknown as { inFlight: Map<string, unknown> };
       const kept = await eventually(
-        () => rows(test, token),
-        (found) => stored(found, 'slow.jpg') && (!usingRealPostgres() || stored(found, 'quick.png')),
-      );
+        async () => ({ found: await rows(test, token), busy: media.inFlight.size }),
+        ({ found, busy }) => busy === 0 && stored(found, 'slow.jpg'),
+      ).then((state) => state.found);
       expect(stored(kept, 'slow.jpg')).toBe(true);
-      // On the embedded database the quick file is kept too when, on a loaded machine, it was verified after the budget.
-      const quickKept = stored(kept, 'quick.png');
-      if (usingRealPostgres()) expect(quickKept).toBe(true);
+      if (usingRealPostgres()) expect(stored(kept, 'quick.png')).toBe(true);
       const retry = await test.client.dataExchange('media', token, 'PHOTOS', { photos: [quick.object, slow.object] });
       expect(retry.json).toEqual({ screen: 'RESULT', data: { count: 2, types: 'image/png, image/jpeg' } });
       expect(cdn.requestsFor(slow.path)).toHaveLength(1);
-      expect(cdn.requestsFor(quick.path)).toHaveLength(quickKept ? 1 : 2);
+      // Verified once, never downloaded again: on the embedded database too, where its row may have been
+      // rolled back with the abandoned request (its bytes stay in the store).
+      expect(cdn.requestsFor(quick.path)).toHaveLength(1);
       expect((await rows(test, token)).map((row: any) => row.content_type)).toEqual(['image/png', 'image/jpeg']);
     });
 
@@ -134,6 +154,71 @@ describe('flow media in the background: budget, keepLater, restarts, completions
       expect(readFileSync(join(mediaDir, pdf.sha256.slice(0, 2), pdf.sha256)).equals(pdf.plaintext)).toBe(true);
       // A missing file is not retried.
       expect(cdn.requestsFor(gone.path)).toHaveLength(1);
+    });
+
+    it('a background download counts its attempt before fetching: the count survives a process killed mid-download', async () => {
+      // Read while the CDN still holds its answer (checked after the read; a loaded machine may need another go).
+      for (let go = 1; ; go++) {
+        const token = `t-${randomUUID()}`;
+        const file = upload(makePdf(), 'counted.pdf', { delayMs: 1_000 });
+        await test.client.dataExchange('media', token, 'LATER', { files: [file.object] });
+        await eventually(
+          async () => cdn.requestsFor(file.path).length,
+          (n) => n >= 1,
+        );
+        const [during] = await rows(test, token);
+        if (cdn.requestsFor(file.path)[0].bytesSent > 0 && go < 5) continue;
+        expect(cdn.requestsFor(file.path)[0].bytesSent).toBe(0);
+        expect(during).toMatchObject({ status: 'pending', attempts: 1 });
+        const [after] = await eventually(
+          () => rows(test, token),
+          (list) => list[0]?.status === 'stored',
+        );
+        expect(after.attempts).toBe(1);
+        break;
+      }
+    });
+
+    it('a file whose attempts all killed the worker is failed when its job runs again, never downloaded again', async () => {
+      const crashed = await crashedRow(test, 'killer.pdf', 4);
+      // BullMQ hands a stalled job (its worker died) to the next worker.
+      await test.app.get(MediaQueue).enqueue([crashed.id]);
+      const [row] = await eventually(
+        () => rows(test, crashed.token),
+        (list) => list[0]?.status !== 'pending',
+      );
+      expect(row).toMatchObject({ status: 'failed', attempts: 4, reference: null });
+      expect(row.error).toMatch(/^unavailable: gave up after 4 attempts/);
+      expect(cdn.requestsFor(crashed.file.path)).toHaveLength(0);
+    });
+
+    it("keepLater caps a file at its picker's max-file-size-kb (256 KiB here): a larger one fails too_large", async () => {
+      const token = `t-${randomUUID()}`;
+      const big = upload(Buffer.concat([makePdf(), Buffer.alloc(300 * 1024, 0x20)]), 'big.pdf');
+      await test.client.dataExchange('media', token, 'LATER', { files: [big.object] });
+      const [row] = await eventually(
+        () => rows(test, token),
+        (list) => list[0]?.status !== 'pending',
+      );
+      expect(row).toMatchObject({ status: 'failed', attempts: 1, reference: null });
+      expect(row.error).toMatch(/^too_large: .*over the 262170-byte limit/);
+    });
+
+    it('a ZIP bomb picked for the background (200 KiB inflating to 200 MiB) fails type_refused once, memory flat', async () => {
+      const token = `t-${randomUUID()}`;
+      const bomb = upload(await makeZipBomb(200 * 1024 * 1024), 'receipt.pdf');
+      const { result: row, growth } = await peakRssGrowth(async () => {
+        await test.client.dataExchange('media', token, 'LATER', { files: [bomb.object] });
+        const [settled] = await eventually(
+          () => rows(test, token),
+          (list) => list[0]?.status !== 'pending',
+        );
+        return settled;
+      });
+      expect(row).toMatchObject({ status: 'failed', attempts: 1, reference: null });
+      expect(row.error).toMatch(/^type_refused: detected application\/zip/);
+      expect(cdn.requestsFor(bomb.path)).toHaveLength(1);
+      expect(growth).toBeLessThan(48 * 1024 * 1024);
     });
 
     it('keepLater refuses bad references at once, with a message on the screen and nothing recorded', async () => {
@@ -233,6 +318,42 @@ describe('flow media in the background: budget, keepLater, restarts, completions
       expect(row).toMatchObject({ status: 'stored', content_type: 'application/pdf', sha256: file.sha256, reference: null });
       expect(readFileSync(join(mediaDir, file.sha256.slice(0, 2), file.sha256)).equals(file.plaintext)).toBe(true);
     } finally {
+      await second.close();
+    }
+  });
+
+  it('at boot, rows whose attempts are used up are failed without a download and stale .incoming leftovers are removed', async () => {
+    const first = await start({});
+    const crashed = await crashedRow(first, 'crashed.pdf', 4);
+    const spare = await crashedRow(first, 'spare.pdf', 2);
+    await first.close();
+    // What a killed process leaves in .incoming: an old partial download; a fresh one may be a sibling worker's.
+    mkdirSync(join(mediaDir, '.incoming'), { recursive: true });
+    const stale = join(mediaDir, '.incoming', `${randomUUID()}.part`);
+    const fresh = join(mediaDir, '.incoming', `${randomUUID()}.part`);
+    writeFileSync(stale, Buffer.alloc(4096, 7));
+    writeFileSync(fresh, Buffer.alloc(4096, 7));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(stale, hourAgo, hourAgo);
+
+    const second = await start({});
+    try {
+      const [row] = await eventually(
+        () => rows(second, crashed.token),
+        (list) => list[0]?.status === 'failed',
+      );
+      expect(row).toMatchObject({ status: 'failed', attempts: 4, reference: null });
+      expect(cdn.requestsFor(crashed.file.path)).toHaveLength(0);
+      // A row with attempts left is fetched, once more.
+      const [other] = await eventually(
+        () => rows(second, spare.token),
+        (list) => list[0]?.status === 'stored',
+      );
+      expect(other.attempts).toBe(3);
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(fresh)).toBe(true);
+    } finally {
+      rmSync(fresh, { force: true });
       await second.close();
     }
   });

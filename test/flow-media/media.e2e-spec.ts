@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { encryptMedia, makeJpeg, makePdf, makePng, type EncryptedMedia, type MediaObject } from '../kit/whatsapp-media.js';
+import { MEDIA_STORAGE, type MediaStorage } from '../../src/flow-media/index.js';
+import { eventually, within } from '../support/eventually.js';
 import { FakeCdn } from '../support/fake-cdn.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { MediaTestFlowModule } from './fixtures/media-flow.js';
+import { makeZipBomb, peakRssGrowth } from './fixtures/zip-bomb.js';
 
 const ADMIN_TOKEN = 'admin-token-media-0123456789';
 const MAX_BYTES = 256 * 1024;
@@ -48,9 +51,12 @@ describe('flow media: keep, verified downloads and every bad input', () => {
         FLOW_MEDIA_DIR: mediaDir,
         FLOW_MEDIA_HOSTS: 'localhost,10.255.255.1,169.254.169.254,*.whatsapp.net',
         FLOW_MEDIA_MAX_BYTES: String(MAX_BYTES),
-        FLOW_MEDIA_TIMEOUT_MS: '1000',
+        // Every download here must finish within it on a loaded machine; the slow CDN below waits longer.
+        FLOW_MEDIA_TIMEOUT_MS: '3000',
         FLOW_MEDIA_DEV_ALLOW_LOOPBACK: 'true',
         FLOW_MEDIA_DEV_CA_FILE: cdn.caFile,
+        // A session whose refused files passed 1 MiB in the hour gets no more downloads.
+        FLOW_MEDIA_TOKEN_REFUSED_BYTES: String(1024 * 1024),
         // This suite is about what is kept and refused, not time (media-background tests the budget):
         // 30 photos on a loaded machine's embedded database may take longer than the default 3 s.
         FLOW_RESPONSE_BUDGET_MS: '8000',
@@ -125,6 +131,41 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       const reply = await send(token, 'PHOTOS', { photos: photos.map((p) => p.object) });
       expect(reply.json).toMatchObject({ screen: 'RESULT', data: { count: 30 } });
       expect(await rows(token)).toHaveLength(30);
+    });
+
+    it('a refused field never removes a file another session is keeping (same bytes, stored at the same moment)', async () => {
+      const bytes = makePng();
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const refusedToken = `t-${randomUUID()}`;
+      const keptToken = `t-${randomUUID()}`;
+      // Session one keeps the photo, then its second file turns out missing: the field is given up.
+      const first = upload(bytes, 'shared.png');
+      const missing = upload(makePng(), 'missing.png', () => ({ status: 404, delayMs: 900 }));
+      const refusal = send(refusedToken, 'PHOTOS', { photos: [first.object, missing.object] });
+      await eventually(
+        () => rows(refusedToken),
+        (found) => found.length === 1,
+      );
+      // Session two stores the same bytes (new keys) and is held between writing the file and its row
+      // until session one has given up (or, when that waits for session two, for 1.5 s).
+      const storage = test.app.get<MediaStorage>(MEDIA_STORAGE);
+      const put = storage.put.bind(storage);
+      storage.put = async (key, file, info) => {
+        await put(key, file, info);
+        if (key === sha256) await within(refusal, 1_500, undefined);
+      };
+      try {
+        const second = upload(bytes, 'same-again.png');
+        const [given, kept] = await Promise.all([refusal, send(keptToken, 'PHOTOS', { photos: [second.object] })]);
+        expect(given.json.data.error_message).toMatch(/"missing.png" is no longer available/);
+        expect(kept.json).toEqual({ screen: 'RESULT', data: { count: 1, types: 'image/png' } });
+      } finally {
+        storage.put = put;
+      }
+      expect(await rows(refusedToken)).toEqual([]);
+      const [row] = await rows(keptToken);
+      expect(row).toMatchObject({ status: 'stored', storage_key: sha256 });
+      expect(readFileSync(join(mediaDir, sha256.slice(0, 2), sha256)).equals(bytes)).toBe(true);
     });
 
     it("lists a session's files and streams one through the admin API, which is in the OpenAPI document", async () => {
@@ -232,7 +273,7 @@ describe('flow media: keep, verified downloads and every bad input', () => {
 
     it('a CDN too slow to answer within FLOW_MEDIA_TIMEOUT_MS', async () => {
       const before = await metric('timeout');
-      const file = upload(makePng(), 'slow.png', (e) => ({ body: e.cdnFile, delayMs: 2_000 }));
+      const file = upload(makePng(), 'slow.png', (e) => ({ body: e.cdnFile, delayMs: 3_500 }));
       await refused([file.object], /"slow.png" is taking too long/);
       expect(await metric('timeout')).toBe(before + 1);
     });
@@ -244,6 +285,19 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       const [request] = cdn.requestsFor(file.path);
       expect(request.clientAborted).toBe(true);
       expect(request.bytesSent).toBeLessThan(4 * 1024 * 1024);
+    });
+
+    it("the picker's own max-file-size-kb (64) is the cap when lower than FLOW_MEDIA_MAX_BYTES (256 KiB)", async () => {
+      const padded = (kib: number) => Buffer.concat([makePdf(), Buffer.alloc(kib * 1024, 0x20)]);
+      const big = upload(padded(100), 'scan.pdf', (e) => ({ body: e.cdnFile, noContentLength: true, chunkBytes: 8 * 1024, chunkDelayMs: 1 }));
+      await refused([big.object], /"scan.pdf" is too large/, 'SMALL', 'small');
+      const [request] = cdn.requestsFor(big.path);
+      expect(request.clientAborted).toBe(true);
+      // Stopped at the picker's limit, not at FLOW_MEDIA_MAX_BYTES.
+      expect(request.bytesSent).toBeLessThan(100 * 1024);
+      const fits = upload(padded(60), 'fits.pdf');
+      const reply = await send(`t-${randomUUID()}`, 'SMALL', { small: [fits.object] });
+      expect(reply.json).toEqual({ screen: 'RESULT', data: { count: 1, types: 'application/pdf' } });
     });
 
     it('a file that declares a size over the cap is refused before its body is read', async () => {
@@ -274,6 +328,13 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       await refused([pdf.object], /"looks-like-a-photo.jpg" is not a file type we accept here/);
       const png = upload(makePng(), 'scan.pdf');
       await refused([png.object], /not a file type we accept/, 'DOCS', 'docs');
+    });
+
+    it('a ZIP bomb picked as a document (200 KiB whose [Content_Types].xml inflates to 200 MiB): refused unread, memory flat', async () => {
+      const bomb = upload(await makeZipBomb(200 * 1024 * 1024), 'contract.docx');
+      const { growth } = await peakRssGrowth(() => refused([bomb.object], /"contract.docx" is not a file type we accept here/, 'DOCS', 'docs'));
+      expect(cdn.requestsFor(bomb.path)).toHaveLength(1);
+      expect(growth).toBeLessThan(64 * 1024 * 1024);
     });
 
     it('media objects with missing fields or wrong types', async () => {
@@ -312,10 +373,67 @@ describe('flow media: keep, verified downloads and every bad input', () => {
       );
     });
 
-    it('one bad file among good ones: none of them is kept', async () => {
+    it('one bad file among good ones: none of them is kept, and the good one sent again alone is kept', async () => {
       const good = upload(makePng(), 'good.png');
       const bad = upload(makePng(), 'bad.png', () => ({ status: 404 }));
       await refused([good.object, bad.object], /"bad.png" is no longer available/);
+      const token = `t-${randomUUID()}`;
+      expect((await send(token, 'PHOTOS', { photos: [good.object] })).json).toEqual({ screen: 'RESULT', data: { count: 1, types: 'image/png' } });
+      expect(readFileSync(join(mediaDir, good.sha256.slice(0, 2), good.sha256)).equals(good.plaintext)).toBe(true);
+    });
+  });
+
+  describe('download amplification: small requests naming large files', () => {
+    /** A 240 KiB photo on the CDN whose media object carries a forged encrypted_hash: downloaded whole, then refused. */
+    const forged = () => {
+      // Sent in chunks, so the CDN counts what it wrote before a download was cancelled, not the whole file.
+      const file = upload(Buffer.concat([makePng(), Buffer.alloc(240 * 1024 - 200, 1)]), 'IMG_big.png', (e) => ({
+        body: e.cdnFile,
+        chunkBytes: 32 * 1024,
+      }));
+      const object = structuredClone(file.object);
+      object.encryption_metadata.encrypted_hash = createHash('sha256').update(randomUUID()).digest('base64');
+      return { ...file, object };
+    };
+    const bytesSent = (paths: string[]) => paths.flatMap((path) => cdn.requestsFor(path)).reduce((sum, request) => sum + request.bytesSent, 0);
+
+    it('ten ~2 KB "try again" requests naming the same four forged files download each at most once', async () => {
+      const token = `t-${randomUUID()}`;
+      const files = Array.from({ length: 4 }, forged);
+      const photos = files.map((file) => file.object);
+      expect(JSON.stringify({ photos }).length).toBeLessThan(2_200);
+      for (let i = 0; i < 10; i++) {
+        const reply = await send(token, 'PHOTOS', { photos });
+        expect(reply.json.screen).toBe('PHOTOS');
+      }
+      for (const file of files) expect(cdn.requestsFor(file.path).length).toBeLessThanOrEqual(1);
+      expect(bytesSent(files.map((file) => file.path))).toBeLessThanOrEqual(files.reduce((sum, file) => sum + file.cdnFile.length, 0));
+    });
+
+    it('ten ~2 KB requests of one session naming forty different forged files stop at the refused-bytes limit', async () => {
+      const token = `t-${randomUUID()}`;
+      const all: string[] = [];
+      let largest = 0;
+      for (let i = 0; i < 10; i++) {
+        const files = Array.from({ length: 4 }, forged);
+        all.push(...files.map((file) => file.path));
+        largest = Math.max(largest, ...files.map((file) => file.cdnFile.length));
+        const reply = await send(token, 'PHOTOS', { photos: files.map((file) => file.object) });
+        expect(reply.json.screen).toBe('PHOTOS');
+      }
+      // 1 MiB of refused bytes, plus the request that passed it (four downloads at most).
+      expect(bytesSent(all)).toBeLessThanOrEqual(1024 * 1024 + 4 * largest);
+      const later = await send(token, 'PHOTOS', { photos: [upload(makePng(), 'fine.png').object] });
+      expect(later.json.data.error_message).toBe('"fine.png" could not be fetched right now. Please try again in a moment.');
+    });
+
+    it('a file verified once is not downloaded again, whichever session sends its media object', async () => {
+      const png = upload(makePng(), 'shared.png');
+      for (const token of [`t-${randomUUID()}`, `t-${randomUUID()}`]) {
+        expect((await send(token, 'PHOTOS', { photos: [png.object] })).json).toEqual({ screen: 'RESULT', data: { count: 1, types: 'image/png' } });
+        expect(await rows(token)).toEqual([expect.objectContaining({ status: 'stored', storage_key: png.sha256 })]);
+      }
+      expect(cdn.requestsFor(png.path)).toHaveLength(1);
     });
   });
 });

@@ -140,10 +140,17 @@ describe('flow data endpoint: round trips', () => {
   it('concurrent requests on one token never lose a session update', async () => {
     const replies = await Promise.all(Array.from({ length: 20 }, () => test.client.dataExchange('echo', 'tok-count', 'COUNT', {})));
     expect(replies.every((reply) => reply.status === 200)).toBe(true);
-    const counts = replies.map((reply) => reply.json.data.count).sort((a, b) => a - b);
-    expect(counts).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // On a busy machine the last in the row lock's queue can pass the budget: those are told to try
+    // again and commit nothing. Every other one counted once, in turn, and the session holds their count.
+    const late = replies.filter((reply) => reply.json.data.error_message === USER_MESSAGES.slow);
+    const counts = replies
+      .filter((reply) => !late.includes(reply))
+      .map((reply) => reply.json.data.count)
+      .sort((a, b) => a - b);
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts).toEqual(Array.from({ length: counts.length }, (_, i) => i + 1));
     const stored = await test.app.get(FlowSessions).find('tok-count');
-    expect(stored!.state).toEqual({ count: 20 });
+    expect(stored!.state).toEqual({ count: counts.length });
   });
 
   it('unknown flow is 404', async () => {

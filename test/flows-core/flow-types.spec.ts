@@ -1,26 +1,23 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { Type as Class } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString } from 'class-validator';
-import { flowModules } from '../../src/flows/index.js';
 import { flowTypesModel } from '../../src/tools/flow-types-generator.js';
 import { flowTypesFor } from '../../src/tools/flow-types.js';
-import { dtoShape, flowMetadata, payloadShape, screenHandlers } from '../kit/dto-agreement.js';
+import { dtoShape, payloadShape, screenHandlers } from '../kit/dto-agreement.js';
+import { registeredFlows } from '../support/registered-flows.js';
+import { PROJECT_ROOT } from '../support/server-process.js';
 
-/** Every @Flow class of the registered flow modules, with its Flow JSON file. */
-const flows = flowModules.flatMap((module) =>
-  ((Reflect.getMetadata('providers', module) as Class<unknown>[] | undefined) ?? []).flatMap((provider) => {
-    const metadata = flowMetadata(provider);
-    return metadata ? [{ name: metadata.name, flowClass: provider, file: fileURLToPath(metadata.flowJson) }] : [];
-  }),
-);
+/** Every @Flow class of the registered flow modules (the examples and any a team adds), with its Flow JSON file. */
+const flows = registeredFlows.map((flow) => ({ ...flow, file: join(PROJECT_ROOT, flow.file) }));
 
 describe('typed screens', () => {
-  it('finds the flows', () => {
-    expect(flows.map((flow) => flow.name).sort()).toEqual(['appointments', 'inventory', 'returns']);
+  it('finds the flows: the examples among them, each with its Flow JSON', () => {
+    expect(flows.map((flow) => flow.name)).toEqual(expect.arrayContaining(['appointments', 'inventory', 'returns']));
+    for (const flow of flows) expect([flow.name, existsSync(flow.file)]).toEqual([flow.name, true]);
   });
 
   it.each(flows.map((flow) => [flow.name, flow] as const))('%s: the committed flow-types file is what flow:types generates', (_, flow) => {

@@ -21,15 +21,14 @@ describe('Dockerfile', () => {
     for (const path of copied) expect([path, existsSync(join(PROJECT_ROOT, path))]).toEqual([path, true]);
   });
 
-  it('runs the built server entrypoint, which exists after a build', () => {
+  it('runs the built server entrypoint, with the tracing entry point loaded first, as npm start does; both exist after a build', () => {
     const cmd = runtime.match(/^CMD (\[.*\])$/m);
     expect(cmd).not.toBeNull();
     const argv = JSON.parse(cmd![1]) as string[];
-    expect(argv[0]).toBe('node');
-    expect(argv[1]).toBe('dist/src/main.js');
-    expect(existsSync(join(PROJECT_ROOT, argv[1]))).toBe(true);
+    expect(argv).toEqual(['node', '--import', './dist/src/tracing/register.js', 'dist/src/main.js']);
+    for (const file of [argv[2], argv[3]]) expect([file, existsSync(join(PROJECT_ROOT, file))]).toEqual([file, true]);
     const scripts = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts;
-    expect(scripts.start).toContain('node dist/src/main.js');
+    expect(scripts.start).toContain(argv.join(' '));
   });
 
   it('runs as a non-root user with production dependencies only', () => {

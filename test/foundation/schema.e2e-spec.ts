@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startOwnedDatabase, type OwnedDatabase } from '../support/owned-database.js';
 import { PROJECT_ROOT } from '../support/server-process.js';
-import { migrations } from '../../migrations/index.js';
+import { newestMigrationName } from '../support/registered-flows.js';
 
 const run = promisify(execFile);
 
@@ -29,7 +29,8 @@ describe('migrations and entities', () => {
 
   it('npm run migration:revert undoes the last migration', async () => {
     const { stdout } = await typeorm('migration:revert');
-    expect(stdout).toContain(`Migration ${new (migrations.at(-1)!)().name} has been reverted successfully`);
+    // The newest of the core's and the flow modules' migrations, whichever flows are registered.
+    expect(stdout).toContain(`Migration ${newestMigrationName()} has been reverted successfully`);
     await typeorm('migration:run');
   }, 120_000);
 });

@@ -14,7 +14,10 @@ describe('npm run db:seed', () => {
         const result = await runSeed({ ...database.env, DEMO_DATA: 'false' });
         expect(result.stderr).toBe('');
         expect(result.code).toBe(0);
-        expect(result.stdout).toContain('Demo data applied: inventory, appointments');
+        // One line: what was seeded, and where.
+        expect(result.stdout.trim().split('\n')).toEqual([
+          expect.stringMatching(/^✔ Demo data applied: inventory, appointments \(database: (postgres|embedded).*\)$/),
+        ]);
       }
       if (usingRealPostgres()) {
         const client = new pg.Client({ connectionString: database.env.DATABASE_URL });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
 import { PROJECT_ROOT } from '../support/server-process.js';
+import { registeredFlowNames } from '../support/registered-flows.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const ADMIN_TOKEN = 'flows-admin-token-0123456789';
@@ -42,9 +43,9 @@ describe('GET /admin/flows', () => {
     const response = await get();
     expect(response.status).toBe(200);
     const { flows } = (await response.json()) as { flows: Array<Record<string, unknown>> };
-    // Local modules in the order Nest discovered them, then the flows no module owns.
-    expect(flows).toHaveLength(4);
-    expect(flows[3]).toEqual(expect.objectContaining({ flow: null, metaName: 'legacy survey' }));
+    // Local modules in the order Nest discovered them (every registered one), then the flows no module owns.
+    expect(flows.map((flow) => flow.flow)).toEqual([...registeredFlowNames, null]);
+    expect(flows.at(-1)).toEqual(expect.objectContaining({ flow: null, metaName: 'legacy survey' }));
     expect(flows).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

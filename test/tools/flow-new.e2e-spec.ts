@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,13 @@ import { PROJECT_ROOT } from '../support/server-process.js';
 
 const run = promisify(execFile);
 const SCAFFOLDER = join(PROJECT_ROOT, 'dist/src/tools/flow-new.js');
+/** The modules src/flows/index.ts lists in a project, in order (however the list is wrapped). */
+const listedModules = (root: string) =>
+  /flowModules = \[([^\]]*)\]/
+    .exec(readFileSync(join(root, 'src/flows/index.ts'), 'utf8'))![1]
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 describe('npm run flow:new', () => {
   // A copy of the project (sharing node_modules) so the real tree is never touched.
@@ -31,6 +38,8 @@ describe('npm run flow:new', () => {
       'tsconfig.build.json',
       'nest-cli.json',
       'eslint.config.mjs',
+      '.prettierrc.json',
+      '.prettierignore',
     ]) {
       cpSync(join(PROJECT_ROOT, entry), join(copy, entry), { recursive: true });
     }
@@ -56,19 +65,40 @@ describe('npm run flow:new', () => {
     }
     const index = readFileSync(join(copy, 'src/flows/index.ts'), 'utf8');
     expect(index).toContain("import { GiftCardsFlowModule } from './gift-cards/index.js';");
-    expect(index).toMatch(/flowModules = \[InventoryFlowModule, AppointmentsFlowModule, ReturnsFlowModule, GiftCardsFlowModule\]/);
+    // Added after the modules the project already lists (the examples and any a team added).
+    expect(listedModules(copy)).toEqual([...listedModules(PROJECT_ROOT), 'GiftCardsFlowModule']);
+    const flowJson = JSON.parse(readFileSync(join(copy, 'src/flows/gift-cards/gift-cards.flow.json'), 'utf8'));
+    expect([flowJson.version, flowJson.data_api_version]).toEqual(['7.3', '4.0']);
+
+    // --table: an entity, its migration in the flow's folder (listed by its module), demo data.
+    const table = await run(process.execPath, [SCAFFOLDER, 'loyalty-club', '--table', 'loyalty_members'], { cwd: copy, env });
+    expect(table.stdout).toContain('✔ Table loyalty_members');
+    const module = readFileSync(join(copy, 'src/flows/loyalty-club/loyalty-club.module.ts'), 'utf8');
+    const migration = readdirSync(join(copy, 'src/flows/loyalty-club/migrations')).find((file) => /^\d{13}-LoyaltyClub\.ts$/.test(file));
+    expect(migration).toBeDefined();
+    expect(module).toMatch(/DatabaseModule\.forFeature\(\{ entities: \[LoyaltyMember\], migrations: \[LoyaltyClub\d{13}\] \}\)/);
+    expect(existsSync(join(copy, 'src/flows/loyalty-club/entities/loyalty-member.entity.ts'))).toBe(true);
+    expect(existsSync(join(copy, 'src/flows/loyalty-club/loyalty-club.demo-data.ts'))).toBe(true);
+    expect(existsSync(join(copy, 'migrations/' + migration!))).toBe(false);
 
     expect(stdout).toContain('✔ gift-cards.flow.json passes npm run flow:lint');
     // The generated types are what flow:types writes, and the module type-checks against them.
     await run(process.execPath, [join(PROJECT_ROOT, 'dist/src/tools/flow-types.js'), '--check'], { cwd: copy, env });
     await run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], { cwd: copy, env });
     // It keeps to the boundaries: the flow reaches the core, the rooms and the foundation only through their entries.
-    await run(process.execPath, ['node_modules/eslint/bin/eslint.js', 'src/flows/gift-cards', 'src/flows/index.ts'], { cwd: copy, env });
-    const jest = await run(process.execPath, ['node_modules/jest/bin/jest.js', 'src/flows/gift-cards', '--ci'], { cwd: copy, env }).catch(
-      (error: { stdout: string; stderr: string }) => error,
-    );
-    expect(jest.stderr).toMatch(/Tests:\s+2 passed, 2 total/);
-  }, 240_000);
+    const scaffolds = ['src/flows/gift-cards', 'src/flows/loyalty-club', 'src/flows/index.ts'];
+    await run(process.execPath, ['node_modules/eslint/bin/eslint.js', ...scaffolds], { cwd: copy, env });
+    // npm run lint's other half: the scaffold is formatted as Prettier writes it.
+    await run(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', ...scaffolds], { cwd: copy, env });
+    // The tests pass unedited: the table's migration and demo data run on the database of the environment
+    // (a fresh Postgres database when DATABASE_URL is set), then on the embedded database.
+    const jest = (folders: string[], database: string | undefined) =>
+      run(process.execPath, ['node_modules/jest/bin/jest.js', ...folders, '--ci'], { cwd: copy, env: { ...env, DATABASE_URL: database } }).catch(
+        (error: { stdout: string; stderr: string }) => error,
+      );
+    expect((await jest(['src/flows/gift-cards', 'src/flows/loyalty-club'], env.DATABASE_URL)).stderr).toMatch(/Tests:\s+5 passed, 5 total/);
+    expect((await jest(['src/flows/loyalty-club'], undefined)).stderr).toMatch(/Tests:\s+3 passed, 3 total/);
+  }, 360_000);
 
   it('refuses a bad name and an existing folder', async () => {
     await expect(run(process.execPath, [SCAFFOLDER, 'Bad Name'], { cwd: copy, env })).rejects.toMatchObject({ code: 2 });

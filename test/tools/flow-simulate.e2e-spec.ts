@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +17,10 @@ describe('npm run flow:simulate', () => {
   let test: TestApp;
   const dir = mkdtempSync(join(tmpdir(), 'flowgate-sim-'));
 
-  function simulate(args: string[], input?: string): Promise<Run> {
+  /** `input`: the answers to the prompts, one a line; `null`: stdin ends at once (Ctrl+D). */
+  function simulate(args: string[], input?: string | null, url = test.url): Promise<Run> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['dist/src/tools/flow-simulate.js', ...args, '--url', test.url], {
+      const child = spawn(process.execPath, ['dist/src/tools/flow-simulate.js', ...args, '--url', url], {
         cwd: PROJECT_ROOT,
         env: {
           PATH: process.env.PATH,
@@ -30,7 +32,8 @@ describe('npm run flow:simulate', () => {
       let output = '';
       child.stdout.on('data', (chunk) => (output += chunk));
       child.stderr.on('data', (chunk) => (output += chunk));
-      if (input !== undefined) {
+      if (input === null) child.stdin.end();
+      else if (input !== undefined) {
         // Answer each prompt as it appears, like a person at the keyboard.
         const answers = input.split('\n');
         child.stdout.on('data', (chunk: Buffer) => {
@@ -100,5 +103,32 @@ describe('npm run flow:simulate', () => {
     expect(run.output).toContain('Units to reserve: ');
     expect(run.output).toContain('"warehouse":"NORTH"');
     expect(run.code).toBe(0);
+    // It starts as the Flow JSON starts, and says why: INVENTORY needs nothing from the endpoint to open.
+    expect(run.output).toContain('· INVENTORY declares no data, so it needs nothing from the endpoint to open');
+    expect(run.output).toContain('Start with INIT anyway? [y/N] ');
+  });
+
+  it('Ctrl+D at a prompt ends it with one line, no stack trace', async () => {
+    const run = await simulate(['inventory'], null);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('✖ Input ended (Ctrl+D): the simulation stopped before the flow completed');
+    expect(run.output).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+
+  it('a step without "form" on a screen with required fields says what to add', async () => {
+    const file = script('no-form', [{ screen: 'INVENTORY' }]);
+    const run = await simulate(['inventory', '--script', file]);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('✖ Step 1: INVENTORY asks for product_id: give them in the step\'s "form": { ... }');
+  });
+
+  it('an endpoint out of reach is named, with exit code 3 as in every command', async () => {
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const closed = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise((done) => server.close(done));
+    const run = await simulate(['inventory', '--script', script('closed', [{ action: 'INIT' }])], undefined, closed);
+    expect(run.code).toBe(3);
+    expect(run.output).toContain(`✖ Cannot reach ${closed}: connect ECONNREFUSED`);
   });
 });

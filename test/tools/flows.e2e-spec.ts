@@ -4,13 +4,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { FakeGraphApi } from '../support/fake-graph-api.js';
 import { freePort } from '../support/free-port.js';
 import type { FakeMetaFlows } from '../support/fake-meta-flows.js';
+import { registeredFlowNames } from '../support/registered-flows.js';
 import { PROJECT_ROOT } from '../support/server-process.js';
 import { runBuilt } from '../support/run-built.js';
 
 const WABA_ID = '102290129340398';
 const ACCESS_TOKEN = 'EAAG-flows-test-token-do-not-print';
 const PUBLIC_URL = 'https://flowgate.example.test';
-const FLOWS = ['inventory', 'appointments', 'returns'];
+// Every registered flow module (the examples and any a team adds), in the order they are listed.
+const FLOWS = registeredFlowNames;
 const fileOf = (flow: string) => `src/flows/${flow}/${flow}.flow.json`;
 const jsonOf = (flow: string) => readFileSync(join(PROJECT_ROOT, fileOf(flow)), 'utf8');
 
@@ -102,8 +104,8 @@ describe('npm run flows against a fake Graph API', () => {
         expect.objectContaining({ flow: null, metaName: 'another one' }),
       ]),
     );
-    // Every local module (inventory, appointments, returns) and the two flows no module owns.
-    expect(document.flows).toHaveLength(5);
+    // Every local module and the two flows no module owns.
+    expect(document.flows).toHaveLength(FLOWS.length + 2);
   });
 
   it('publish needs --yes without a terminal, and is refused while Meta reports validation errors', async () => {
@@ -225,23 +227,22 @@ describe('npm run flows against a fake Graph API', () => {
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout);
     expect(document.writes).toBe(0);
-    expect(document.plans).toEqual([
-      expect.objectContaining({
-        flow: 'inventory',
-        verdict: 'create',
-        actions: [expect.objectContaining({ kind: 'create' }), { kind: 'upload-json' }],
-      }),
-      expect.objectContaining({
-        flow: 'appointments',
-        verdict: 'update',
-        actions: [{ kind: 'update-metadata', changes: { endpointUri: `${PUBLIC_URL}/flows/appointments` } }],
-      }),
-      expect.objectContaining({
-        flow: 'returns',
-        verdict: 'create',
-        actions: [expect.objectContaining({ kind: 'create' }), { kind: 'upload-json' }],
-      }),
-    ]);
+    // One plan per module, in their order: appointments is on Meta with another endpoint, the others are not there yet.
+    expect(document.plans).toEqual(
+      FLOWS.map((flow) =>
+        flow === 'appointments'
+          ? expect.objectContaining({
+              flow,
+              verdict: 'update',
+              actions: [{ kind: 'update-metadata', changes: { endpointUri: `${PUBLIC_URL}/flows/appointments` } }],
+            })
+          : expect.objectContaining({
+              flow,
+              verdict: 'create',
+              actions: [expect.objectContaining({ kind: 'create' }), { kind: 'upload-json' }],
+            }),
+      ),
+    );
     expect(fake.writes()).toEqual([]);
     const text = await run('deploy', '--all', '--dry-run');
     expect(text.stdout).toContain('· inventory: not on Meta yet; would create draft "inventory"');
@@ -261,6 +262,11 @@ describe('npm run flows against a fake Graph API', () => {
 
     const metrics = await run('metrics', 'inventory', '--since', '2026-11-01', '--until', '2026-11-30');
     expect(metrics.code).toBe(0);
+    // First, in one line: Meta's metrics are deprecated and silent below 250 requests; where to look instead.
+    expect(metrics.stdout.split('\n')[0]).toBe(
+      "⚠ Meta's Flows Metrics API is deprecated since 30 April 2026 and answers nothing below 250 requests: watch the flows webhooks " +
+        "(ENDPOINT_* alerts, FLOW_STATUS_CHANGE), health_status (flowgate meta status <flow>) and Flowgate's own metrics (GET /metrics)",
+    );
     expect(metrics.stdout).toMatch(/PERIOD\s+REQUESTS\s+ERRORS\s+ERROR RATE\s+LATENCY\s+AVAILABILITY/);
     expect(metrics.stdout).toMatch(
       /2026-11-30T00:00:00\+0000\s+120\s+timeout_error=2 unexpected_http_status_code=1\s+2\.5%\s+p50=1s p90=2s\s+99\.2%/,
@@ -270,6 +276,7 @@ describe('npm run flows against a fake Graph API', () => {
     ).toBe(true);
     const json = JSON.parse((await run('metrics', 'inventory', '--json')).stdout);
     expect(json.metrics.ENDPOINT_AVAILABILITY.data_points[0].data).toEqual([{ key: 'value', value: 99.2 }]);
+    expect(json.steps[0]).toEqual({ ok: null, message: expect.stringContaining('deprecated since 30 April 2026') });
   });
 
   it('preview prints the URL; --interactive adds the flow action and a token the endpoint accepts', async () => {
@@ -328,10 +335,19 @@ describe('npm run flows against a fake Graph API', () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const unreachable = await flows(['list'], { ...env, GRAPH_API_BASE_URL: closed, OUTBOUND_MAX_TOTAL_MS: '1000' });
     expect(unreachable.code).toBe(3);
-    expect(unreachable.stderr).toMatch(/✖ Reading the flows on Meta failed: Meta could not be reached \(ECONNREFUSED\)/);
+    expect(unreachable.stderr).toContain(`✖ Reading the flows on Meta failed: Meta could not be reached at ${new URL(closed).host} (ECONNREFUSED)`);
     const asJson = await flows(['list', '--json'], { ...env, GRAPH_API_BASE_URL: closed, OUTBOUND_MAX_TOTAL_MS: '1000' });
     expect(asJson.code).toBe(3);
     expect(JSON.parse(asJson.stdout)).toEqual({ ok: false, error: expect.stringContaining('could not be reached') });
+  });
+
+  it('a PUBLIC_URL with a path is refused in one line, nothing sent', async () => {
+    const result = await flows(['deploy', 'inventory'], { ...env, PUBLIC_URL: 'https://flows.example.com/flowgate' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      '✖ Invalid configuration: PUBLIC_URL must be the https origin Meta calls, without a path or a trailing slash (e.g. https://flowgate.example.com)',
+    );
+    expect(fake.requests).toEqual([]);
   });
 
   it('missing configuration: one clear line per missing value, nothing sent', async () => {
@@ -346,7 +362,7 @@ describe('npm run flows against a fake Graph API', () => {
     const invalid = await flows(['list'], { ...env, PUBLIC_URL: 'http://flowgate.example.test/' });
     expect(invalid.code).toBe(1);
     expect(invalid.stderr.trim()).toBe(
-      '✖ Invalid configuration: PUBLIC_URL must be an https URL without a trailing slash (e.g. https://flowgate.example.com)',
+      '✖ Invalid configuration: PUBLIC_URL must be the https origin Meta calls, without a path or a trailing slash (e.g. https://flowgate.example.com)',
     );
     expect(fake.requests).toEqual([]);
   });

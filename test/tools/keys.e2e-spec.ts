@@ -8,6 +8,7 @@ import { FlowTestClient } from '../kit/flow-test-client.js';
 import { generateAppSecret, generateTestKeyPair, type TestKeyPair } from '../kit/test-keys.js';
 import { FakeGraphApi, type RecordedRequest } from '../support/fake-graph-api.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { freePort } from '../support/free-port.js';
 import { runBuilt } from '../support/run-built.js';
 
 interface Run {
@@ -183,6 +184,35 @@ describe('npm run keys -- upload / status (fake Graph API)', () => {
     expect(run.stderr.trim().split('\n')).toEqual([
       '✖ Uploading the public key to Meta failed: The WhatsApp access token is invalid or expired (190)',
     ]);
+  });
+
+  it('every missing setting is reported at once, one line each, before anything changes', async () => {
+    const { run, requests } = await recording(() =>
+      keys(['rotate'], { ...env, WHATSAPP_ACCESS_TOKEN: undefined, WHATSAPP_PHONE_NUMBER_ID: undefined }),
+    );
+    expect(run.code).toBe(1);
+    expect(requests).toHaveLength(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.map((line) => line.split(' ')[1])).toEqual([
+      'FLOW_PRIVATE_KEY_FILE',
+      'FLOW_PREVIOUS_PRIVATE_KEY_FILE',
+      'WHATSAPP_ACCESS_TOKEN',
+      'WHATSAPP_PHONE_NUMBER_ID',
+      'ADMIN_TOKEN',
+    ]);
+    for (const line of lines) expect(line).toMatch(/^✖ [A-Z_]+ is not set: /);
+  });
+
+  it('Meta out of reach: one line naming the host, exit code 3 as in every command', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const run = await keys(['status'], { ...env, GRAPH_API_BASE_URL: closed, OUTBOUND_MAX_TOTAL_MS: '1000' });
+    expect(run.code).toBe(3);
+    expect(run.stderr.trim()).toBe(
+      `✖ Reading the uploaded key from Meta failed: Meta could not be reached at ${new URL(closed).host} (ECONNREFUSED)`,
+    );
+    const server = await keys(['reload', '--url', closed], { ...env, ADMIN_TOKEN: 'admin-token-for-test' });
+    expect(server.code).toBe(3);
+    expect(server.stderr.trim()).toBe(`✖ Reload failed: cannot reach the server at ${closed} (ECONNREFUSED)`);
   });
 
   it('a missing access token is one line naming WHATSAPP_ACCESS_TOKEN, before any request', async () => {

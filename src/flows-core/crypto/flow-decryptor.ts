@@ -3,6 +3,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan, strictUtf8 } from '../../http/strict-j
 import { FlowDecryptionError } from '../flow-errors.js';
 import { typedFlowRequest, type FlowRequest } from '../flow-request.js';
 import { FlowKeyRing } from '../keys/flow-key-ring.js';
+import type { RingKey } from '../keys/ring-key.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { decryptPayload, unwrapAesKey, type AesSession } from './flow-crypto.js';
 import { invalidEnvelopeField, isPlainObject } from './flow-envelope.js';
@@ -33,7 +34,8 @@ export class FlowDecryptor {
     return timer;
   }
 
-  decrypt(body: unknown): DecryptedFlowRequest {
+  /** `ring`: the keys to try (a tenant's, on its endpoint); default: the single-tenant key ring. */
+  decrypt(body: unknown, ring?: readonly RingKey[]): DecryptedFlowRequest {
     if (!isPlainObject(body)) throw new BadRequestException('The request body must be a JSON object');
     const invalid = invalidEnvelopeField(body);
     if (invalid) throw new FlowDecryptionError(`${invalid} is missing, empty or not base64`, 'envelope');
@@ -45,7 +47,7 @@ export class FlowDecryptor {
     const started = performance.now();
     let aesKey: Buffer | undefined;
     let keyFingerprint = '';
-    for (const key of this.keys.candidates()) {
+    for (const key of ring ?? this.keys.candidates()) {
       try {
         aesKey = unwrapAesKey(wrappedKey, key.privateKey);
         keyFingerprint = key.fingerprint;

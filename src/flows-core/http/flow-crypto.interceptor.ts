@@ -6,6 +6,10 @@ import { setFlowLabels } from '../../metrics/flow-request-metrics.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { FLOW_ACTIONS, isErrorNotification } from '../flow-request.js';
 import { FlowDecryptor } from '../crypto/flow-decryptor.js';
+import type { RingKey } from '../keys/ring-key.js';
+import type { Sealing } from '../routing/flow-router.js';
+import { FlowDecryptionError } from '../flow-errors.js';
+import { inSpan } from '../../tracing/index.js';
 import type { FlowEnvelope } from '../crypto/flow-envelope.js';
 import { EnvelopeClaims } from '../replay/envelope-replay.js';
 import type { FlowHttpRequest } from './flow-http-request.js';
@@ -25,10 +29,29 @@ export class FlowCryptoInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<string> {
+    return this.proceed(context, next);
+  }
+
+  /**
+   * Opens the request and hands it on. A tenant's endpoint gives its key ring (`ring`) and the tenant
+   * the router and sessions need; the single-tenant endpoint gives neither (the configured key ring).
+   */
+  protected proceed(context: ExecutionContext, next: CallHandler, tenant?: Sealing['tenant'], ring?: readonly RingKey[]): Observable<string> {
     const http = context.switchToHttp();
     const request = http.getRequest<FlowHttpRequest>();
     const envelope = request.body as FlowEnvelope;
-    const decrypted = this.decryptor.decrypt(envelope);
+    // The span names the ring key by its fingerprint (never the key) and how the opening ended.
+    const decrypted = inSpan('flow.decrypt', undefined, (notes) => {
+      try {
+        const opened = this.decryptor.decrypt(envelope, ring);
+        notes.set('flowgate.key.fingerprint', opened.keyFingerprint);
+        notes.set('flowgate.decrypt.outcome', 'ok');
+        return opened;
+      } catch (error) {
+        notes.set('flowgate.decrypt.outcome', error instanceof FlowDecryptionError ? error.reason : 'bad_request');
+        throw error;
+      }
+    });
     const { aes } = decrypted;
     // Pings and error acknowledgements always answer the same plaintext: their replays get the same
     // bytes without a record, so they need no identity.
@@ -36,7 +59,8 @@ export class FlowCryptoInterceptor implements NestInterceptor {
     request.flow = {
       ...decrypted,
       envelope: recorded ? this.claims.identify(aes.key, envelope) : undefined,
-      seal: (reply) => encryptResponse(reply, aes),
+      seal: (reply) => inSpan('flow.encrypt', undefined, () => encryptResponse(reply, aes)),
+      tenant,
     };
     request.body = decrypted.request;
     (request.raw as { flowKey?: string }).flowKey = decrypted.keyFingerprint;

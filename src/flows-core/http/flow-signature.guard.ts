@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { FlowSignatureError } from '../flow-errors.js';
 import { FlowRegistry } from '../routing/flow-registry.js';
 import { AppSecrets, HubSignatureGuard } from '../../hub-signature/index.js';
+import { inSpan } from '../../tracing/index.js';
 
 /**
  * The data endpoint's one guard: a flow name nobody registered is 404 before any crypto work, a bad
@@ -18,9 +19,22 @@ export class FlowSignatureGuard extends HubSignatureGuard {
   }
 
   override canActivate(context: ExecutionContext): boolean {
-    const { flow } = context.switchToHttp().getRequest<FastifyRequest<{ Params: { flow: string } }>>().params;
-    if (!this.registry.get(flow)) throw new NotFoundException(`No flow named "${flow}"`);
-    return super.canActivate(context);
+    return inSpan('flow.signature', undefined, (notes) => {
+      const { flow } = context.switchToHttp().getRequest<FastifyRequest<{ Params: { flow: string } }>>().params;
+      if (!this.registry.get(flow)) {
+        notes.set('flowgate.signature.outcome', 'unknown_flow');
+        throw new NotFoundException(`No flow named "${flow}"`);
+      }
+      notes.set('flowgate.flow.name', flow);
+      try {
+        const valid = super.canActivate(context);
+        notes.set('flowgate.signature.outcome', valid ? 'valid' : 'invalid');
+        return valid;
+      } catch (error) {
+        notes.set('flowgate.signature.outcome', 'invalid');
+        throw error;
+      }
+    });
   }
 
   protected reject(): never {

@@ -12,6 +12,7 @@ interface HeldAnswer {
   envelope: EnvelopeId;
   body: string;
   end: AnswerEnd;
+  tenant: string | null;
 }
 
 /** Answers held at most; beyond that the oldest is dropped (and logged): memory stays bounded in a long outage. */
@@ -97,7 +98,7 @@ export class EnvelopeClaims implements OnApplicationShutdown {
 
   private async flush(key: string, answer: HeldAnswer): Promise<void> {
     try {
-      await this.sessions.record(answer.flow, answer.token, answer.policy, answer.envelope, answer.body, answer.end);
+      await this.sessions.record(answer.flow, answer.token, answer.policy, answer.envelope, answer.body, answer.end, answer.tenant);
     } catch (error) {
       // Still unavailable: try again later. Anything else (the key was taken, the session ended)
       // means the record can never be written; the answer held was an error screen, which says nothing.

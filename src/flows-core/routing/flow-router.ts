@@ -2,15 +2,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequestException, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
-import { FlowEndpointError } from '../flow-errors.js';
-import { isErrorNotification, SUPPORTED_VERSIONS, type FlowRequest } from '../flow-request.js';
+import { FlowEndpointError, FlowReplayRefusedError, ReplayedFlowAnswer } from '../flow-errors.js';
+import { FLOW_ACTIONS, isErrorNotification, SUPPORTED_VERSIONS, type FlowRequest } from '../flow-request.js';
 import { FlowResponse, type FlowData } from '../flow-response.js';
 import { redactPhoneNumbers } from '../../logging/redact-phone-numbers.js';
 import { redactUserIds } from '../../logging/redact-user-ids.js';
 import { asFlow } from '../../metrics/flow-attribution.js';
 import { Metrics } from '../../metrics/metrics.service.js';
+import { inSpan, type SpanNotes } from '../../tracing/index.js';
 import { flowsConfig } from '../flows.config.js';
 import { EnvelopeClaims } from '../replay/envelope-replay.js';
+import type { AppSecrets } from '../../hub-signature/index.js';
 import type { FlowSession } from '../sessions/flow-session.js';
 import { FlowSessions, type AnswerEnd, type EnvelopeId } from '../sessions/flow-sessions.service.js';
 import { FlowRegistry, type RegisteredFlow, type RegisteredHandler } from './flow-registry.js';
@@ -32,6 +34,11 @@ export type FlowOutcome = 'ok' | 'client_error_ack' | 'error_message' | 'budget_
 export interface Sealing {
   envelope?: EnvelopeId;
   seal(reply: object): string;
+  /**
+   * Set on a tenant's endpoint (`/flows/<tenant>/<flow>`): the tenant's name, which its sessions
+   * carry, and its app secrets, which sign its flow tokens. Absent on the single-tenant endpoint.
+   */
+  tenant?: { name: string; secrets: AppSecrets };
 }
 
 /**
@@ -56,6 +63,28 @@ function clipped(value: unknown, max = 64): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/** The action as the metrics label it: one of the protocol's, or `other`. */
+const actionLabel = (request: FlowRequest): string => ((FLOW_ACTIONS as readonly string[]).includes(request.action) ? request.action : 'other');
+
+/** A session step's span: how it reaches the database and under which token policy. */
+const sessionSpan = (mode: 'transaction' | 'record' | 'screen_data', policy: 'issued' | 'any') => ({
+  attributes: { 'flowgate.session.mode': mode, 'flowgate.session.policy': policy },
+});
+
+/** How an exchange that threw ended, as the metrics' outcome label says it (the status it gets). */
+function failedOutcome(error: unknown): string {
+  if (error instanceof ReplayedFlowAnswer) return 'replayed';
+  if (error instanceof FlowEndpointError) return String(error.status);
+  return error instanceof HttpException ? String(error.getStatus()) : '500';
+}
+
+/** Why the session refused a request, for its span: a replay's answer, a refusal, a token rejected (427). */
+function sessionRefusal(error: unknown): string {
+  if (error instanceof ReplayedFlowAnswer) return 'replayed';
+  if (error instanceof FlowReplayRefusedError) return `refused_${error.reason}`;
+  return error instanceof FlowEndpointError ? String(error.status) : 'error';
+}
+
 /** Client error keys WhatsApp documents; anything else is counted as `other` (labels stay bounded). */
 const KNOWN_CLIENT_ERRORS = new Set([
   'payload-schema-error',
@@ -78,9 +107,15 @@ interface Exchange {
   currentScreen: string;
   /** The screen the request came from (undefined for INIT): the contract checks transitions from it. */
   fromScreen: string | undefined;
+  /** The tenant whose endpoint was asked; null on the single-tenant endpoint. */
+  tenant: string | null;
   /** The session, once a transactional request has read it: an error answer repeats the screen's data from it. */
   session?: FlowSession;
   done: (body: string, outcome: FlowOutcome) => Dispatched;
+  /** The request's screen as labelled (known, `unknown` or ''), and its action: for the handler's span. */
+  screenLabel: string;
+  /** The exchange's span: the outcome and the budget left are noted on it. */
+  notes: SpanNotes;
 }
 
 /** An answer ready to send and record: its plaintext, what it does to the session, how it ended. */
@@ -112,10 +147,24 @@ export class FlowRouter {
     private readonly tokenSignatures: FlowTokenSignatures,
   ) {}
 
-  async dispatch(flowName: string, request: FlowRequest, sealing: Sealing): Promise<Dispatched> {
+  dispatch(flowName: string, request: FlowRequest, sealing: Sealing): Promise<Dispatched> {
+    // One span per exchange, labelled like the metrics: nothing the client typed, no token.
+    return inSpan('flow.exchange', { attributes: { 'flowgate.flow.name': flowName, 'flowgate.flow.action': actionLabel(request) } }, (notes) =>
+      this.exchange(flowName, request, sealing, notes).catch((error: unknown) => {
+        notes.set('flowgate.flow.outcome', failedOutcome(error));
+        throw error;
+      }),
+    );
+  }
+
+  private async exchange(flowName: string, request: FlowRequest, sealing: Sealing, notes: SpanNotes): Promise<Dispatched> {
     const flow = this.registry.get(flowName)!;
     const screen = typeof request.screen === 'string' && request.screen ? (flow.contract.hasScreen(request.screen) ? request.screen : 'unknown') : '';
-    const done = (body: string, outcome: FlowOutcome): Dispatched => ({ body, outcome, screen });
+    notes.set('flowgate.flow.screen', screen);
+    const done = (body: string, outcome: FlowOutcome): Dispatched => {
+      notes.set('flowgate.flow.outcome', outcome);
+      return { body, outcome, screen };
+    };
     if (request.version !== undefined && !SUPPORTED_VERSIONS.includes(request.version)) {
       throw new BadRequestException(`Unsupported version "${clipped(request.version)}"; expected ${SUPPORTED_VERSIONS.join(' or ')}`);
     }
@@ -127,7 +176,7 @@ export class FlowRouter {
     }
     this.sessions.assertTokenShape(request.flow_token);
     // Data API 4.0: the token's signature, before any database work (427 when it must not be trusted).
-    this.tokenSignatures.check(flow, request, request.flow_token);
+    this.tokenSignatures.check(flow, request, request.flow_token, sealing.tenant?.secrets);
     const fromScreen = request.action === 'INIT' ? undefined : request.screen;
     const exchange: Exchange = {
       flow,
@@ -135,15 +184,30 @@ export class FlowRouter {
       token: request.flow_token,
       envelope: sealing.envelope!,
       sealing,
+      tenant: sealing.tenant?.name ?? null,
       fromScreen,
       currentScreen: fromScreen && flow.contract.hasScreen(fromScreen) ? fromScreen : flow.contract.entryScreen,
       done,
+      screenLabel: screen,
+      notes,
     };
     const handler = this.registry.handlerFor(flow, request.action, request.screen);
     if (!handler) {
       this.logger.warn(`Flow "${flowName}" has no handler for ${request.action} on screen "${clipped(request.screen)}"`);
     }
-    const leave = this.claims.enter(exchange.envelope);
+    const leave = inSpan('flow.replay_claim', undefined, (claim) => {
+      try {
+        const left = this.claims.enter(exchange.envelope);
+        claim.set('flowgate.replay.outcome', 'claimed');
+        return left;
+      } catch (error) {
+        claim.set(
+          'flowgate.replay.outcome',
+          error instanceof ReplayedFlowAnswer ? 'held_answer' : error instanceof FlowReplayRefusedError ? error.reason : 'error',
+        );
+        throw error;
+      }
+    });
     try {
       return await this.answer(exchange, handler);
     } finally {
@@ -161,6 +225,8 @@ export class FlowRouter {
     const budget = new ResponseBudget(this.config.responseBudgetMs);
     const work = handler?.inTransaction ? this.inTransaction(exchange, handler, budget) : this.lockFree(exchange, handler, budget);
     const result = await budget.race(work);
+    exchange.notes.set('flowgate.budget.ms', budget.ms);
+    exchange.notes.set('flowgate.budget.remaining_ms', budget.remainingMs());
     if (result !== BUDGET_EXCEEDED) return result;
     const what = `${request.action}${request.screen ? ` on screen "${clipped(request.screen)}"` : ''}`;
     this.logger.warn(`Flow "${flowName}" ${what} exceeded the ${budget.ms} ms budget; its work is rolled back`);
@@ -197,23 +263,36 @@ export class FlowRouter {
     const { flow, request, token } = exchange;
     let fallback: Answer;
     try {
-      const { value, recorded } = await this.sessions.withSession(
-        flow.metadata.name,
-        token,
-        flow.metadata.tokens,
-        exchange.envelope,
-        async (opened, manager) => {
-          exchange.session = opened;
-          const answer = await this.answerOf(exchange, handler, await this.invoke(exchange, handler, opened, manager), (screen) =>
-            opened.screenData(screen),
-          );
-          // An answer replaced by an error screen commits nothing of what the handler wrote.
-          if (answer.outcome === 'contract_violation' && this.config.contractCheck === 'enforce') return { value: answer, end: 'rollback' };
-          const body = exchange.sealing.seal(answer.wire);
-          if (answer.end.complete) return { value: { ...answer, body }, end: 'complete', body };
-          return { value: { ...answer, body }, end: 'keep', body, screen: answer.end.screen };
-        },
-        { signal: budget.signal, mayCommit: () => budget.claimCommit() },
+      const { value, recorded } = await inSpan('flow.session', sessionSpan('transaction', flow.metadata.tokens), (notes) =>
+        this.sessions
+          .withSession(
+            flow.metadata.name,
+            token,
+            flow.metadata.tokens,
+            exchange.envelope,
+            async (opened, manager) => {
+              exchange.session = opened;
+              const answer = await this.answerOf(exchange, handler, await this.invoke(exchange, handler, opened, manager), (screen) =>
+                opened.screenData(screen),
+              );
+              // An answer replaced by an error screen commits nothing of what the handler wrote.
+              if (answer.outcome === 'contract_violation' && this.config.contractCheck === 'enforce') return { value: answer, end: 'rollback' };
+              const body = exchange.sealing.seal(answer.wire);
+              if (answer.end.complete) return { value: { ...answer, body }, end: 'complete', body };
+              return { value: { ...answer, body }, end: 'keep', body, screen: answer.end.screen };
+            },
+            { signal: budget.signal, mayCommit: () => budget.claimCommit(), tenant: exchange.tenant },
+          )
+          .then(
+            (ran) => {
+              notes.set('flowgate.session.outcome', ran.recorded ? 'recorded' : 'not_recorded');
+              return ran;
+            },
+            (error: unknown) => {
+              notes.set('flowgate.session.outcome', sessionRefusal(error));
+              throw error;
+            },
+          ),
       );
       if (recorded) return exchange.done((value as Answer & { body: string }).body, value.outcome);
       fallback = value;
@@ -231,7 +310,15 @@ export class FlowRouter {
     const { flow, token, envelope } = exchange;
     const body = exchange.sealing.seal(answer.wire);
     try {
-      await this.sessions.record(flow.metadata.name, token, flow.metadata.tokens, envelope, body, answer.end);
+      await inSpan('flow.session', sessionSpan('record', flow.metadata.tokens), (notes) =>
+        this.sessions.record(flow.metadata.name, token, flow.metadata.tokens, envelope, body, answer.end, exchange.tenant).then(
+          () => notes.set('flowgate.session.outcome', 'recorded'),
+          (error: unknown) => {
+            notes.set('flowgate.session.outcome', sessionRefusal(error));
+            throw error;
+          },
+        ),
+      );
       return exchange.done(body, answer.outcome);
     } catch (error) {
       if (error instanceof FlowEndpointError) throw error;
@@ -244,16 +331,30 @@ export class FlowRouter {
   private sendUnrecorded(exchange: Exchange, answer: Answer): Dispatched {
     const { flow, token, envelope } = exchange;
     const body = exchange.sealing.seal(answer.wire);
-    this.claims.hold({ flow: flow.metadata.name, token, policy: flow.metadata.tokens, envelope, body, end: answer.end });
+    this.claims.hold({ flow: flow.metadata.name, token, policy: flow.metadata.tokens, envelope, body, end: answer.end, tenant: exchange.tenant });
     return exchange.done(body, answer.outcome);
   }
 
   private async invoke(exchange: Exchange, handler: RegisteredHandler, session?: FlowSession, manager?: EntityManager): Promise<unknown> {
     const name = exchange.flow.metadata.name;
-    const started = performance.now();
-    const result = await asFlow(name, () => handler.invoke({ flow: name, request: exchange.request, session, manager }));
-    this.metrics.handlerDuration.observe({ flow: name }, (performance.now() - started) / 1000);
-    return result;
+    const attributes = {
+      'flowgate.flow.name': name,
+      'flowgate.flow.screen': exchange.screenLabel,
+      'flowgate.flow.action': actionLabel(exchange.request),
+    };
+    return inSpan('flow.handler', { attributes }, async (notes) => {
+      const started = performance.now();
+      const tenant = exchange.tenant ?? undefined;
+      const result = await asFlow(name, () => handler.invoke({ flow: name, request: exchange.request, session, manager, tenant })).catch(
+        (error: unknown) => {
+          notes.set('flowgate.handler.outcome', 'threw');
+          throw error;
+        },
+      );
+      this.metrics.handlerDuration.observe({ flow: name }, (performance.now() - started) / 1000);
+      notes.set('flowgate.handler.outcome', result instanceof FlowResponse ? result.kind : 'not_a_flow_response');
+      return result;
+    });
   }
 
   /** The handler's result as an answer, checked against the Flow JSON. */
@@ -298,7 +399,9 @@ export class FlowRouter {
 
   /** The data last sent for `screen`, for an error shown on it (a request that holds no lock reads it only then). */
   private async rememberedData(exchange: Exchange, screen: string): Promise<FlowData | undefined> {
-    return this.sessions.screenData(exchange.token, screen).catch(() => undefined);
+    return inSpan('flow.session', sessionSpan('screen_data', exchange.flow.metadata.tokens), () =>
+      this.sessions.screenData(exchange.token, screen),
+    ).catch(() => undefined);
   }
 
   private async acknowledgeErrorNotification(flow: RegisteredFlow, request: FlowRequest): Promise<{ data: { acknowledged: true } }> {

@@ -42,8 +42,11 @@ export class FlowTokenSignatures {
     @Inject(flowsConfig.KEY) private readonly config: ConfigType<typeof flowsConfig>,
   ) {}
 
-  /** Counts the request's signature and throws 427 (no body) for one that must not be answered. */
-  check(flow: RegisteredFlow, request: FlowRequest, flowToken: string): void {
+  /**
+   * Counts the request's signature and throws 427 (no body) for one that must not be answered.
+   * `secrets`: a tenant's app secrets, on its endpoint (default: the single-tenant ones).
+   */
+  check(flow: RegisteredFlow, request: FlowRequest, flowToken: string, secrets: AppSecrets = this.secrets): void {
     const jwt = request.flow_token_signature;
     let outcome: TokenSignatureOutcome;
     let reason: string | undefined;
@@ -51,7 +54,7 @@ export class FlowTokenSignatures {
       outcome = request.version === '4.0' && this.signsTokens(flow) ? 'missing' : 'unsigned';
       reason = 'a Data API 4.0 request of a 4.0 flow carries no flow_token_signature';
     } else {
-      const result = verifyTokenSignature(jwt, flowToken, this.secrets);
+      const result = verifyTokenSignature(jwt, flowToken, secrets);
       outcome = result.outcome;
       reason =
         outcome === 'mismatch' ? 'its flow_token_signature was made for another flow token' : `its flow_token_signature is invalid: ${result.reason}`;

@@ -78,6 +78,8 @@ export interface FlowHandlerContext {
   /** The transaction the request (or completion) runs in, with its session row locked. */
   manager?: EntityManager;
   completion?: FlowCompletionEvent;
+  /** The tenant whose endpoint (or webhook) the request came through; absent in the single-tenant configuration. */
+  tenant?: string;
 }
 
 /** Class metadata of `@Flow`; discoverable, so the explorer asks Nest for flow classes only. */
@@ -217,6 +219,12 @@ export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionCo
  * changes (and a completion's claim) or not at all, and it never waits for a second connection.
  */
 export const FlowTransaction = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).manager, [inSessionTransaction]);
+
+/**
+ * The name of the tenant the request (or completion) is for (TENANTS_DIR: `/flows/<tenant>/<flow>`),
+ * or undefined on the single-tenant endpoint: one flow serving several WABAs can tell them apart.
+ */
+export const FlowTenant = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).tenant);
 
 /** The whole decrypted request. */
 export const CurrentFlowRequest = createParamDecorator((_: unknown, ctx: ExecutionContext) => handlerContext(ctx).request);

@@ -11,8 +11,14 @@ export class ResponseBudget {
   private readonly spending = new AbortController();
   /** Aborted when the budget ends before a commit began: the work is abandoned. */
   readonly signal = this.spending.signal;
+  private readonly started = performance.now();
 
   constructor(readonly ms: number) {}
+
+  /** Milliseconds left before the budget ends (0 once spent). */
+  remainingMs(): number {
+    return Math.max(0, Math.round(this.ms - (performance.now() - this.started)));
+  }
 
   /** Called right before a commit: true, and the answer now waits for it, unless the budget is spent. */
   claimCommit(): boolean {

@@ -25,6 +25,10 @@ export class FlowSessionEntity {
   @Column({ name: 'user_id', type: 'text', nullable: true })
   userId: string | null;
 
+  /** The tenant whose endpoint the token belongs to (TENANTS_DIR); null in the single-tenant configuration. */
+  @Column({ type: 'text', nullable: true })
+  tenant: string | null;
+
   @Column({ type: 'text', default: 'active' })
   status: FlowSessionStatus;
 

@@ -3,7 +3,7 @@ import type { FlowSessionEntity } from './flow-session.entity.js';
 export type SessionState = Record<string, unknown>;
 
 /** The columns of a session that FlowSessions reads, as a query returns them. */
-export type FlowSessionRow = Pick<FlowSessionEntity, 'token' | 'flow' | 'phone' | 'userId' | 'status' | 'state' | 'screens' | 'expiresAt'>;
+export type FlowSessionRow = Pick<FlowSessionEntity, 'token' | 'flow' | 'tenant' | 'phone' | 'userId' | 'status' | 'state' | 'screens' | 'expiresAt'>;
 
 /**
  * A handler's view of its flow-token session. The row is locked for the whole request (or the whole
@@ -24,6 +24,10 @@ export class FlowSession {
   }
   get flow(): string {
     return this.row.flow;
+  }
+  /** The tenant the token belongs to; null in the single-tenant configuration. */
+  get tenant(): string | null {
+    return this.row.tenant ?? null;
   }
   /** The E.164 phone number the token was issued to (or its completion came from), if known. Personal data: never log it. */
   get phone(): string | null {

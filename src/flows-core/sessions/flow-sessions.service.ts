@@ -25,7 +25,7 @@ export const TOKEN_MESSAGES = {
   expired: 'This link has expired. Please ask us for a new one.',
 } as const;
 
-const COMPLETION_COLUMNS = 'token, flow, phone, user_id AS "userId", status, state, screens, expires_at AS "expiresAt"';
+const COMPLETION_COLUMNS = 'token, flow, tenant, phone, user_id AS "userId", status, state, screens, expires_at AS "expiresAt"';
 const LOCK_ROW = `SELECT ${COMPLETION_COLUMNS} FROM flow_sessions WHERE token = $1 FOR UPDATE`;
 // The newest session whose message this is: a message carries one token, a resend records a new one.
 const LOCK_BY_MESSAGE = `SELECT ${COMPLETION_COLUMNS} FROM flow_sessions WHERE outbound_message_id = $1 ORDER BY created_at DESC LIMIT 1 FOR UPDATE`;
@@ -52,6 +52,8 @@ export type SessionEnd<T> =
   | { value: T; end: 'keep'; body: string; screen?: { id: string; data: Record<string, unknown> } };
 
 export interface SessionRunOptions {
+  /** The tenant whose endpoint the request came to (null or absent: the single-tenant endpoint). */
+  tenant?: string | null;
   /**
    * Aborted when the answer went out without this work: its connection is closed at once (the
    * database rolls the transaction back, and a late query of the handler fails instead of running
@@ -77,6 +79,7 @@ interface Inspected {
   claimStatus: number | null;
   body: string | null;
   flow: string | null;
+  tenant: string | null;
   status: FlowSessionRow['status'] | null;
   expiresAt: Date | null;
   pastExpiry: boolean | null;
@@ -119,9 +122,9 @@ export class FlowSessions {
   /**
    * Issues an unpredictable token (256 bits) bound to `flow` and to the person it is for: a phone
    * number, a business-scoped user id, both, or nobody. A completion from anyone else does not
-   * complete it.
+   * complete it. With `tenant`, only that tenant's endpoint accepts it (and only its webhooks complete it).
    */
-  async issue(flow: string, options: WhatsAppUser & { expiresInS?: number; state?: SessionState } = {}) {
+  async issue(flow: string, options: WhatsAppUser & { expiresInS?: number; state?: SessionState; tenant?: string } = {}) {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + (options.expiresInS ?? this.config.sessionTtlS) * 1000);
     const phone = options.phone === undefined ? undefined : normalizePhone(options.phone);
@@ -131,6 +134,7 @@ export class FlowSessions {
     await this.sessions.insert({
       token,
       flow,
+      tenant: options.tenant ?? null,
       phone: phone ?? null,
       userId: userId ?? null,
       issued: true,
@@ -168,7 +172,15 @@ export class FlowSessions {
    * saved, together. Otherwise throws what the request gets instead: 427, or the answer (or refusal)
    * a replay gets.
    */
-  async record(flow: string, token: string, policy: 'issued' | 'any', envelope: EnvelopeId, body: string, end: AnswerEnd): Promise<void> {
+  async record(
+    flow: string,
+    token: string,
+    policy: 'issued' | 'any',
+    envelope: EnvelopeId,
+    body: string,
+    end: AnswerEnd,
+    tenant: string | null = null,
+  ): Promise<void> {
     const screen = !end.complete ? end.screen : undefined;
     const values = [
       token,
@@ -180,6 +192,7 @@ export class FlowSessions {
       screen ? toJsonb(screen.data) : null,
       end.complete,
       body,
+      tenant,
     ];
     for (let attempt = 0; ; attempt++) {
       const {
@@ -188,8 +201,9 @@ export class FlowSessions {
       if (result.valid && result.claimed) return;
       // Two first requests on a new token: the other one's insert was not visible yet. Once more.
       const inspected = await this.inspect(envelope, token);
-      if (attempt === 0 && !inspected.digest && inspected.flow === flow && inspected.status === 'active' && !inspected.pastExpiry) continue;
-      this.refuse(inspected, envelope, flow, token);
+      const same = inspected.flow === flow && inspected.tenant === tenant;
+      if (attempt === 0 && !inspected.digest && same && inspected.status === 'active' && !inspected.pastExpiry) continue;
+      this.refuse(inspected, envelope, flow, token, tenant);
     }
   }
 
@@ -231,12 +245,13 @@ export class FlowSessions {
       if (signal?.aborted) await close();
       await runner.startTransaction();
       const client = (runner as unknown as ClosableRunner).databaseConnection;
-      const row = await this.lock(client, flow, token, policy, envelope);
+      const tenant = options.tenant ?? null;
+      const row = await this.lock(client, flow, token, policy, envelope, tenant);
       if (row?.priorDigest) {
         await runner.rollbackTransaction();
         throw this.replayAnswer(row.priorDigest, row.priorStatus, row.priorBody, envelope);
       }
-      const rejection = this.rejection(row, flow);
+      const rejection = this.rejection(row, flow, tenant);
       if (rejection) {
         if (rejection === TOKEN_MESSAGES.expired && row!.status === 'active') {
           await client.query({ ...this.statement(EXPIRE), values: [token] });
@@ -327,10 +342,10 @@ export class FlowSessions {
   }
 
   /** The session row locked in the transaction, opened first under policy `any`, with the envelope's prior claim. */
-  private async lock(client: PoolClient, flow: string, token: string, policy: 'issued' | 'any', envelope: EnvelopeId) {
+  private async lock(client: PoolClient, flow: string, token: string, policy: 'issued' | 'any', envelope: EnvelopeId, tenant: string | null) {
     const query: QueryConfig = {
       ...this.statement(LOCK[policy]),
-      values: [token, flow, this.config.sessionTtlS, envelope.keyHash, this.config.replayWindowS],
+      values: [token, flow, this.config.sessionTtlS, envelope.keyHash, this.config.replayWindowS, tenant],
     };
     let {
       rows: [row],
@@ -341,9 +356,9 @@ export class FlowSessions {
   }
 
   /** Throws what a request whose answer statement did not claim its envelope gets. */
-  private refuse(inspected: Inspected, envelope: EnvelopeId, flow: string, token: string): never {
+  private refuse(inspected: Inspected, envelope: EnvelopeId, flow: string, token: string, tenant: string | null): never {
     if (inspected.digest) throw this.replayAnswer(inspected.digest, inspected.claimStatus, inspected.body, envelope);
-    const rejection = this.rejection(inspected.flow ? inspected : undefined, flow) ?? TOKEN_MESSAGES.invalid;
+    const rejection = this.rejection(inspected.flow ? inspected : undefined, flow, tenant) ?? TOKEN_MESSAGES.invalid;
     if (rejection === TOKEN_MESSAGES.expired && inspected.status === 'active') {
       void this.pool.query({ ...this.statement(EXPIRE), values: [token] }).catch(() => undefined);
     }
@@ -377,8 +392,13 @@ export class FlowSessions {
     return !expiresAt || expiresAt.getTime() + this.retentionMs > Date.now();
   }
 
-  private rejection(row: { flow: string | null; status: string | null; expiresAt: Date | null } | undefined, flow: string): string | undefined {
-    if (!row || row.flow !== flow) return TOKEN_MESSAGES.invalid;
+  /** Why a session cannot serve a request of `flow` on `tenant`'s endpoint (a token of another tenant is invalid there). */
+  private rejection(
+    row: { flow: string | null; tenant: string | null; status: string | null; expiresAt: Date | null } | undefined,
+    flow: string,
+    tenant: string | null,
+  ): string | undefined {
+    if (!row || row.flow !== flow || (row.tenant ?? null) !== tenant) return TOKEN_MESSAGES.invalid;
     if (row.status === 'completed') return TOKEN_MESSAGES.completed;
     if (row.status === 'expired' || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return TOKEN_MESSAGES.expired;
     return undefined;

@@ -7,7 +7,7 @@
  * answer it gets; the primary key makes the first claim win, across processes.
  */
 
-const SESSION_COLUMNS = 'token, flow, phone, user_id AS "userId", status, state, screens, expires_at AS "expiresAt"';
+const SESSION_COLUMNS = 'token, flow, tenant, phone, user_id AS "userId", status, state, screens, expires_at AS "expiresAt"';
 
 /** What a request ends with, as the answer statements take it. */
 const SESSION_END = `
@@ -21,15 +21,16 @@ const SESSION_END = `
  * lock the session row if it is valid (policy `any`: open it on first sight), claim the envelope with
  * its answer, and record the screen shown (or the completion) — the last two only if the claim won.
  * $1 token, $2 flow, $3 session TTL (s), $4 key hash, $5 digest, $6 screen id or null, $7 its data,
- * $8 completes, $9 the encrypted answer.
+ * $8 completes, $9 the encrypted answer, $10 the tenant whose endpoint was asked (null: single-tenant).
+ * A session belongs to one tenant: another tenant's endpoint finds it invalid.
  * Answers `valid` (the session was valid) and `claimed` (this request's answer is the envelope's).
  */
 function answerStatement(policy: 'any' | 'issued'): string {
   const opened =
     policy === 'any'
       ? `opened AS (
-    INSERT INTO flow_sessions AS s (token, flow, issued, expires_at, screens, status, completed_at)
-    VALUES ($1, $2, false, now() + make_interval(secs => $3::int),
+    INSERT INTO flow_sessions AS s (token, flow, tenant, issued, expires_at, screens, status, completed_at)
+    VALUES ($1, $2, $10::text, false, now() + make_interval(secs => $3::int),
             CASE WHEN $6::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($6::text, $7::jsonb) END,
             CASE WHEN $8::boolean THEN 'completed' ELSE 'active' END, CASE WHEN $8::boolean THEN now() END)
     ON CONFLICT (token) DO NOTHING
@@ -40,7 +41,7 @@ function answerStatement(policy: 'any' | 'issued'): string {
   WITH ${opened},
   locked AS (
     SELECT token, expires_at FROM flow_sessions
-     WHERE token = $1 AND flow = $2 AND status = 'active' AND expires_at > now()
+     WHERE token = $1 AND flow = $2 AND tenant IS NOT DISTINCT FROM $10::text AND status = 'active' AND expires_at > now()
      FOR NO KEY UPDATE
   ),
   valid AS (SELECT token, expires_at FROM opened UNION ALL SELECT token, expires_at FROM locked),
@@ -67,17 +68,18 @@ export const ANSWER = {
  * The first statement of a request whose handler runs in the request's transaction: the session row,
  * locked until the commit (opened first under policy `any`), and what the envelope's AES key was
  * used for before, if anything (its answer only within the replay window). $1 token, $2 flow,
- * $3 session TTL (s), $4 key hash, $5 replay window (s).
+ * $3 session TTL (s), $4 key hash, $5 replay window (s), $6 the tenant (a session opened here is
+ * theirs; the caller refuses one of another tenant).
  */
 function lockStatement(policy: 'any' | 'issued'): string {
   const opened =
     policy === 'any'
       ? `opened AS (
-    INSERT INTO flow_sessions (token, flow, issued, expires_at) VALUES ($1, $2, false, now() + make_interval(secs => $3::int))
+    INSERT INTO flow_sessions (token, flow, tenant, issued, expires_at) VALUES ($1, $2, $6::text, false, now() + make_interval(secs => $3::int))
     ON CONFLICT (token) DO NOTHING
     RETURNING ${SESSION_COLUMNS}, completed_at AS "completedAt", true AS opened
   ),`
-      : `opened AS (SELECT ${SESSION_COLUMNS}, completed_at AS "completedAt", true AS opened FROM flow_sessions WHERE false AND $2::text IS NULL AND $3::int IS NULL),`;
+      : `opened AS (SELECT ${SESSION_COLUMNS}, completed_at AS "completedAt", true AS opened FROM flow_sessions WHERE false AND $2::text IS NULL AND $3::int IS NULL AND $6::text IS NULL),`;
   return `
   WITH ${opened}
   locked AS (SELECT ${SESSION_COLUMNS}, completed_at AS "completedAt", false AS opened FROM flow_sessions WHERE token = $1 FOR UPDATE),
@@ -126,7 +128,7 @@ export const INSPECT = {
   name: 'flowgate_inspect',
   text: `
   SELECT e.digest, e.status AS "claimStatus", CASE WHEN e.created_at > now() - make_interval(secs => $3::int) THEN e.body END AS body,
-         s.flow, s.status, s.expires_at AS "expiresAt", s.expires_at <= now() AS "pastExpiry"
+         s.flow, s.tenant, s.status, s.expires_at AS "expiresAt", s.expires_at <= now() AS "pastExpiry"
     FROM (SELECT 1) one
     LEFT JOIN flow_envelopes e ON e.key_hash = $1
     LEFT JOIN flow_sessions s ON s.token = $2`,

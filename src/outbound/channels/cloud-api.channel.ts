@@ -38,6 +38,12 @@ function addressed(to: Recipient): { to?: string; recipient?: string } {
   return { ...(to.phone ? { to: to.phone } : {}), ...(to.userId ? { recipient: to.userId } : {}) };
 }
 
+/** Who a message goes out as: a tenant's phone number id and Graph API token (default: WHATSAPP_*). */
+export interface CloudSender {
+  phoneNumberId: string;
+  accessToken: string;
+}
+
 /** WhatsApp Cloud API: interactive flow messages, and text. */
 @Injectable()
 export class CloudApiChannel implements MessageChannel {
@@ -45,7 +51,7 @@ export class CloudApiChannel implements MessageChannel {
 
   constructor(private readonly graph: GraphApiClient) {}
 
-  async sendFlow(message: FlowMessage): Promise<SentMessage> {
+  async sendFlow(message: FlowMessage, sender?: CloudSender): Promise<SentMessage> {
     const parameters: Record<string, unknown> = {
       flow_message_version: '3',
       flow_token: message.flowToken,
@@ -57,31 +63,37 @@ export class CloudApiChannel implements MessageChannel {
         ? { flow_action_payload: { screen: message.screen, ...(message.data && Object.keys(message.data).length ? { data: message.data } : {}) } }
         : {}),
     };
-    return this.post({
-      messaging_product: 'whatsapp',
-      recipient_type: 'individual',
-      ...addressed(message.to),
-      type: 'interactive',
-      interactive: {
-        type: 'flow',
-        ...(message.header ? { header: { type: 'text', text: message.header } } : {}),
-        body: { text: message.body },
-        ...(message.footer ? { footer: { text: message.footer } } : {}),
-        action: { name: 'flow', parameters },
+    return this.post(
+      {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        ...addressed(message.to),
+        type: 'interactive',
+        interactive: {
+          type: 'flow',
+          ...(message.header ? { header: { type: 'text', text: message.header } } : {}),
+          body: { text: message.body },
+          ...(message.footer ? { footer: { text: message.footer } } : {}),
+          action: { name: 'flow', parameters },
+        },
       },
-    });
+      sender,
+    );
   }
 
-  sendText(to: Recipient, text: string): Promise<{ messageId?: string }> {
-    return this.post({ messaging_product: 'whatsapp', recipient_type: 'individual', ...addressed(to), type: 'text', text: { body: text } });
+  sendText(to: Recipient, text: string, sender?: CloudSender): Promise<{ messageId?: string }> {
+    return this.post({ messaging_product: 'whatsapp', recipient_type: 'individual', ...addressed(to), type: 'text', text: { body: text } }, sender);
   }
 
-  private async post(payload: Record<string, unknown>): Promise<SentMessage> {
-    const { accessToken, phoneNumberId } = this.graph.settings;
-    if (!accessToken || !phoneNumberId) {
+  private async post(payload: Record<string, unknown>, sender?: CloudSender): Promise<SentMessage> {
+    let graph = this.graph;
+    if (sender) {
+      // A tenant's number with the tenant's token; the rest of the settings (base URL, retries) are shared.
+      graph = new GraphApiClient({ ...this.graph.settings, ...sender });
+    } else if (!this.graph.settings.accessToken || !this.graph.settings.phoneNumberId) {
       throw new BadRequestException('Sending through the Cloud API needs WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID');
     }
-    const answer = await this.graph.request<MessagesAnswer>('POST', `${phoneNumberId}/messages`, { json: payload });
+    const answer = await graph.request<MessagesAnswer>('POST', `${graph.settings.phoneNumberId}/messages`, { json: payload });
     // contacts[0]: `wa_id` for a send to a phone number, `user_id` for one to a BSUID (only `recipient` given).
     const contact = answer?.contacts?.[0];
     return {

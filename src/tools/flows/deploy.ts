@@ -1,6 +1,5 @@
 import { checkFlowJson } from '../../meta-flows/local-checks.js';
 import { planDeploy, type DeployAction, type DeployPlan } from '../../meta-flows/deploy-plan.js';
-import { endpointUriOf } from '../../meta-flows/meta-flows.config.js';
 import { readFlowJsonText, type LocalFlow } from '../../meta-flows/local-flows.js';
 import { CliError } from '../keys/cli-error.js';
 import { createContext, printValidationErrors, type Context } from './context.js';
@@ -13,6 +12,7 @@ export interface DeployOptions {
   republish?: boolean;
   yes?: boolean;
   json?: boolean;
+  tenant?: string;
 }
 
 function describe(action: DeployAction): string {
@@ -61,7 +61,7 @@ function checkedTargets(context: Context, options: DeployOptions, output: Output
 /** `deploy`: create, update and upload what differs, nothing else; --dry-run only prints the plan. */
 export async function deploy(options: DeployOptions): Promise<number> {
   const output = new Output(Boolean(options.json));
-  const context = createContext();
+  const context = createContext(options.tenant);
   const targets = checkedTargets(context, options, output);
   if (output.failed) {
     output.fail('Nothing was uploaded: fix the problems above and run deploy again');
@@ -78,7 +78,7 @@ export async function deploy(options: DeployOptions): Promise<number> {
     const plan = planDeploy({
       local: flow,
       localJson: json,
-      endpointUri: endpointUriOf(context.config.publicUrl, flow.name),
+      endpointUri: context.endpointUri(flow.name),
       remote: details,
       remoteJson,
       republish: options.republish,

@@ -6,6 +6,7 @@ import { metaFlowsConfig } from '../../meta-flows/meta-flows.config.js';
 import { GraphApiError } from '../../graph-api/index.js';
 import { CliError } from '../keys/cli-error.js';
 import { fetchUploadedKey } from '../keys/graph.js';
+import { requireOrigin } from './context.js';
 import { explainChainError, inspectTls, postRaw, resolveHost, trustWith } from './endpoint-checks.js';
 import { metaErrorText, Output } from './output.js';
 
@@ -32,6 +33,7 @@ export async function doctor(options: { url?: string; ca?: string; json?: boolea
   } catch {
     throw new CliError(`${base} is not a URL`);
   }
+  requireOrigin(base, options.url ? '--url' : 'PUBLIC_URL');
   let ca: string[] | undefined;
   if (options.ca) {
     try {

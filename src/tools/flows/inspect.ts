@@ -1,9 +1,9 @@
 import { flowsOverview } from '../../meta-flows/flows-overview.js';
-import { endpointUriOf } from '../../meta-flows/meta-flows.config.js';
 import { sameFlowJson } from '../../meta-flows/deploy-plan.js';
 import { readFlowJsonText } from '../../meta-flows/local-flows.js';
 import { METRIC_NAMES, type MetaMetric } from '../../meta-flows/meta-flow.types.js';
 import { CliError } from '../keys/cli-error.js';
+import { tenantFlag } from '../tenant.js';
 import { alertsOf, openCliDatabase, type StoredAlert } from './cli-database.js';
 import { createContext, localFlow, printValidationErrors, requireRemoteFlow } from './context.js';
 import { Output, step, table } from './output.js';
@@ -11,10 +11,10 @@ import { Output, step, table } from './output.js';
 const show = (value: unknown) => (value === null || value === undefined ? '-' : String(value));
 
 /** `list`: each local flow beside Meta's copy, then Meta's flows no module owns. */
-export async function list(options: { json?: boolean }): Promise<number> {
+export async function list(options: { json?: boolean; tenant?: string }): Promise<number> {
   const output = new Output(Boolean(options.json));
-  const context = createContext();
-  const rows = await step('Reading the flows on Meta', () => flowsOverview(context.client, context.locals, context.config.publicUrl));
+  const context = createContext(options.tenant);
+  const rows = await step('Reading the flows on Meta', () => flowsOverview(context.client, context.locals, context.config.publicUrl, context.tenant));
   output.print(
     table(
       ['FLOW', 'META NAME', 'ID', 'STATUS', 'JSON', 'ENDPOINT', 'IN SYNC', 'ERRORS', 'CAN SEND'],
@@ -41,19 +41,22 @@ export async function list(options: { json?: boolean }): Promise<number> {
 }
 
 /** `status`: one flow as Meta sees it, with its health and the alerts the webhook stored. */
-export async function status(options: { positionals: string[]; json?: boolean }): Promise<number> {
+export async function status(options: { positionals: string[]; json?: boolean; tenant?: string }): Promise<number> {
   const output = new Output(Boolean(options.json));
-  const context = createContext();
+  const context = createContext(options.tenant);
   const flow = localFlow(context, options.positionals[0]);
   const remote = await requireRemoteFlow(context, flow);
-  const expected = endpointUriOf(context.config.publicUrl, flow.name);
+  const expected = context.endpointUri(flow.name);
   const remoteJson = await step('Downloading the Flow JSON', () => context.client.downloadJson(remote.id));
 
   output.ok(
     `${flow.name}: "${remote.name}" id ${remote.id}, status ${remote.status}, Flow JSON ${remote.json_version ?? '?'}, data API ${remote.data_api_version ?? '-'}`,
   );
   if (remote.endpoint_uri === expected) output.ok(`endpoint_uri ${remote.endpoint_uri}`);
-  else output.fail(`endpoint_uri is ${remote.endpoint_uri ?? 'not set'}, expected ${expected}: run npm run flows -- deploy ${flow.name}`);
+  else
+    output.fail(
+      `endpoint_uri is ${remote.endpoint_uri ?? 'not set'}, expected ${expected}: run npm run flows -- deploy ${flow.name}${tenantFlag(context.tenant)}`,
+    );
   if (sameFlowJson(readFlowJsonText(flow), remoteJson)) output.ok(`Flow JSON equals ${flow.displayFile}`);
   else output.warn(`Meta's Flow JSON differs from ${flow.displayFile}: run npm run flows -- deploy ${flow.name}`);
 
@@ -109,6 +112,11 @@ export async function status(options: { positionals: string[]; json?: boolean })
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Said first by `metrics`, because Meta's answer alone reads as if all were well. */
+export const METRICS_DEPRECATED =
+  "Meta's Flows Metrics API is deprecated since 30 April 2026 and answers nothing below 250 requests: watch the flows webhooks " +
+  "(ENDPOINT_* alerts, FLOW_STATUS_CHANGE), health_status (flowgate meta status <flow>) and Flowgate's own metrics (GET /metrics)";
+
 /** `metrics`: Meta's endpoint metrics, one row per period. */
 export async function metrics(options: {
   positionals: string[];
@@ -116,6 +124,7 @@ export async function metrics(options: {
   until?: string;
   granularity?: string;
   json?: boolean;
+  tenant?: string;
 }): Promise<number> {
   const granularity = (options.granularity ?? 'DAY').toUpperCase();
   if (!['DAY', 'HOUR', 'LIFETIME'].includes(granularity)) throw new CliError('--granularity must be DAY, HOUR or LIFETIME');
@@ -123,7 +132,8 @@ export async function metrics(options: {
     if (options[key] && !DATE.test(options[key]!)) throw new CliError(`--${key} must be a date like 2026-01-31`);
   }
   const output = new Output(Boolean(options.json));
-  const context = createContext();
+  output.warn(METRICS_DEPRECATED);
+  const context = createContext(options.tenant);
   const flow = localFlow(context, options.positionals[0]);
   const remote = await requireRemoteFlow(context, flow);
   const results: Partial<Record<(typeof METRIC_NAMES)[number], MetaMetric | undefined>> = {};
@@ -153,6 +163,7 @@ export async function metrics(options: {
       ]),
     ),
   );
-  output.ok(`${flow.name}: ${periods.length} ${granularity.toLowerCase()} period${periods.length === 1 ? '' : 's'} of endpoint metrics`);
+  if (periods.length === 0) output.info(`${flow.name}: Meta returned no endpoint metrics (nothing below 250 requests)`);
+  else output.ok(`${flow.name}: ${periods.length} ${granularity.toLowerCase()} period${periods.length === 1 ? '' : 's'} of endpoint metrics`);
   return output.finish({ flow: flow.name, id: remote.id, granularity, metrics: results });
 }

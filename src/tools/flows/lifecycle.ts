@@ -7,12 +7,13 @@ export interface LifecycleOptions {
   positionals: string[];
   yes?: boolean;
   json?: boolean;
+  tenant?: string;
 }
 
 /** `publish`: refused while Meta reports validation errors or holds another JSON than the file. */
 export async function publish(options: LifecycleOptions): Promise<number> {
   const output = new Output(Boolean(options.json));
-  const context = createContext();
+  const context = createContext(options.tenant);
   const flow = localFlow(context, options.positionals[0]);
   const remote = await requireRemoteFlow(context, flow);
   if (remote.status === 'PUBLISHED') {
@@ -44,7 +45,7 @@ export async function publish(options: LifecycleOptions): Promise<number> {
 /** `deprecate`: a published flow can no longer be sent (it cannot be deleted). */
 export async function deprecate(options: LifecycleOptions): Promise<number> {
   const output = new Output(Boolean(options.json));
-  const context = createContext();
+  const context = createContext(options.tenant);
   const flow = localFlow(context, options.positionals[0]);
   const remote = await requireRemoteFlow(context, flow);
   if (remote.status === 'DEPRECATED') {
@@ -64,7 +65,7 @@ export async function deprecate(options: LifecycleOptions): Promise<number> {
 /** `delete`: drafts only (Meta keeps published flows; deprecate them). */
 export async function remove(options: LifecycleOptions): Promise<number> {
   const output = new Output(Boolean(options.json));
-  const context = createContext();
+  const context = createContext(options.tenant);
   const flow = localFlow(context, options.positionals[0]);
   const remote = await requireRemoteFlow(context, flow);
   if (remote.status !== 'DRAFT') {

@@ -1,12 +1,8 @@
 import { createInterface } from 'node:readline/promises';
-import { GraphApiError } from '../../graph-api/index.js';
-import { CliError } from '../keys/cli-error.js';
+import { GraphApiError, graphApiConfig } from '../../graph-api/index.js';
+import { CliError, EXIT, UnreachableError } from '../cli/errors.js';
 
-/** Exit codes: 1 a failure to act on, 2 a usage error, 3 Meta (or the server) could not be reached. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
-
-/** A network failure: no HTTP answer at all. Ends the command with exit code 3. */
-export class UnreachableError extends CliError {}
+export { EXIT, UnreachableError };
 
 /**
  * One line per step with ✔ / ✖ (⚠ for a warning, · for information), or, with --json, nothing until
@@ -56,9 +52,15 @@ export class Output {
   }
 }
 
+/** The host the Graph API calls go to (GRAPH_API_BASE_URL's), for a line about a network failure. */
+export function metaHost(): string {
+  const base = graphApiConfig().baseUrl;
+  return URL.canParse(base) ? new URL(base).host : base;
+}
+
 /** Meta's error as a person reads it: code, error_user_msg (or message), fbtrace_id. */
 export function metaErrorText(error: GraphApiError): string {
-  if (error.unreachable) return `Meta could not be reached (${error.provider.userMessage ?? 'no answer'})`;
+  if (error.unreachable) return `Meta could not be reached at ${metaHost()} (${error.provider.userMessage ?? 'no answer'})`;
   const parts = [`Meta answered ${error.status}`];
   if (error.code !== undefined) parts.push(`code ${error.code}${error.provider.subcode ? `/${error.provider.subcode}` : ''}`);
   const text = `${parts.join(', ')}: ${error.provider.userMessage ?? error.message}`;

@@ -13,6 +13,7 @@ export interface PreviewOptions {
   phone?: string;
   invalidate?: boolean;
   json?: boolean;
+  tenant?: string;
 }
 
 /**
@@ -30,7 +31,7 @@ export async function preview(options: PreviewOptions): Promise<number> {
   }
   if (data !== undefined && !options.screen) throw new CliError('--data needs --screen (the screen it opens with)');
   const output = new Output(Boolean(options.json));
-  const context = createContext();
+  const context = createContext(options.tenant);
   const flow = localFlow(context, options.positionals[0]);
   const remote = await requireRemoteFlow(context, flow);
   const { preview_url: base, expires_at: expiresAt } = await step('Asking Meta for the preview URL', () =>
@@ -41,6 +42,13 @@ export async function preview(options: PreviewOptions): Promise<number> {
   if (options.interactive) {
     let token = options.token;
     if (!token && flow.tokens === 'any') token = `preview-${randomBytes(12).toString('base64url')}`;
+    if (!token && context.tenant) {
+      // A token issued here would be no tenant's, and the tenant's endpoint answers it 427.
+      output.fail(
+        `${flow.name} only accepts issued flow tokens: pass --token, issued for the tenant with POST /admin/flows/${flow.name}/sessions?tenant=${context.tenant}`,
+      );
+      return output.finish({ flow: flow.name, tenant: context.tenant });
+    }
     if (!token) {
       // This flow only accepts tokens Flowgate issued: issue one as the admin API does.
       const database = await openCliDatabase();

@@ -1,2 +1,1 @@
-/** A failure the user can act on: printed as one plain line (or a few), exit code 1, no stack. */
-export class CliError extends Error {}
+export { CliError } from '../cli/errors.js';

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { flowCredentials, flowsConfig, loadRing, loadRingKey } from '../../flows-core/testing.js';
-import { CliError } from './cli-error.js';
-import { assertGraphConfigured, fetchUploadedKey, uploadPublicKey } from './graph.js';
+import { CliError, UnreachableError } from '../cli/errors.js';
+import { resolveTenant } from '../tenant.js';
+import { assertGraphConfigured, fetchUploadedKey, graphSettingsProblems, requireSettings, uploadPublicKey } from './graph.js';
 import { generateKeyPair, writeFileAtomic } from './key-files.js';
-import { assertAdminToken, reloadServer, serverUrl } from './server.js';
+import { adminTokenProblems, reloadServer, serverUrl } from './server.js';
 
 export interface ServerOptions {
   url?: string;
@@ -11,16 +12,15 @@ export interface ServerOptions {
 }
 
 /** Rotation moves key files around, so both keys must come from files the server also reads. */
-function keyFiles(): { current: string; previous: string } {
-  const current = process.env.FLOW_PRIVATE_KEY_FILE;
-  const previous = process.env.FLOW_PREVIOUS_PRIVATE_KEY_FILE;
-  if (!current)
-    throw new CliError('FLOW_PRIVATE_KEY_FILE is not set: rotation writes key files, so the current key must be a file (not FLOW_PRIVATE_KEY)');
-  if (!previous)
-    throw new CliError(
-      'FLOW_PREVIOUS_PRIVATE_KEY_FILE is not set: rotation keeps the old key there while phones move to the new one (set it on the server too)',
-    );
-  return { current, previous };
+function keyFileProblems(): string[] {
+  return [
+    ...(process.env.FLOW_PRIVATE_KEY_FILE
+      ? []
+      : ['FLOW_PRIVATE_KEY_FILE is not set: rotation writes key files, so the current key must be a file (not FLOW_PRIVATE_KEY)']),
+    ...(process.env.FLOW_PREVIOUS_PRIVATE_KEY_FILE
+      ? []
+      : ['FLOW_PREVIOUS_PRIVATE_KEY_FILE is not set: rotation keeps the old key there while phones move to the new one (set it on the server too)']),
+  ];
 }
 
 /** Runs one step; a CliError becomes its message so the caller can report the state it left. */
@@ -36,9 +36,9 @@ async function attempt<T>(step: () => Promise<T>): Promise<{ value?: T; error?: 
 /** `rotate`: new current key, the old one kept as previous, upload, reload. */
 export async function rotate(options: ServerOptions): Promise<number> {
   // Everything that can be checked is checked before the first file changes.
-  const files = keyFiles();
-  assertGraphConfigured();
-  assertAdminToken();
+  // Every missing setting at once, one line each.
+  requireSettings([...keyFileProblems(), ...graphSettingsProblems(), ...adminTokenProblems()]);
+  const files = { current: process.env.FLOW_PRIVATE_KEY_FILE!, previous: process.env.FLOW_PREVIOUS_PRIVATE_KEY_FILE! };
   const url = serverUrl(options.url);
   const sources = flowCredentials(flowsConfig()).keys;
   const [currentSource, previousSource] = sources;
@@ -127,9 +127,11 @@ async function assertMetaHasCurrentKey(): Promise<void> {
 
 /** `retire`: delete the previous key file and reload, once the old key's traffic is gone. */
 export async function retire(options: ServerOptions): Promise<number> {
-  const previous = process.env.FLOW_PREVIOUS_PRIVATE_KEY_FILE;
-  if (!previous) throw new CliError('FLOW_PREVIOUS_PRIVATE_KEY_FILE is not set: there is no previous key file to retire');
-  assertAdminToken();
+  const previous = process.env.FLOW_PREVIOUS_PRIVATE_KEY_FILE ?? '';
+  requireSettings([
+    ...(previous ? [] : ['FLOW_PREVIOUS_PRIVATE_KEY_FILE is not set: there is no previous key file to retire']),
+    ...adminTokenProblems(),
+  ]);
   const url = serverUrl(options.url);
   if (existsSync(previous)) {
     if (!options.force) await assertMetaHasCurrentKey();
@@ -145,7 +147,8 @@ export async function retire(options: ServerOptions): Promise<number> {
     console.log(`✔ Server reloaded: only ${fingerprints[0]} now. Requests encrypted with the old key get 421.`);
   } catch (error) {
     if (error instanceof CliError) {
-      throw new CliError(
+      // A server that cannot be reached keeps its exit code (3).
+      throw new (error instanceof UnreachableError ? UnreachableError : CliError)(
         `Reload failed: ${error.message}. The previous key file is deleted; the server drops the old key when it reloads (npm run keys -- reload, or kill -HUP <server pid>)`,
       );
     }
@@ -155,11 +158,15 @@ export async function retire(options: ServerOptions): Promise<number> {
 }
 
 /** `reload`: ask the server to re-read its key files (e.g. after fixing a failed rotation). */
-export async function reload(options: { url?: string }): Promise<number> {
+export async function reload(options: { url?: string; tenant?: string }): Promise<number> {
+  const tenant = options.tenant ? resolveTenant(options.tenant).name : undefined;
   const url = serverUrl(options.url);
-  const fingerprints = await reloadServer(url).catch((error: unknown) => {
+  const fingerprints = await reloadServer(url, tenant).catch((error: unknown) => {
+    if (error instanceof UnreachableError) throw new UnreachableError(`Reload failed: ${error.message}`);
     throw error instanceof CliError ? new CliError(`Reload failed: ${error.message}`) : error;
   });
-  console.log(`✔ Server at ${url} reloaded: current ${fingerprints[0]}${fingerprints[1] ? `, previous ${fingerprints[1]}` : ''}`);
+  console.log(
+    `✔ Server at ${url} reloaded${tenant ? ` tenant "${tenant}"` : ''}: current ${fingerprints[0]}${fingerprints[1] ? `, previous ${fingerprints[1]}` : ''}`,
+  );
   return 0;
 }

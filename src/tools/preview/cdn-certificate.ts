@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createPrivateKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 
 export interface CdnCertificate {
@@ -35,10 +35,11 @@ export async function cdnCertificate(dir: string): Promise<CdnCertificate> {
 
   const made = await makeCertificate();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   // Written beside and renamed into place: a reader never sees half a file.
   const temp = `.${process.pid}-${randomBytes(4).toString('hex')}`;
   writeFileSync(keyFile + temp, made.key, { mode: 0o600 });
-  writeFileSync(certFile + temp, made.cert, { mode: 0o644 });
+  writeFileSync(certFile + temp, made.cert, { mode: 0o600 });
   renameSync(keyFile + temp, keyFile);
   renameSync(certFile + temp, certFile);
   return { ...made, certFile, created: true };
@@ -57,8 +58,9 @@ function readKept(certFile: string, keyFile: string): { cert: string; key: strin
       Date.parse(parsed.validFrom) <= Date.now() &&
       Date.parse(parsed.validTo) - Date.now() > RENEW_BEFORE_MS;
     if (!good) return undefined;
-    // The key is this machine's business only, whatever mode a copy or a checkout gave it.
-    if ((statSync(keyFile).mode & 0o077) !== 0) chmodSync(keyFile, 0o600);
+    // The folder and its files are this user's business only, whatever mode a copy or a checkout gave them.
+    for (const file of [keyFile, certFile]) if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    if ((statSync(dirname(keyFile)).mode & 0o077) !== 0) chmodSync(dirname(keyFile), 0o700);
     return { cert, key };
   } catch {
     // Damaged or foreign files: replaced by a new pair.

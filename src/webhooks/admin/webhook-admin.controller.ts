@@ -5,6 +5,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../../admin/admin-token.guard.js';
 import { WebhookIntake } from '../intake/webhook-intake.service.js';
 import { WebhookQueue } from '../webhook-queue.js';
+import { Tenants } from '../../flows-core/server.js';
 
 const STATUSES = ['received', 'processed', 'failed'];
 
@@ -18,15 +19,19 @@ export class WebhookAdminController {
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: WebhookQueue,
     private readonly intake: WebhookIntake,
+    private readonly tenants: Tenants,
   ) {}
 
+  /** `?tenant=` lists that tenant's events only (TENANTS_DIR); without it, every event. */
   @Get()
-  async list(@Query('status') status = 'failed') {
+  async list(@Query('status') status = 'failed', @Query('tenant') tenant?: string) {
     if (!STATUSES.includes(status)) throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}`);
+    if (tenant !== undefined && typeof tenant !== 'string') throw new BadRequestException('tenant must be given once');
+    if (tenant !== undefined && !this.tenants.get(tenant)) throw new NotFoundException(`No tenant named "${tenant.slice(0, 64)}"`);
     const events = await this.db.query(
-      `SELECT id, source, kind, status, attempts, last_error AS "lastError", received_at AS "receivedAt", processed_at AS "processedAt"
-         FROM webhook_events WHERE status = $1 ORDER BY received_at DESC LIMIT 100`,
-      [status],
+      `SELECT id, source, kind, tenant, status, attempts, last_error AS "lastError", received_at AS "receivedAt", processed_at AS "processedAt"
+         FROM webhook_events WHERE status = $1 AND ($2::text IS NULL OR tenant = $2) ORDER BY received_at DESC LIMIT 100`,
+      [status, tenant ?? null],
     );
     return { events };
   }

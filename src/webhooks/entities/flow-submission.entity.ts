@@ -29,6 +29,10 @@ export class FlowSubmission {
   @Column({ type: 'text', nullable: true })
   refusal: string | null;
 
+  /** The tenant the completion's webhook was attributed to; null in the single-tenant configuration. */
+  @Column({ type: 'text', nullable: true })
+  tenant: string | null;
+
   @Column({ name: 'message_id', type: 'text' })
   messageId: string;
 

@@ -8,6 +8,7 @@ export type WebhookEventKind = 'message' | 'status' | 'flows_alert' | 'wasender'
 @Unique('UQ_webhook_events_dedupe', ['source', 'dedupeKey'])
 @Index('IDX_webhook_events_pending', ['receivedAt'], { where: `"status" = 'received'` })
 @Index('IDX_webhook_events_status', ['status'])
+@Index('IDX_webhook_events_tenant', ['tenant', 'receivedAt'], { where: '"tenant" IS NOT NULL' })
 @Check('webhook_events_status_check', `"status" IN ('received', 'processed', 'failed')`)
 export class WebhookEvent {
   @PrimaryGeneratedColumn('uuid')
@@ -19,6 +20,10 @@ export class WebhookEvent {
 
   @Column({ type: 'text' })
   kind: WebhookEventKind;
+
+  /** The tenant the event was attributed to (its phone number id, else its WABA id); null in the single-tenant configuration. */
+  @Column({ type: 'text', nullable: true })
+  tenant: string | null;
 
   /** Message id, status id + status, or a digest of a flows alert: redeliveries hit the same key. */
   @Column({ name: 'dedupe_key', type: 'text' })

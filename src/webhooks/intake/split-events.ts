@@ -7,6 +7,8 @@ export interface IncomingEvent {
   dedupeKey: string;
   payload: Record<string, unknown>;
   providerTimestamp?: Date;
+  /** The tenant the event belongs to (a tenant webhook URL); absent in the single-tenant configuration. */
+  tenant?: string;
 }
 
 type Json = Record<string, any>;

@@ -5,8 +5,9 @@ import { DataSource } from 'typeorm';
 import { withTimeout } from '../../common/with-timeout.js';
 import { toJsonb } from '../../database/jsonb.js';
 import { Metrics } from '../../metrics/metrics.service.js';
+import { inSpan, KIND, traceCarrier } from '../../tracing/index.js';
 import { webhooksConfig } from '../webhooks.config.js';
-import { WebhookQueue } from '../webhook-queue.js';
+import { WEBHOOK_QUEUE, WEBHOOK_QUEUE_SPAN, WebhookQueue } from '../webhook-queue.js';
 import type { IncomingEvent } from './split-events.js';
 
 /**
@@ -38,6 +39,8 @@ export interface IntakeResult {
 export class WebhookIntake implements OnApplicationShutdown {
   private readonly logger = new Logger(WebhookIntake.name);
   private readonly unqueued: string[] = [];
+  /** Trace context of events waiting to be queued (only while tracing): their jobs carry it. */
+  private readonly traces = new Map<string, Record<string, string>>();
   private queueing?: Promise<void>;
 
   constructor(
@@ -61,7 +64,8 @@ export class WebhookIntake implements OnApplicationShutdown {
       }
       stored += rows.length;
       this.count(source, slice, new Set(rows.map((row) => row.dedupe_key)));
-      this.queueSoon(rows.map((row) => row.id));
+      const ids = rows.map((row) => row.id);
+      this.queueSoon(ids, this.traceOf(ids.length));
     }
     if (events.length > stored) this.logger.log(`${events.length - stored} duplicate ${source} event(s) ignored`);
     return { stored, duplicates: events.length - stored };
@@ -70,9 +74,9 @@ export class WebhookIntake implements OnApplicationShutdown {
   /** One idempotent insert of `events`; returns the rows it created (duplicates create none). */
   private store(source: string, events: IncomingEvent[]): Promise<Array<{ id: string; dedupe_key: string }>> {
     return this.db.query(
-      `INSERT INTO webhook_events (source, kind, dedupe_key, payload, provider_timestamp)
-         SELECT $1, kind, dedupe_key, payload, provider_timestamp
-           FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS e (kind, dedupe_key, payload, provider_timestamp)
+      `INSERT INTO webhook_events (source, kind, dedupe_key, payload, provider_timestamp, tenant)
+         SELECT $1, kind, dedupe_key, payload, provider_timestamp, tenant
+           FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::text[]) AS e (kind, dedupe_key, payload, provider_timestamp, tenant)
          ON CONFLICT (source, dedupe_key) DO NOTHING
          RETURNING id, dedupe_key`,
       [
@@ -81,6 +85,7 @@ export class WebhookIntake implements OnApplicationShutdown {
         events.map((event) => event.dedupeKey),
         events.map((event) => toJsonb(event.payload)),
         events.map((event) => event.providerTimestamp?.toISOString() ?? null),
+        events.map((event) => event.tenant ?? null),
       ],
     );
   }
@@ -99,8 +104,16 @@ export class WebhookIntake implements OnApplicationShutdown {
     await this.queueing;
   }
 
-  private queueSoon(eventIds: string[]): void {
+  /** A producer span for the stored events; its context goes into their jobs (undefined when tracing is off). */
+  private traceOf(count: number): Record<string, string> | undefined {
+    if (count === 0) return undefined;
+    const attributes = { ...WEBHOOK_QUEUE_SPAN, 'messaging.operation.type': 'create', 'messaging.batch.message_count': count };
+    return inSpan(`create ${WEBHOOK_QUEUE}`, { kind: KIND.producer, attributes }, () => traceCarrier());
+  }
+
+  private queueSoon(eventIds: string[], trace?: Record<string, string>): void {
     if (eventIds.length === 0) return;
+    if (trace) for (const id of eventIds) this.traces.set(id, trace);
     // Not push(...ids): a notification of 150k events would pass more arguments than a call takes.
     for (const id of eventIds) this.unqueued.push(id);
     this.queueing ??= this.drain();
@@ -115,13 +128,20 @@ export class WebhookIntake implements OnApplicationShutdown {
     }
   }
 
+  private takeTrace(eventId: string): { trace?: Record<string, string> } {
+    const trace = this.traces.get(eventId);
+    if (!trace) return {};
+    this.traces.delete(eventId);
+    return { trace };
+  }
+
   /** Queues events by id; the job id is the event id, so an event is queued at most once. */
   async enqueue(eventIds: string[]): Promise<void> {
     if (eventIds.length === 0) return;
     const adding = this.queue.addBulk(
       eventIds.map((eventId) => ({
         name: 'process',
-        data: { eventId },
+        data: { eventId, ...this.takeTrace(eventId) },
         opts: {
           jobId: eventId,
           attempts: this.config.maxAttempts,

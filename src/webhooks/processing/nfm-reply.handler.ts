@@ -27,6 +27,9 @@ const REFUSALS: Partial<Record<SenderCheck, string>> = {
   unverifiable: 'identity_unverifiable',
 };
 
+/** A completion attributed to another tenant than its token's (or one of a tenant's tokens arriving without a tenant). */
+const TENANT_MISMATCH = 'tenant_mismatch';
+
 /**
  * A completed flow: stores the submission once per message, marks the session completed (its token
  * gets 427 from then on) and calls the flow's @FlowCompletion() handler, all in the caller's
@@ -48,8 +51,12 @@ export class NfmReplyHandler {
     private readonly metrics: Metrics,
   ) {}
 
-  /** `contacts` is the webhook change's `contacts[]`: who sent it, with their BSUID and username. */
-  async handle(message: NfmMessage, manager: EntityManager, contacts?: unknown): Promise<void> {
+  /**
+   * `contacts` is the webhook change's `contacts[]`: who sent it, with their BSUID and username.
+   * `tenant`: the tenant the event was attributed to (null: the single-tenant webhook); only a token of
+   * the same tenant is completed.
+   */
+  async handle(message: NfmMessage, manager: EntityManager, contacts?: unknown, tenant: string | null = null): Promise<void> {
     const raw = message.interactive?.nfm_reply?.response_json;
     let response: unknown;
     try {
@@ -64,11 +71,11 @@ export class NfmReplyHandler {
     const sender = senderOf(message as unknown as Record<string, unknown>, contacts);
     const session = await this.sessionOf(manager, message, params);
     const check = session ? checkSender(session, sender) : undefined;
-    const refusal = check ? REFUSALS[check] : undefined;
+    const refusal = session && session.tenant !== tenant ? TENANT_MISMATCH : check ? REFUSALS[check] : undefined;
 
     const inserted: Array<{ id: string }> = await manager.query(
-      `INSERT INTO flow_submissions (flow, flow_token, phone, user_id, message_id, response, refusal)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
+      `INSERT INTO flow_submissions (flow, flow_token, phone, user_id, message_id, response, refusal, tenant)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
       [
         session?.flow ?? null,
         // The token named, even when it names no session (kept, as before, to trace what was sent).
@@ -78,6 +85,7 @@ export class NfmReplyHandler {
         message.id,
         toJsonb(params),
         refusal ?? null,
+        tenant,
       ],
     );
     if (inserted.length === 0) return; // this message was recorded before
@@ -91,9 +99,11 @@ export class NfmReplyHandler {
       // Neither side's phone number or user id goes into the line: the submission id finds the row.
       this.logger.warn(
         `Flow completion ${inserted[0].id} of flow "${session.flow}" ${
-          check === 'mismatch'
-            ? 'comes from another person than the one its token was issued to'
-            : 'carries nothing to compare with the person its token was issued to'
+          refusal === TENANT_MISMATCH
+            ? `came through ${tenant ? `tenant "${tenant}"` : 'the single-tenant webhook'}, its token is ${session.tenant ? `tenant "${session.tenant}"'s` : "no tenant's"}`
+            : check === 'mismatch'
+              ? 'comes from another person than the one its token was issued to'
+              : 'carries nothing to compare with the person its token was issued to'
         }: stored in flow_submissions (refusal ${refusal}), the session is not completed and no completion handler runs`,
       );
       return;
@@ -129,6 +139,7 @@ export class NfmReplyHandler {
       request: { action: 'complete', flow_token: session.token },
       session,
       manager,
+      tenant: session.tenant ?? undefined,
       completion: {
         response: params,
         flowToken: session.token,

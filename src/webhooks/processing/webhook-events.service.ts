@@ -13,8 +13,8 @@ import { recordFlowAlert } from '../flow-alerts/flow-alert-state.js';
 type Json = Record<string, any>;
 
 /** The columns processing reads, as the query returns them (aliased to the entity's names). */
-type StoredEvent = Pick<WebhookEvent, 'id' | 'source' | 'kind' | 'payload' | 'status' | 'receivedAt' | 'providerTimestamp'>;
-const STORED_EVENT_COLUMNS = 'id, source, kind, payload, status, received_at AS "receivedAt", provider_timestamp AS "providerTimestamp"';
+type StoredEvent = Pick<WebhookEvent, 'id' | 'source' | 'kind' | 'tenant' | 'payload' | 'status' | 'receivedAt' | 'providerTimestamp'>;
+const STORED_EVENT_COLUMNS = 'id, source, kind, tenant, payload, status, received_at AS "receivedAt", provider_timestamp AS "providerTimestamp"';
 
 const ALERT_ERRORS = new Set(['ENDPOINT_ERROR_RATE', 'ENDPOINT_LATENCY', 'ENDPOINT_AVAILABILITY', 'CLIENT_ERROR_RATE']);
 
@@ -66,7 +66,7 @@ export class WebhookEvents {
     const payload = event.payload as Json;
     switch (event.kind) {
       case 'message':
-        if (isNfmReply(payload.message)) await this.nfmReplies.handle(payload.message, manager, payload.contacts);
+        if (isNfmReply(payload.message)) await this.nfmReplies.handle(payload.message, manager, payload.contacts, event.tenant);
         return;
       case 'status': {
         const status = payload.status as Json;

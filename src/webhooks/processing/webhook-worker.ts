@@ -2,7 +2,8 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { WEBHOOK_QUEUE, WebhookQueue, type WebhookJob } from '../webhook-queue.js';
+import { inJobSpan } from '../../tracing/index.js';
+import { WEBHOOK_QUEUE, WEBHOOK_QUEUE_SPAN, WebhookQueue, type WebhookJob } from '../webhook-queue.js';
 import { PermanentWebhookError } from './webhook-errors.js';
 import { WebhookEvents } from './webhook-events.service.js';
 
@@ -81,7 +82,18 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     })();
   }
 
-  private async process(job: Job<WebhookJob>): Promise<boolean> {
+  /** Each attempt in a consumer span, continuing the trace of the request that stored the event. */
+  private process(job: Job<WebhookJob>): Promise<boolean> {
+    const attributes = {
+      ...WEBHOOK_QUEUE_SPAN,
+      'messaging.operation.type': 'process',
+      'messaging.message.id': job.id ?? '',
+      'flowgate.job.attempt': job.attemptsMade + 1,
+    };
+    return inJobSpan(`process ${WEBHOOK_QUEUE}`, job.data.trace, attributes, () => this.attempt(job));
+  }
+
+  private async attempt(job: Job<WebhookJob>): Promise<boolean> {
     const { eventId } = job.data;
     try {
       return await this.events.process(eventId);

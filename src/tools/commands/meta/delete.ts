@@ -1,0 +1,8 @@
+import { defineCommand } from '../../cli/command.js';
+import { remove } from '../../flows/lifecycle.js';
+
+export default defineCommand({
+  options: { tenant: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+  positionals: true,
+  run: ({ values, positionals, json }) => remove({ ...values, json, positionals }),
+});

@@ -1,0 +1,8 @@
+import { defineCommand } from '../../cli/command.js';
+import { doctor } from '../../flows/doctor.js';
+
+export default defineCommand({
+  options: { url: { type: 'string' }, ca: { type: 'string' } },
+  help: '--url: the public address to check (default PUBLIC_URL); --ca FILE (or NODE_EXTRA_CA_CERTS) trusts a private CA.',
+  run: ({ values, json }) => doctor({ ...values, json }),
+});

@@ -1,0 +1,7 @@
+import { IsBoolean } from 'class-validator';
+
+/** What the RESULT screen sends. */
+export class DoneDto {
+  @IsBoolean()
+  done: boolean;
+}
