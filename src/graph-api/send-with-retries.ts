@@ -1,5 +1,4 @@
-import { redactPhoneNumbers } from '../logging/redact-phone-numbers.js';
-import { redactUserIds } from '../logging/redact-user-ids.js';
+import { redactProviderText } from '../logging/redact-personal-data.js';
 import { GraphApiError } from './graph-api-error.js';
 
 /** Readable messages for Meta error codes that matter when sending flows. */
@@ -73,7 +72,7 @@ export async function sendWithRetries(options: SendOptions): Promise<unknown> {
       body = { error: { message: cause?.code ?? cause?.message ?? (error as Error).message } };
     }
     const retryable = status === 0 || status === 429 || status >= 500 || THROTTLED_CODES.has(body?.error?.code);
-    const error = toGraphApiError(status, body, retryable);
+    const error = toGraphApiError(status, body, retryable, sentTokens(options.headers));
     const wait = retryAfterMs ?? delay;
     if (!retryable || Date.now() - started + wait > options.maxTotalMs) throw error;
     await sleep(wait);
@@ -97,13 +96,24 @@ function redirectRefused(status: number, location: string | null, from: string):
   );
 }
 
-function toGraphApiError(status: number, body: any, retryable: boolean): GraphApiError {
+/** The credentials a request carried, to mask if the answer quotes them back. */
+function sentTokens(headers: Record<string, string>): string[] {
+  return Object.entries(headers)
+    .filter(([name]) => ['authorization', 'x-api-key'].includes(name.toLowerCase()))
+    .flatMap(([, value]) => [value, value.replace(/^\S+\s+/, '')]);
+}
+
+function toGraphApiError(status: number, body: any, retryable: boolean, tokens: string[]): GraphApiError {
   const meta = body?.error;
   const code = typeof meta?.code === 'number' ? meta.code : undefined;
   const known = code !== undefined ? META_ERRORS[code] : undefined;
-  const raw = meta?.error_user_msg ?? meta?.message ?? (typeof body === 'string' ? body.slice(0, 200) : undefined);
-  // Provider text names the recipient ("… undeliverable to +351…"); it ends up in logs and answers.
-  const detail = typeof raw === 'string' ? redactPhoneNumbers(redactUserIds(raw.slice(0, 500))) : raw;
+  // Meta's `error`, else a top-level `message` (WASenderApi's errors), else a page as text.
+  const raw = meta?.error_user_msg ?? meta?.message ?? (typeof body?.message === 'string' ? body.message : body);
+  // Provider text names the recipient ("… undeliverable to +351…") and a proxy may quote the request's
+  // Authorization header back; it ends up in logs, admin answers and CLI output. Masked whole, then cut.
+  // (A page a proxy answered is read no further than 64 KiB, and shown no further than 200 characters.)
+  const limit = raw === body ? 200 : 500;
+  const detail = typeof raw === 'string' ? redactProviderText(raw.slice(0, 65_536), tokens).slice(0, limit) : undefined;
   const message =
     known ??
     (status === 0

@@ -1,5 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { redactEmails } from './redact-emails.js';
+import { redactTokens } from './redact-tokens.js';
 import { currentRequestId } from './request-context.js';
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -11,6 +13,22 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 const CHATTY_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
 
 const looksLikeStack = (value: unknown) => typeof value === 'string' && /\n\s+at /.test(value);
+
+/**
+ * Every message passes this last mask: an e-mail address or an access token quoted in an error
+ * (a provider's, a library's) never reaches the log. Phone numbers and user ids are masked where
+ * provider text is read, since a log line holds ids of the same shape.
+ */
+const masked = (text: string) => redactEmails(redactTokens(text));
+
+function maskedError(error: Error): Error {
+  const message = masked(error.message);
+  const stack = error.stack === undefined ? undefined : masked(error.stack);
+  if (message === error.message && stack === error.stack) return error;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(error) as object) as Error, error, { message });
+  Object.defineProperty(copy, 'stack', { value: stack, enumerable: false, writable: true, configurable: true });
+  return copy;
+}
 
 /**
  * Nest's logger interface over the process's pino logger. Each line carries its class (`context`)
@@ -56,13 +74,14 @@ export class AppLogger implements LoggerService {
     if (reqId) fields.reqId = reqId;
     const stack = params.find(looksLikeStack);
     if (message instanceof Error) {
-      fields.err = message;
-      this.root[level](fields, message.message);
+      const error = maskedError(message);
+      fields.err = error;
+      this.root[level](fields, error.message);
     } else if (typeof message === 'object' && message !== null) {
       this.root[level]({ ...fields, ...(message as object) });
     } else {
-      if (stack) fields.stack = stack;
-      this.root[level](fields, String(message));
+      if (stack) fields.stack = masked(stack as string);
+      this.root[level](fields, masked(String(message)));
     }
   }
 }

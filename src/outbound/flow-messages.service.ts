@@ -17,11 +17,10 @@ import type { IssueSessionDto, SendFlowDto, SendTextDto } from './dto/send-flow.
 import { GraphApiError } from '../graph-api/index.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { outboundConfig } from './outbound.config.js';
-import { redactPhoneNumbers } from '../logging/redact-phone-numbers.js';
-import { redactUserIds } from '../logging/redact-user-ids.js';
+import { redactProviderText } from '../logging/redact-personal-data.js';
 
-/** Provider text for a log line: it may quote the recipient, which is personal data. */
-const forLog = (text: string) => redactPhoneNumbers(redactUserIds(text));
+/** Provider text for a log line: it may quote the recipient (personal data) or a credential. */
+const forLog = (text: string) => redactProviderText(text);
 
 /** Whom a request addresses: its phone number field and `user_id`, as given (validated by the DTO). */
 const recipientOf = (phone: string | undefined, userId: string | undefined): Recipient => ({

@@ -11,6 +11,10 @@ class QueueEnv {
   @Matches(/^[a-zA-Z0-9_-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, - or _' })
   QUEUE_PREFIX?: string;
 
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9_-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, - or _' })
+  CACHE_NAMESPACE?: string;
+
   @IsOptional() REDIS_URL?: string;
 }
 
@@ -24,7 +28,11 @@ export const queueConfig = registerAs('queue', () => {
     /** BullMQ's backend: the application's Postgres by default, Redis when REDIS_URL is set. */
     backend,
     redisUrl: env.REDIS_URL,
-    /** Namespace of the queues (several deployments can share one Redis). */
-    prefix: env.QUEUE_PREFIX ?? 'flowgate',
+    /**
+     * Namespace of the queues. By default the cache's: deployments sharing one Redis are told apart
+     * by CACHE_NAMESPACE, and would otherwise work each other's jobs (whose events are not in their
+     * database) while keeping their caches apart.
+     */
+    prefix: env.QUEUE_PREFIX ?? env.CACHE_NAMESPACE ?? 'flowgate',
   };
 });

@@ -15,6 +15,9 @@ class WebhooksEnv {
 
   @EnvInt({ min: 100, message: 'must be a whole number of milliseconds (at least 100)' })
   WEBHOOK_RECONCILE_INTERVAL_MS?: number;
+
+  @EnvInt({ min: 7, max: 3650, message: 'must be a whole number of days between 7 and 3650 (Meta retries a webhook for up to 7 days)' })
+  WEBHOOK_RETENTION_DAYS?: number;
 }
 
 export const webhooksConfig = registerAs('webhooks', () => {
@@ -31,6 +34,11 @@ export const webhooksConfig = registerAs('webhooks', () => {
     backoffMs: env.WEBHOOK_BACKOFF_MS ?? 2_000,
     /** How often stored events without a job are enqueued again (also at boot). */
     reconcileIntervalMs: env.WEBHOOK_RECONCILE_INTERVAL_MS ?? 60_000,
+    /**
+     * How long processed events (the dedupe records of Meta's redeliveries, which come for up to
+     * 7 days) and message statuses are kept.
+     */
+    retentionDays: env.WEBHOOK_RETENTION_DAYS ?? 30,
   };
 });
 

@@ -1,5 +1,7 @@
-import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlowMediaModule } from '../flow-media/index.js';
 import { FlowsCoreModule } from '../flows-core/server.js';
@@ -12,6 +14,7 @@ import { MessageStatus } from './entities/message-status.entity.js';
 import { WebhookEvent } from './entities/webhook-event.entity.js';
 import { FlowAlertMetrics } from './flow-alerts/flow-alert-metrics.js';
 import { MetaFlowAlert } from './flow-alerts/meta-flow-alert.entity.js';
+import { requireWasenderSecret } from './intake/wasender-secret.hook.js';
 import { WasenderSignatureGuard } from './intake/wasender-signature.guard.js';
 import { WasenderWebhookController } from './intake/wasender-webhook.controller.js';
 import { WebhookIntake } from './intake/webhook-intake.service.js';
@@ -23,6 +26,7 @@ import { WebhookWorker } from './processing/webhook-worker.js';
 import { WebhookEvents } from './processing/webhook-events.service.js';
 import { WebhookQueueHealth } from './processing/webhook-queue.health.js';
 import { WebhookReconciler } from './processing/webhook-reconciler.js';
+import { WebhookRetention } from './processing/webhook-retention.js';
 import { WebhookQueue } from './webhook-queue.js';
 
 /**
@@ -50,9 +54,20 @@ import { WebhookQueue } from './webhook-queue.js';
     NfmReplyHandler,
     WebhookWorker,
     WebhookReconciler,
+    WebhookRetention,
     WebhookQueueHealth,
     FlowAlertMetrics,
   ],
   exports: [WebhookIntake, WebhookReconciler],
 })
-export class WebhooksModule {}
+export class WebhooksModule implements OnModuleInit {
+  constructor(
+    private readonly http: HttpAdapterHost,
+    @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
+  ) {}
+
+  onModuleInit(): void {
+    // An application context without HTTP (`db:seed`) receives no webhooks.
+    if (this.http.httpAdapter) requireWasenderSecret(this.http.httpAdapter.getInstance<FastifyInstance>(), this.config.wasenderSecret);
+  }
+}

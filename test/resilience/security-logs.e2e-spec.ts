@@ -14,6 +14,9 @@ const WASENDER_SECRET = 'wasender-secret-logs-0123456789';
 const PHONE = '+351917654321';
 /** What the user typed: must reach the flow, never the log. */
 const FORM_VALUES = ['Qwerty-Zuxplo', 'Maria Zyxwvuts', 'maria.zyxwvuts@example.com'];
+const ACCESS_TOKEN = 'EAAG-logs-test-token';
+/** An address quoted by a provider and by a client error notification. */
+const EMAIL = 'ops.zyxwvuts@example.org';
 
 /**
  * The built server, as production runs it, at the default log level (info): its real stdout and
@@ -39,8 +42,17 @@ describe('logs of a full flow and its webhook at the default level', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     graph = await new FakeGraphApi().start();
-    // Meta's error text names the recipient, as it does for an undeliverable message.
-    graph.defaultAnswer = () => ({ status: 400, body: { error: { code: 131999, message: `Message undeliverable to ${PHONE}` } } });
+    // Meta's error text names the recipient, as it does for an undeliverable message; a proxy on the
+    // way quotes the request's Authorization header and an e-mail address back.
+    graph.defaultAnswer = (request) => ({
+      status: 400,
+      body: {
+        error: {
+          code: 131999,
+          message: `Message undeliverable to ${PHONE} (contact ${EMAIL}; Authorization: ${String(request.headers.authorization)})`,
+        },
+      },
+    });
     server = await startServer(
       {
         ...database.env,
@@ -53,7 +65,7 @@ describe('logs of a full flow and its webhook at the default level', () => {
         WASENDER_WEBHOOK_SECRET: WASENDER_SECRET,
         WEBHOOK_BACKOFF_MS: '50',
         GRAPH_API_BASE_URL: `${graph.url}/v23.0`,
-        WHATSAPP_ACCESS_TOKEN: 'EAAG-logs-test-token',
+        WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
         WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
       },
       await freePort(),
@@ -82,6 +94,7 @@ describe('logs of a full flow and its webhook at the default level', () => {
     // A client error notification quoting the number (with and without its grouping) and a send Meta refuses naming it.
     const quoted = `Invalid phone ${PHONE} (also ${PHONE.slice(0, 4)} ${PHONE.slice(4, 7)} ${PHONE.slice(7, 10)} ${PHONE.slice(10)})`;
     expect((await client.errorNotification('inventory', 'preview-token', 'INVENTORY', 'payload-schema-error', quoted)).status).toBe(200);
+    expect((await client.errorNotification('inventory', 'preview-token', 'INVENTORY', 'payload-schema-error', `Write to ${EMAIL}`)).status).toBe(200);
     const sent = await admin('/admin/flows/inventory/send', { to: PHONE, flow_id: '1234567890', cta: 'Open', body: 'Open the flow' });
     expect(sent.status).toBe(422);
     expect(graph.requests).toHaveLength(1);
@@ -151,6 +164,17 @@ describe('logs of a full flow and its webhook at the default level', () => {
   it('text from outside that named the number is logged with it masked', () => {
     expect(log).toContain('payload-schema-error Invalid phone [phone] (also [phone])');
     expect(log).toContain('Message undeliverable to [phone]');
+  });
+
+  it('no e-mail address: text from outside that named one is logged with it masked', () => {
+    expect(log.includes(EMAIL)).toBe(false);
+    expect(log).toContain('payload-schema-error Write to [email]');
+    expect(log).toContain('(contact [email]; Authorization: [token])');
+  });
+
+  it('no access token, even one a provider quoted back', () => {
+    expect(graph.requests[0].headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
+    expect(log.includes(ACCESS_TOKEN)).toBe(false);
   });
 
   it('no flow token', () => {

@@ -4,7 +4,10 @@ import { parseSignedBody, type BodyRequest, type SignedBody } from '../../http/j
 import { sameSecret } from '../../http/secrets.js';
 import { webhooksConfig } from '../webhooks.config.js';
 
-/** The WASenderApi route's body waits for this guard; without the header it is not even read. */
+/**
+ * The WASenderApi route's body waits for this guard; without the right secret it is not even read
+ * (`requireWasenderSecret` refuses the request when its headers arrive).
+ */
 export const WASENDER_SIGNED_BODY: SignedBody = { header: 'x-webhook-signature', shape: /./ };
 
 /**

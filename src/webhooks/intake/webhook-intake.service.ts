@@ -17,6 +17,11 @@ import type { IncomingEvent } from './split-events.js';
 const ENQUEUE_TIMEOUT_MS = 2_000;
 /** Stored events queued per call to the queue backend. */
 const ENQUEUE_BATCH = 500;
+/**
+ * Events stored per statement: a notification of 150,000 events (what 3.5 MiB can hold) is stored in
+ * slices that each finish well within the statement timeout, on the embedded database too.
+ */
+const STORE_BATCH = 5_000;
 
 export interface IntakeResult {
   stored: number;
@@ -46,33 +51,43 @@ export class WebhookIntake implements OnApplicationShutdown {
   ) {}
 
   async accept(source: string, events: IncomingEvent[]): Promise<IntakeResult> {
-    if (events.length === 0) return { stored: 0, duplicates: 0 };
-    let rows: Array<{ id: string; dedupe_key: string }>;
-    try {
-      rows = await this.db.query(
-        `INSERT INTO webhook_events (source, kind, dedupe_key, payload, provider_timestamp, tenant)
+    let stored = 0;
+    for (let start = 0; start < events.length; start += STORE_BATCH) {
+      const slice = events.slice(start, start + STORE_BATCH);
+      let rows: Array<{ id: string; dedupe_key: string }>;
+      try {
+        rows = await this.store(source, slice);
+      } catch (error) {
+        // Slices stored already stay stored (and queued): the provider's retry finds them duplicates.
+        this.logger.error(`Could not store ${events.length - start} of ${events.length} ${source} webhook event(s): ${(error as Error).message}`);
+        throw new ServiceUnavailableException('Webhook not stored; please retry');
+      }
+      stored += rows.length;
+      this.count(source, slice, new Set(rows.map((row) => row.dedupe_key)));
+      const ids = rows.map((row) => row.id);
+      this.queueSoon(ids, this.traceOf(ids.length));
+    }
+    if (events.length > stored) this.logger.log(`${events.length - stored} duplicate ${source} event(s) ignored`);
+    return { stored, duplicates: events.length - stored };
+  }
+
+  /** One idempotent insert of `events`; returns the rows it created (duplicates create none). */
+  private store(source: string, events: IncomingEvent[]): Promise<Array<{ id: string; dedupe_key: string }>> {
+    return this.db.query(
+      `INSERT INTO webhook_events (source, kind, dedupe_key, payload, provider_timestamp, tenant)
          SELECT $1, kind, dedupe_key, payload, provider_timestamp, tenant
            FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::text[]) AS e (kind, dedupe_key, payload, provider_timestamp, tenant)
          ON CONFLICT (source, dedupe_key) DO NOTHING
          RETURNING id, dedupe_key`,
-        [
-          source,
-          events.map((event) => event.kind),
-          events.map((event) => event.dedupeKey),
-          events.map((event) => toJsonb(event.payload)),
-          events.map((event) => event.providerTimestamp?.toISOString() ?? null),
-          events.map((event) => event.tenant ?? null),
-        ],
-      );
-    } catch (error) {
-      this.logger.error(`Could not store ${events.length} ${source} webhook event(s): ${(error as Error).message}`);
-      throw new ServiceUnavailableException('Webhook not stored; please retry');
-    }
-    const ids = rows.map((row) => row.id);
-    this.count(source, events, new Set(rows.map((row) => row.dedupe_key)));
-    this.queueSoon(ids, this.traceOf(ids.length));
-    if (events.length > ids.length) this.logger.log(`${events.length - ids.length} duplicate ${source} event(s) ignored`);
-    return { stored: ids.length, duplicates: events.length - ids.length };
+      [
+        source,
+        events.map((event) => event.kind),
+        events.map((event) => event.dedupeKey),
+        events.map((event) => toJsonb(event.payload)),
+        events.map((event) => event.providerTimestamp?.toISOString() ?? null),
+        events.map((event) => event.tenant ?? null),
+      ],
+    );
   }
 
   private count(source: string, events: IncomingEvent[], stored: Set<string>): void {
@@ -99,7 +114,8 @@ export class WebhookIntake implements OnApplicationShutdown {
   private queueSoon(eventIds: string[], trace?: Record<string, string>): void {
     if (eventIds.length === 0) return;
     if (trace) for (const id of eventIds) this.traces.set(id, trace);
-    this.unqueued.push(...eventIds);
+    // Not push(...ids): a notification of 150k events would pass more arguments than a call takes.
+    for (const id of eventIds) this.unqueued.push(id);
     this.queueing ??= this.drain();
   }
 
