@@ -69,6 +69,10 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 type LagReader = (url: string) => Promise<number | undefined>;
 
+/** The database of the pass being measured: settled before each measured load. */
+let passDatabase: BenchDatabase | undefined;
+const settle = () => passDatabase?.settle() ?? Promise.resolve();
+
 /** node --cpu-prof for a comparison server (its profile is written when it exits on SIGTERM). */
 const profileArgs = (name: string) =>
   options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
@@ -93,6 +97,7 @@ async function measure(
   const results: Measurement[] = [];
   await runLoad(server.url, requests, Math.max(...concurrencies), options.warmupSeconds);
   for (const concurrency of concurrencies) {
+    await settle();
     await lagOf(server.url); // reading starts a new window
     const cpuBefore = serverCpuMicros(server.pid);
     const load = await runLoad(server.url, requests, concurrency, options.seconds);
@@ -126,6 +131,7 @@ async function measureReserve(server: ServerProcess, label: string, target: Targ
     const tokens = Array.from({ length: batch }, () => `${prefix}-${issued++}`);
     const lookups = await runLoadRaw(server.url, oneShotPool(tokens.map((token) => lookupRequest(target, token))), Math.max(16, concurrency), 3600);
     const reserves = oneShotPool(tokens.map((token) => reserveRequest(target, token)));
+    await settle();
     await lagOf(server.url);
     const cpuBefore = serverCpuMicros(server.pid);
     const load = await runLoadRaw(server.url, reserves, concurrency, seconds);
@@ -179,6 +185,7 @@ async function measureCrowd(server: ServerProcess, label: string, target: Target
       { step: 'reserve', request: reserveRequest(target, token) },
     ];
   });
+  await settle();
   await lagOf(server.url);
   const cpuBefore = serverCpuMicros(server.pid);
   const crowd = await runCrowd(server.url, walks, { people: options.people, rate: options.peopleRate, thinkSeconds: options.thinkSeconds });
@@ -330,6 +337,7 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
     description: '',
   };
   const database = await benchDatabase(plan.database === 'postgres' ? process.env.DATABASE_URL : undefined);
+  passDatabase = database;
   outcome.description = `${database.description}${plan.redis ? ', Redis cache and queue' : ', memory cache, queue in the database'}`;
   const newTarget = (url: string): Target => ({
     url,

@@ -18,6 +18,13 @@ export interface BenchDatabase {
   count(table: string): Promise<number>;
   /** Runs one statement (on the embedded database only while Flowgate is stopped: PGlite has one user). */
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Before a measured load: a checkpoint on Postgres, so every load starts at the same point of the
+   * checkpoint cycle. Otherwise a timed checkpoint (every 5 minutes by default) lands inside whichever
+   * load happens to run then, and that load alone pays the full-page images of every page it touches
+   * first. Nothing on the embedded database (its one user is the server under test).
+   */
+  settle(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -36,6 +43,7 @@ export async function benchDatabase(databaseUrl: string | undefined): Promise<Be
     await admin.end();
     const url = new URL(databaseUrl);
     url.pathname = `/${name}`;
+    let checkpoints = true;
     const database: BenchDatabase = {
       kind: 'postgres',
       env: { DATABASE_URL: url.toString() },
@@ -51,6 +59,14 @@ export async function benchDatabase(databaseUrl: string | undefined): Promise<Be
         }
       },
       count: (table) => countRows(database, table),
+      async settle() {
+        if (!checkpoints) return;
+        await this.query('CHECKPOINT').catch((error: Error) => {
+          // CHECKPOINT needs a superuser or pg_checkpoint: without, loads are measured as they come.
+          checkpoints = false;
+          process.stderr.write(`bench: no CHECKPOINT before each load (${error.message}); a timed checkpoint may land in any load\n`);
+        });
+      },
       async dispose() {
         const client = new pg.Client({ connectionString: databaseUrl });
         await client.connect();
@@ -77,6 +93,7 @@ export async function benchDatabase(databaseUrl: string | undefined): Promise<Be
       }
     },
     count: (table) => countRows(database, table),
+    settle: async () => undefined,
     async dispose() {
       rmSync(dir, { recursive: true, force: true });
       rmSync(thinDir, { recursive: true, force: true });
