@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { AppSecrets } from '../../hub-signature/index.js';
 import { verifyTokenSignature } from './flow-token-signature.js';
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const CURRENT = '0123456789abcdef0123456789abcdef';
 const PREVIOUS = 'fedcba9876543210fedcba9876543210';
 const TOKEN = 'flow-token-0123456789';
@@ -39,7 +40,12 @@ describe('verifyTokenSignature (flow_token_signature, HS256 with the app secret)
       () => jwt().replace(/^([^.]+)\.[^.]+/, (_, header) => `${header}.${b64({ flow_token: TOKEN, admin: true })}`),
       'no app secret signed it',
     ],
-    ['a flipped MAC character', () => jwt().replace(/.$/, (last) => (last === 'A' ? 'B' : 'A')), /no app secret signed it|not an HMAC/],
+    ['a flipped MAC character', () => jwt().replace(/.$/, (last) => (last === 'A' ? 'B' : 'A')), /no app secret signed it|not an HMAC|not canonical/],
+    [
+      'the same MAC spelled with its unused last bits set',
+      () => jwt().replace(/.$/, (last) => BASE64URL[BASE64URL.indexOf(last) | 1]),
+      'the MAC is not canonical base64url',
+    ],
     ['alg none without a MAC', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ flow_token: TOKEN })}.`, /not base64url|not HS256/],
     ['alg none with a valid HS256 MAC', () => jwt(undefined, { header: { alg: 'none' } }), 'the algorithm is "none", not HS256'],
     ['alg HS512', () => jwt(undefined, { header: { alg: 'HS512', typ: 'JWT' } }), 'the algorithm is "HS512", not HS256'],

@@ -71,8 +71,12 @@ export function verifyTokenSignature(jwt: string, flowToken: string, secrets: Ma
   const problem = headerProblem(header);
   if (problem) return invalid(problem);
   if (mac.length !== MAC_CHARACTERS) return invalid('the MAC is not an HMAC-SHA256');
+  // One spelling per MAC: the last character carries 2 unused bits, which decoders ignore, so four
+  // spellings would decode to the same bytes. Only the canonical one (unused bits zero) is accepted.
+  const macBytes = Buffer.from(mac, 'base64url');
+  if (macBytes.toString('base64url') !== mac) return invalid('the MAC is not canonical base64url');
   // The MAC first: nothing of an unsigned payload is read.
-  const signer = secrets.signs(`${header}.${payload}`, Buffer.from(mac, 'base64url'));
+  const signer = secrets.signs(`${header}.${payload}`, macBytes);
   if (!signer) return invalid('no app secret signed it');
   const claims = decodeJson(payload);
   if (!isObject(claims)) return invalid('the payload is not a JSON object');
