@@ -24,6 +24,9 @@ const SESSION_END = `
  * $8 completes, $9 the encrypted answer, $10 the tenant whose endpoint was asked (null: single-tenant).
  * A session belongs to one tenant: another tenant's endpoint finds it invalid.
  * Answers `valid` (the session was valid) and `claimed` (this request's answer is the envelope's).
+ * The row is found by its token alone (the primary key), then judged: with the flow and status in
+ * the same condition, a plan made while the table was empty or unanalysed walks the (flow, status)
+ * index, every session of the flow on every request.
  */
 function answerStatement(policy: 'any' | 'issued'): string {
   const opened =
@@ -39,10 +42,12 @@ function answerStatement(policy: 'any' | 'issued'): string {
       : `opened AS (SELECT token, expires_at FROM flow_sessions WHERE false AND $3::int IS NULL)`;
   return `
   WITH ${opened},
+  found AS MATERIALIZED (
+    SELECT token, flow, tenant, status, expires_at FROM flow_sessions WHERE token = $1 FOR NO KEY UPDATE
+  ),
   locked AS (
-    SELECT token, expires_at FROM flow_sessions
-     WHERE token = $1 AND flow = $2 AND tenant IS NOT DISTINCT FROM $10::text AND status = 'active' AND expires_at > now()
-     FOR NO KEY UPDATE
+    SELECT token, expires_at FROM found
+     WHERE flow = $2 AND tenant IS NOT DISTINCT FROM $10::text AND status = 'active' AND expires_at > now()
   ),
   valid AS (SELECT token, expires_at FROM opened UNION ALL SELECT token, expires_at FROM locked),
   claim AS (
