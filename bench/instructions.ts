@@ -2,7 +2,8 @@
  * `npm run bench:instructions`: machine instructions per request, counted by valgrind's callgrind,
  * for Flowgate and its baselines on the same requests. Unlike CPU time, an instruction count does not
  * move with what else the machine is doing, so two builds (or Flowgate and a baseline) can be compared
- * on a busy machine. It is not time: cache misses and the cost of each instruction are not in it.
+ * on a busy machine. It is not time: cache misses, the cost of each instruction and the kernel's work
+ * are not in it, and under valgrind OpenSSL's RSA runs without AVX-512 (more instructions than natively).
  *
  * Each server runs under callgrind with counting off; it is warmed up (the JIT compiles the hot
  * code), counting is switched on for the measured requests only (`callgrind_control -i on/off`),
