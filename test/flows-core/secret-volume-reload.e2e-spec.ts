@@ -124,7 +124,9 @@ describe('keys and app secrets from a mounted Secret, swapped by the kubelet und
 
   it('a Secret swapped to a key that does not parse keeps the working keys (and says why)', async () => {
     const working = await ring();
-    volume.update({ 'current.pem': '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n', 'app-secret': newSecret });
+    // A key generated here, its body cut short: PEM armour around DER that does not parse.
+    const damaged = generateTestKeyPair().privatePem.replace(/^[A-Za-z0-9+/]{64}\n/gm, '');
+    volume.update({ 'current.pem': damaged, 'app-secret': newSecret });
     await sleep(1_000);
     expect(await ring()).toEqual(working);
     expect((await ping(client(newKeys.publicPem, newSecret))()).status).toBe(200);
