@@ -5,4 +5,5 @@ export type { DatabaseFeature, MigrationClass } from './database-feature.js';
 export { DemoData, type DemoDataSeed } from './demo-data.js';
 export { afterCommit } from './after-commit.js';
 export { asStoredJson, toJsonb } from './jsonb.js';
+export { inSlices } from './in-slices.js';
 export { databaseConfig, describeDatabase, type DatabaseConfig } from './database.config.js';

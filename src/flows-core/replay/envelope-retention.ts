@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { inSlices } from '../../database/in-slices.js';
 import { flowsConfig } from '../flows.config.js';
 
 const EVERY_MS = 60_000;
@@ -42,25 +43,22 @@ export class EnvelopeRetention implements OnApplicationBootstrap, OnApplicationS
 
   private async pass(): Promise<void> {
     try {
-      await this.inSlices(
+      await inSlices(
+        this.db,
         `UPDATE flow_envelopes SET body = NULL WHERE key_hash IN (
            SELECT key_hash FROM flow_envelopes WHERE body IS NOT NULL AND created_at < now() - make_interval(secs => $1::int) LIMIT ${BATCH})`,
         [this.config.replayWindowS],
+        BATCH,
       );
-      await this.inSlices(
+      await inSlices(
+        this.db,
         `DELETE FROM flow_envelopes WHERE key_hash IN (
            SELECT key_hash FROM flow_envelopes WHERE expires_at < now() - make_interval(days => $1::int) LIMIT ${BATCH})`,
         [this.config.replayRetentionDays],
+        BATCH,
       );
     } catch (error) {
       this.logger.warn(`Pruning flow_envelopes failed (tried again in a minute): ${(error as Error).message}`);
-    }
-  }
-
-  private async inSlices(sql: string, params: unknown[]): Promise<void> {
-    for (;;) {
-      const [, affected] = (await this.db.query(sql, params)) as [unknown, number];
-      if (affected < BATCH) return;
     }
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { inSlices } from '../../database/in-slices.js';
 import { webhooksConfig } from '../webhooks.config.js';
 
 const EVERY_MS = 60 * 60 * 1000;
@@ -44,15 +45,21 @@ export class WebhookRetention implements OnApplicationBootstrap, OnApplicationSh
 
   private async pass(): Promise<void> {
     try {
-      const events = await this.inSlices(
+      const events = await inSlices(
+        this.db,
         `DELETE FROM webhook_events WHERE id IN (
            SELECT id FROM webhook_events WHERE status = 'processed' AND received_at < now() - make_interval(days => $1::int)
             LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+        [this.config.retentionDays],
+        BATCH,
       );
-      const statuses = await this.inSlices(
+      const statuses = await inSlices(
+        this.db,
         `DELETE FROM message_statuses WHERE (message_id, status) IN (
            SELECT message_id, status FROM message_statuses WHERE recorded_at < now() - make_interval(days => $1::int)
             LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+        [this.config.retentionDays],
+        BATCH,
       );
       if (events + statuses > 0) {
         this.logger.log(
@@ -61,15 +68,6 @@ export class WebhookRetention implements OnApplicationBootstrap, OnApplicationSh
       }
     } catch (error) {
       this.logger.warn(`Pruning the webhook tables failed (tried again in an hour): ${(error as Error).message}`);
-    }
-  }
-
-  private async inSlices(sql: string): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const [, affected] = (await this.db.query(sql, [this.config.retentionDays])) as [unknown, number];
-      total += affected;
-      if (affected < BATCH) return total;
     }
   }
 }
