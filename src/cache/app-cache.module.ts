@@ -28,9 +28,12 @@ import { ReadThroughCache } from './read-through-cache.js';
           // Without Redis, commands fail at once instead of waiting in the client's offline queue
           // for a reconnect: a waiting cache read would hold flow requests past their time budget.
           { url: config.redisUrl, socket: { connectTimeout: 2_000 }, disableOfflineQueue: true },
-          { throwOnConnectError: false },
+          // A failed write must fail, not look done: the read-through cache copies a value into the
+          // process only when Redis took it (a copy made while Redis was away would answer for its
+          // whole TTL and Redis would never be filled again).
+          { throwOnConnectError: false, throwOnErrors: true },
         );
-        const store = new Keyv({ store: redis, namespace: config.namespace });
+        const store = new Keyv({ store: redis, namespace: config.namespace, throwOnErrors: true });
         store.on('error', (error: Error) => logger.warn(`Redis cache error: ${error.message}`));
         logger.log('Cache: Redis');
         return { ttl: config.ttlMs, stores: [store] };

@@ -161,3 +161,44 @@ if (usingRealPostgres()) channels.push(['Postgres NOTIFY, no Redis', { REDIS_URL
     expect(seen).toEqual({ units: 4 });
   });
 });
+
+/**
+ * A copy in the process is made only of what Redis took. Redis that refuses writes (out of memory,
+ * or, as here, a user without write rights) must not leave a copy answering for its whole TTL while
+ * Redis is never filled: each read loads again until a write succeeds.
+ */
+(redisUrl ? describe : describe.skip)('ReadThroughCache when Redis refuses a write', () => {
+  const user = `flowgate-test-${randomUUID().slice(0, 8)}`;
+  const password = randomUUID();
+  let admin: ReturnType<typeof createClient>;
+  let test: TestApp;
+
+  beforeAll(async () => {
+    admin = createClient({ url: redisUrl });
+    await admin.connect();
+    await admin.sendCommand(['ACL', 'SETUSER', user, 'on', `>${password}`, '~*', '&*', '+@all', '-@write']);
+    const url = new URL(redisUrl!);
+    url.username = user;
+    url.password = password;
+    test = await startTestApp({ env: { REDIS_URL: url.toString(), CACHE_NAMESPACE: `test-${randomUUID().slice(0, 8)}` } });
+    await eventually(async () => test.app.get(CacheInvalidations).live, Boolean, 10_000);
+  });
+  afterAll(async () => {
+    await test?.close();
+    await admin?.sendCommand(['ACL', 'DELUSER', user]);
+    await admin?.close();
+  });
+
+  it('nothing is copied into the process while writes fail, and caching resumes once Redis takes them', async () => {
+    const cache = test.app.get(ReadThroughCache);
+    const key = `refused:${randomUUID()}`;
+    expect(await cache.get(key, 60_000, async () => 'first')).toBe('first');
+    expect(await cache.get(key, 60_000, async () => 'second')).toBe('second');
+    expect(await admin.keys(`*${key}*`)).toEqual([]);
+
+    await admin.sendCommand(['ACL', 'SETUSER', user, '+@write']);
+    expect(await cache.get(key, 60_000, async () => 'third')).toBe('third');
+    expect(await cache.get(key, 60_000, async () => 'fourth')).toBe('third');
+    expect(await admin.keys(`*${key}*`)).toHaveLength(1);
+  });
+});
