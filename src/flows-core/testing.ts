@@ -15,6 +15,7 @@ export type { FlowEnvelope } from './crypto/flow-envelope.js';
 export { signBody } from '../hub-signature/index.js';
 // A tenant's folder (TENANTS_DIR), read as the server reads it, for the keys and flows commands' --tenant.
 export {
+  readTenantCredentials,
   readTenantDefinition,
   readTenantGraphToken,
   readTenantKeys,

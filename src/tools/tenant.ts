@@ -2,6 +2,7 @@
 // server reads it (docs/tenants.md), so an operator runs every key and flow command per tenant.
 import {
   loadRing,
+  readTenantCredentials,
   readTenantDefinition,
   readTenantGraphToken,
   readTenantKeys,
@@ -33,6 +34,11 @@ export function tenantGraphToken(tenant: TenantDefinition): string {
     throw new CliError(`tenant "${tenant.name}": ${TENANT_FILES.graphToken} is missing: put the Graph API token of its business in ${tenant.dir}`);
   }
   return token;
+}
+
+/** The tenant's current app secret (its app-secret file), to sign as Meta does; never printed. */
+export function tenantAppSecret(tenant: TenantDefinition): string {
+  return tenantConfig(() => readTenantCredentials(tenant).appSecret);
 }
 
 /** The tenant's key ring, current key first, as the server loads it. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { FakeGraphApi } from '../support/fake-graph-api.js';
 import { registeredFlowNames } from '../support/registered-flows.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { runBuilt } from '../support/run-built.js';
+import { TenantFolders } from '../tenants/tenant-folders.js';
 
 const PHONE_NUMBER_ID = '1234567890';
 const ACCESS_TOKEN = 'EAAG-doctor-test-token';
@@ -178,5 +179,119 @@ describe('npm run flows -- doctor', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('✖ Meta key: no public key uploaded for the phone number: run npm run keys -- upload');
     expect(run.stderr).toMatch(/✖ ping inventory: HTTP 432 in \d+ ms: the server refused the signature/);
+  });
+});
+
+describe('npm run flows -- doctor --tenant', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowgate-doctor-tenant-'));
+  const folders = new TenantFolders();
+  const acme = folders.add('acme', { wabaId: '102290129340398', phoneNumberIds: ['1065403522', '1065403523'] });
+  folders.add('globex', { wabaId: '203390129340399', phoneNumberIds: ['2075403524'] });
+  let app: TestApp;
+  let fake: FakeGraphApi;
+  let proxy: { server: TlsServer; port: number };
+  let env: Record<string, string>;
+  /** The phone numbers for which Meta holds acme's public key. */
+  const holdsKey = new Set<string>();
+
+  beforeAll(async () => {
+    const certs = makeCertificates(dir);
+    app = await startTestApp({ env: { TENANTS_DIR: folders.root } });
+    proxy = await tlsProxy(Number(new URL(app.url).port), certs.leafKey, certs.leaf + certs.intermediate);
+    fake = await new FakeGraphApi().start();
+    fake.defaultAnswer = (request) => {
+      const number = request.path.split('/')[1];
+      if (request.headers.authorization !== `Bearer ${acme.graphToken}`)
+        return { status: 401, body: { error: { message: 'Invalid OAuth access token', code: 190 } } };
+      const key = holdsKey.has(number) ? [{ business_public_key: acme.keys.publicPem, business_public_key_signature_status: 'VALID' }] : [];
+      return { status: 200, body: { data: key } };
+    };
+    env = {
+      TENANTS_DIR: folders.root,
+      GRAPH_API_BASE_URL: fake.url,
+      // The single-tenant settings are set too: --tenant must use none of them.
+      WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+      FLOW_PRIVATE_KEY: app.keys.privatePem,
+      FLOW_PRIVATE_KEY_PASSPHRASE: app.keys.passphrase ?? '',
+      WHATSAPP_APP_SECRET: app.appSecret,
+      PUBLIC_URL: `https://localhost:${proxy.port}`,
+      NODE_EXTRA_CA_CERTS: certs.caFile,
+    };
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => proxy?.server.close(resolve));
+    await fake?.stop();
+    await app?.close();
+    folders.remove();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const doctor = async (args: string[], extra: Record<string, string> = {}) => {
+    const run = await flows(['doctor', '--tenant', ...args], { ...env, ...extra });
+    for (const secret of [acme.graphToken, acme.appSecret, ACCESS_TOKEN, app.appSecret]) expect(run.stdout + run.stderr).not.toContain(secret);
+    return run;
+  };
+
+  it("checks the key Meta holds on each of the tenant's numbers and pings /flows/<tenant>/<flow> with its key and app secret", async () => {
+    holdsKey.clear();
+    holdsKey.add(acme.phoneNumberIds[0]);
+    const run = await doctor(['acme']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`✔ Meta key, phone number ${acme.phoneNumberIds[0]}: the number's key is the current key`);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `✖ Meta key, phone number ${acme.phoneNumberIds[1]}: no public key uploaded for the phone number: run npm run keys -- upload --tenant acme`,
+    ]);
+    for (const flow of registeredFlowNames) expect(run.stdout).toMatch(new RegExp(`✔ ping ${flow}: answered and decrypted in \\d+ ms`));
+    // Only acme's numbers were asked, each with acme's token.
+    expect(fake.requests.map((request) => request.path.split('/')[1])).toEqual(acme.phoneNumberIds);
+
+    holdsKey.add(acme.phoneNumberIds[1]);
+    const passing = await doctor(['acme', '--json']);
+    expect(passing.code).toBe(0);
+    expect(JSON.parse(passing.stdout)).toMatchObject({
+      ok: true,
+      tenant: 'acme',
+      metaKey: acme.phoneNumberIds.map((phoneNumberId) => ({ phoneNumberId, fingerprint: expect.stringMatching(/^sha256:/) })),
+      pings: registeredFlowNames.map((flow) => ({ flow, ok: true })),
+    });
+  });
+
+  it("names the tenant's file to fix when the server answers with another app secret or key", async () => {
+    holdsKey.add(acme.phoneNumberIds[0]).add(acme.phoneNumberIds[1]);
+    // The operator's copy of the folder differs from the server's.
+    const copy = mkdtempSync(join(tmpdir(), 'flowgate-doctor-copy-'));
+    try {
+      cpSync(folders.root, copy, { recursive: true });
+      writeFileSync(join(copy, 'acme', 'app-secret'), generateAppSecret());
+      const secret = await doctor(['acme'], { TENANTS_DIR: copy });
+      expect(secret.code).toBe(1);
+      expect(secret.stderr).toMatch(
+        /✖ ping inventory: HTTP 432 in \d+ ms: the server refused the signature: its app secret for tenant "acme" is not TENANTS_DIR\/acme\/app-secret/,
+      );
+      // globex's key in acme's place: the server cannot decrypt (and Meta holds another key).
+      cpSync(join(folders.root, 'globex', 'private.pem'), join(copy, 'acme', 'private.pem'));
+      cpSync(join(folders.root, 'acme', 'app-secret'), join(copy, 'acme', 'app-secret'));
+      const key = await doctor(['acme'], { TENANTS_DIR: copy });
+      expect(key.code).toBe(1);
+      expect(key.stderr).toMatch(
+        /✖ Meta key, phone number \d+: Meta has sha256:\w+, the current key is sha256:\w+: run npm run keys -- upload --tenant acme/,
+      );
+      expect(key.stderr).toMatch(
+        /✖ ping inventory: HTTP 421 in \d+ ms: the server could not decrypt the request: its key for tenant "acme" is not TENANTS_DIR\/acme\/private.pem/,
+      );
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('an unknown tenant is one line listing the tenants, before any network call', async () => {
+    fake.reset();
+    const run = await doctor(['acmee']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim()).toBe(`✖ No tenant "acmee" in TENANTS_DIR ${folders.root} (tenants: acme, globex)`);
+    expect(fake.requests).toEqual([]);
   });
 });

@@ -37,7 +37,7 @@ export const COMMANDS: Record<string, CommandGroup> = {
     summary: "Meta's copy of each flow, through Meta's Flows API",
     footer:
       'Meta: WHATSAPP_BUSINESS_ACCOUNT_ID, WHATSAPP_ACCESS_TOKEN, GRAPH_API_BASE_URL; PUBLIC_URL (endpoint of flow x: PUBLIC_URL/flows/x).\n' +
-      "--tenant NAME (every command but doctor): the tenant's WABA and graph-token (TENANTS_DIR/NAME/), endpoint PUBLIC_URL/flows/NAME/x.",
+      "--tenant NAME: the tenant's WABA and graph-token (TENANTS_DIR/NAME/), endpoint PUBLIC_URL/flows/NAME/x (doctor: its key, app secret, numbers).",
     commands: {
       list: {
         summary: "Local flows beside Meta's: id, status, JSON version, endpoint, drift, errors, health",
@@ -71,7 +71,7 @@ export const COMMANDS: Record<string, CommandGroup> = {
         load: () => import('../commands/meta/metrics.js'),
       },
       doctor: {
-        args: '[--url URL] [--ca FILE]',
+        args: '[--url URL] [--ca FILE] [--tenant NAME]',
         summary: "DNS, TLS chain, hostname, expiry, Meta's key, an encrypted ping to each flow",
         load: () => import('../commands/meta/doctor.js'),
       },

@@ -5,7 +5,8 @@ import { localFlowsOf } from '../../meta-flows/local-flows.js';
 import { metaFlowsConfig } from '../../meta-flows/meta-flows.config.js';
 import { GraphApiError } from '../../graph-api/index.js';
 import { CliError } from '../keys/cli-error.js';
-import { fetchUploadedKey } from '../keys/graph.js';
+import { fetchUploadedKey, type KeyAccount } from '../keys/graph.js';
+import { resolveTenant, tenantAppSecret, tenantFlag, tenantGraphToken, tenantRing } from '../tenant.js';
 import { requireOrigin } from './context.js';
 import { explainChainError, inspectTls, postRaw, resolveHost, trustWith } from './endpoint-checks.js';
 import { metaErrorText, Output } from './output.js';
@@ -13,18 +14,57 @@ import { metaErrorText, Output } from './output.js';
 const WARN_DAYS = 14;
 const DAY_MS = 86_400_000;
 
-const PING_ANSWERS: Record<number, string> = {
-  404: 'the server does not serve this flow (is this build deployed there?)',
-  421: 'the server could not decrypt the request: its private key is not the configured one',
-  432: 'the server refused the signature: its WHATSAPP_APP_SECRET is not the configured one',
-};
+/** What a refused ping means, and what to fix: for the single-tenant endpoint, or a tenant's. */
+function pingProblem(status: number, tenant?: string): string {
+  const folder = `TENANTS_DIR/${tenant}`;
+  switch (status) {
+    case 404:
+      return tenant
+        ? `the server does not serve tenant "${tenant}" or this flow (is ${folder} on the server, and this build deployed there?)`
+        : 'the server does not serve this flow (is this build deployed there?)';
+    case 421:
+      return tenant
+        ? `the server could not decrypt the request: its key for tenant "${tenant}" is not ${folder}/private.pem`
+        : 'the server could not decrypt the request: its private key is not the configured one';
+    case 432:
+      return tenant
+        ? `the server refused the signature: its app secret for tenant "${tenant}" is not ${folder}/app-secret`
+        : 'the server refused the signature: its WHATSAPP_APP_SECRET is not the configured one';
+    default:
+      return 'Meta expects 200';
+  }
+}
+
+/**
+ * What doctor checks against: the configured key, app secret and phone number, or with --tenant the
+ * tenant's folder (its key, app secret, numbers and token) and its endpoints /flows/<tenant>/<flow>.
+ */
+function targetOf(tenantName: string | undefined) {
+  if (!tenantName) {
+    const flows = flowCredentials(flowsConfig());
+    return { key: loadConfiguredRing(flows.keys)[0], appSecret: flows.appSecret, accounts: [undefined], path: (flow: string) => `/flows/${flow}` };
+  }
+  const tenant = resolveTenant(tenantName);
+  const accessToken = tenantGraphToken(tenant);
+  return {
+    tenant: tenant.name,
+    key: tenantRing(tenant)[0],
+    appSecret: tenantAppSecret(tenant),
+    accounts: tenant.phoneNumberIds.map((phoneNumberId): KeyAccount => ({ phoneNumberId, accessToken })),
+    path: (flow: string) => `/flows/${tenant.name}/${flow}`,
+  };
+}
 
 /**
  * `doctor`: checks the public endpoint the way Meta will call it: DNS, TLS (full chain, hostname,
- * expiry), the key Meta holds for the phone number, and an encrypted, signed ping to each flow.
+ * expiry), the key Meta holds for the phone number (each of a tenant's numbers with --tenant), and an
+ * encrypted, signed ping to each flow.
  */
-export async function doctor(options: { url?: string; ca?: string; json?: boolean }): Promise<number> {
+export async function doctor(options: { url?: string; ca?: string; tenant?: string; json?: boolean }): Promise<number> {
   const output = new Output(Boolean(options.json));
+  // A tenant's folder is read first: a tenant that does not exist is one line before any network call.
+  const tenantTarget = options.tenant ? targetOf(options.tenant) : undefined;
+  const upload = `npm run keys -- upload${tenantFlag(tenantTarget?.tenant)}`;
   const base = options.url?.replace(/\/+$/, '') ?? metaFlowsConfig().publicUrl;
   if (!base) throw new CliError('PUBLIC_URL is not set (or pass --url https://your.host): the base under which Meta reaches this service');
   let url: URL;
@@ -44,7 +84,7 @@ export async function doctor(options: { url?: string; ca?: string; json?: boolea
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const report: Record<string, unknown> = { url: base };
+  const report: Record<string, unknown> = { url: base, ...(tenantTarget ? { tenant: tenantTarget.tenant } : {}) };
 
   // 1. DNS
   try {
@@ -83,39 +123,45 @@ export async function doctor(options: { url?: string; ca?: string; json?: boolea
     }
   }
 
-  // 3. The key Meta holds for the phone number (what phones encrypt with)
-  const flows = flowCredentials(flowsConfig());
-  const current = loadConfiguredRing(flows.keys)[0];
-  try {
-    const uploaded = await fetchUploadedKey();
-    report.metaKey = uploaded.fingerprint ?? null;
-    if (!uploaded.fingerprint) output.fail(`Meta key: no public key uploaded for the phone number: run npm run keys -- upload`);
-    else if (uploaded.fingerprint !== current.fingerprint)
-      output.fail(`Meta key: Meta has ${uploaded.fingerprint}, the current key is ${current.fingerprint}: run npm run keys -- upload`);
-    else if (uploaded.signatureStatus && uploaded.signatureStatus !== 'VALID')
-      output.fail(`Meta key: signature status ${uploaded.signatureStatus}: upload it again (npm run keys -- upload)`);
-    else output.ok(`Meta key: the phone number's key is the current key (${current.fingerprint})`);
-  } catch (error) {
-    if (error instanceof CliError) output.fail(`Meta key: ${error.message}`);
-    else if (error instanceof GraphApiError) output.fail(`Meta key: ${metaErrorText(error)}`);
-    else throw error;
+  // 3. The key Meta holds for the phone number (what phones encrypt with), each of a tenant's numbers
+  const target = tenantTarget ?? targetOf(undefined);
+  const current = target.key;
+  const metaKeys: Array<{ phoneNumberId?: string; fingerprint: string | null }> = [];
+  for (const account of target.accounts) {
+    const where = account ? `Meta key, phone number ${account.phoneNumberId}` : 'Meta key';
+    const whose = account ? "the number's" : "the phone number's";
+    try {
+      const uploaded = await fetchUploadedKey(account);
+      metaKeys.push({ ...(account ? { phoneNumberId: account.phoneNumberId } : {}), fingerprint: uploaded.fingerprint ?? null });
+      if (!uploaded.fingerprint) output.fail(`${where}: no public key uploaded for the phone number: run ${upload}`);
+      else if (uploaded.fingerprint !== current.fingerprint)
+        output.fail(`${where}: Meta has ${uploaded.fingerprint}, the current key is ${current.fingerprint}: run ${upload}`);
+      else if (uploaded.signatureStatus && uploaded.signatureStatus !== 'VALID')
+        output.fail(`${where}: signature status ${uploaded.signatureStatus}: upload it again (${upload})`);
+      else output.ok(`${where}: ${whose} key is the current key (${current.fingerprint})`);
+    } catch (error) {
+      if (error instanceof CliError) output.fail(`${where}: ${error.message}`);
+      else if (error instanceof GraphApiError) output.fail(`${where}: ${metaErrorText(error)}`);
+      else throw error;
+    }
   }
+  report.metaKey = tenantTarget ? metaKeys : (metaKeys[0]?.fingerprint ?? null);
 
   // 4. An encrypted, signed ping to each flow, as Meta's health check sends it
   const pings: Array<{ flow: string; ok: boolean; ms?: number }> = [];
   for (const flow of localFlowsOf(flowModules)) {
-    const endpoint = new URL(`${base}/flows/${flow.name}`);
+    const endpoint = new URL(`${base}${target.path(flow.name)}`);
     const { envelope, session } = encryptRequest({ version: '3.0', action: 'ping' }, current.publicKey);
     const body = Buffer.from(JSON.stringify(envelope));
     try {
       const answer = await postRaw(
         endpoint,
         body,
-        { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, flows.appSecret) },
+        { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, target.appSecret) },
         ca,
       );
       if (answer.status !== 200) {
-        output.fail(`ping ${flow.name}: HTTP ${answer.status} in ${answer.ms} ms: ${PING_ANSWERS[answer.status] ?? 'Meta expects 200'}`);
+        output.fail(`ping ${flow.name}: HTTP ${answer.status} in ${answer.ms} ms: ${pingProblem(answer.status, tenantTarget?.tenant)}`);
         pings.push({ flow: flow.name, ok: false, ms: answer.ms });
         continue;
       }
