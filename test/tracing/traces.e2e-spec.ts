@@ -10,6 +10,7 @@ import { eventually } from '../support/eventually.js';
 import { freePort } from '../support/free-port.js';
 import { BUILT_SERVER, PROJECT_ROOT } from '../support/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { TenantFolders, tenantClient } from '../tenants/tenant-folders.js';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 
 const REGISTER = './dist/src/tracing/register.js';
@@ -76,6 +77,8 @@ describe.each(['http/protobuf', 'http/json'])('traces exported over OTLP %s to a
   let client: FlowTestClient;
   const token = `trace-${randomBytes(12).toString('hex')}`;
   let webhookBody: Buffer;
+  const tenants = new TenantFolders();
+  const acme = tenants.add('acme', { wabaId: '102290129340398', phoneNumberIds: ['1065403522'] });
 
   beforeAll(async () => {
     await receiver.start();
@@ -93,12 +96,14 @@ describe.each(['http/protobuf', 'http/json'])('traces exported over OTLP %s to a
       OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
       OTEL_SERVICE_NAME: 'flowgate-under-test',
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      TENANTS_DIR: tenants.root,
     });
     client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret });
   }, 90_000);
 
   afterAll(async () => {
     await stop(server);
+    tenants.remove();
     await receiver.stop();
     await database?.drop();
   });
@@ -139,6 +144,7 @@ describe.each(['http/protobuf', 'http/json'])('traces exported over OTLP %s to a
       'flowgate.flow.action': 'data_exchange',
       'flowgate.flow.outcome': 'ok',
     });
+    expect(exchange.attributes['flowgate.tenant']).toBeUndefined();
     const budget = exchange.attributes['flowgate.budget.ms'] as number;
     const left = exchange.attributes['flowgate.budget.remaining_ms'] as number;
     expect(left).toBeGreaterThan(0);
@@ -180,6 +186,24 @@ describe.each(['http/protobuf', 'http/json'])('traces exported over OTLP %s to a
     const encrypt = spans.filter((span) => span.name === 'flow.encrypt');
     expect(encrypt.length).toBeGreaterThanOrEqual(1);
     expect(encrypt.every((span) => under(spans, span, exchange))).toBe(true);
+  });
+
+  it("a tenant's exchange names the tenant on its span (its configured name, nothing of the person)", async () => {
+    const acmeClient = tenantClient(server.url, 'acme', { publicPem: acme.keys.publicPem, appSecret: acme.appSecret }, () => undefined);
+    const reply = await acmeClient.send.dataExchange(acmeClient.flow('inventory'), `trace-acme-${randomBytes(8).toString('hex')}`, 'INVENTORY', {
+      product_id: 'PROD-99',
+    });
+    expect([reply.status, reply.json?.screen]).toEqual([200, 'AVAILABILITY']);
+    const exchange = await eventually(
+      async () => receiver.spans.find((span) => span.name === 'flow.exchange' && span.attributes['flowgate.tenant'] === 'acme'),
+      Boolean,
+      20_000,
+    );
+    expect(exchange?.attributes).toMatchObject({
+      'flowgate.flow.name': 'inventory',
+      'flowgate.flow.action': 'data_exchange',
+      'flowgate.flow.outcome': 'ok',
+    });
   });
 
   it('a handler that writes runs inside the session span: its transaction, its queries and the encryption of its answer under it', async () => {

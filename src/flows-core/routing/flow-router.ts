@@ -148,8 +148,11 @@ export class FlowRouter {
   ) {}
 
   dispatch(flowName: string, request: FlowRequest, sealing: Sealing): Promise<Dispatched> {
-    // One span per exchange, labelled like the metrics: nothing the client typed, no token.
-    return inSpan('flow.exchange', { attributes: { 'flowgate.flow.name': flowName, 'flowgate.flow.action': actionLabel(request) } }, (notes) =>
+    // One span per exchange, labelled like the metrics: nothing the client typed, no token; a tenant's
+    // endpoint adds the tenant's name (configuration, not a person).
+    const attributes: Record<string, string> = { 'flowgate.flow.name': flowName, 'flowgate.flow.action': actionLabel(request) };
+    if (sealing.tenant) attributes['flowgate.tenant'] = sealing.tenant.name;
+    return inSpan('flow.exchange', { attributes }, (notes) =>
       this.exchange(flowName, request, sealing, notes).catch((error: unknown) => {
         notes.set('flowgate.flow.outcome', failedOutcome(error));
         throw error;
