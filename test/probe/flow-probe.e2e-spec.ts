@@ -1,6 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { signBody } from '../../src/flows-core/testing.js';
 import { eventually } from '../support/eventually.js';
+import { registeredFlowNames } from '../support/registered-flows.js';
+import { flowJsonIn } from '../support/test-app.js';
+import { TenantFolders, tenantClient } from '../tenants/tenant-folders.js';
 import { RoundRobinProxy } from '../support/round-robin-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -10,6 +14,17 @@ const FLOWS = ['appointments', 'inventory', 'returns'];
 function valueOf(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : 0;
+}
+/** The sum of the series of `name` whose labels include every pair of `labels`, whatever their order. */
+function sumOf(text: string, name: string, labels: Record<string, string>): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const set = line.slice(name.length + 1, line.lastIndexOf('}'));
+    if (Object.entries(labels).every(([label, value]) => set.split(',').includes(`${label}="${value}"`)))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
 }
 const scrape = async (app: TestApp) => (await fetch(`${app.url}/metrics`)).text();
 const probes = (flow: string, target: string, result: string) =>
@@ -99,5 +114,52 @@ describe('the synthetic ping (FLOW_PROBE_INTERVAL_S)', () => {
     expect(valueOf(text, probes('appointments', 'public', 'timeout'))).toBeGreaterThanOrEqual(1);
     expect(valueOf(text, probes('returns', 'public', 'bad_answer'))).toBeGreaterThanOrEqual(1);
     expect(text).not.toMatch(/flowgate_probe_requests_total\{[^}]*result="ok"\} [1-9]/);
+  });
+});
+
+describe("the synthetic ping with TENANTS_DIR: each tenant's endpoints, with its key and app secret", () => {
+  const folders = new TenantFolders();
+  const tenants = [
+    folders.add('acme', { wabaId: '102290129340398', phoneNumberIds: ['1065403522'] }),
+    folders.add('globex', { wabaId: '203390129340399', phoneNumberIds: ['2075403524'], passphrase: 'globex passphrase 5' }),
+  ];
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { FLOW_PROBE_INTERVAL_S: '1', TENANTS_DIR: folders.root } });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    folders.remove();
+  });
+
+  it('pings /flows/<tenant>/<flow> for every tenant and flow, counted by tenant and in the probe series, never as traffic', async () => {
+    const okOf = (text: string, tenant: string, flow: string) =>
+      sumOf(text, 'flowgate_tenant_probe_requests_total', { tenant, flow, target: 'local', result: 'ok' });
+    const text = await eventually(
+      () => scrape(app),
+      (t) => tenants.every(({ name }) => registeredFlowNames.every((flow) => okOf(t, name, flow) >= 2)),
+      20_000,
+    );
+    for (const { name } of tenants) for (const flow of registeredFlowNames) expect(okOf(text, name, flow)).toBeGreaterThanOrEqual(2);
+    expect(text).not.toMatch(/flowgate_tenant_probe_requests_total\{[^}]*result="(?!ok)/);
+    // The probe series counts every ping, the tenants' included: at least three per flow per round here.
+    for (const flow of registeredFlowNames) {
+      expect(valueOf(text, probes(flow, 'local', 'ok'))).toBeGreaterThanOrEqual(okOf(text, 'acme', flow) + okOf(text, 'globex', flow));
+    }
+    expect(text).not.toMatch(/flowgate_(tenant_)?flow_requests_total\{[^}]*action="ping"/);
+  });
+
+  it("a probe mark on a tenant's endpoint must be signed with that tenant's secret: another one does not hide the request", async () => {
+    const [acme] = tenants;
+    const client = tenantClient(app.url, acme.name, { publicPem: acme.keys.publicPem, appSecret: acme.appSecret }, flowJsonIn(app.app));
+    const mark = (secret: string) => ({ headers: { 'x-flowgate-probe': signBody(Buffer.from('flowgate-probe'), secret) } });
+    // Signed with the single-tenant app secret: a request like any other, counted.
+    expect((await client.send.ping(client.flow('inventory'), mark(app.appSecret))).status).toBe(200);
+    const pings = (text: string) => sumOf(text, 'flowgate_tenant_flow_requests_total', { tenant: 'acme', flow: 'inventory', action: 'ping' });
+    expect(pings(await scrape(app))).toBe(1);
+    // Signed with acme's: a probe's, not counted.
+    expect((await client.send.ping(client.flow('inventory'), mark(acme.appSecret))).status).toBe(200);
+    expect(pings(await scrape(app))).toBe(1);
   });
 });
