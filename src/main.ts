@@ -7,6 +7,7 @@ import { appConfig, type AppConfig } from './config/app.config.js';
 import { withConfiguration } from './config/config-context.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { ConfigValidationError } from './config/validate-env.js';
+import { exitWith } from './common/exit.js';
 import { flowCredentials, flowsConfig, loadConfiguredRing } from './flows-core/server.js';
 import { AppLogger } from './logging/app-logger.js';
 import { bootSummary } from './server/boot-summary.js';
@@ -33,7 +34,6 @@ try {
   // Configuration mistakes get one line saying what to fix, not a stack trace.
   if (error instanceof ConfigValidationError) {
     process.stderr.write(`flowgate: ${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
+    exitWith(1);
+  } else throw error;
 }

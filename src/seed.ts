@@ -9,6 +9,7 @@ import { appConfig } from './config/app.config.js';
 import { assertValidConfiguration, loadEnvFile } from './config/configuration.js';
 import { withConfiguration } from './config/config-context.js';
 import { ConfigValidationError } from './config/validate-env.js';
+import { exitWith } from './common/exit.js';
 import { DemoData } from './database/demo-data.js';
 import { describeDatabase, type DatabaseConfig } from './database/database.config.js';
 import { ConfigService } from '@nestjs/config';
@@ -57,7 +58,6 @@ try {
 } catch (error) {
   if (error instanceof ConfigValidationError) {
     process.stderr.write(`flowgate: ${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
+    exitWith(1);
+  } else throw error;
 }

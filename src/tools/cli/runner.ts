@@ -2,6 +2,7 @@
 // with node:util parseArgs, prints usage, and turns every failure into one line (or, with --json,
 // one JSON document) and an exit code: 0 done, 1 failed, 2 usage, 3 something could not be reached.
 import { parseArgs } from 'node:util';
+import { exitWith } from '../../common/exit.js';
 import { loadEnvFile } from '../../config/configuration.js';
 import { ConfigValidationError } from '../../config/validate-env.js';
 import type { Command, CommandEntry, CommandGroup } from './command.js';
@@ -166,10 +167,10 @@ export function overallUsage(table: Record<string, CommandGroup>, program: strin
 /** Runs the command line and ends the process with its exit code (open database pools and timers included). */
 export function main(invocation: Invocation = {}): void {
   runCli(process.argv.slice(2), invocation).then(
-    (code) => process.exit(code),
+    (code) => exitWith(code),
     (error: unknown) => {
       process.stderr.write(`✖ ${(error as Error)?.message ?? String(error)}\n`);
-      process.exit(EXIT.failed);
+      exitWith(EXIT.failed);
     },
   );
 }
