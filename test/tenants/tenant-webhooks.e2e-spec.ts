@@ -164,4 +164,17 @@ describe('tenants: webhooks', () => {
     expect((await fetch(`${test.url}/webhooks/whatsapp/acme?${query}`)).status).toBe(403);
     expect((await fetch(`${test.url}/webhooks/whatsapp/umbrella?${query}`)).status).toBe(404);
   });
+
+  it("a tenant's own verify-token file replaces WHATSAPP_VERIFY_TOKEN on its URL only, read again on reload", async () => {
+    const check = (tenant: string, token: string) =>
+      fetch(`${test.url}/webhooks/whatsapp/${tenant}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=42`).then((r) => r.status);
+    folders.write('globex', 'verify-token', 'globex-own-verify-token\n');
+    const reloaded = await fetch(`${test.url}/admin/keys/reload?tenant=globex`, { method: 'POST', headers: { authorization: auth.authorization } });
+    expect(reloaded.status).toBe(200);
+    expect(await check('globex', 'globex-own-verify-token')).toBe(200);
+    expect(await check('globex', 'tenant-verify-token')).toBe(403);
+    // The other tenants keep the shared one, and cannot be verified with globex's.
+    expect(await check('acme', 'tenant-verify-token')).toBe(200);
+    expect(await check('acme', 'globex-own-verify-token')).toBe(403);
+  });
 });

@@ -97,6 +97,16 @@ async function tlsProxy(upstreamPort: number, key: string, cert: string): Promis
   return { server, port: (server.address() as { port: number }).port };
 }
 
+/** The single-tenant settings of `app` for the CLI, Meta's Graph API being `fake`. */
+const singleTenantEnv = (app: TestApp, fake: FakeGraphApi): Record<string, string> => ({
+  GRAPH_API_BASE_URL: fake.url,
+  WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+  WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+  FLOW_PRIVATE_KEY: app.keys.privatePem,
+  FLOW_PRIVATE_KEY_PASSPHRASE: app.keys.passphrase ?? '',
+  WHATSAPP_APP_SECRET: app.appSecret,
+});
+
 describe('npm run flows -- doctor', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flowgate-doctor-'));
   let certs: ReturnType<typeof makeCertificates>;
@@ -118,14 +128,7 @@ describe('npm run flows -- doctor', () => {
       status: 200,
       body: { data: [{ business_public_key: app.keys.publicPem, business_public_key_signature_status: 'VALID' }] },
     });
-    env = {
-      GRAPH_API_BASE_URL: fake.url,
-      WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
-      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-      FLOW_PRIVATE_KEY: app.keys.privatePem,
-      FLOW_PRIVATE_KEY_PASSPHRASE: app.keys.passphrase ?? '',
-      WHATSAPP_APP_SECRET: app.appSecret,
-    };
+    env = singleTenantEnv(app, fake);
   });
 
   afterAll(async () => {
@@ -208,13 +211,8 @@ describe('npm run flows -- doctor --tenant', () => {
     };
     env = {
       TENANTS_DIR: folders.root,
-      GRAPH_API_BASE_URL: fake.url,
       // The single-tenant settings are set too: --tenant must use none of them.
-      WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
-      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-      FLOW_PRIVATE_KEY: app.keys.privatePem,
-      FLOW_PRIVATE_KEY_PASSPHRASE: app.keys.passphrase ?? '',
-      WHATSAPP_APP_SECRET: app.appSecret,
+      ...singleTenantEnv(app, fake),
       PUBLIC_URL: `https://localhost:${proxy.port}`,
       NODE_EXTRA_CA_CERTS: certs.caFile,
     };

@@ -19,6 +19,8 @@ export const TENANT_FILES = {
   previousKey: 'previous.pem',
   previousKeyPassphrase: 'previous.pem.passphrase',
   graphToken: 'graph-token',
+  /** The token Meta echoes in the subscription check of the tenant's webhook URL (else WHATSAPP_VERIFY_TOKEN). */
+  verifyToken: 'verify-token',
 } as const;
 
 /**
@@ -42,6 +44,7 @@ export interface TenantCredentials {
   appSecretPrevious?: string;
   keys: KeySource[];
   graphToken?: string;
+  verifyToken?: string;
 }
 
 /** A tenant folder that is not usable; the message is one line naming the tenant and the field. */
@@ -112,7 +115,13 @@ export function readTenantCredentials(definition: TenantDefinition, options: { m
   }
   if (!appSecret) fail(name, `${TENANT_FILES.appSecret} is missing (the app secret of the app connected to this tenant's flows)`);
   const keys = readTenantKeys(definition);
-  return { appSecret: appSecret!, appSecretPrevious, keys, graphToken: readTenantGraphToken(definition) };
+  return {
+    appSecret: appSecret!,
+    appSecretPrevious,
+    keys,
+    graphToken: readTenantGraphToken(definition),
+    verifyToken: optionalText(name, dir, TENANT_FILES.verifyToken),
+  };
 }
 
 /**

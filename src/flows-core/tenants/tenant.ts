@@ -12,6 +12,7 @@ export class Tenant {
   readonly secrets: AppSecrets;
   private ring: readonly RingKey[] = [];
   private token?: string;
+  private subscriptionToken?: string;
   /** The digest of the files last read, loaded or not: a bad file is reported once, not on every poll. */
   private seenDigest = '';
 
@@ -35,6 +36,11 @@ export class Tenant {
   /** The token sends of this tenant carry; undefined when its folder has no graph-token. */
   get graphToken(): string | undefined {
     return this.token;
+  }
+
+  /** The verify token of its webhook URL's subscription check (its verify-token file); undefined: WHATSAPP_VERIFY_TOKEN. */
+  get verifyToken(): string | undefined {
+    return this.subscriptionToken;
   }
 
   /** Whether the credential files changed since they were loaded. */
@@ -69,5 +75,6 @@ export class Tenant {
     this.ring = ring;
     this.secrets.replace(credentials.appSecret, credentials.appSecretPrevious);
     this.token = credentials.graphToken;
+    this.subscriptionToken = credentials.verifyToken;
   }
 }

@@ -63,12 +63,13 @@ export class TenantWebhookController {
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
   ) {}
 
-  /** Meta's subscription check for the tenant's app (the same WHATSAPP_VERIFY_TOKEN). */
+  /** Meta's subscription check for the tenant's app: its verify-token file, else WHATSAPP_VERIFY_TOKEN. */
   @Get(':tenant')
   @Header('content-type', 'text/plain; charset=utf-8')
   verify(@Param('tenant') name: string, @Req() request: FastifyRequest): string {
-    if (!this.tenants.get(name)) throw new NotFoundException(`No tenant named "${name.slice(0, 64)}"`);
-    return subscriptionChallenge(request, this.config.verifyToken);
+    const tenant = this.tenants.get(name);
+    if (!tenant) throw new NotFoundException(`No tenant named "${name.slice(0, 64)}"`);
+    return subscriptionChallenge(request, tenant.verifyToken ?? this.config.verifyToken);
   }
 
   @Post(':tenant')
