@@ -143,8 +143,9 @@ export class FlowProber implements OnModuleInit, OnApplicationBootstrap, OnModul
 
   /** The secrets a probe mark on `url` is signed with: the tenant's on its endpoint, else the single-tenant ones. */
   private markSecrets(url: string): AppSecrets {
-    const [, root, tenant] = url.split('?')[0].split('/');
-    return (root === 'flows' && tenant && this.tenants.get(tenant)?.secrets) || this.secrets;
+    // /flows/<tenant>/<flow> is a tenant's; /flows/<flow> the single-tenant endpoint's, whatever the flow is named.
+    const [, root, tenant, flow] = url.split('?')[0].split('/');
+    return (root === 'flows' && flow !== undefined && this.tenants.get(tenant)?.secrets) || this.secrets;
   }
 
   private async probe(base: string, target: ProbeTarget): Promise<void> {
