@@ -36,9 +36,12 @@ export function tenantGraphToken(tenant: TenantDefinition): string {
   return token;
 }
 
-/** The tenant's current app secret (its app-secret file), to sign as Meta does; never printed. */
-export function tenantAppSecret(tenant: TenantDefinition): string {
-  return tenantConfig(() => readTenantCredentials(tenant).appSecret);
+/** What signs and encrypts as Meta does for the tenant: its current app secret (never printed) and key ring, read once. */
+export function tenantSigning(tenant: TenantDefinition): { appSecret: string; ring: RingKey[] } {
+  return tenantConfig(() => {
+    const credentials = readTenantCredentials(tenant);
+    return { appSecret: credentials.appSecret, ring: loadRing(credentials.keys) };
+  });
 }
 
 /** The tenant's key ring, current key first, as the server loads it. */

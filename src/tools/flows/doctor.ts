@@ -6,7 +6,7 @@ import { metaFlowsConfig } from '../../meta-flows/meta-flows.config.js';
 import { GraphApiError } from '../../graph-api/index.js';
 import { CliError } from '../keys/cli-error.js';
 import { fetchUploadedKey, type KeyAccount } from '../keys/graph.js';
-import { resolveTenant, tenantAppSecret, tenantFlag, tenantGraphToken, tenantRing } from '../tenant.js';
+import { resolveTenant, tenantFlag, tenantGraphToken, tenantSigning } from '../tenant.js';
 import { requireOrigin } from './context.js';
 import { explainChainError, inspectTls, postRaw, resolveHost, trustWith } from './endpoint-checks.js';
 import { metaErrorText, Output } from './output.js';
@@ -46,10 +46,11 @@ function targetOf(tenantName: string | undefined) {
   }
   const tenant = resolveTenant(tenantName);
   const accessToken = tenantGraphToken(tenant);
+  const { appSecret, ring } = tenantSigning(tenant);
   return {
     tenant: tenant.name,
-    key: tenantRing(tenant)[0],
-    appSecret: tenantAppSecret(tenant),
+    key: ring[0],
+    appSecret,
     accounts: tenant.phoneNumberIds.map((phoneNumberId): KeyAccount => ({ phoneNumberId, accessToken })),
     path: (flow: string) => `/flows/${tenant.name}/${flow}`,
   };
