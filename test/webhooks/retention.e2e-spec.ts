@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { signBody } from '../../src/hub-signature/index.js';
+import { WebhookQueue } from '../../src/webhooks/webhook-queue.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, usingRealPostgres, type TestDatabase } from '../support/test-database.js';
@@ -39,7 +41,8 @@ describe('retention of the webhook tables', () => {
   });
 
   it('deletes processed events and message statuses past the retention, and keeps the rest', async () => {
-    const env = { WEBHOOK_RETENTION_DAYS: '7' };
+    // Both boots share the queue too (each test app has its own by default).
+    const env = { WEBHOOK_RETENTION_DAYS: '7', QUEUE_PREFIX: `t${randomBytes(6).toString('hex')}` };
     // Rows as the webhooks left them over the last weeks (written by a first boot, which made the schema).
     const first = await startTestApp({ database, env });
     const insert = (key: string, status: string, ageSql: string) =>
@@ -53,7 +56,17 @@ describe('retention of the webhook tables', () => {
     await insert('wamid.processed-400d', 'processed', `400 * ${DAY}`);
     await insert('wamid.processed-6d23h', 'processed', `7 * ${DAY} - interval '1 hour'`);
     await insert('wamid.processed-now', 'processed', `interval '0'`);
-    await insert('wamid.received-40d', 'received', `40 * ${DAY}`);
+    // An event still waiting for its next attempt: its job is delayed, so neither the reconciler nor
+    // the worker touches it while the test runs (else it could be processed, and then rightly pruned).
+    const waiting = '6f0c3c3e-7d1a-4f4e-9c51-0d6a1f2b4c01';
+    const queue = first.app.get(WebhookQueue);
+    await queue.addBulk([{ name: 'process', data: { eventId: waiting }, opts: { jobId: waiting, delay: 3_600_000 } }]);
+    await first.app
+      .get(DataSource)
+      .query(
+        `INSERT INTO webhook_events (id, source, kind, dedupe_key, payload, status, received_at) VALUES ($1, 'whatsapp', 'message', 'wamid.received-40d', $2, 'received', now() - 40 * ${DAY})`,
+        [waiting, JSON.stringify({ message: { id: 'wamid.received-40d' } })],
+      );
     await insert('wamid.failed-40d', 'failed', `40 * ${DAY}`);
     await first.app.get(DataSource).query(
       `INSERT INTO message_statuses (message_id, status, recipient, recorded_at) VALUES
@@ -89,5 +102,7 @@ describe('retention of the webhook tables', () => {
       body,
     });
     expect([redelivered.status, await redelivered.json()]).toEqual([200, { stored: 0, duplicates: 1 }]);
+    expect(await (await test.app.get(WebhookQueue).getJob(waiting))?.getState()).toBe('delayed');
+    await (await test.app.get(WebhookQueue).getJob(waiting))?.remove();
   });
 });
