@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { exitWith } from '../common/exit.js';
 import { createRootLogger, type LogFormat } from '../logging/root-logger.js';
 import { serveClusterMetrics } from '../metrics/cluster-metrics.js';
 
@@ -17,6 +18,8 @@ export function runClusterPrimary(workers: number, logLevel: string, logFormat: 
   const log = createRootLogger({ level: logLevel, format: logFormat, role: 'primary' });
   const served = new WeakSet<Worker>();
   let stopping = false;
+  /** 1 once the primary gave up on its workers: the supervisor (Kubernetes, systemd) must see a failure. */
+  let exitCode = 0;
   let bootFailures = 0;
 
   const live = () => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
@@ -30,7 +33,7 @@ export function runClusterPrimary(workers: number, logLevel: string, logFormat: 
     if (stopping) {
       if (live().length === 0) {
         log.info('All workers stopped');
-        process.exit(0);
+        exitWith(exitCode);
       }
       return;
     }
@@ -39,8 +42,8 @@ export function runClusterPrimary(workers: number, logLevel: string, logFormat: 
       log.fatal(`Workers keep exiting before serving (last: ${signal ?? `code ${code}`}); stopping. See the worker logs above`);
       stopping = true;
       signalAll('SIGTERM');
-      process.exitCode = 1;
-      if (live().length === 0) process.exit(1);
+      exitCode = 1;
+      if (live().length === 0) exitWith(exitCode);
       return;
     }
     log.error(`Worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another`);
@@ -56,7 +59,7 @@ export function runClusterPrimary(workers: number, logLevel: string, logFormat: 
       setTimeout(() => {
         log.error(`Workers still running ${STOP_TIMEOUT_MS} ms after ${signal}; killing them`);
         signalAll('SIGKILL');
-        process.exit(1);
+        exitWith(1);
       }, STOP_TIMEOUT_MS).unref();
     });
   }

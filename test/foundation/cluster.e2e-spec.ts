@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -102,6 +103,22 @@ describe('WEB_CONCURRENCY: worker processes behind one port', () => {
     expect(await server.stop()).toBe(0);
     for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
   });
+
+  it('workers that keep failing before they serve (the port is taken) make the primary give up with exit code 1', async () => {
+    const holder = createServer();
+    const port = await freePort();
+    await new Promise<void>((listening) => holder.listen(port, '0.0.0.0', listening));
+    try {
+      const run = await runServer(
+        { ...database.env, WEB_CONCURRENCY: '2', PORT: String(port), WHATSAPP_APP_SECRET: appSecret, FLOW_PRIVATE_KEY_FILE: join(dir, 'key.pem') },
+        60_000,
+      );
+      expect(`${run.stdout}${run.stderr}`).toMatch(/Workers keep exiting before serving \(last: code \d+\); stopping/);
+      expect(run.code).toBe(1);
+    } finally {
+      await new Promise((closed) => holder.close(closed));
+    }
+  }, 90_000);
 
   it('refuses WEB_CONCURRENCY above 1 on the embedded database, in one line', async () => {
     const run = await runServer({ DATABASE_URL: undefined, EMBEDDED_DB_DIR: 'memory', WEB_CONCURRENCY: '2' });
