@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { PeriodicPass } from '../../common/periodic-pass.js';
 import { inSlices } from '../../database/in-slices.js';
 import { flowsConfig } from '../flows.config.js';
 
@@ -16,32 +17,22 @@ const BATCH = 5_000;
  * without a body). Every process runs it; the statements are idempotent.
  */
 @Injectable()
-export class EnvelopeRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EnvelopeRetention extends PeriodicPass {
   private readonly logger = new Logger(EnvelopeRetention.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(flowsConfig.KEY) private readonly config: ConfigType<typeof flowsConfig>,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.prune(), EVERY_MS).unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  ) {
+    super({ everyMs: EVERY_MS, atBoot: false });
   }
 
   /** One pass (also called by tests): answers past the window, then records past the retention. */
   prune(): Promise<void> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
+    return this.runPass();
   }
 
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     try {
       await inSlices(
         this.db,

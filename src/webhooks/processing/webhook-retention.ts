@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { PeriodicPass } from '../../common/periodic-pass.js';
 import { inSlices } from '../../database/in-slices.js';
 import { webhooksConfig } from '../webhooks.config.js';
 
@@ -17,33 +18,22 @@ const BATCH = 5_000;
  * statements are idempotent.
  */
 @Injectable()
-export class WebhookRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookRetention extends PeriodicPass {
   private readonly logger = new Logger(WebhookRetention.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    void this.prune();
-    this.timer = setInterval(() => void this.prune(), EVERY_MS).unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  ) {
+    super({ everyMs: EVERY_MS, atBoot: true });
   }
 
   /** One pass: processed events, then message statuses, older than the retention. */
   prune(): Promise<void> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
+    return this.runPass();
   }
 
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     try {
       const events = await inSlices(
         this.db,
