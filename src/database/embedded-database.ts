@@ -4,6 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteServer, type PGliteServerLimits } from './pglite-server.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { createInMemory } from './pglite-template.js';
 import { EMBEDDED_IN_MEMORY } from './database.config.js';
 
 /**
@@ -30,7 +31,7 @@ export class EmbeddedDatabase {
       this.unlock = lockDataDir(dataDir);
       process.once('exit', this.unlock);
     }
-    this.db = await PGlite.create(dataDir ? { dataDir } : {});
+    this.db = dataDir ? await PGlite.create({ dataDir }) : await createInMemory();
     // PGlite writes its files mode 0666 whatever the umask: the folder's 0700 keeps them private; the
     // files are tightened too, those of earlier runs and those just made.
     if (dataDir) ownerOnly(dataDir);
