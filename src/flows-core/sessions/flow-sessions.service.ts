@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryConfig } from 'pg';
@@ -95,14 +95,18 @@ interface Inspected {
  * way the envelope's claim commits with the answer it got and with what the request changed: a
  * replay, on any process, gets those bytes again or nothing, never a second plaintext under its key.
  */
+const unnamed = ({ text }: { text: string }): { text: string } => ({ text });
+
 @Injectable()
-export class FlowSessions {
+export class FlowSessions implements OnModuleInit {
   private readonly retentionMs: number;
   /**
-   * Statements are prepared once per connection by name on Postgres. The embedded database is one
-   * backend behind every connection, where a name prepared by one is taken for all: there they go unnamed.
+   * Statements are prepared once per connection by name on Postgres. PGlite (the embedded database,
+   * or one served on a port that DATABASE_URL names, as the tests of several processes do on a machine
+   * without Postgres) is one backend behind every connection, where a name prepared by one is taken
+   * for all: there they go unnamed.
    */
-  private readonly statement: (query: { name: string; text: string }) => { name?: string; text: string };
+  private statement: (query: { name: string; text: string }) => { name?: string; text: string };
 
   constructor(
     @InjectRepository(FlowSessionEntity) private readonly sessions: Repository<FlowSessionEntity>,
@@ -111,7 +115,17 @@ export class FlowSessions {
     @Inject(databaseConfig.KEY) database: ConfigType<typeof databaseConfig>,
   ) {
     this.retentionMs = config.replayRetentionDays * 86_400_000;
-    this.statement = database.url ? (query) => query : ({ text }) => ({ text });
+    this.statement = database.url ? (query) => query : unnamed;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.statement === unnamed) return;
+    try {
+      const [{ version }] = (await this.db.query(`SELECT version() AS version`)) as Array<{ version: string }>;
+      if (/\(PGlite /.test(version)) this.statement = unnamed;
+    } catch {
+      // Not reachable now: the database's own check reports it; a real Postgres is the likely case.
+    }
   }
 
   /** The driver's pool: the statements below gain nothing from TypeORM's query runner. */
