@@ -85,6 +85,9 @@ interface Inspected {
   pastExpiry: boolean | null;
 }
 
+/** A statement sent without a name: prepared for this execution only. */
+const unnamed = ({ text }: { text: string }): { text: string } => ({ text });
+
 /**
  * Flow-token sessions in Postgres, and the only writer of `flow_sessions` and `flow_envelopes`:
  * issuing tokens, opening sessions per the flow's policy, state, completion, expiry, the outbound
@@ -95,8 +98,6 @@ interface Inspected {
  * way the envelope's claim commits with the answer it got and with what the request changed: a
  * replay, on any process, gets those bytes again or nothing, never a second plaintext under its key.
  */
-const unnamed = ({ text }: { text: string }): { text: string } => ({ text });
-
 @Injectable()
 export class FlowSessions implements OnModuleInit {
   private readonly retentionMs: number;
