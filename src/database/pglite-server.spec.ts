@@ -1,23 +1,10 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { EmbeddedDatabase } from './embedded-database.js';
 import { PGliteServer } from './pglite-server.js';
-
-/**
- * A fresh, empty database per caller. Postgres's initdb (most of PGlite.create()) runs once; the
- * others start from a copy of that first data directory, taken before anything was written to it.
- */
-let template: Promise<File | Blob> | undefined;
-async function freshPGlite(): Promise<PGlite> {
-  template ??= PGlite.create().then(async (first) => {
-    const dump = await first.dumpDataDir('none');
-    await first.close();
-    return dump;
-  });
-  return PGlite.create({ loadDataDir: await template });
-}
+import { createInMemory } from './pglite-template.js';
 
 describe('PGliteServer', () => {
   let db: PGlite;
@@ -25,7 +12,7 @@ describe('PGliteServer', () => {
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    db = await freshPGlite();
+    db = await createInMemory();
     server = new PGliteServer(db);
     await server.listen();
     pool = new pg.Pool({ connectionString: server.url, max: 8 });
@@ -73,7 +60,7 @@ describe('PGliteServer', () => {
 
 describe('PGliteServer notifications', () => {
   it('delivers NOTIFY to the connection that LISTENs, not to the one that notified', async () => {
-    const db = await freshPGlite();
+    const db = await createInMemory();
     const server = new PGliteServer(db);
     await server.listen();
     const url = server.url;
@@ -105,7 +92,7 @@ describe('PGliteServer login', () => {
   let server: PGliteServer;
 
   beforeAll(async () => {
-    db = await freshPGlite();
+    db = await createInMemory();
     server = new PGliteServer(db);
     await server.listen();
   });
@@ -184,7 +171,7 @@ describe('EmbeddedDatabase', () => {
 
 describe('PGliteServer limits', () => {
   const start = async (limits: { idleInTransactionTimeoutMs: number; statementTimeoutMs: number }) => {
-    const db = await freshPGlite();
+    const db = await createInMemory();
     const server = new PGliteServer(db, { limits });
     await server.listen();
     const { url } = server;

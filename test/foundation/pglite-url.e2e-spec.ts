@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PGliteServer } from '../../src/database/pglite-server.js';
+import { createInMemory } from '../../src/database/pglite-template.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -14,7 +15,7 @@ describe('DATABASE_URL naming a PGlite served on a port', () => {
   let test: TestApp;
 
   beforeAll(async () => {
-    db = await PGlite.create();
+    db = await createInMemory();
     server = new PGliteServer(db);
     await server.listen();
     test = await startTestApp({
