@@ -1,7 +1,6 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { CacheModule, type CacheModuleOptions } from '@nestjs/cache-manager';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
-import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { databaseConfig } from '../database/database.config.js';
 import { cacheConfig } from './cache.config.js';
@@ -18,12 +17,15 @@ import { ReadThroughCache } from './read-through-cache.js';
       isGlobal: true,
       imports: [ConfigModule.forFeature(cacheConfig)],
       inject: [cacheConfig.KEY],
-      useFactory: (config: ConfigType<typeof cacheConfig>): CacheModuleOptions => {
+      useFactory: async (config: ConfigType<typeof cacheConfig>): Promise<CacheModuleOptions> => {
         const logger = new Logger('Cache');
         if (!config.redisUrl) {
           logger.log('Cache: in memory (set REDIS_URL to share it between replicas)');
           return { ttl: config.ttlMs };
         }
+        // Loaded only when used: the Redis client is a fifth of what the process would load (the CLI
+        // and a laptop's server never use it).
+        const { default: KeyvRedis } = await import('@keyv/redis');
         const redis = new KeyvRedis(
           // Without Redis, commands fail at once instead of waiting in the client's offline queue
           // for a reconnect: a waiting cache read would hold flow requests past their time budget.

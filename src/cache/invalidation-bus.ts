@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import type { ConfigType } from '@nestjs/config';
-import KeyvRedis from '@keyv/redis';
+import type KeyvRedis from '@keyv/redis';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
@@ -64,8 +64,10 @@ export class CacheInvalidations implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const store = this.cache.stores[0]?.store as unknown;
-    this.sharedStore = store instanceof KeyvRedis;
-    if (store instanceof KeyvRedis) this.transport = await this.redis(store as KeyvRedis<string>);
+    // A Redis store (AppCacheModule makes one when REDIS_URL is set), told by its client: @keyv/redis
+    // is loaded only where Redis is used, so its class is not at hand to compare with.
+    this.sharedStore = typeof (store as Partial<KeyvRedis<string>> | undefined)?.getClient === 'function';
+    if (this.sharedStore) this.transport = await this.redis(store as KeyvRedis<string>);
     else if (this.database.url) this.transport = this.postgres(this.database.url);
     else this.live = true; // the embedded database: this process is the only one
   }
