@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -46,13 +46,15 @@ describe('in-memory embedded databases start from a kept copy of an empty data d
 
   it('a copy that does not load is made again, and the database starts anyway', async () => {
     const root = project(true);
-    await start(root);
-    const [name] = readdirSync(cacheFolder(root));
-    const file = join(cacheFolder(root), name);
+    // The copy's place, as the first start would name it (PGlite's version), holding something else.
+    const { version } = JSON.parse(readFileSync(join('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
+    const file = join(cacheFolder(root), `pglite-${version}-initdb.tar.gz`);
+    mkdirSync(cacheFolder(root), { recursive: true });
     writeFileSync(file, 'not a data directory');
     const db = await start(root);
     expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     expect(statSync(file).size).toBeGreaterThan(1_000_000);
+    expect(readdirSync(cacheFolder(root))).toEqual([`pglite-${version}-initdb.tar.gz`]);
   });
 
   it('keeps nothing where the project has no node_modules folder', async () => {
