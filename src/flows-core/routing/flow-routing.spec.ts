@@ -87,7 +87,13 @@ async function coreWith(database: TestDatabase, ...flows: Array<typeof ShopModul
       .setLogger({ log() {}, error() {}, warn() {} })
       .compile(),
   );
-  return moduleRef.init();
+  try {
+    return await moduleRef.init();
+  } catch (error) {
+    // What started before the failure (the cache's Redis connections) must not outlive the test file.
+    await moduleRef.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 describe('flow explorer, registry and router', () => {
