@@ -23,8 +23,8 @@ import { ReadThroughCache } from './read-through-cache.js';
           logger.log('Cache: in memory (set REDIS_URL to share it between replicas)');
           return { ttl: config.ttlMs };
         }
-        // Loaded only when used: the Redis client is a fifth of what the process would load (the CLI
-        // and a laptop's server never use it).
+        // Loaded only when used: the Redis client is a fifth of the modules the process would load
+        // (the CLI and a laptop's server never use it).
         const { default: KeyvRedis } = await import('@keyv/redis');
         const redis = new KeyvRedis(
           // Without Redis, commands fail at once instead of waiting in the client's offline queue
