@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { PGlite } from '@electric-sql/pglite';
-import { createInMemory } from './pglite-template.js';
+import { createInMemory, templateFile } from './pglite-template.js';
 
 describe('in-memory embedded databases start from a kept copy of an empty data directory', () => {
   const roots: string[] = [];
@@ -46,15 +46,15 @@ describe('in-memory embedded databases start from a kept copy of an empty data d
 
   it('a copy that does not load is made again, and the database starts anyway', async () => {
     const root = project(true);
-    // The copy's place, as the first start would name it (PGlite's version), holding something else.
-    const { version } = JSON.parse(readFileSync(join('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
-    const file = join(cacheFolder(root), `pglite-${version}-initdb.tar.gz`);
+    // The copy's place, as the first start would name it, holding something else.
+    const file = templateFile(root)!;
+    expect(dirname(file)).toBe(cacheFolder(root));
     mkdirSync(cacheFolder(root), { recursive: true });
     writeFileSync(file, 'not a data directory');
     const db = await start(root);
     expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     expect(statSync(file).size).toBeGreaterThan(1_000_000);
-    expect(readdirSync(cacheFolder(root))).toEqual([`pglite-${version}-initdb.tar.gz`]);
+    expect(readdirSync(cacheFolder(root))).toEqual([basename(file)]);
   });
 
   it('keeps nothing where the project has no node_modules folder', async () => {

@@ -37,7 +37,7 @@ function readCopy(file: string): Buffer | undefined {
 }
 
 /** Where the copy lives, or nothing when the project has no node_modules to keep a cache in. */
-function templateFile(projectRoot: string): string | undefined {
+export function templateFile(projectRoot: string): string | undefined {
   const modules = join(projectRoot, 'node_modules');
   if (!existsSync(modules)) return undefined;
   return join(modules, '.cache', 'flowgate', `pglite-${pgliteVersion()}-initdb.tar.gz`);
