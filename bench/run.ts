@@ -69,6 +69,12 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 type LagReader = (url: string) => Promise<number | undefined>;
 
+/** The servers the ping is compared with. */
+const PING_COMPARISONS = [
+  { target: 'baseline', title: 'thin baseline (bench/baseline-server.ts)', script: 'baseline-server' },
+  { target: 'framework floor', title: 'framework floor: NestJS on Fastify, same crypto (bench/framework-floor-server.ts)', script: 'framework-floor-server' },
+] as const;
+
 /** The database of the pass being measured: settled before each measured load. */
 let passDatabase: BenchDatabase | undefined;
 const settle = () => passDatabase?.settle() ?? Promise.resolve();
@@ -85,88 +91,128 @@ function logRow(row: Measurement): void {
   if (row.errorSamples.length) log(`    first errors: ${row.errorSamples.join(' | ')}`);
 }
 
-/** Loads `requests` at each concurrency, measuring the server's CPU and its event-loop lag p99. */
-async function measure(
-  server: ServerProcess,
-  target: string,
+/** A server measured on a scenario: its row label, the requests it gets, how its event-loop lag is read. */
+interface Contender {
+  server: ServerProcess;
+  label: string;
+  target: Target;
+  lagOf: LagReader;
+}
+
+/** What one round measured on one server. */
+interface RoundResult {
+  load: RawLoad;
+  cpu: number;
+  lag: number | undefined;
+}
+
+/**
+ * Runs `measureRound` for every contender, `rounds` times over, each round `seconds / rounds` long:
+ * the servers compared take turns (who goes first rotates), so the machine speeding up or slowing
+ * down during the run (a neighbour, the host's clock) weighs on each of them alike and their ratios
+ * hold. A contender's rounds add up to its row.
+ */
+async function inTurns(
+  contenders: Contender[],
   scenario: string,
-  requests: RequestPool,
-  concurrencies: number[],
-  lagOf: LagReader,
+  rounds: number,
+  seconds: number,
+  measureRound: (index: number, seconds: number) => Promise<RoundResult>,
 ): Promise<Measurement[]> {
-  const results: Measurement[] = [];
-  await runLoad(server.url, requests, Math.max(...concurrencies), options.warmupSeconds);
-  for (const concurrency of concurrencies) {
-    await settle();
-    await lagOf(server.url); // reading starts a new window
-    const cpuBefore = serverCpuMicros(server.pid);
-    const load = await runLoad(server.url, requests, concurrency, options.seconds);
-    const cpu = serverCpuMicros(server.pid) - cpuBefore;
-    const lag = await lagOf(server.url);
+  const totals = contenders.map(() => ({ loads: [] as RawLoad[], cpu: 0, lag: undefined as number | undefined }));
+  for (let turn = 0; turn < rounds; turn++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const index = (turn + k) % contenders.length;
+      const result = await measureRound(index, seconds / rounds);
+      const total = totals[index];
+      total.loads.push(result.load);
+      total.cpu += result.cpu;
+      if (result.lag !== undefined) total.lag = Math.max(total.lag ?? 0, result.lag);
+    }
+  }
+  return contenders.map((contender, index) => {
+    const { loads, cpu, lag } = totals[index];
+    const load = summarise(loads);
     const row: Measurement = {
-      target,
+      target: contender.label,
       scenario,
       ...load,
       cpuMicrosPerRequest: load.requests ? round(cpu / load.requests, 0) : 0,
       eventLoopLagP99Ms: lag,
     };
     logRow(row);
-    results.push(row);
+    return row;
+  });
+}
+
+/** One measured load on one server: its CPU, and its event-loop lag p99 over the load. */
+async function measuredLoad(contender: Contender, run: () => Promise<RawLoad>): Promise<RoundResult> {
+  const { server, lagOf } = contender;
+  await settle();
+  await lagOf(server.url); // reading starts a new window
+  const cpuBefore = serverCpuMicros(server.pid);
+  const load = await run();
+  const cpu = serverCpuMicros(server.pid) - cpuBefore;
+  return { load, cpu, lag: await lagOf(server.url) };
+}
+
+/**
+ * Loads each contender with its requests (`poolOf`) at each concurrency, in turns (see inTurns),
+ * after a warm-up of each; the event-loop lag is the worst round's p99.
+ */
+async function measure(
+  scenario: string,
+  contenders: Contender[],
+  poolOf: (contender: Contender) => RequestPool | Promise<RequestPool>,
+  concurrencies: number[],
+): Promise<Measurement[]> {
+  const pools = await Promise.all(contenders.map(poolOf));
+  for (const [index, contender] of contenders.entries()) {
+    await runLoad(contender.server.url, pools[index], Math.max(...concurrencies), options.warmupSeconds);
   }
-  return results;
+  const rows: Measurement[] = [];
+  for (const concurrency of concurrencies) {
+    rows.push(
+      ...(await inTurns(contenders, scenario, options.rounds, options.seconds, (index, seconds) =>
+        measuredLoad(contenders[index], () => runLoadRaw(contenders[index].server.url, pools[index], concurrency, seconds)),
+      )),
+    );
+  }
+  return rows;
 }
 
 /**
  * Reserve to completion on distinct tokens, in rounds: a batch of fresh tokens is looked up first
  * (AVAILABILITY, as on the phone; not measured), then each reserves once at `concurrency` while the
- * server's CPU is measured. Rounds go on until `options.seconds` of reserving were measured; a batch
- * is sized from the previous round's rate, so few tokens are looked up for nothing.
+ * server's CPU is measured. The contenders take turns round by round (see inTurns); a batch is sized
+ * from the server's previous round's rate, so few tokens are looked up for nothing.
  */
-async function measureReserve(server: ServerProcess, label: string, target: Target, lagOf: LagReader): Promise<Measurement[]> {
-  const prefix = tokenPrefix('reserve');
-  let issued = 0;
-  let rate = 50; // reserves per second, until the first round says
-  const oneRound = async (concurrency: number, seconds: number) => {
-    const batch = Math.max(concurrency * 4, Math.ceil(rate * seconds * 1.25));
-    const tokens = Array.from({ length: batch }, () => `${prefix}-${issued++}`);
-    const lookups = await runLoadRaw(server.url, oneShotPool(tokens.map((token) => lookupRequest(target, token))), Math.max(16, concurrency), 3600);
-    const reserves = oneShotPool(tokens.map((token) => reserveRequest(target, token)));
-    await settle();
-    await lagOf(server.url);
-    const cpuBefore = serverCpuMicros(server.pid);
-    const load = await runLoadRaw(server.url, reserves, concurrency, seconds);
-    const cpu = serverCpuMicros(server.pid) - cpuBefore;
-    const lag = await lagOf(server.url);
-    if (load.latencies.length && load.elapsed > 0) rate = load.latencies.length / load.elapsed;
-    // A failed lookup before the reserve counts against the measurement it served.
-    const setupErrors = lookups.errorSamples.map((sample) => `lookup before reserve: ${sample}`);
-    return { load: { ...load, errors: load.errors + lookups.errors, errorSamples: [...setupErrors, ...load.errorSamples] }, cpu, lag };
-  };
+async function measureReserve(contenders: Contender[]): Promise<Measurement[]> {
+  const reserving = contenders.map((contender) => {
+    const { server, target } = contender;
+    const prefix = tokenPrefix('reserve');
+    let issued = 0;
+    let rate = 50; // reserves per second, until the first round says
+    return async (concurrency: number, seconds: number): Promise<RoundResult> => {
+      const batch = Math.max(concurrency * 4, Math.ceil(rate * seconds * 1.25));
+      const tokens = Array.from({ length: batch }, () => `${prefix}-${issued++}`);
+      const lookups = await runLoadRaw(server.url, oneShotPool(tokens.map((token) => lookupRequest(target, token))), Math.max(16, concurrency), 3600);
+      const reserves = oneShotPool(tokens.map((token) => reserveRequest(target, token)));
+      const result = await measuredLoad(contender, () => runLoadRaw(server.url, reserves, concurrency, seconds));
+      const { load } = result;
+      if (load.latencies.length && load.elapsed > 0) rate = load.latencies.length / load.elapsed;
+      // A failed lookup before the reserve counts against the measurement it served.
+      const setupErrors = lookups.errorSamples.map((sample) => `lookup before reserve: ${sample}`);
+      return { ...result, load: { ...load, errors: load.errors + lookups.errors, errorSamples: [...setupErrors, ...load.errorSamples] } };
+    };
+  });
 
-  if (options.warmupSeconds > 0) await oneRound(Math.max(...options.concurrency), options.warmupSeconds);
+  if (options.warmupSeconds > 0) for (const round of reserving) await round(Math.max(...options.concurrency), options.warmupSeconds);
+  // Rounds of at most --reserve-round seconds: each round's tokens are looked up just before it.
+  const rounds = Math.max(options.rounds, Math.ceil(options.seconds / options.reserveRoundSeconds));
   const rows: Measurement[] = [];
   for (const concurrency of options.concurrency) {
-    const rounds: RawLoad[] = [];
-    let cpu = 0;
-    let lag: number | undefined;
-    let measured = 0;
-    while (options.seconds - measured > 0.05) {
-      const result = await oneRound(concurrency, Math.min(options.reserveRoundSeconds, options.seconds - measured));
-      rounds.push(result.load);
-      cpu += result.cpu;
-      if (result.lag !== undefined) lag = Math.max(lag ?? 0, result.lag);
-      measured += result.load.elapsed;
-    }
-    const load = summarise(rounds);
-    const row: Measurement = {
-      target: label,
-      scenario: 'reserve',
-      ...load,
-      cpuMicrosPerRequest: load.requests ? round(cpu / load.requests, 0) : 0,
-      eventLoopLagP99Ms: lag,
-    };
-    logRow(row);
-    rows.push(row);
+    rows.push(...(await inTurns(contenders, 'reserve', rounds, options.seconds, (index, seconds) => reserving[index](concurrency, seconds))));
   }
   return rows;
 }
@@ -347,9 +393,29 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
     tally: newTally(),
   });
   const reserving = (scenarios: ScenarioName[]) => scenarios.includes('reserve') || scenarios.includes('crowd');
+  /** Servers running beside Flowgate for comparison, and the scenarios they are compared on. */
+  const beside: Array<{ contender: Contender; scenarios: ScenarioName[] }> = [];
   try {
+    // The servers Flowgate is compared with run beside it, pinned to the same core, and take turns
+    // with it on the scenarios they share (see inTurns).
+    if (plan.main && plan.scenarios.includes('ping')) {
+      for (const comparison of PING_COMPARISONS) {
+        log(comparison.title);
+        const server = await startProcess({
+          script: `dist-bench/bench/${comparison.script}.js`,
+          nodeArgs: profileArgs(comparison.script),
+          port: await freePort(),
+          cores: pinned ? SERVER_CORE : undefined,
+          logFile: join(OUT_DIR, `${comparison.script}.log`),
+          readyPath: '/lag',
+          env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret },
+        });
+        beside.push({ contender: { server, label: comparison.target, target: newTarget(server.url), lagOf: comparisonLag }, scenarios: ['ping'] });
+      }
+    }
     // The thin + Postgres server: the same requests of the inventory flow, on the same database.
     const thinScenarios = plan.scenarios.filter((scenario) => THIN_SCENARIOS.includes(scenario));
+    let thin: Contender | undefined;
     if (thinScenarios.length) {
       log(
         `${plan.thin}: bare Fastify, same crypto, one session upsert per data request, stock through an in-process cache (bench/thin-postgres-server.ts)`,
@@ -363,24 +429,8 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
         readyPath: '/lag',
         env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret, THIN_STOCK: String(GENEROUS_STOCK), ...database.thinEnv },
       });
-      const target = newTarget(server.url);
-      try {
-        for (const scenario of thinScenarios)
-          outcome.measurements.push(...(await measureScenario(server, plan.thin, scenario, target, comparisonLag)));
-        const stats = (await fetch(`${server.url}/stats`).then((response) => response.json())) as Record<string, number>;
-        if (reserving(thinScenarios)) {
-          outcome.reservations.push({
-            server: plan.thin,
-            completions: target.tally.completions,
-            reservations: stats.completed,
-            reserved: stats.reserved,
-            stockTaken: stats.initialUnits - stats.units,
-          });
-        }
-        outcome.initNotes.push({ server: plan.thin, inits: target.tally.inits, initErrors: target.tally.initErrors });
-      } finally {
-        await server.stop();
-      }
+      thin = { server, label: plan.thin, target: newTarget(server.url), lagOf: comparisonLag };
+      beside.push({ contender: thin, scenarios: thinScenarios });
     }
 
     /** Starts Flowgate, measures `scenarios` on it at `concurrency`, stops it. */
@@ -391,6 +441,7 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
       scenarios: ScenarioName[],
       concurrency: number[],
       traces?: TraceSink,
+      compared: typeof beside = [],
     ) => {
       const logName = `${label.replaceAll(' ', '-').replaceAll('+', '')}-${scenarios.join('-')}.log`;
       const server = await startFlowgate(database, plan.redis, workers, cores, logName, traces);
@@ -404,7 +455,8 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
             rows.push(...outcome.flood.rows);
             continue;
           }
-          rows.push(...(await measureScenario(server, label, scenario, target, flowgateLag, concurrency)));
+          const others = compared.filter((other) => other.scenarios.includes(scenario)).map((other) => other.contender);
+          rows.push(...(await measureScenario(scenario, [...others, { server, label, target, lagOf: flowgateLag }], concurrency)));
         }
       } finally {
         await server.stop();
@@ -421,8 +473,33 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
         await stockFlowgate(database);
       }
       log(`${plan.flowgate}, 1 process (${outcome.description})`);
-      const { rows, target } = await measureFlowgate(plan.flowgate, 1, pinned ? SERVER_CORE : undefined, flowScenarios, opts.concurrency);
-      outcome.measurements.push(...rows);
+      const { rows, target } = await measureFlowgate(
+        plan.flowgate,
+        1,
+        pinned ? SERVER_CORE : undefined,
+        flowScenarios,
+        opts.concurrency,
+        undefined,
+        beside,
+      );
+      // The table reads server by server: the comparisons first, then Flowgate (a stable sort keeps the rest in order).
+      const order: string[] = [...PING_COMPARISONS.map((comparison) => comparison.target), plan.thin, plan.flowgate];
+      const rank = (row: Measurement) => (order.includes(row.target) ? order.indexOf(row.target) : order.length);
+      outcome.measurements.push(...rows.sort((a, b) => rank(a) - rank(b)));
+      if (thin) {
+        const stats = (await fetch(`${thin.server.url}/stats`).then((response) => response.json())) as Record<string, number>;
+        if (reserving(thinScenarios)) {
+          outcome.reservations.push({
+            server: plan.thin,
+            completions: thin.target.tally.completions,
+            reservations: stats.completed,
+            reserved: stats.reserved,
+            stockTaken: stats.initialUnits - stats.units,
+          });
+        }
+        outcome.initNotes.push({ server: plan.thin, inits: thin.target.tally.inits, initErrors: thin.target.tally.initErrors });
+      }
+      for (const { contender } of beside.splice(0)) await contender.server.stop();
       if (reserving(flowScenarios)) {
         const { reservations, reserved, units } = await flowgateReservations(database);
         outcome.reservations.push({
@@ -487,6 +564,7 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
       log(`  webhook events acknowledged ${outcome.webhooks.acknowledged}, stored ${outcome.webhooks.stored}`);
     }
   } finally {
+    for (const { contender } of beside) await contender.server.stop();
     await database.dispose();
   }
   return outcome;
@@ -494,32 +572,29 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
 
 const webhookTally = { acknowledged: 0 };
 
-/** One scenario on a running server (Flowgate or the thin + Postgres server) at each concurrency. */
-async function measureScenario(
-  server: ServerProcess,
-  label: string,
-  scenario: ScenarioName,
-  target: Target,
-  lagOf: LagReader,
-  concurrency = options.concurrency,
-): Promise<Measurement[]> {
+/** One scenario on running servers (Flowgate and those it is compared with), at each concurrency. */
+async function measureScenario(scenario: ScenarioName, contenders: Contender[], concurrency = options.concurrency): Promise<Measurement[]> {
   // Enough for the warm-up and every concurrency at the rate the pool is built for.
   const oneShot = Math.ceil((options.seconds * concurrency.length + options.warmupSeconds) * options.oneShotPerSecond);
   switch (scenario) {
     case 'ping':
-      return measure(server, label, scenario, cyclingPool(pingRequests(target, options.poolSize)), concurrency, lagOf);
+      return measure(scenario, contenders, ({ target }) => cyclingPool(pingRequests(target, options.poolSize)), concurrency);
     case 'lookup':
       // Never reused: a repeated envelope is a replay, answered from its record without the handler.
-      return measure(server, label, scenario, oneShotPool(lookupRequests(target, oneShot)), concurrency, lagOf);
+      return measure(scenario, contenders, ({ target }) => oneShotPool(lookupRequests(target, oneShot)), concurrency);
     case 'reserve':
-      return measureReserve(server, label, target, lagOf);
+      return measureReserve(contenders);
     case 'slots':
-      return measure(server, label, scenario, oneShotPool(await slotRequests(target, oneShot)), concurrency, lagOf);
-    case 'crowd':
-      return [await measureCrowd(server, label, target, lagOf)];
+      return measure(scenario, contenders, async ({ target }) => oneShotPool(await slotRequests(target, oneShot)), concurrency);
+    case 'crowd': {
+      // Open loop, one server after the other: each crowd walks at its own pace for its whole length.
+      const rows: Measurement[] = [];
+      for (const { server, label, target, lagOf } of contenders) rows.push(await measureCrowd(server, label, target, lagOf));
+      return rows;
+    }
     case 'webhook':
       // Never reused: each post is a new message, so every acknowledged one must be stored.
-      return measure(server, label, scenario, oneShotPool(webhookRequests(target, oneShot, webhookTally)), concurrency, lagOf);
+      return measure(scenario, contenders, ({ target }) => oneShotPool(webhookRequests(target, oneShot, webhookTally)), concurrency);
     case 'flood':
       throw new Error('the unsigned flood is measured by unsignedFlood, beside pings');
   }
@@ -542,45 +617,6 @@ async function main(opts: BenchOptions) {
   log('crypto ceiling (in process)');
   const ceiling = cryptoCeiling(keys.privatePem, opts.ceilingSeconds);
   log(`  ${ceiling.opsPerSecond} unwrap+decrypt+encrypt per second (${ceiling.microsPerOp} µs each)`);
-
-  // The comparison servers of the ping take the same ping-shaped load at each concurrency.
-  if (opts.scenarios.includes('ping')) {
-    const comparisons = [
-      { target: 'baseline', title: 'thin baseline (bench/baseline-server.ts)', script: 'baseline-server' },
-      {
-        target: 'framework floor',
-        title: 'framework floor: NestJS on Fastify, same crypto (bench/framework-floor-server.ts)',
-        script: 'framework-floor-server',
-      },
-    ];
-    for (const comparison of comparisons) {
-      log(comparison.title);
-      const server = await startProcess({
-        script: `dist-bench/bench/${comparison.script}.js`,
-        nodeArgs: profileArgs(comparison.script),
-        port: await freePort(),
-        cores: pinned ? SERVER_CORE : undefined,
-        logFile: join(OUT_DIR, `${comparison.script}.log`),
-        readyPath: '/lag',
-        env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret },
-      });
-      const client = new FlowTestClient({ baseUrl: server.url, publicKey: keys.publicPem, appSecret, flowJsonOf });
-      try {
-        measurements.push(
-          ...(await measure(
-            server,
-            comparison.target,
-            'ping',
-            cyclingPool(pingRequests({ client }, opts.poolSize)),
-            opts.concurrency,
-            comparisonLag,
-          )),
-        );
-      } finally {
-        await server.stop();
-      }
-    }
-  }
 
   const outcomes: PassOutcome[] = [];
   try {

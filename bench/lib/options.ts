@@ -9,6 +9,11 @@ export interface BenchOptions {
   seconds: number;
   /** Unmeasured load before each scenario (JIT, connections, caches). */
   warmupSeconds: number;
+  /**
+   * Rounds each compared load is cut into: the servers compared on a scenario take turns round by
+   * round, so a machine that slows down or speeds up mid-run weighs on each of them alike.
+   */
+  rounds: number;
   concurrency: number[];
   scenarios: ScenarioName[];
   /** Postgres (DATABASE_URL), the embedded database, or both one after the other in the same run. */
@@ -40,6 +45,7 @@ const HELP = `npm run bench -- [options]
   --smoke                 a few seconds per scenario: every reply must decrypt and check out (what CI runs)
   --seconds N             measured seconds per scenario and concurrency (default 10; smoke 1)
   --warmup N              warm-up seconds before each scenario (default 2; smoke 0.3)
+  --rounds N              servers compared on a scenario take turns, each load cut into N rounds (default 4; smoke 1)
   --concurrency 1,16,64   requests in flight (default 1,16,64; smoke 1,4); the targets read c=64 (c=16 for reserve)
   --scenarios LIST        comma-separated, default all: ${SCENARIOS.join(',')}
                             ping     the health check action: thin baseline, framework floor, Flowgate
@@ -73,6 +79,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         smoke,
         seconds: 1,
         warmupSeconds: 0.3,
+        rounds: 1,
         concurrency: [1, 4],
         scenarios: [...SCENARIOS],
         database,
@@ -92,6 +99,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         smoke,
         seconds: 10,
         warmupSeconds: 2,
+        rounds: 4,
         concurrency: [1, 16, 64],
         scenarios: [...SCENARIOS],
         database,
@@ -126,6 +134,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         break;
       case '--warmup':
         options.warmupSeconds = number(0);
+        break;
+      case '--rounds':
+        options.rounds = Math.floor(number(1));
         break;
       case '--concurrency':
         options.concurrency = value()
