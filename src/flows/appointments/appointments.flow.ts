@@ -5,6 +5,7 @@ import { CurrentSession, Flow, FlowData, FlowTransaction, typedFlow, type FlowSe
 import { appointmentsConfig } from './appointments.config.js';
 import type { AppointmentsFlowTypes } from './appointments.flow-types.js';
 import { AppointmentsService, type FreeSlot } from './appointments.service.js';
+import { DateLabels } from './date-labels.js';
 import { ChooseServiceDto } from './dto/choose-service.dto.js';
 import { ChooseSlotDto } from './dto/choose-slot.dto.js';
 import { ConfirmDto } from './dto/confirm.dto.js';
@@ -41,8 +42,8 @@ const SLOT_TAKEN = 'Sorry, that time was just taken. Please choose another one.'
   meta: { categories: ['APPOINTMENT_BOOKING'] },
 })
 export class AppointmentsFlow {
-  private readonly dayFormat: Intl.DateTimeFormat;
-  private readonly timeFormat: Intl.DateTimeFormat;
+  private readonly dayLabels: DateLabels;
+  private readonly timeLabels: DateLabels;
   private readonly whenFormat: Intl.DateTimeFormat;
 
   constructor(
@@ -50,8 +51,8 @@ export class AppointmentsFlow {
     @Inject(appointmentsConfig.KEY) private readonly config: ConfigType<typeof appointmentsConfig>,
   ) {
     const timeZone = config.timeZone;
-    this.dayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
-    this.timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' });
+    this.dayLabels = new DateLabels(new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }));
+    this.timeLabels = new DateLabels(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }));
     this.whenFormat = new Intl.DateTimeFormat('en-GB', {
       timeZone,
       weekday: 'long',
@@ -123,12 +124,12 @@ export class AppointmentsFlow {
     return {
       service_name: slots[0]?.serviceName ?? '',
       date_label: day ? this.dayLabel(day) : '',
-      slots: slots.map((slot) => ({ id: slot.id, title: `${this.timeFormat.format(slot.startsAt)} with ${slot.staffName}` })),
+      slots: slots.map((slot) => ({ id: slot.id, title: `${this.timeLabels.of(slot.startsAt)} with ${slot.staffName}` })),
     };
   }
 
   /** YYYY-MM-DD is already a calendar day in the configured zone: format it as such. */
   private dayLabel(day: string): string {
-    return this.dayFormat.format(new Date(`${day}T12:00:00Z`));
+    return this.dayLabels.of(new Date(`${day}T12:00:00Z`));
   }
 }
