@@ -72,7 +72,11 @@ type LagReader = (url: string) => Promise<number | undefined>;
 /** The servers the ping is compared with. */
 const PING_COMPARISONS = [
   { target: 'baseline', title: 'thin baseline (bench/baseline-server.ts)', script: 'baseline-server' },
-  { target: 'framework floor', title: 'framework floor: NestJS on Fastify, same crypto (bench/framework-floor-server.ts)', script: 'framework-floor-server' },
+  {
+    target: 'framework floor',
+    title: 'framework floor: NestJS on Fastify, same crypto (bench/framework-floor-server.ts)',
+    script: 'framework-floor-server',
+  },
 ] as const;
 
 /** The database of the pass being measured: settled before each measured load. */
@@ -188,7 +192,7 @@ async function measure(
  * from the server's previous round's rate, so few tokens are looked up for nothing.
  */
 async function measureReserve(contenders: Contender[]): Promise<Measurement[]> {
-  const reserving = contenders.map((contender) => {
+  const reserveRounds = contenders.map((contender) => {
     const { server, target } = contender;
     const prefix = tokenPrefix('reserve');
     let issued = 0;
@@ -207,12 +211,13 @@ async function measureReserve(contenders: Contender[]): Promise<Measurement[]> {
     };
   });
 
-  if (options.warmupSeconds > 0) for (const round of reserving) await round(Math.max(...options.concurrency), options.warmupSeconds);
+  if (options.warmupSeconds > 0)
+    for (const reserveRound of reserveRounds) await reserveRound(Math.max(...options.concurrency), options.warmupSeconds);
   // Rounds of at most --reserve-round seconds: each round's tokens are looked up just before it.
   const rounds = Math.max(options.rounds, Math.ceil(options.seconds / options.reserveRoundSeconds));
   const rows: Measurement[] = [];
   for (const concurrency of options.concurrency) {
-    rows.push(...(await inTurns(contenders, 'reserve', rounds, options.seconds, (index, seconds) => reserving[index](concurrency, seconds))));
+    rows.push(...(await inTurns(contenders, 'reserve', rounds, options.seconds, (index, seconds) => reserveRounds[index](concurrency, seconds))));
   }
   return rows;
 }
