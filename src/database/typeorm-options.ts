@@ -39,6 +39,9 @@ export function typeOrmOptions(
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       application_name: 'flowgate',
+      // Queries given to a connection together are sent without waiting for the one before: a
+      // data request's transaction starts with its first statement and commits with its last.
+      pipeline: true,
       ...(timeouts && {
         // Server side: a statement (lock waits included) is cancelled, an idle transaction ended.
         statement_timeout: timeouts.statementTimeoutMs,

@@ -99,6 +99,7 @@ describe.each(backends)('replicas on one database (%s)', (_, cacheRedis) => {
     const appSecret = generateAppSecret();
     replicas = [await startTestApp({ modules: [TestFlowsModule], env, database, appSecret })];
     replicas.push(await startTestApp({ modules: [TestFlowsModule], env, database, appSecret }));
+    await replicas[0].app.get(DataSource).query('CREATE TABLE echo_marks (token text NOT NULL, note text NOT NULL)');
   });
   afterAll(async () => {
     for (const replica of replicas ?? []) await replica.close();
@@ -126,6 +127,33 @@ describe.each(backends)('replicas on one database (%s)', (_, cacheRedis) => {
     const first = await a.client.post('echo', prepared.body, prepared.session);
     expect(first.json).toEqual({ screen: 'ECHO', data: { text: 'olá', length: 3 } });
     expect(wire(await b.client.post('echo', prepared.body, prepared.session))).toEqual(wire(first));
+  });
+
+  it('one AES key under two tokens, on both replicas at once: one answer is kept, the other is 421 and none of its writes are', async () => {
+    const [a, b] = replicas;
+    const db = a.app.get(DataSource);
+    const marks = async (flowToken: string) =>
+      (await db.query('SELECT note FROM echo_marks WHERE token = $1 ORDER BY note', [flowToken])).map((row: { note: string }) => row.note);
+    const saved = async (flowToken: string) =>
+      ((await db.query('SELECT state FROM flow_sessions WHERE token = $1', [flowToken])) as Array<{ state: unknown }>)[0].state;
+    const [one, other] = [token(), token()];
+    for (const flowToken of [one, other]) expect((await a.client.dataExchange('echo', flowToken, 'SAVE', { then: 'keep' })).status).toBe(200);
+    // Each replica runs its handler at once (holding its own token's row, waiting 1.5 s after its
+    // write), so neither sees the other's claim when it starts: they meet when the second claims the key.
+    const first = a.client.prepare('echo', flowPayloads.dataExchange(one, 'SAVE', { then: 'slow' }));
+    const { encrypted_aes_key } = JSON.parse(first.body.toString()) as FlowEnvelope;
+    const second = b.client.prepare('echo', flowPayloads.dataExchange(other, 'SAVE', { then: 'slow' }), {
+      aesKey: first.session.key,
+      iv: first.session.iv,
+      tamper: (envelope) => ({ ...envelope, encrypted_aes_key }),
+    });
+    const replies = await Promise.all([a.client.post('echo', first.body, first.session), b.client.post('echo', second.body, second.session)]);
+    expect(replies.map((reply) => reply.status).sort()).toEqual([200, 421]);
+    const [kept, refused] = replies[0].status === 200 ? [one, other] : [other, one];
+    expect(replies.find((reply) => reply.status === 200)!.json).toEqual({ screen: 'SAVE', data: { count: 2 } });
+    expect(replies.find((reply) => reply.status === 421)!.text).toBe('');
+    expect([await marks(kept), await marks(refused)]).toEqual([['keep', 'slow'], ['keep']]);
+    expect([await saved(kept), await saved(refused)]).toEqual([{ saves: 2 }, { saves: 1 }]);
   });
 
   it('copies sent to both replicas at once: one answer, the same bytes wherever it is repeated, the rest 409', async () => {

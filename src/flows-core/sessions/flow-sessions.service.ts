@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { Pool, PoolClient, QueryConfig } from 'pg';
+import type { Pool, QueryConfig } from 'pg';
 import { DataSource, Repository, type EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
@@ -13,7 +13,8 @@ import { flowsConfig } from '../flows.config.js';
 import { FlowSession, type FlowSessionRow, type SessionState } from './flow-session.js';
 import { FlowSessionEntity } from './flow-session.entity.js';
 import { asUserId, normalizePhone, type WhatsAppUser } from './whatsapp-user.js';
-import { ANSWER, EXPIRE, INSPECT, LOCK, SAVE, SCREEN_DATA } from './session-statements.js';
+import { SessionQueryRunner } from './session-query-runner.js';
+import { ANSWER, CLAIMED_KEY, EXPIRE, INSPECT, LOCK, SAVE, SCREEN_DATA } from './session-statements.js';
 
 const MAX_TOKEN_LENGTH = 512;
 // Tokens are printable; control characters (U+0000 cannot even be stored) mark a forged or broken one.
@@ -64,9 +65,6 @@ export interface SessionRunOptions {
   mayCommit?: () => boolean;
 }
 
-/** The driver's way to hand a connection back broken, so the pool closes it instead of reusing it. */
-type ClosableRunner = { releasePostgresConnection(error: Error): Promise<void>; databaseConnection: PoolClient };
-
 interface LockedRow extends FlowSessionRow {
   opened: boolean;
   priorDigest: Buffer | null;
@@ -84,6 +82,10 @@ interface Inspected {
   expiresAt: Date | null;
   pastExpiry: boolean | null;
 }
+
+/** Whether `error` is SAVE's claim failing on a key claimed before. */
+const isClaimedKey = (error: unknown): boolean =>
+  (error as { code?: string }).code === CLAIMED_KEY.code && (error as { constraint?: string }).constraint === CLAIMED_KEY.constraint;
 
 /** A statement sent without a name: prepared for this execution only. */
 const unnamed = ({ text }: { text: string }): { text: string } => ({ text });
@@ -248,20 +250,19 @@ export class FlowSessions implements OnModuleInit {
     work: (session: FlowSession, manager: EntityManager) => Promise<SessionEnd<T>>,
     options: SessionRunOptions = {},
   ): Promise<{ value: T; recorded: boolean }> {
-    const runner = this.db.createQueryRunner();
+    const runner = SessionQueryRunner.create(this.db);
     const { signal } = options;
     let connected = false;
-    const close = () => (runner as unknown as ClosableRunner).releasePostgresConnection(new Error('abandoned after the response budget'));
+    const close = () => runner.abandon(new Error('abandoned after the response budget'));
     const onAbort = () => void (connected && close());
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await runner.connect();
       connected = true;
       if (signal?.aborted) await close();
-      await runner.startTransaction();
-      const client = (runner as unknown as ClosableRunner).databaseConnection;
+      const client = runner.client;
       const tenant = options.tenant ?? null;
-      const row = await this.lock(client, flow, token, policy, envelope, tenant);
+      const row = await this.lock(runner, flow, token, policy, envelope, tenant);
       if (row?.priorDigest) {
         await runner.rollbackTransaction();
         throw this.replayAnswer(row.priorDigest, row.priorStatus, row.priorBody, envelope);
@@ -287,32 +288,31 @@ export class FlowSessions implements OnModuleInit {
         await runner.rollbackTransaction();
         return { value: outcome.value, recorded: false };
       }
-      const state = session.changedState();
-      const screen = outcome.end === 'keep' ? outcome.screen : undefined;
-      const saved = await client.query({
-        ...this.statement(SAVE),
-        values: [
-          token,
-          envelope.keyHash,
-          envelope.digest,
-          outcome.body,
-          state ? toJsonb(state) : null,
-          screen?.id ?? null,
-          screen ? toJsonb(screen.data) : null,
-          outcome.end === 'complete',
-        ],
-      });
-      // The row lock kept every other request on this token out, so the key can only have been
-      // claimed under another token (a client reusing its AES key): refused like any reuse.
-      if (saved.rowCount === 0) {
-        await runner.rollbackTransaction();
-        throw new FlowReplayRefusedError('other_envelope');
-      }
       if (!(options.mayCommit?.() ?? true)) {
         await runner.rollbackTransaction();
         return { value: outcome.value, recorded: false };
       }
-      await runner.commitTransaction();
+      const state = session.changedState();
+      const screen = outcome.end === 'keep' ? outcome.screen : undefined;
+      try {
+        await runner.commitTransactionAfter({
+          ...this.statement(SAVE),
+          values: [
+            token,
+            envelope.keyHash,
+            envelope.digest,
+            outcome.body,
+            state ? toJsonb(state) : null,
+            screen?.id ?? null,
+            screen ? toJsonb(screen.data) : null,
+            outcome.end === 'complete',
+          ],
+        });
+      } catch (error) {
+        // The key was claimed under another token (see SAVE): nothing of this request was kept.
+        if (isClaimedKey(error)) throw new FlowReplayRefusedError('other_envelope');
+        throw error;
+      }
       return { value: outcome.value, recorded: true };
     } catch (error) {
       if (runner.isTransactionActive && !runner.isReleased) await runner.rollbackTransaction().catch(() => undefined);
@@ -357,16 +357,17 @@ export class FlowSessions implements OnModuleInit {
   }
 
   /** The session row locked in the transaction, opened first under policy `any`, with the envelope's prior claim. */
-  private async lock(client: PoolClient, flow: string, token: string, policy: 'issued' | 'any', envelope: EnvelopeId, tenant: string | null) {
+  /** Starts the transaction with the session row locked (opened first under policy `any`), and the envelope's prior claim. */
+  private async lock(runner: SessionQueryRunner, flow: string, token: string, policy: 'issued' | 'any', envelope: EnvelopeId, tenant: string | null) {
     const query: QueryConfig = {
       ...this.statement(LOCK[policy]),
       values: [token, flow, this.config.sessionTtlS, envelope.keyHash, this.config.replayWindowS, tenant],
     };
     let {
       rows: [row],
-    } = await client.query<LockedRow>(query);
+    } = await runner.startTransactionWith<LockedRow>(query);
     // A concurrent first request inserted it: this insert waited for it to commit; a new statement sees and locks it.
-    if (!row && policy === 'any') [row] = (await client.query<LockedRow>(query)).rows;
+    if (!row && policy === 'any') [row] = (await runner.client.query<LockedRow>(query)).rows;
     return row;
   }
 

@@ -102,10 +102,13 @@ export const LOCK = {
 } as const;
 
 /**
- * The last statement of a transactional request, before its commit: claim the envelope with its
- * answer and save what the request changed in its locked session.
+ * The last statement of a transactional request, sent together with its COMMIT: claim the envelope
+ * with its answer and save what the request changed in its locked session.
  * $1 token, $2 key hash, $3 digest, $4 the encrypted answer, $5 new state or null, $6 screen id or
  * null, $7 its data, $8 completes.
+ * The row lock keeps every other request on this token out, so the key can only have been claimed
+ * under another token (a client reusing its AES key): the claim then fails on the primary key
+ * (CLAIMED_KEY), which turns the COMMIT behind it into a rollback of everything the request did.
  */
 export const SAVE = {
   name: 'flowgate_save',
@@ -113,7 +116,6 @@ export const SAVE = {
   WITH claim AS (
     INSERT INTO flow_envelopes (key_hash, digest, token, status, body, expires_at)
     SELECT $2, $3, token, 200, $4, expires_at FROM flow_sessions WHERE token = $1
-    ON CONFLICT (key_hash) DO NOTHING
     RETURNING token
   )
   UPDATE flow_sessions s SET
@@ -123,6 +125,9 @@ export const SAVE = {
   FROM claim WHERE s.token = claim.token
   RETURNING 1`,
 } as const;
+
+/** The error SAVE fails with when the envelope's key was claimed before (a unique violation on its primary key). */
+export const CLAIMED_KEY = { code: '23505', constraint: 'flow_envelopes_pkey' } as const;
 
 /**
  * Why a request found its session unusable or its envelope taken: the envelope's claim (its answer
