@@ -4,7 +4,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 
 /** What pg's client exposes of its socket and mode (`pipeline` is a documented client option). */
-type PipelinedClient = PoolClient & { pipeline?: boolean; connection?: { stream?: { cork?(): void; uncork?(): void } } };
+type PipelinedClient = PoolClient & { pipeline?: boolean; connection?: { stream?: { cork?(): void; uncork?(): void; destroy?(): void } } };
 
 /**
  * Sends `queries` on `client` in one write: on a pipelined connection (typeorm-options.ts) the
@@ -59,6 +59,9 @@ export class SessionQueryRunner extends PostgresQueryRunner {
    * back what it held, and a late query on it fails instead of running outside the transaction.
    */
   abandon(reason: Error): Promise<void> {
+    // A pipelined connection that is ended waits for the queries on the wire (a lock wait, a stalled
+    // database): this one must close now, so its socket goes first.
+    (this.databaseConnection as PipelinedClient | undefined)?.connection?.stream?.destroy?.();
     // The driver's own way to release a connection with an error; TypeORM declares it private.
     return (this as unknown as { releasePostgresConnection(error: Error): Promise<void> }).releasePostgresConnection(reason);
   }
