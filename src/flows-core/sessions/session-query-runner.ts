@@ -13,18 +13,8 @@ type PipelinedClient = PoolClient & { pipeline?: boolean; connection?: { stream?
  */
 function inOneWrite(client: PoolClient, ...queries: QueryConfig[]): Array<Promise<QueryResult>> {
   const connection = client as PipelinedClient;
-  if (!connection.pipeline) {
-    // A connection that is not pipelined (a pool built elsewhere): one after the other, same outcome.
-    let previous: Promise<unknown> = Promise.resolve();
-    return queries.map((query) => {
-      const result = previous.then(
-        () => client.query(query),
-        () => client.query(query),
-      );
-      previous = result;
-      return result;
-    });
-  }
+  // Queued on a connection that is not pipelined, the second would wait for the first's answer.
+  if (!connection.pipeline) throw new Error("The database pool's connections must be pipelined (pg's pipeline option, typeorm-options.ts)");
   const stream = connection.connection?.stream;
   stream?.cork?.();
   try {
