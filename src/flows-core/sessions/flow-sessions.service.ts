@@ -61,7 +61,7 @@ export interface SessionRunOptions {
    * outside it), which also frees the embedded database for the others.
    */
   signal?: AbortSignal;
-  /** Asked right before the commit; `false` rolls back. Once it said yes, the work is not aborted. */
+  /** Asked right before the save that goes out with the commit; `false` rolls back. Once it said yes, the work is not aborted. */
   mayCommit?: () => boolean;
 }
 
@@ -356,7 +356,6 @@ export class FlowSessions implements OnModuleInit {
     );
   }
 
-  /** The session row locked in the transaction, opened first under policy `any`, with the envelope's prior claim. */
   /** Starts the transaction with the session row locked (opened first under policy `any`), and the envelope's prior claim. */
   private async lock(runner: SessionQueryRunner, flow: string, token: string, policy: 'issued' | 'any', envelope: EnvelopeId, tenant: string | null) {
     const query: QueryConfig = {
