@@ -114,7 +114,8 @@ interface RoundResult {
  * Runs `measureRound` for every contender, `rounds` times over, each round `seconds / rounds` long:
  * the servers compared take turns (who goes first rotates), so the machine speeding up or slowing
  * down during the run (a neighbour, the host's clock) weighs on each of them alike and their ratios
- * hold. A contender's rounds add up to its row.
+ * hold. A contender's rounds add up to its row, which also keeps each round's CPU per request: the
+ * targets give the range of the ratio round by round beside the ratio of the whole load.
  */
 async function inTurns(
   contenders: Contender[],
@@ -123,7 +124,7 @@ async function inTurns(
   seconds: number,
   measureRound: (index: number, seconds: number) => Promise<RoundResult>,
 ): Promise<Measurement[]> {
-  const totals = contenders.map(() => ({ loads: [] as RawLoad[], cpu: 0, lag: undefined as number | undefined }));
+  const totals = contenders.map(() => ({ loads: [] as RawLoad[], cpu: 0, byRound: [] as number[], lag: undefined as number | undefined }));
   for (let turn = 0; turn < rounds; turn++) {
     for (let k = 0; k < contenders.length; k++) {
       const index = (turn + k) % contenders.length;
@@ -131,17 +132,19 @@ async function inTurns(
       const total = totals[index];
       total.loads.push(result.load);
       total.cpu += result.cpu;
+      total.byRound.push(result.load.latencies.length ? round(result.cpu / result.load.latencies.length, 0) : 0);
       if (result.lag !== undefined) total.lag = Math.max(total.lag ?? 0, result.lag);
     }
   }
   return contenders.map((contender, index) => {
-    const { loads, cpu, lag } = totals[index];
+    const { loads, cpu, byRound, lag } = totals[index];
     const load = summarise(loads);
     const row: Measurement = {
       target: contender.label,
       scenario,
       ...load,
       cpuMicrosPerRequest: load.requests ? round(cpu / load.requests, 0) : 0,
+      ...(rounds > 1 ? { cpuMicrosPerRequestByRound: byRound } : {}),
       eventLoopLagP99Ms: lag,
     };
     logRow(row);

@@ -7,6 +7,11 @@ export interface Measurement extends LoadResult {
   scenario: string;
   /** Server CPU time (user + system, all its processes) per answered request. */
   cpuMicrosPerRequest: number;
+  /**
+   * The same, round by round, in the order the rounds ran, when the servers compared took turns
+   * (see `--rounds`): round i of one server ran right beside round i of the other.
+   */
+  cpuMicrosPerRequestByRound?: number[];
   /** Flowgate's event-loop delay p99 during the run (from its own /metrics), when known. */
   eventLoopLagP99Ms?: number;
   /** An open-loop load (the crowd): no fixed concurrency; its shape and the share over 1 s. */

@@ -11,7 +11,34 @@ export interface Ratio {
   throughput: number;
   /** CPU µs/request ÷ CPU µs/request. */
   cpuPerRequest: number;
+  /** The same ratio round by round, its lowest and highest, when the two took turns (see roundRange). */
+  cpuPerRequestByRound?: RoundRange;
 }
+
+export interface RoundRange {
+  min: number;
+  max: number;
+}
+
+/**
+ * The CPU-per-request ratio of `row` to `base` round by round, its lowest and highest, when the two
+ * took turns over the same rounds (round i of one ran right beside round i of the other): how much a
+ * ratio read on the whole load moves with the machine within the run. Undefined for a single round.
+ */
+export function roundRange(row: Measurement, base: Measurement): RoundRange | undefined {
+  const mine = row.cpuMicrosPerRequestByRound;
+  const theirs = base.cpuMicrosPerRequestByRound;
+  if (!mine || !theirs || mine.length !== theirs.length) return undefined;
+  const ratios = mine.flatMap((value, i) => (value > 0 && theirs[i] > 0 ? [value / theirs[i]] : []));
+  if (ratios.length < 2) return undefined;
+  return { min: round(Math.min(...ratios), 3), max: round(Math.max(...ratios), 3) };
+}
+
+/** A CPU ratio's round-by-round range, as the targets print it after the figures. */
+const byRound = (row: Measurement, base: Measurement) => {
+  const range = roundRange(row, base);
+  return range ? `; round by round ${range.min}–${range.max} ×` : '';
+};
 
 export interface TargetResult {
   target: string;
@@ -87,6 +114,7 @@ export function evaluateTargets({ measurements, multiWorker, passes, webhooks, w
         concurrency: row.concurrency,
         throughput: round(row.rps / base.rps, 3),
         cpuPerRequest: round(row.cpuMicrosPerRequest / base.cpuMicrosPerRequest, 3),
+        cpuPerRequestByRound: roundRange(row, base),
       });
     }
   };
@@ -147,7 +175,7 @@ export function evaluateTargets({ measurements, multiWorker, passes, webhooks, w
       });
       targets.push({
         target: `lookup c=${TOP}: CPU/request ≤ 1.25 × ${thin}'s`,
-        measured: `${round(lookup.cpuMicrosPerRequest / thinLookup.cpuMicrosPerRequest, 3)} × (${lookup.cpuMicrosPerRequest} vs ${thinLookup.cpuMicrosPerRequest} µs)`,
+        measured: `${round(lookup.cpuMicrosPerRequest / thinLookup.cpuMicrosPerRequest, 3)} × (${lookup.cpuMicrosPerRequest} vs ${thinLookup.cpuMicrosPerRequest} µs${byRound(lookup, thinLookup)})`,
         met: lookup.cpuMicrosPerRequest <= 1.25 * thinLookup.cpuMicrosPerRequest,
       });
     } else missing.push(`lookup c=${TOP} against ${thin}`);
@@ -156,7 +184,7 @@ export function evaluateTargets({ measurements, multiWorker, passes, webhooks, w
     if (reserve && thinReserve) {
       targets.push({
         target: `reserve c=${RESERVE_AT}: CPU/request ≤ 1.5 × ${thin}'s reserve`,
-        measured: `${round(reserve.cpuMicrosPerRequest / thinReserve.cpuMicrosPerRequest, 3)} × (${reserve.cpuMicrosPerRequest} vs ${thinReserve.cpuMicrosPerRequest} µs)`,
+        measured: `${round(reserve.cpuMicrosPerRequest / thinReserve.cpuMicrosPerRequest, 3)} × (${reserve.cpuMicrosPerRequest} vs ${thinReserve.cpuMicrosPerRequest} µs${byRound(reserve, thinReserve)})`,
         met: reserve.cpuMicrosPerRequest <= 1.5 * thinReserve.cpuMicrosPerRequest,
       });
     } else missing.push(`reserve c=${RESERVE_AT} against ${thin}`);
@@ -188,7 +216,7 @@ export function evaluateTargets({ measurements, multiWorker, passes, webhooks, w
   if (ping && floor) {
     targets.push({
       target: `ping c=${TOP}: CPU/request ≤ 1.10 × the framework floor`,
-      measured: `${round(ping.cpuMicrosPerRequest / floor.cpuMicrosPerRequest, 3)} × (${ping.cpuMicrosPerRequest} vs ${floor.cpuMicrosPerRequest} µs)`,
+      measured: `${round(ping.cpuMicrosPerRequest / floor.cpuMicrosPerRequest, 3)} × (${ping.cpuMicrosPerRequest} vs ${floor.cpuMicrosPerRequest} µs${byRound(ping, floor)})`,
       met: ping.cpuMicrosPerRequest <= 1.1 * floor.cpuMicrosPerRequest,
     });
   } else missing.push(`ping c=${TOP} against the framework floor`);
@@ -277,7 +305,11 @@ export function evaluateTargets({ measurements, multiWorker, passes, webhooks, w
     ...checks.map((check) => `${check.met ? 'OK     ' : 'FAILED '}  ${check.target}: ${check.measured}`),
     ...(smoke ? [] : targets.map(line)),
     ...(smoke ? [] : missing.map((what) => `-- not evaluated (not measured in this run): ${what}`)),
-    ...ratios.map((r) => `ratio ${r.pair}, ${r.scenario} c=${r.concurrency}: throughput ${r.throughput}, CPU/request ${r.cpuPerRequest}`),
+    ...ratios.map(
+      (r) =>
+        `ratio ${r.pair}, ${r.scenario} c=${r.concurrency}: throughput ${r.throughput}, CPU/request ${r.cpuPerRequest}` +
+        (r.cpuPerRequestByRound ? ` (round by round ${r.cpuPerRequestByRound.min}–${r.cpuPerRequestByRound.max})` : ''),
+    ),
     ...crowdLines,
     ...floorLines,
     ...(flood ? [flood.summary] : []),
