@@ -3,7 +3,7 @@
 // Its migrations are the app's: the core's list and those its modules declare (DatabaseModule.forFeature).
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
-import { loadEnvFile } from './config/configuration.js';
+import { loadEnvFile } from './config/env-file.js';
 import { migrationsOf } from './database/database-feature.js';
 import { typeOrmOptions } from './database/typeorm-options.js';
 

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import { ConfigModule, type ConfigFactory } from '@nestjs/config';
 import { visitModules } from '../common/module-tree.js';
@@ -25,12 +24,4 @@ export function configNamespacesOf(root: Type | DynamicModule): ConfigFactory[] 
  */
 export function assertValidConfiguration(root: Type | DynamicModule): void {
   for (const namespace of configNamespacesOf(root)) namespace();
-}
-
-/**
- * Reads `.env` from the working directory when present; variables already set in the
- * environment win. Tests (NODE_ENV=test) take their configuration from the environment only.
- */
-export function loadEnvFile(path = '.env'): void {
-  if (process.env.NODE_ENV !== 'test' && existsSync(path)) process.loadEnvFile(path);
 }

@@ -1,11 +1,9 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { configEnvironment, validatedOnce } from './config-context.js';
+import { ConfigValidationError } from './config-validation-error.js';
 
-/** Thrown when an environment variable is missing or invalid. Its message is one line. */
-export class ConfigValidationError extends Error {
-  override readonly name = 'ConfigValidationError';
-}
+export { ConfigValidationError };
 
 // Values of these variables are never echoed back in error messages.
 const SECRET_NAME = /SECRET|TOKEN|KEY|PASSPHRASE|PASSWORD|_URL$/;

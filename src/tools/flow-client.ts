@@ -3,7 +3,7 @@
 // webhook a completed flow produces.
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { loadEnvFile } from '../config/configuration.js';
+import { loadEnvFile } from '../config/env-file.js';
 import { UnreachableError } from './cli/errors.js';
 import { decryptResponse, encryptRequest, flowCredentials, flowsConfig, loadConfiguredRing, signBody } from '../flows-core/testing.js';
 

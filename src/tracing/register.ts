@@ -4,7 +4,7 @@
 // only. It runs before anything else so that the SDK's context manager and the Postgres client's
 // spans are in place before the first module that queries is loaded.
 import cluster from 'node:cluster';
-import { loadEnvFile } from '../config/configuration.js';
+import { loadEnvFile } from '../config/env-file.js';
 import { TracingSettingsError, tracingSettings } from './tracing-settings.js';
 
 try {

@@ -3,8 +3,8 @@
 // one JSON document) and an exit code: 0 done, 1 failed, 2 usage, 3 something could not be reached.
 import { parseArgs } from 'node:util';
 import { exitWith } from '../../common/exit.js';
-import { loadEnvFile } from '../../config/configuration.js';
-import { ConfigValidationError } from '../../config/validate-env.js';
+import { ConfigValidationError } from '../../config/config-validation-error.js';
+import { loadEnvFile } from '../../config/env-file.js';
 import type { Command, CommandEntry, CommandGroup } from './command.js';
 import { COMMANDS } from './commands.js';
 import { CliError, EXIT, UnreachableError, UsageError, unreachable } from './errors.js';
