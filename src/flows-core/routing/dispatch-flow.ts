@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import { FlowRegistry } from './flow-registry.js';
-import { FlowRouter, plainSealing } from './flow-router.js';
 
 /** A decrypted request as WhatsApp sends it, with defaults for what a handler test rarely cares about. */
 export interface DispatchRequest {
@@ -30,6 +28,9 @@ export interface DispatchedReply {
  *   expect(reply.screen).toBe('AVAILABILITY');
  */
 export async function dispatchFlow(app: Pick<INestApplicationContext, 'get'>, flow: string, request: DispatchRequest): Promise<DispatchedReply> {
+  // Loaded on the first call: the command-line tools import the entry that exports this function for
+  // its keys and crypto, and should not load the router (and with it most of the server) to start.
+  const [{ FlowRegistry }, { FlowRouter, plainSealing }] = await Promise.all([import('./flow-registry.js'), import('./flow-router.js')]);
   const registry = app.get(FlowRegistry, { strict: false });
   if (!registry.get(flow)) throw new Error(`No flow named "${flow}" in this module (flows: ${registry.names().join(', ') || 'none'})`);
   const { body } = await app
