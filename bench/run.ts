@@ -30,7 +30,7 @@ import { serverCpuMicros } from './lib/process-cpu.js';
 import { markdownTable, table, type Measurement } from './lib/report.js';
 import { unsignedFlood, type FloodResult } from './lib/flood.js';
 import { startTraceSink, type TraceSink } from './lib/trace-sink.js';
-import { evaluateTargets, type InitNote, type Pass, type ReservationLedger } from './lib/targets.js';
+import { evaluateTargets, LOOKUP_BESIDE_SLOTS, type InitNote, type Pass, type ReservationLedger } from './lib/targets.js';
 import {
   initRequest,
   lookupRequest,
@@ -101,6 +101,8 @@ interface Contender {
   label: string;
   target: Target;
   lagOf: LagReader;
+  /** Its row's scenario when not the one measured: the lookups that take turns with the slot listings. */
+  scenario?: string;
 }
 
 /** What one round measured on one server. */
@@ -141,7 +143,7 @@ async function inTurns(
     const load = summarise(loads);
     const row: Measurement = {
       target: contender.label,
-      scenario,
+      scenario: contender.scenario ?? scenario,
       ...load,
       cpuMicrosPerRequest: load.requests ? round(cpu / load.requests, 0) : 0,
       ...(rounds > 1 ? { cpuMicrosPerRequestByRound: byRound } : {}),
@@ -592,8 +594,19 @@ async function measureScenario(scenario: ScenarioName, contenders: Contender[], 
       return measure(scenario, contenders, ({ target }) => oneShotPool(lookupRequests(target, oneShot)), concurrency);
     case 'reserve':
       return measureReserve(contenders);
-    case 'slots':
-      return measure(scenario, contenders, async ({ target }) => oneShotPool(await slotRequests(target, oneShot)), concurrency);
+    case 'slots': {
+      // Its target reads it against a lookup on the same server: lookups take turns with the slot
+      // listings, so the host's drift between two scenarios measured one after the other stays out.
+      const flowgate = contenders[contenders.length - 1];
+      const lookups = { ...flowgate, scenario: LOOKUP_BESIDE_SLOTS };
+      return measure(
+        scenario,
+        [lookups, flowgate],
+        async (contender) =>
+          oneShotPool(contender === lookups ? lookupRequests(contender.target, oneShot) : await slotRequests(contender.target, oneShot)),
+        concurrency,
+      );
+    }
     case 'crowd': {
       // Open loop, one server after the other: each crowd walks at its own pace for its whole length.
       const rows: Measurement[] = [];

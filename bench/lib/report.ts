@@ -26,7 +26,7 @@ const pad = (value: unknown, width: number) => String(value ?? '-').padStart(wid
 /** A fixed-width table of measurements. */
 export function table(rows: Measurement[]): string {
   const header = ['target', 'scenario', 'conc', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'cpu µs/req', 'loop p99 ms'];
-  const widths = [26, 14, 5, 9, 8, 8, 8, 8, 7, 11, 12];
+  const widths = [26, 19, 5, 9, 8, 8, 8, 8, 7, 11, 12];
   const line = (cells: unknown[]) => cells.map((cell, i) => (i < 2 ? String(cell).padEnd(widths[i]) : pad(cell, widths[i]))).join(' ');
   return [
     line(header),

@@ -64,3 +64,23 @@ describe('the CPU ratios round by round', () => {
     expect(targets.find((t) => t.target.includes('framework floor'))?.measured).toContain('round by round 1.175–1.225 ×');
   });
 });
+
+describe('the slot listings against the lookups that took turns with them', () => {
+  it('reads the slots target against the lookups beside them, round by round, not the lookup scenario of another moment', () => {
+    const { targets } = evaluate([
+      row('flowgate', 'lookup', 64, 700),
+      row('flowgate', 'lookup beside slots', 64, 1000, [900, 1100]),
+      row('flowgate', 'slots', 64, 1300, [1260, 1320]),
+    ]);
+    expect(targets.find((t) => t.target.startsWith('slots'))).toEqual({
+      target: "slots c=64: CPU/request ≤ 1.5 × the lookup's",
+      measured: '1.3 × (1300 vs 1000 µs; round by round 1.2–1.4 ×)',
+      met: true,
+    });
+  });
+
+  it('falls back to the lookup scenario when no lookups ran beside the slots (a report from before they did)', () => {
+    const { targets } = evaluate([row('flowgate', 'lookup', 64, 700), row('flowgate', 'slots', 64, 1300)]);
+    expect(targets.find((t) => t.target.startsWith('slots'))).toMatchObject({ measured: '1.857 × (1300 vs 700 µs)', met: false });
+  });
+});
