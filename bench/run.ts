@@ -26,7 +26,7 @@ import {
 } from './lib/flowgate.js';
 import { cyclingPool, oneShotPool, round, runLoad, runLoadRaw, summarise, type RawLoad, type RequestPool } from './lib/load.js';
 import { parseOptions, type BenchOptions } from './lib/options.js';
-import { serverCpuMicros } from './lib/process-cpu.js';
+import { cpuPerRequest, serverCpuMicros } from './lib/process-cpu.js';
 import { markdownTable, table, type Measurement } from './lib/report.js';
 import { unsignedFlood, type FloodResult } from './lib/flood.js';
 import { startTraceSink, type TraceSink } from './lib/trace-sink.js';
@@ -134,7 +134,7 @@ async function inTurns(
       const total = totals[index];
       total.loads.push(result.load);
       total.cpu += result.cpu;
-      total.byRound.push(result.load.latencies.length ? round(result.cpu / result.load.latencies.length, 0) : 0);
+      total.byRound.push(cpuPerRequest(result.cpu, result.load.latencies.length));
       if (result.lag !== undefined) total.lag = Math.max(total.lag ?? 0, result.lag);
     }
   }
@@ -145,7 +145,7 @@ async function inTurns(
       target: contender.label,
       scenario: contender.scenario ?? scenario,
       ...load,
-      cpuMicrosPerRequest: load.requests ? round(cpu / load.requests, 0) : 0,
+      cpuMicrosPerRequest: cpuPerRequest(cpu, load.requests),
       ...(rounds > 1 ? { cpuMicrosPerRequestByRound: byRound } : {}),
       eventLoopLagP99Ms: lag,
     };
@@ -250,7 +250,7 @@ async function measureCrowd(server: ServerProcess, label: string, target: Target
     target: label,
     scenario: 'crowd',
     ...crowd,
-    cpuMicrosPerRequest: crowd.requests ? round(cpu / crowd.requests, 0) : 0,
+    cpuMicrosPerRequest: cpuPerRequest(cpu, crowd.requests),
     eventLoopLagP99Ms: await lagOf(server.url),
   };
   logRow(row);

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { createHmac } from 'node:crypto';
 import { round, runLoad, type BenchRequest, type LoadResult, type RequestPool } from './load.js';
-import { serverCpuMicros } from './process-cpu.js';
+import { cpuPerRequest, serverCpuMicros } from './process-cpu.js';
 import type { Measurement } from './report.js';
 
 /** JSON of `bytes` made of tiny keys: the most parsing work per byte an attacker can ask for. */
@@ -82,7 +82,7 @@ export async function unsignedFlood(options: {
     const [during, refused] = await Promise.all([runLoad(url, pings, pingConcurrency, seconds), flooded]);
     await worker.terminate();
     const floodCpu = serverCpuMicros(pid) - cpu - pingCpu * during.requests;
-    return { during, refused, cpuEach: refused.requests ? round(Math.max(0, floodCpu) / refused.requests, 0) : 0 };
+    return { during, refused, cpuEach: cpuPerRequest(Math.max(0, floodCpu), refused.requests) };
   };
   const unsigned = await flood('unsigned');
   const misSigned = await flood('mis-signed');

@@ -43,3 +43,6 @@ export function serverCpuMicros(pid: number): number {
 }
 
 export const procAvailable = () => existsSync('/proc/self/stat');
+
+/** Server CPU per answered request, in whole µs (0 when none was answered). */
+export const cpuPerRequest = (cpuMicros: number, requests: number): number => (requests ? Math.round(cpuMicros / requests) : 0);

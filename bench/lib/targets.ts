@@ -34,11 +34,12 @@ export function roundRange(row: Measurement, base: Measurement): RoundRange | un
   return { min: round(Math.min(...ratios), 3), max: round(Math.max(...ratios), 3) };
 }
 
-/** A CPU ratio's round-by-round range, as the targets print it after the figures. */
-const byRound = (row: Measurement, base: Measurement) => {
+/** A CPU target's reading: the ratio, both figures and, when the two took turns, the round-by-round range. */
+function cpuVersus(row: Measurement, base: Measurement): string {
   const range = roundRange(row, base);
-  return range ? `; round by round ${range.min}–${range.max} ×` : '';
-};
+  const rounds = range ? `; round by round ${range.min}–${range.max} ×` : '';
+  return `${round(row.cpuMicrosPerRequest / base.cpuMicrosPerRequest, 3)} × (${row.cpuMicrosPerRequest} vs ${base.cpuMicrosPerRequest} µs${rounds})`;
+}
 
 export interface TargetResult {
   target: string;
@@ -178,7 +179,7 @@ export function evaluateTargets({ measurements, multiWorker, passes, webhooks, w
       });
       targets.push({
         target: `lookup c=${TOP}: CPU/request ≤ 1.25 × ${thin}'s`,
-        measured: `${round(lookup.cpuMicrosPerRequest / thinLookup.cpuMicrosPerRequest, 3)} × (${lookup.cpuMicrosPerRequest} vs ${thinLookup.cpuMicrosPerRequest} µs${byRound(lookup, thinLookup)})`,
+        measured: cpuVersus(lookup, thinLookup),
         met: lookup.cpuMicrosPerRequest <= 1.25 * thinLookup.cpuMicrosPerRequest,
       });
     } else missing.push(`lookup c=${TOP} against ${thin}`);
@@ -187,7 +188,7 @@ export function evaluateTargets({ measurements, multiWorker, passes, webhooks, w
     if (reserve && thinReserve) {
       targets.push({
         target: `reserve c=${RESERVE_AT}: CPU/request ≤ 1.5 × ${thin}'s reserve`,
-        measured: `${round(reserve.cpuMicrosPerRequest / thinReserve.cpuMicrosPerRequest, 3)} × (${reserve.cpuMicrosPerRequest} vs ${thinReserve.cpuMicrosPerRequest} µs${byRound(reserve, thinReserve)})`,
+        measured: cpuVersus(reserve, thinReserve),
         met: reserve.cpuMicrosPerRequest <= 1.5 * thinReserve.cpuMicrosPerRequest,
       });
     } else missing.push(`reserve c=${RESERVE_AT} against ${thin}`);
@@ -197,7 +198,7 @@ export function evaluateTargets({ measurements, multiWorker, passes, webhooks, w
     if (slots && slotsLookup) {
       targets.push({
         target: `slots c=${TOP}: CPU/request ≤ 1.5 × the lookup's`,
-        measured: `${round(slots.cpuMicrosPerRequest / slotsLookup.cpuMicrosPerRequest, 3)} × (${slots.cpuMicrosPerRequest} vs ${slotsLookup.cpuMicrosPerRequest} µs${byRound(slots, slotsLookup)})`,
+        measured: cpuVersus(slots, slotsLookup),
         met: slots.cpuMicrosPerRequest <= 1.5 * slotsLookup.cpuMicrosPerRequest,
       });
     } else missing.push(`slots c=${TOP} against the lookup`);
@@ -221,7 +222,7 @@ export function evaluateTargets({ measurements, multiWorker, passes, webhooks, w
   if (ping && floor) {
     targets.push({
       target: `ping c=${TOP}: CPU/request ≤ 1.10 × the framework floor`,
-      measured: `${round(ping.cpuMicrosPerRequest / floor.cpuMicrosPerRequest, 3)} × (${ping.cpuMicrosPerRequest} vs ${floor.cpuMicrosPerRequest} µs${byRound(ping, floor)})`,
+      measured: cpuVersus(ping, floor),
       met: ping.cpuMicrosPerRequest <= 1.1 * floor.cpuMicrosPerRequest,
     });
   } else missing.push(`ping c=${TOP} against the framework floor`);
