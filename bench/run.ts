@@ -28,6 +28,8 @@ import { cyclingPool, oneShotPool, round, runLoad, runLoadRaw, summarise, type R
 import { parseOptions, type BenchOptions } from './lib/options.js';
 import { cpuPerRequest, serverCpuMicros } from './lib/process-cpu.js';
 import { markdownTable, table, type Measurement } from './lib/report.js';
+import { profileClockMicros, rowParts, rowPartsTables, type ProfiledRow } from './lib/profiled-rows.js';
+import type { LoadWindow } from './lib/profile-parts.js';
 import { unsignedFlood, type FloodResult } from './lib/flood.js';
 import { startTraceSink, type TraceSink } from './lib/trace-sink.js';
 import { evaluateTargets, LOOKUP_BESIDE_SLOTS, type InitNote, type Pass, type ReservationLedger } from './lib/targets.js';
@@ -83,9 +85,15 @@ const PING_COMPARISONS = [
 let passDatabase: BenchDatabase | undefined;
 const settle = () => passDatabase?.settle() ?? Promise.resolve();
 
-/** node --cpu-prof for a comparison server (its profile is written when it exits on SIGTERM). */
-const profileArgs = (name: string) =>
-  options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+/**
+ * node --cpu-prof for a server (its profile is written when it exits on SIGTERM). Node's own name
+ * for the file carries the server's pid, which is how each measured row finds its profile.
+ */
+const profileArgs = () => (options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
+if (options.profile) rmSync(PROFILE_DIR, { recursive: true, force: true });
+
+/** With --profile: every row measured in turns, with its server and the windows its rounds ran in. */
+const profiledRows: ProfiledRow[] = [];
 
 function logRow(row: Measurement): void {
   const at = row.openLoop ? `${row.openLoop.people} people` : `c=${row.concurrency}`;
@@ -110,6 +118,8 @@ interface RoundResult {
   load: RawLoad;
   cpu: number;
   lag: number | undefined;
+  /** When it ran, on the clock of the servers' CPU profiles. */
+  window: LoadWindow;
 }
 
 /**
@@ -126,7 +136,13 @@ async function inTurns(
   seconds: number,
   measureRound: (index: number, seconds: number) => Promise<RoundResult>,
 ): Promise<Measurement[]> {
-  const totals = contenders.map(() => ({ loads: [] as RawLoad[], cpu: 0, byRound: [] as number[], lag: undefined as number | undefined }));
+  const totals = contenders.map(() => ({
+    loads: [] as RawLoad[],
+    cpu: 0,
+    byRound: [] as number[],
+    lag: undefined as number | undefined,
+    windows: [] as LoadWindow[],
+  }));
   for (let turn = 0; turn < rounds; turn++) {
     for (let k = 0; k < contenders.length; k++) {
       const index = (turn + k) % contenders.length;
@@ -135,11 +151,12 @@ async function inTurns(
       total.loads.push(result.load);
       total.cpu += result.cpu;
       total.byRound.push(cpuPerRequest(result.cpu, result.load.latencies.length));
+      total.windows.push(result.window);
       if (result.lag !== undefined) total.lag = Math.max(total.lag ?? 0, result.lag);
     }
   }
   return contenders.map((contender, index) => {
-    const { loads, cpu, byRound, lag } = totals[index];
+    const { loads, cpu, byRound, lag, windows } = totals[index];
     const load = summarise(loads);
     const row: Measurement = {
       target: contender.label,
@@ -150,6 +167,7 @@ async function inTurns(
       eventLoopLagP99Ms: lag,
     };
     logRow(row);
+    if (options.profile) profiledRows.push({ row, pid: contender.server.pid, windows });
     return row;
   });
 }
@@ -160,9 +178,11 @@ async function measuredLoad(contender: Contender, run: () => Promise<RawLoad>): 
   await settle();
   await lagOf(server.url); // reading starts a new window
   const cpuBefore = serverCpuMicros(server.pid);
+  const from = profileClockMicros();
   const load = await run();
+  const to = profileClockMicros();
   const cpu = serverCpuMicros(server.pid) - cpuBefore;
-  return { load, cpu, lag: await lagOf(server.url) };
+  return { load, cpu, lag: await lagOf(server.url), window: { from, to, requests: load.latencies.length } };
 }
 
 /**
@@ -308,7 +328,7 @@ async function startFlowgate(
 ) {
   return startProcess({
     script: FLOWGATE_MAIN,
-    nodeArgs: ['--import', FLOWGATE_TRACING, ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
+    nodeArgs: ['--import', FLOWGATE_TRACING, ...profileArgs()],
     port: await freePort(),
     cores,
     logFile: join(OUT_DIR, logName),
@@ -413,7 +433,7 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
         log(comparison.title);
         const server = await startProcess({
           script: `dist-bench/bench/${comparison.script}.js`,
-          nodeArgs: profileArgs(comparison.script),
+          nodeArgs: profileArgs(),
           port: await freePort(),
           cores: pinned ? SERVER_CORE : undefined,
           logFile: join(OUT_DIR, `${comparison.script}.log`),
@@ -432,7 +452,7 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
       );
       const server = await startProcess({
         script: 'dist-bench/bench/thin-postgres-server.js',
-        nodeArgs: profileArgs(plan.thin.replace('+', '-')),
+        nodeArgs: profileArgs(),
         port: await freePort(),
         cores: pinned ? SERVER_CORE : undefined,
         logFile: join(OUT_DIR, `${plan.thin.replace('+', '-')}.log`),
@@ -693,6 +713,8 @@ async function main(opts: BenchOptions) {
       flood,
       smoke: opts.smoke,
     }),
+    // With --profile: where each row's CPU per request went (its servers have stopped: profiles written).
+    ...(opts.profile ? { profileParts: rowParts(PROFILE_DIR, profiledRows) } : {}),
     durationSeconds: round((Date.now() - started) / 1000, 1),
   };
   return report;
@@ -733,6 +755,11 @@ main(options)
     process.stdout.write(`${JSON.stringify(report)}\n\n`);
     process.stdout.write(`${table(report.measurements)}\n\n`);
     process.stdout.write(`${report.summary.join('\n')}\n`);
+    if (report.profileParts?.length) {
+      process.stdout.write(
+        `\nWhere the CPU per request went, from the servers' profiles (bench/out/profiles):\n\n${rowPartsTables(report.profileParts)}\n`,
+      );
+    }
     process.stdout.write(`\nJSON report: ${path}\n`);
     if (!report.ok) process.exitCode = 1;
   })

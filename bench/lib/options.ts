@@ -35,7 +35,7 @@ export interface BenchOptions {
   /** WEB_CONCURRENCY of the multi-worker run; 1 skips it. */
   workers: number;
   noPin: boolean;
-  /** Write V8 CPU profiles of Flowgate and the comparison servers to bench/out/profiles. */
+  /** Write V8 CPU profiles of Flowgate and the comparison servers to bench/out/profiles, and read each row's parts from them. */
   profile: boolean;
   /** Flowgate once more with traces on (to a local OTLP sink), for ping and lookup: the cost of tracing. */
   tracing: boolean;
@@ -66,7 +66,8 @@ const HELP = `npm run bench -- [options]
   --no-pin                do not pin server and load generator to different cores
   --tracing               ping and lookup again on Flowgate with traces on (every request sampled, OTLP
                           http/protobuf to a local sink), reported beside the run with traces off
-  --profile               CPU profiles (node --cpu-prof) of Flowgate and the comparison servers to bench/out/profiles
+  --profile               CPU profiles (node --cpu-prof) of Flowgate and the comparison servers to bench/out/profiles,
+                          and each row's CPU per request by part of the request path, printed side by side
   --help                  this text
 Uses DATABASE_URL (a database of its own, dropped afterwards) and REDIS_URL when set. Flowgate runs with
 NODE_ENV=production, one process pinned to core 0 (taskset), the load generator on core 1.`;

@@ -1,0 +1,62 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { partsPerRequest, partsTable, readProfile, type CpuProfile, type LoadWindow, type PartsPerRequest } from './profile-parts.js';
+import type { Measurement } from './report.js';
+
+/** A measured row of a profiled run: the server that answered it and when its rounds ran. */
+export interface ProfiledRow {
+  row: Measurement;
+  pid: number;
+  windows: LoadWindow[];
+}
+
+/** A row's CPU per request by part of the request path, from its server's profile. */
+export interface RowParts extends PartsPerRequest {
+  target: string;
+  scenario: string;
+  concurrency: number;
+  /** The profile read, under bench/out/profiles. */
+  profile: string;
+}
+
+/** Microseconds on the clock V8's profiler stamps its samples with. */
+export const profileClockMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+/** `node --cpu-prof` names a profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile. */
+function profileOf(dir: string, pid: number): string | undefined {
+  return readdirSync(dir).find((name) => name.startsWith('CPU.') && name.split('.')[3] === String(pid));
+}
+
+/**
+ * Each row's parts, from the profile its server wrote when it stopped. Rows whose server wrote none
+ * (a cluster's primary, which answers nothing), or none sampled in their windows, are left out.
+ */
+export function rowParts(dir: string, rows: ProfiledRow[]): RowParts[] {
+  if (!existsSync(dir)) return [];
+  const profiles = new Map<string, CpuProfile>();
+  const found: RowParts[] = [];
+  for (const { row, pid, windows } of rows) {
+    const file = profileOf(dir, pid);
+    if (!file) continue;
+    if (!profiles.has(file)) profiles.set(file, readProfile(join(dir, file)));
+    const parts = partsPerRequest(profiles.get(file)!, windows);
+    if (parts.busy > 0) found.push({ target: row.target, scenario: row.scenario, concurrency: row.concurrency, profile: file, ...parts });
+  }
+  return found;
+}
+
+/** One table per scenario and concurrency, Flowgate's column first (it is measured last in each). */
+export function rowPartsTables(rows: RowParts[]): string {
+  const groups = new Map<string, RowParts[]>();
+  for (const row of rows) {
+    const key = `${row.scenario === 'lookup beside slots' ? 'slots' : row.scenario} c=${row.concurrency}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups]
+    .map(([key, group]) => {
+      const title = (row: RowParts) => (row.scenario === 'lookup beside slots' ? 'lookups beside' : row.scenario === 'slots' ? 'slots' : row.target);
+      const columns = [...group].reverse().map((row) => ({ title: title(row), parts: row }));
+      return `${key}\n${partsTable(columns)}`;
+    })
+    .join('\n\n');
+}
