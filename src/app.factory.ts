@@ -10,7 +10,7 @@ import { withConfiguration, type EnvOverrides } from './config/config-context.js
 import { appConfig } from './config/app.config.js';
 import { assertValidConfiguration } from './config/configuration.js';
 import { loadEnvFile } from './config/env-file.js';
-import { ConfigValidationError } from './config/validate-env.js';
+import { ConfigValidationError } from './config/config-validation-error.js';
 import { BodyBudget } from './http/body-budget.js';
 import { GracefulFastifyAdapter } from './http/graceful-fastify-adapter.js';
 import { httpConfig } from './http/http.config.js';

@@ -7,7 +7,7 @@ import { appConfig, type AppConfig } from './config/app.config.js';
 import { withConfiguration } from './config/config-context.js';
 import { assertValidConfiguration } from './config/configuration.js';
 import { loadEnvFile } from './config/env-file.js';
-import { ConfigValidationError } from './config/validate-env.js';
+import { ConfigValidationError } from './config/config-validation-error.js';
 import { exitWith } from './common/exit.js';
 import { flowCredentials, flowsConfig, loadConfiguredRing } from './flows-core/server.js';
 import { AppLogger } from './logging/app-logger.js';

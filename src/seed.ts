@@ -9,7 +9,7 @@ import { appConfig } from './config/app.config.js';
 import { assertValidConfiguration } from './config/configuration.js';
 import { loadEnvFile } from './config/env-file.js';
 import { withConfiguration } from './config/config-context.js';
-import { ConfigValidationError } from './config/validate-env.js';
+import { ConfigValidationError } from './config/config-validation-error.js';
 import { exitWith } from './common/exit.js';
 import { DemoData } from './database/demo-data.js';
 import { describeDatabase, type DatabaseConfig } from './database/database.config.js';

@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { EnvInt } from './env-int.js';
-import { ConfigValidationError, validateEnv } from './validate-env.js';
+import { ConfigValidationError } from './config-validation-error.js';
+import { validateEnv } from './validate-env.js';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;

@@ -3,8 +3,6 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { configEnvironment, validatedOnce } from './config-context.js';
 import { ConfigValidationError } from './config-validation-error.js';
 
-export { ConfigValidationError };
-
 // Values of these variables are never echoed back in error messages.
 const SECRET_NAME = /SECRET|TOKEN|KEY|PASSPHRASE|PASSWORD|_URL$/;
 

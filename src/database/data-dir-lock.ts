@@ -1,6 +1,6 @@
 import { existsSync, linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { ConfigValidationError } from '../config/validate-env.js';
+import { ConfigValidationError } from '../config/config-validation-error.js';
 
 /** The file in the embedded database's folder that names the process using it. */
 export const DATA_DIR_LOCK = 'flowgate.lock';

@@ -5,7 +5,7 @@ import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { GraphApiModule } from '../graph-api/index.js';
 import { QueueModule } from '../queue/queue.module.js';
-import { ConfigValidationError } from '../config/validate-env.js';
+import { ConfigValidationError } from '../config/config-validation-error.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DiskMediaStorage } from './disk-media-storage.js';
 import { DownloadBudget } from './download-budget.js';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { EnvInt } from '../config/env-int.js';
-import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
+import { ConfigValidationError } from '../config/config-validation-error.js';
+import { validateEnv } from '../config/validate-env.js';
 
 /**
  * Where WhatsApp serves media: flow uploads from its CDN (mmg.whatsapp.net and other *.whatsapp.net

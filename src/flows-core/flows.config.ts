@@ -1,7 +1,8 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { EnvInt } from '../config/env-int.js';
-import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
+import { ConfigValidationError } from '../config/config-validation-error.js';
+import { validateEnv } from '../config/validate-env.js';
 import type { KeySource } from './keys/ring-key.js';
 import { META_APP_SECRET, readAppSecretFile } from './keys/app-secret-files.js';
 

@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { EnvInt } from '../config/env-int.js';
-import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
+import { ConfigValidationError } from '../config/config-validation-error.js';
+import { validateEnv } from '../config/validate-env.js';
 
 const ms = (min: number, max: number) => ({ min, max, message: `must be a whole number of milliseconds between ${min} and ${max}` });
 

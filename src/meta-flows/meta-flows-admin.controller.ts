@@ -2,7 +2,7 @@ import { BadGatewayException, Controller, Get, Inject, ServiceUnavailableExcepti
 import type { ConfigType } from '@nestjs/config';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../admin/admin-token.guard.js';
-import { ConfigValidationError } from '../config/validate-env.js';
+import { ConfigValidationError } from '../config/config-validation-error.js';
 import { FlowRegistry } from '../flows-core/server.js';
 import { GraphApiError } from '../graph-api/index.js';
 import { flowsOverview } from './flows-overview.js';

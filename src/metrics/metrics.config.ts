@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString, MinLength } from 'class-validator';
-import { ConfigValidationError, validateEnv } from '../config/validate-env.js';
+import { ConfigValidationError } from '../config/config-validation-error.js';
+import { validateEnv } from '../config/validate-env.js';
 
 class MetricsEnv {
   @IsOptional()

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ConfigValidationError } from '../../src/config/validate-env.js';
+import { ConfigValidationError } from '../../src/config/config-validation-error.js';
 import { flowsConfig, Tenants } from '../../src/flows-core/server.js';
 import { TenantFolders } from './tenant-folders.js';
 

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { ConfigValidationError } from '../../config/validate-env.js';
+import { ConfigValidationError } from '../../config/config-validation-error.js';
 import { ensureDevCredentials } from './dev-credentials.js';
 
 const root = mkdtempSync(join(tmpdir(), 'flowgate-devcreds-'));

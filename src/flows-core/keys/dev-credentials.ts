@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigValidationError } from '../../config/validate-env.js';
+import { ConfigValidationError } from '../../config/config-validation-error.js';
 import { assertPrivateFolder, createExclusive, entryExists, readPrivateFile, UnsafeKeyFileError } from './private-files.js';
 
 export interface DevCredentials {

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ConfigValidationError } from '../../config/validate-env.js';
+import { ConfigValidationError } from '../../config/config-validation-error.js';
 import { flowsConfig, type FlowsConfig } from '../flows.config.js';
 import { ensureDevCredentials, type DevCredentials } from './dev-credentials.js';
 import { loadRing, type KeySource, type RingKey } from './ring-key.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ConfigValidationError } from '../../config/validate-env.js';
+import { ConfigValidationError } from '../../config/config-validation-error.js';
 import { flowsConfig } from '../flows.config.js';
 import type { ReloadResult } from '../keys/flow-key-ring.js';
 import { Tenant } from './tenant.js';
