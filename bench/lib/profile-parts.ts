@@ -35,8 +35,9 @@ const inFlowgate = (pattern: RegExp) => (frame: ProfileFrame) => pattern.test(fr
 const named = (pattern: RegExp) => (frame: ProfileFrame) => frame.url === '' && pattern.test(frame.functionName);
 
 /**
- * The parts, first match wins at a frame. Order matters only where two could name the same frame:
- * the RSA unwrap before the rest of Node's cipher code, the completion line before the rest of logging.
+ * The parts, first match wins at a frame. Order matters where two could name the same frame: the RSA
+ * unwrap before the rest of Node's cipher code, and each part of Flowgate's code before the wider ones
+ * after it (the flows core's rooms before the rest of the core, all of them before "other").
  */
 export const PARTS: ReadonlyArray<readonly [string, (frame: ProfileFrame) => boolean]> = [
   // privateDecrypt, the one anonymous function of Node's cipher module on the path: the RSA-OAEP
@@ -135,7 +136,8 @@ export function partsTable(columns: Array<{ title: string; parts: PartsPerReques
   const value = (column: (typeof columns)[number], name: string) => column.parts.parts[name] ?? 0;
   if (columns.length > 1) names.sort((a, b) => value(columns[0], b) - value(columns[1], b) - (value(columns[0], a) - value(columns[1], a)));
   const width = Math.max(34, ...names.map((name) => name.length));
-  const cell = (text: string) => text.padStart(Math.max(14, ...columns.map((column) => column.title.length)));
+  const cellWidth = Math.max(14, ...columns.map((column) => column.title.length));
+  const cell = (text: string) => text.padStart(cellWidth);
   const lines = [`${'µs per request (main thread)'.padEnd(width)} ${columns.map((column) => cell(column.title)).join(' ')}`];
   for (const name of names) lines.push(`${name.padEnd(width)} ${columns.map((column) => cell(value(column, name).toFixed(1))).join(' ')}`);
   lines.push(`${'all of it'.padEnd(width)} ${columns.map((column) => cell(column.parts.busy.toFixed(1))).join(' ')}`);

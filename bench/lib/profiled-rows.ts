@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { partsPerRequest, partsTable, readProfile, type CpuProfile, type LoadWindow, type PartsPerRequest } from './profile-parts.js';
 import type { Measurement } from './report.js';
+import { LOOKUP_BESIDE_SLOTS } from './targets.js';
 
 /** A measured row of a profiled run: the server that answered it and when its rounds ran. */
 export interface ProfiledRow {
@@ -23,9 +24,7 @@ export interface RowParts extends PartsPerRequest {
 export const profileClockMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 /** `node --cpu-prof` names a profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile. */
-function profileOf(dir: string, pid: number): string | undefined {
-  return readdirSync(dir).find((name) => name.startsWith('CPU.') && name.split('.')[3] === String(pid));
-}
+const pidOf = (name: string) => (name.startsWith('CPU.') ? Number(name.split('.')[3]) : undefined);
 
 /**
  * Each row's parts, from the profile its server wrote when it stopped. Rows whose server wrote none
@@ -33,10 +32,11 @@ function profileOf(dir: string, pid: number): string | undefined {
  */
 export function rowParts(dir: string, rows: ProfiledRow[]): RowParts[] {
   if (!existsSync(dir)) return [];
+  const files = new Map(readdirSync(dir).map((name) => [pidOf(name), name]));
   const profiles = new Map<string, CpuProfile>();
   const found: RowParts[] = [];
   for (const { row, pid, windows } of rows) {
-    const file = profileOf(dir, pid);
+    const file = files.get(pid);
     if (!file) continue;
     if (!profiles.has(file)) profiles.set(file, readProfile(join(dir, file)));
     const parts = partsPerRequest(profiles.get(file)!, windows);
@@ -49,12 +49,12 @@ export function rowParts(dir: string, rows: ProfiledRow[]): RowParts[] {
 export function rowPartsTables(rows: RowParts[]): string {
   const groups = new Map<string, RowParts[]>();
   for (const row of rows) {
-    const key = `${row.scenario === 'lookup beside slots' ? 'slots' : row.scenario} c=${row.concurrency}`;
+    const key = `${row.scenario === LOOKUP_BESIDE_SLOTS ? 'slots' : row.scenario} c=${row.concurrency}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   return [...groups]
     .map(([key, group]) => {
-      const title = (row: RowParts) => (row.scenario === 'lookup beside slots' ? 'lookups beside' : row.scenario === 'slots' ? 'slots' : row.target);
+      const title = (row: RowParts) => (row.scenario === LOOKUP_BESIDE_SLOTS ? 'lookups beside' : row.scenario === 'slots' ? 'slots' : row.target);
       const columns = [...group].reverse().map((row) => ({ title: title(row), parts: row }));
       return `${key}\n${partsTable(columns)}`;
     })
