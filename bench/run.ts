@@ -28,7 +28,7 @@ import { cyclingPool, oneShotPool, round, runLoad, runLoadRaw, summarise, type R
 import { parseOptions, type BenchOptions } from './lib/options.js';
 import { cpuPerRequest, serverCpuMicros } from './lib/process-cpu.js';
 import { markdownTable, table, type Measurement } from './lib/report.js';
-import { profileClockMicros, rowParts, rowPartsTables, type ProfiledRow } from './lib/profiled-rows.js';
+import { profileClockMicros, rowParts, rowPartsTables, rowPerfParts, type ProfiledRow } from './lib/profiled-rows.js';
 import type { LoadWindow } from './lib/profile-parts.js';
 import { unsignedFlood, type FloodResult } from './lib/flood.js';
 import { startTraceSink, type TraceSink } from './lib/trace-sink.js';
@@ -49,12 +49,13 @@ import {
   type ScenarioName,
   type Target,
 } from './lib/scenarios.js';
-import { pinSelf, PROJECT_ROOT, startProcess, TASKSET, type ServerProcess } from './lib/servers.js';
+import { assertPerfAvailable, PERF_NODE_ARGS, pinSelf, PROJECT_ROOT, startProcess, TASKSET, type ServerProcess } from './lib/servers.js';
 
 const SERVER_CORE = '0';
 const LOADGEN_CORE = '1';
 const OUT_DIR = resolve(PROJECT_ROOT, 'bench/out');
 const PROFILE_DIR = join(OUT_DIR, 'profiles');
+const PERF_DIR = join(OUT_DIR, 'perf');
 
 const options = parseOptions(process.argv.slice(2));
 mkdirSync(OUT_DIR, { recursive: true });
@@ -89,10 +90,22 @@ const settle = () => passDatabase?.settle() ?? Promise.resolve();
  * node --cpu-prof for a server (its profile is written when it exits on SIGTERM). Node's own name
  * for the file carries the server's pid, which is how each measured row finds its profile.
  */
-const profileArgs = () => (options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
+const profileArgs = () => [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...(options.perf ? PERF_NODE_ARGS : [])];
 if (options.profile) rmSync(PROFILE_DIR, { recursive: true, force: true });
+/** With --perf, where each server is recorded (see startProcess). */
+const perfDir = options.perf ? PERF_DIR : undefined;
+if (options.perf) {
+  try {
+    assertPerfAvailable();
+  } catch (error) {
+    log(`✗ ${(error as Error).message}`);
+    process.exit(2);
+  }
+  rmSync(PERF_DIR, { recursive: true, force: true });
+  mkdirSync(PERF_DIR, { recursive: true });
+}
 
-/** With --profile: every row measured in turns, with its server and the windows its rounds ran in. */
+/** With --profile or --perf: every row measured in turns, with its server and the windows its rounds ran in. */
 const profiledRows: ProfiledRow[] = [];
 
 function logRow(row: Measurement): void {
@@ -167,7 +180,7 @@ async function inTurns(
       eventLoopLagP99Ms: lag,
     };
     logRow(row);
-    if (options.profile) profiledRows.push({ row, pid: contender.server.pid, windows });
+    if (options.profile || options.perf) profiledRows.push({ row, pid: contender.server.pid, windows });
     return row;
   });
 }
@@ -333,6 +346,7 @@ async function startFlowgate(
     cores,
     logFile: join(OUT_DIR, logName),
     readyPath: '/health/ready',
+    perfDir,
     env: {
       ...flowgateEnv(database, redis, workers),
       ...(traces ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.url, OTEL_SERVICE_NAME: 'flowgate-bench' } : {}),
@@ -438,6 +452,7 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
           cores: pinned ? SERVER_CORE : undefined,
           logFile: join(OUT_DIR, `${comparison.script}.log`),
           readyPath: '/lag',
+          perfDir,
           env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret },
         });
         beside.push({ contender: { server, label: comparison.target, target: newTarget(server.url), lagOf: comparisonLag }, scenarios: ['ping'] });
@@ -457,6 +472,7 @@ async function runPass(plan: PassPlan, opts: BenchOptions): Promise<PassOutcome>
         cores: pinned ? SERVER_CORE : undefined,
         logFile: join(OUT_DIR, `${plan.thin.replace('+', '-')}.log`),
         readyPath: '/lag',
+        perfDir,
         env: { FLOW_PRIVATE_KEY_FILE: privateKeyFile, WHATSAPP_APP_SECRET: appSecret, THIN_STOCK: String(GENEROUS_STOCK), ...database.thinEnv },
       });
       thin = { server, label: plan.thin, target: newTarget(server.url), lagOf: comparisonLag };
@@ -715,6 +731,8 @@ async function main(opts: BenchOptions) {
     }),
     // With --profile: where each row's CPU per request went (its servers have stopped: profiles written).
     ...(opts.profile ? { profileParts: rowParts(PROFILE_DIR, profiledRows) } : {}),
+    // With --perf: the same from perf's recordings (CPU time only, every thread, the kernel included).
+    ...(opts.perf ? { perfParts: await rowPerfParts(PERF_DIR, profiledRows) } : {}),
     durationSeconds: round((Date.now() - started) / 1000, 1),
   };
   return report;
@@ -758,6 +776,11 @@ main(options)
     if (report.profileParts?.length) {
       process.stdout.write(
         `\nWhere the CPU per request went, from the servers' profiles (bench/out/profiles):\n\n${rowPartsTables(report.profileParts)}\n`,
+      );
+    }
+    if (report.perfParts?.length) {
+      process.stdout.write(
+        `\nThe CPU per request by part, from perf (bench/out/perf; CPU time of every thread):\n\n${rowPartsTables(report.perfParts, 'µs per request (every thread)')}\n`,
       );
     }
     process.stdout.write(`\nJSON report: ${path}\n`);

@@ -37,6 +37,8 @@ export interface BenchOptions {
   noPin: boolean;
   /** Write V8 CPU profiles of Flowgate and the comparison servers to bench/out/profiles, and read each row's parts from them. */
   profile: boolean;
+  /** Record Flowgate and the comparison servers with Linux perf (bench/out/perf), and read each row's CPU by part from it. */
+  perf: boolean;
   /** Flowgate once more with traces on (to a local OTLP sink), for ping and lookup: the cost of tracing. */
   tracing: boolean;
 }
@@ -68,6 +70,8 @@ const HELP = `npm run bench -- [options]
                           http/protobuf to a local sink), reported beside the run with traces off
   --profile               CPU profiles (node --cpu-prof) of Flowgate and the comparison servers to bench/out/profiles,
                           and each row's CPU per request by part of the request path, printed side by side
+  --perf                  the same parts from Linux perf (needs perf; bench/out/perf): CPU time only, every thread and
+                          the kernel counted, where --profile also counts moments a server waited for its core
   --help                  this text
 Uses DATABASE_URL (a database of its own, dropped afterwards) and REDIS_URL when set. Flowgate runs with
 NODE_ENV=production, one process pinned to core 0 (taskset), the load generator on core 1.`;
@@ -94,6 +98,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         workers: 1,
         noPin: false,
         profile: false,
+        perf: false,
         tracing: false,
       }
     : {
@@ -114,6 +119,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         workers: 2,
         noPin: false,
         profile: false,
+        perf: false,
         tracing: false,
       };
   for (let i = 0; i < argv.length; i++) {
@@ -182,6 +188,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         break;
       case '--profile':
         options.profile = true;
+        break;
+      case '--perf':
+        options.perf = true;
         break;
       case '--tracing':
         options.tracing = true;

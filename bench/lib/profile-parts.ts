@@ -131,14 +131,17 @@ export const readProfile = (file: string): CpuProfile => JSON.parse(readFileSync
  * Side by side, one column per profiled row, one line per part (µs per request, rounded), the
  * largest difference between the first column and the second first.
  */
-export function partsTable(columns: Array<{ title: string; parts: PartsPerRequest }>): string {
-  const names = [...PARTS.map(([name]) => name), OTHER_PART].filter((name) => columns.some((column) => column.parts.parts[name]));
+export function partsTable(columns: Array<{ title: string; parts: PartsPerRequest }>, heading = 'µs per request (main thread)'): string {
+  // The parts of PARTS in their order, then any other a column has (perf's threads, for one).
+  const known = [...PARTS.map(([name]) => name), OTHER_PART];
+  const extra = [...new Set(columns.flatMap((column) => Object.keys(column.parts.parts)))].filter((name) => !known.includes(name));
+  const names = [...known, ...extra].filter((name) => columns.some((column) => column.parts.parts[name]));
   const value = (column: (typeof columns)[number], name: string) => column.parts.parts[name] ?? 0;
   if (columns.length > 1) names.sort((a, b) => value(columns[0], b) - value(columns[1], b) - (value(columns[0], a) - value(columns[1], a)));
   const width = Math.max(34, ...names.map((name) => name.length));
   const cellWidth = Math.max(14, ...columns.map((column) => column.title.length));
   const cell = (text: string) => text.padStart(cellWidth);
-  const lines = [`${'µs per request (main thread)'.padEnd(width)} ${columns.map((column) => cell(column.title)).join(' ')}`];
+  const lines = [`${heading.padEnd(width)} ${columns.map((column) => cell(column.title)).join(' ')}`];
   for (const name of names) lines.push(`${name.padEnd(width)} ${columns.map((column) => cell(value(column, name).toFixed(1))).join(' ')}`);
   lines.push(`${'all of it'.padEnd(width)} ${columns.map((column) => cell(column.parts.busy.toFixed(1))).join(' ')}`);
   return lines.join('\n');

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { perfDataFile, perfPartsPerRequest, perfSamples, perfScriptLines } from './perf-parts.js';
 import { partsPerRequest, partsTable, readProfile, type CpuProfile, type LoadWindow, type PartsPerRequest } from './profile-parts.js';
 import type { Measurement } from './report.js';
 import { LOOKUP_BESIDE_SLOTS } from './targets.js';
@@ -45,8 +46,32 @@ export function rowParts(dir: string, rows: ProfiledRow[]): RowParts[] {
   return found;
 }
 
+/** Each row's parts from its server's perf recording (`--perf`), read once per server; rows without one are left out. */
+export async function rowPerfParts(dir: string, rows: ProfiledRow[]): Promise<RowParts[]> {
+  const found = new Map<ProfiledRow, RowParts>();
+  for (const pid of new Set(rows.map((row) => row.pid))) {
+    const file = perfDataFile(dir, pid);
+    if (!existsSync(file)) continue;
+    const own = rows.filter((row) => row.pid === pid);
+    const parts = await perfPartsPerRequest(
+      perfSamples(perfScriptLines(file)),
+      pid,
+      own.map((row) => row.windows),
+    );
+    // The map node wrote for perf (in /tmp, by its own rule) is read now: it need not outlive the run.
+    rmSync(`/tmp/perf-${pid}.map`, { force: true });
+    own.forEach((entry, index) => {
+      const { row } = entry;
+      if (parts[index].busy > 0)
+        found.set(entry, { target: row.target, scenario: row.scenario, concurrency: row.concurrency, profile: `${pid}.data`, ...parts[index] });
+    });
+  }
+  // In the order the rows were measured, as rowPartsTables expects.
+  return rows.flatMap((row) => found.get(row) ?? []);
+}
+
 /** One table per scenario and concurrency, Flowgate's column first (it is measured last in each). */
-export function rowPartsTables(rows: RowParts[]): string {
+export function rowPartsTables(rows: RowParts[], heading?: string): string {
   const groups = new Map<string, RowParts[]>();
   for (const row of rows) {
     const key = `${row.scenario === LOOKUP_BESIDE_SLOTS ? 'slots' : row.scenario} c=${row.concurrency}`;
@@ -56,7 +81,7 @@ export function rowPartsTables(rows: RowParts[]): string {
     .map(([key, group]) => {
       const title = (row: RowParts) => (row.scenario === LOOKUP_BESIDE_SLOTS ? 'lookups beside' : row.scenario === 'slots' ? 'slots' : row.target);
       const columns = [...group].reverse().map((row) => ({ title: title(row), parts: row }));
-      return `${key}\n${partsTable(columns)}`;
+      return `${key}\n${partsTable(columns, heading)}`;
     })
     .join('\n\n');
 }

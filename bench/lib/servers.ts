@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { PERF_FREQUENCY, perfDataFile } from './perf-parts.js';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -40,6 +41,8 @@ export async function startProcess(options: {
   logFile: string;
   readyPath?: string;
   timeoutMs?: number;
+  /** Where to record the server with Linux perf from the moment it is ready until it stops (`--perf`). */
+  perfDir?: string;
 }): Promise<ServerProcess> {
   const node = [process.execPath, ...(options.nodeArgs ?? []), options.script];
   const [command, ...args] = options.cores && TASKSET ? ['taskset', '-c', options.cores, ...node] : node;
@@ -68,14 +71,48 @@ export async function startProcess(options: {
     }
     await new Promise((done) => setTimeout(done, 200));
   }
+  const recorder = options.perfDir ? recordWithPerf(child.pid!, options.perfDir) : undefined;
   return {
     url,
     pid: child.pid!,
     stop: async () => {
+      await recorder?.stop();
       if (child.exitCode === null) child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(killer);
+    },
+  };
+}
+
+/** Node flags that let perf name JavaScript frames: a map of compiled functions, interpreted ones on the native stack. */
+export const PERF_NODE_ARGS = ['--perf-basic-prof-only-functions', '--interpreted-frames-native-stack'];
+
+/** Fails with one line when Linux perf cannot record here. */
+export function assertPerfAvailable(): void {
+  try {
+    execFileSync('perf', ['record', '-e', 'cpu-clock', '-o', '/dev/null', '--', 'true'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('--perf needs Linux perf allowed to record (apt-get install linux-perf; kernel.perf_event_paranoid ≤ 2)');
+  }
+}
+
+/**
+ * perf record of process `pid` (all its threads, call stacks, CPU clock at PERF_FREQUENCY, time
+ * stamps on CLOCK_MONOTONIC as the load windows are) to `<dir>/<pid>.data`; `stop` ends it and
+ * waits for the file.
+ */
+function recordWithPerf(pid: number, dir: string): { stop(): Promise<void> } {
+  const perf = spawn(
+    'perf',
+    ['record', '-e', 'cpu-clock', '-F', String(PERF_FREQUENCY), '-g', '-k', 'mono', '-p', String(pid), '-o', perfDataFile(dir, pid)],
+    { stdio: 'ignore' },
+  );
+  const ended = new Promise<void>((done) => perf.once('exit', () => done()));
+  return {
+    stop: async () => {
+      if (perf.exitCode === null) perf.kill('SIGINT');
+      await ended;
     },
   };
 }

@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { OTHER_PART, PARTS, type LoadWindow, type PartsPerRequest, type ProfileFrame } from './profile-parts.js';
+
+/**
+ * Where a server's CPU goes per request, from Linux perf's samples of it (`--perf`): CPU time only,
+ * taken from the kernel's clock. V8's profiler (`--profile`) samples the main thread wherever it
+ * stands, so a moment it waits for its core (Postgres or Redis woken on it) counts for the code it
+ * stopped in; perf samples a thread only while it runs, every thread of the process, kernel included.
+ * A sample goes to the part of the innermost JavaScript frame that names one (the parts of
+ * `--profile`), so the kernel's work for a socket write is its caller's.
+ */
+
+/** Parts perf sees that a V8 profile does not: the process's other threads, and the main thread outside JavaScript. */
+export const PERF_PARTS = {
+  helpers: "V8's helper threads (compiler, GC)",
+  threadPool: 'libuv thread pool (file writes)',
+  native: 'event loop and native code outside JavaScript',
+} as const;
+
+/** One sample of `perf script -F comm,tid,time,ip,sym`: its thread, time (µs, CLOCK_MONOTONIC) and stack, innermost frame first. */
+export interface PerfSample {
+  comm: string;
+  tid: number;
+  micros: number;
+  symbols: string[];
+}
+
+/** A frame V8 named for perf (`--perf-basic-prof`): `JS:<tier><name> <url>:<line>:<column>`. */
+export function jsFrame(symbol: string): ProfileFrame | undefined {
+  const match = /^JS:[*~^+]?(\S*) (.+):(\d+):\d+$/.exec(symbol);
+  return match ? { functionName: match[1], url: match[2], lineNumber: Number(match[3]) } : undefined;
+}
+
+// The main thread waiting for events: not CPU the load used (perf samples it as it goes to sleep).
+const IDLE = /^(epoll_pwait|do_epoll_wait|__x64_sys_epoll_pwait)$/;
+const GC = /Heap|Scaveng|MarkCompact|Sweeper|ConcurrentMarking|GCTracer/;
+
+/** The part a sample of process `pid` goes to, or undefined when the thread was idle. */
+export function partOfSample(sample: PerfSample, pid: number): string | undefined {
+  if (sample.tid !== pid) return sample.comm.startsWith('V8') ? PERF_PARTS.helpers : PERF_PARTS.threadPool;
+  if (sample.symbols.some((symbol) => IDLE.test(symbol))) return undefined;
+  let sawJs = false;
+  for (const symbol of sample.symbols) {
+    const frame = jsFrame(symbol);
+    if (!frame) continue;
+    sawJs = true;
+    const part = PARTS.find(([, matches]) => matches(frame))?.[0];
+    if (part) return part;
+  }
+  if (sawJs) return OTHER_PART;
+  return sample.symbols.some((symbol) => GC.test(symbol)) ? 'garbage collection' : PERF_PARTS.native;
+}
+
+/** Reads `perf script -F comm,tid,time,ip,sym` output: a header line per sample, its frames, a blank line. */
+export async function* perfSamples(lines: AsyncIterable<string>): AsyncGenerator<PerfSample> {
+  let current: PerfSample | undefined;
+  for await (const line of lines) {
+    const header = /^(\S.*?)\s+(\d+)\s+(\d+)\.(\d{6}):/.exec(line);
+    if (header) {
+      if (current) yield current;
+      current = { comm: header[1], tid: Number(header[2]), micros: Number(header[3]) * 1e6 + Number(header[4]), symbols: [] };
+    } else if (current && line.trim()) {
+      current.symbols.push(line.trim().split(/\s+/).slice(1).join(' '));
+    }
+  }
+  if (current) yield current;
+}
+
+/** Samples a second per thread (`perf record -F`): each sample stands for 1/PERF_FREQUENCY s of CPU. */
+export const PERF_FREQUENCY = 999;
+
+/**
+ * µs of CPU per request by part, one result per entry of `rows` (the windows of one server, process
+ * `pid`), from that server's perf samples. Every thread counts; idle moments of the main thread do not.
+ */
+export async function perfPartsPerRequest(samples: AsyncIterable<PerfSample>, pid: number, rows: LoadWindow[][]): Promise<PartsPerRequest[]> {
+  const counts = rows.map(() => new Map<string, number>());
+  for await (const sample of samples) {
+    const row = rows.findIndex((windows) => windows.some((window) => sample.micros > window.from && sample.micros <= window.to));
+    if (row < 0) continue;
+    const part = partOfSample(sample, pid);
+    if (part) counts[row].set(part, (counts[row].get(part) ?? 0) + 1);
+  }
+  const sampleMicros = 1e6 / PERF_FREQUENCY;
+  return rows.map((windows, index) => {
+    const requests = windows.reduce((sum, window) => sum + window.requests, 0);
+    const parts: Record<string, number> = {};
+    let busy = 0;
+    for (const name of [...PARTS.map(([name]) => name), OTHER_PART, ...Object.values(PERF_PARTS)]) {
+      const micros = (counts[index].get(name) ?? 0) * sampleMicros;
+      busy += micros;
+      if (micros) parts[name] = requests ? micros / requests : 0;
+    }
+    return { requests, busy: requests ? busy / requests : 0, parts };
+  });
+}
+
+/** Where `--perf` records a server: `<pid>.data` (the pid is what each measured row knows its server by). */
+export const perfDataFile = (dir: string, pid: number) => join(dir, `${pid}.data`);
+
+/** Streams `perf script` of a recording (the JavaScript frames named from the map file the process left). */
+export function perfScriptLines(dataFile: string): AsyncIterable<string> {
+  const child = spawn('perf', ['script', '-i', dataFile, '-F', 'comm,tid,time,ip,sym', '--no-demangle'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return createInterface({ input: child.stdout!, crlfDelay: Infinity });
+}
