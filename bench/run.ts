@@ -49,7 +49,16 @@ import {
   type ScenarioName,
   type Target,
 } from './lib/scenarios.js';
-import { assertPerfAvailable, PERF_NODE_ARGS, pinSelf, PROJECT_ROOT, startProcess, TASKSET, type ServerProcess } from './lib/servers.js';
+import {
+  assertPerfAvailable,
+  clearPerfRecordings,
+  PERF_NODE_ARGS,
+  pinSelf,
+  PROJECT_ROOT,
+  startProcess,
+  TASKSET,
+  type ServerProcess,
+} from './lib/servers.js';
 
 const SERVER_CORE = '0';
 const LOADGEN_CORE = '1';
@@ -101,8 +110,7 @@ if (options.perf) {
     log(`✗ ${(error as Error).message}`);
     process.exit(2);
   }
-  rmSync(PERF_DIR, { recursive: true, force: true });
-  mkdirSync(PERF_DIR, { recursive: true });
+  clearPerfRecordings(PERF_DIR);
 }
 
 /** With --profile or --perf: every row measured in turns, with its server and the windows its rounds ran in. */

@@ -33,6 +33,16 @@ export function jsFrame(symbol: string): ProfileFrame | undefined {
   return match ? { functionName: match[1], url: match[2], lineNumber: Number(match[3]) } : undefined;
 }
 
+/**
+ * OpenSSL's own frames name the crypto whatever JavaScript called it: an optimized function may have
+ * the call into Node's cipher module inlined, and then perf sees only the function around it.
+ */
+const CRYPTO: ReadonlyArray<readonly [string, RegExp]> = [
+  ['RSA unwrap', /^(rsa_|RSA_|bn_|BN_|ossl_rsaz|ossl_bn_|EVP_PKEY_decrypt)/],
+  ['AES-GCM', /^(aesni_|aes_|ossl_aes|ossl_gcm|gcm_|EVP_(Cipher|Encrypt|Decrypt))/],
+  ['HMAC and hashes', /^(sha256_|sha512_|SHA256|SHA512|HMAC|ossl_sha|EVP_Digest)/],
+];
+
 // The main thread waiting for events: not CPU the load used (perf samples it as it goes to sleep).
 const IDLE = /^(epoll_pwait|do_epoll_wait|__x64_sys_epoll_pwait)$/;
 const GC = /Heap|Scaveng|MarkCompact|Sweeper|ConcurrentMarking|GCTracer/;
@@ -41,6 +51,15 @@ const GC = /Heap|Scaveng|MarkCompact|Sweeper|ConcurrentMarking|GCTracer/;
 export function partOfSample(sample: PerfSample, pid: number): string | undefined {
   if (sample.tid !== pid) return sample.comm.startsWith('V8') ? PERF_PARTS.helpers : PERF_PARTS.threadPool;
   if (sample.symbols.some((symbol) => IDLE.test(symbol))) return undefined;
+  const native = sample.symbols.slice(
+    0,
+    Math.max(
+      0,
+      sample.symbols.findIndex((symbol) => symbol.startsWith('JS:')),
+    ),
+  );
+  const crypto = CRYPTO.find(([, pattern]) => native.some((symbol) => pattern.test(symbol)));
+  if (crypto) return crypto[0];
   let sawJs = false;
   for (const symbol of sample.symbols) {
     const frame = jsFrame(symbol);

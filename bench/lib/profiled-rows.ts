@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { perfDataFile, perfPartsPerRequest, perfSamples, perfScriptLines } from './perf-parts.js';
 import { partsPerRequest, partsTable, readProfile, type CpuProfile, type LoadWindow, type PartsPerRequest } from './profile-parts.js';
@@ -58,8 +58,6 @@ export async function rowPerfParts(dir: string, rows: ProfiledRow[]): Promise<Ro
       pid,
       own.map((row) => row.windows),
     );
-    // The map node wrote for perf (in /tmp, by its own rule) is read now: it need not outlive the run.
-    rmSync(`/tmp/perf-${pid}.map`, { force: true });
     own.forEach((entry, index) => {
       const { row } = entry;
       if (parts[index].busy > 0)

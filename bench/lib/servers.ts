@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PERF_FREQUENCY, perfDataFile } from './perf-parts.js';
 
@@ -95,6 +95,22 @@ export function assertPerfAvailable(): void {
   } catch {
     throw new Error('--perf needs Linux perf allowed to record (apt-get install linux-perf; kernel.perf_event_paranoid ≤ 2)');
   }
+}
+
+/**
+ * Empties `dir` of an earlier run's recordings, with the maps node wrote for perf beside them (in
+ * /tmp, by its own rule, where perf looks for them): they are kept until then, so that a run's
+ * recordings can still be read with `perf script` or `perf report` after it.
+ */
+export function clearPerfRecordings(dir: string): void {
+  if (existsSync(dir)) {
+    for (const name of readdirSync(dir)) {
+      const pid = /^(\d+)\.data$/.exec(name)?.[1];
+      if (pid) rmSync(`/tmp/perf-${pid}.map`, { force: true });
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
 }
 
 /**

@@ -75,6 +75,12 @@ describe("perf's samples, by part of the request path", () => {
     expect(partOfSample(main(pgWrite.slice(4)), PID)).toBe('database and cache drivers');
     expect(partOfSample(main(rsa), PID)).toBe('RSA unwrap');
     expect(partOfSample(main(router), PID)).toBe('flow routing and reply checks');
+    // OpenSSL's frames name the crypto even when the call into Node's cipher module was inlined away.
+    const inlined = (native: string) => main([native, `JS:*decrypt ${FLOWGATE}/flows-core/crypto/flow-decryptor.js:34:12`]);
+    expect(partOfSample(inlined('ossl_rsaz_amm52x20_x2_ifma256'), PID)).toBe('RSA unwrap');
+    expect(partOfSample(inlined('aesni_gcm_decrypt'), PID)).toBe('AES-GCM');
+    expect(partOfSample(inlined('sha256_block_data_order_shaext'), PID)).toBe('HMAC and hashes');
+    expect(partOfSample(inlined('v8::internal::Traversal'), PID)).toBe('decrypt and seal (Flowgate code)');
     // JavaScript that names no part, and native code with no JavaScript under it.
     expect(partOfSample(main(moduleLoader), PID)).toBe('other');
     expect(partOfSample(main(scavenge), PID)).toBe('garbage collection');
