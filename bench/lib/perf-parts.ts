@@ -46,18 +46,15 @@ const CRYPTO: ReadonlyArray<readonly [string, RegExp]> = [
 // The main thread waiting for events: not CPU the load used (perf samples it as it goes to sleep).
 const IDLE = /^(epoll_pwait|do_epoll_wait|__x64_sys_epoll_pwait)$/;
 const GC = /Heap|Scaveng|MarkCompact|Sweeper|ConcurrentMarking|GCTracer/;
+const SOCKETS = /^(llhttp|uv__read|uv__write|uv__stream_io|uv__try_write)|http_parser|LibuvStreamWrap|StreamBase/;
 
 /** The part a sample of process `pid` goes to, or undefined when the thread was idle. */
 export function partOfSample(sample: PerfSample, pid: number): string | undefined {
   if (sample.tid !== pid) return sample.comm.startsWith('V8') ? PERF_PARTS.helpers : PERF_PARTS.threadPool;
   if (sample.symbols.some((symbol) => IDLE.test(symbol))) return undefined;
-  const native = sample.symbols.slice(
-    0,
-    Math.max(
-      0,
-      sample.symbols.findIndex((symbol) => symbol.startsWith('JS:')),
-    ),
-  );
+  // OpenSSL's assembly keeps no frame pointer, so a stack through it may end there, short of any JavaScript.
+  const firstJs = sample.symbols.findIndex((symbol) => symbol.startsWith('JS:'));
+  const native = firstJs < 0 ? sample.symbols : sample.symbols.slice(0, firstJs);
   const crypto = CRYPTO.find(([, pattern]) => native.some((symbol) => pattern.test(symbol)));
   if (crypto) return crypto[0];
   let sawJs = false;
@@ -69,7 +66,9 @@ export function partOfSample(sample: PerfSample, pid: number): string | undefine
     if (part) return part;
   }
   if (sawJs) return OTHER_PART;
-  return sample.symbols.some((symbol) => GC.test(symbol)) ? 'garbage collection' : PERF_PARTS.native;
+  if (sample.symbols.some((symbol) => GC.test(symbol))) return 'garbage collection';
+  // Reading sockets and parsing HTTP before any JavaScript runs: the part the JavaScript side of it is in.
+  return sample.symbols.some((symbol) => SOCKETS.test(symbol)) ? "Node's HTTP and sockets" : PERF_PARTS.native;
 }
 
 /** Reads `perf script -F comm,tid,time,ip,sym` output: a header line per sample, its frames, a blank line. */

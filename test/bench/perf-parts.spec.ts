@@ -81,6 +81,11 @@ describe("perf's samples, by part of the request path", () => {
     expect(partOfSample(inlined('aesni_gcm_decrypt'), PID)).toBe('AES-GCM');
     expect(partOfSample(inlined('sha256_block_data_order_shaext'), PID)).toBe('HMAC and hashes');
     expect(partOfSample(inlined('v8::internal::Traversal'), PID)).toBe('decrypt and seal (Flowgate code)');
+    // A stack that ends inside OpenSSL's assembly (no frame pointer there) is still the crypto's.
+    expect(partOfSample(main(['bn_sqrx8x_internal', '[unknown]']), PID)).toBe('RSA unwrap');
+    // Reading a socket or parsing HTTP before any JavaScript runs is Node's HTTP and sockets.
+    const read = ['llhttp__internal__run', 'node::http_parser::Parser::OnStreamRead', 'uv__read', 'uv__stream_io', 'uv_run'];
+    expect(partOfSample(main(read), PID)).toBe("Node's HTTP and sockets");
     // JavaScript that names no part, and native code with no JavaScript under it.
     expect(partOfSample(main(moduleLoader), PID)).toBe('other');
     expect(partOfSample(main(scavenge), PID)).toBe('garbage collection');
