@@ -29,6 +29,7 @@ import { parseOptions, type BenchOptions } from './lib/options.js';
 import { cpuPerRequest, serverCpuMicros } from './lib/process-cpu.js';
 import { markdownTable, table, type Measurement } from './lib/report.js';
 import { profileClockMicros, rowParts, rowPartsTables, rowPerfParts, type ProfiledRow } from './lib/profiled-rows.js';
+import { perfMapBytes } from './lib/perf-parts.js';
 import type { LoadWindow } from './lib/profile-parts.js';
 import { unsignedFlood, type FloodResult } from './lib/flood.js';
 import { startTraceSink, type TraceSink } from './lib/trace-sink.js';
@@ -188,7 +189,10 @@ async function inTurns(
       eventLoopLagP99Ms: lag,
     };
     logRow(row);
-    if (options.profile || options.perf) profiledRows.push({ row, pid: contender.server.pid, windows });
+    if (options.profile || options.perf) {
+      const { pid } = contender.server;
+      profiledRows.push({ row, pid, windows, perfMapBytes: options.perf ? perfMapBytes(pid) : undefined });
+    }
     return row;
   });
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { OTHER_PART, PARTS, type LoadWindow, type PartsPerRequest, type ProfileFrame } from './profile-parts.js';
@@ -114,6 +115,41 @@ export async function perfPartsPerRequest(samples: AsyncIterable<PerfSample>, pi
     return { requests, busy: requests ? busy / requests : 0, parts };
   });
 }
+
+/**
+ * The map node writes for perf (`/tmp/perf-<pid>.map`: address, size, name, a line per function
+ * compiled, in the order they were) with only the latest function at each address. Code space is
+ * reused once code is collected (the start-up's, mostly), and perf resolves an address reused to
+ * whichever entry it keeps, often the first: a hot function sampled during the load would be named
+ * after start-up code that once lived there.
+ */
+export function latestMapEntries(map: string): string {
+  const entries = map
+    .split('\n')
+    .map((line) => /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ start: parseInt(match[1], 16), end: parseInt(match[1], 16) + parseInt(match[2], 16), line: match[0] }));
+  // From the newest: an entry is kept when nothing newer overlaps it (`kept` stays sorted by start).
+  const kept: typeof entries = [];
+  for (const entry of entries.reverse()) {
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (kept[middle].start < entry.start) low = middle + 1;
+      else high = middle;
+    }
+    const overlaps = (low > 0 && kept[low - 1].end > entry.start) || (low < kept.length && kept[low].start < entry.end);
+    if (!overlaps) kept.splice(low, 0, entry);
+  }
+  return kept.map((entry) => `${entry.line}\n`).join('');
+}
+
+/** The map node writes for perf about process `pid` (a path of its own choosing). */
+export const perfMapFile = (pid: number) => `/tmp/perf-${pid}.map`;
+
+/** How long `pid`'s perf map is now: the functions compiled so far (node writes each line as it compiles). */
+export const perfMapBytes = (pid: number): number | undefined => (existsSync(perfMapFile(pid)) ? statSync(perfMapFile(pid)).size : undefined);
 
 /** Where `--perf` records a server: `<pid>.data` (the pid is what each measured row knows its server by). */
 export const perfDataFile = (dir: string, pid: number) => join(dir, `${pid}.data`);

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { perfDataFile, perfPartsPerRequest, perfSamples, perfScriptLines } from './perf-parts.js';
+import { latestMapEntries, perfDataFile, perfMapFile, perfPartsPerRequest, perfSamples, perfScriptLines } from './perf-parts.js';
 import { partsPerRequest, partsTable, readProfile, type CpuProfile, type LoadWindow, type PartsPerRequest } from './profile-parts.js';
 import type { Measurement } from './report.js';
 import { LOOKUP_BESIDE_SLOTS } from './targets.js';
@@ -10,6 +10,8 @@ export interface ProfiledRow {
   row: Measurement;
   pid: number;
   windows: LoadWindow[];
+  /** With --perf: how long the map node writes for perf was when the row's last round ended (`perfMapBytes`). */
+  perfMapBytes?: number;
 }
 
 /** A row's CPU per request by part of the request path, from its server's profile. */
@@ -53,6 +55,11 @@ export async function rowPerfParts(dir: string, rows: ProfiledRow[]): Promise<Ro
     const file = perfDataFile(dir, pid);
     if (!existsSync(file)) continue;
     const own = rows.filter((row) => row.pid === pid);
+    // The functions compiled up to the end of the server's last measured round, the latest at each
+    // address: code compiled later (its shutdown's) reuses addresses the load's code had.
+    const map = perfMapFile(pid);
+    const upTo = Math.max(...own.map((row) => row.perfMapBytes ?? Infinity));
+    if (existsSync(map)) writeFileSync(map, latestMapEntries(readFileSync(map).subarray(0, upTo).toString('utf8')));
     const parts = await perfPartsPerRequest(
       perfSamples(perfScriptLines(file)),
       pid,

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PERF_FREQUENCY, perfDataFile } from './perf-parts.js';
+import { PERF_FREQUENCY, perfDataFile, perfMapFile } from './perf-parts.js';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -106,7 +106,7 @@ export function clearPerfRecordings(dir: string): void {
   if (existsSync(dir)) {
     for (const name of readdirSync(dir)) {
       const pid = /^(\d+)\.data$/.exec(name)?.[1];
-      if (pid) rmSync(`/tmp/perf-${pid}.map`, { force: true });
+      if (pid) rmSync(perfMapFile(Number(pid)), { force: true });
     }
   }
   rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { jsFrame, PERF_FREQUENCY, PERF_PARTS, perfPartsPerRequest, perfSamples, partOfSample, type PerfSample } from '../../bench/lib/perf-parts.js';
+import {
+  jsFrame,
+  latestMapEntries,
+  PERF_FREQUENCY,
+  PERF_PARTS,
+  perfPartsPerRequest,
+  perfSamples,
+  partOfSample,
+  type PerfSample,
+} from '../../bench/lib/perf-parts.js';
 
 const PID = 4242;
 const FLOWGATE = 'file:///srv/flowgate/dist/src';
@@ -122,5 +131,22 @@ describe("perf's samples, by part of the request path", () => {
     });
     expect(first.busy).toBeCloseTo((3 * sample) / 2, 6);
     expect(second).toEqual({ requests: 4, busy: sample / 4, parts: { "Node's HTTP and sockets": sample / 4 } });
+  });
+
+  it("keeps the newest function at each address of node's perf map: code space reused names the code that ran there last", () => {
+    const map = [
+      '1000 100 JS:~boot /srv/flowgate/node_modules/avvio/index.js:84:24', // start-up code, collected
+      '2000 80 Builtin:RecordWriteSaveFP',
+      '1000 40 JS:*decrypt file:///srv/flowgate/dist/src/flows-core/crypto/flow-decryptor.js:34:12', // reuses its start
+      '1080 40 JS:*answer file:///srv/flowgate/dist/src/flows-core/routing/flow-router.js:180:16', // and its end
+      '3000 10 JS:^get node:_http_incoming:120:3',
+      '',
+    ].join('\n');
+    expect(latestMapEntries(map).split('\n').filter(Boolean)).toEqual([
+      '1000 40 JS:*decrypt file:///srv/flowgate/dist/src/flows-core/crypto/flow-decryptor.js:34:12',
+      '1080 40 JS:*answer file:///srv/flowgate/dist/src/flows-core/routing/flow-router.js:180:16',
+      '2000 80 Builtin:RecordWriteSaveFP',
+      '3000 10 JS:^get node:_http_incoming:120:3',
+    ]);
   });
 });
