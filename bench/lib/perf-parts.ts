@@ -26,6 +26,8 @@ export interface PerfSample {
   tid: number;
   micros: number;
   symbols: string[];
+  /** Each frame's address as perf printed it (absolute for JIT code; an offset in its file for native code). */
+  addresses: number[];
 }
 
 /** A frame V8 named for perf (`--perf-basic-prof`): `JS:<tier><name> <url>:<line>:<column>`. */
@@ -50,7 +52,7 @@ const GC = /Heap|Scaveng|MarkCompact|Sweeper|ConcurrentMarking|GCTracer/;
 const SOCKETS = /^(llhttp|uv__read|uv__write|uv__stream_io|uv__try_write)|http_parser|LibuvStreamWrap|StreamBase/;
 
 /** The part a sample of process `pid` goes to, or undefined when the thread was idle. */
-export function partOfSample(sample: PerfSample, pid: number): string | undefined {
+export function partOfSample(sample: Pick<PerfSample, 'comm' | 'tid' | 'symbols'>, pid: number): string | undefined {
   if (sample.tid !== pid) return sample.comm.startsWith('V8') ? PERF_PARTS.helpers : PERF_PARTS.threadPool;
   if (sample.symbols.some((symbol) => IDLE.test(symbol))) return undefined;
   // OpenSSL's assembly keeps no frame pointer, so a stack through it may end there, short of any JavaScript.
@@ -79,9 +81,11 @@ export async function* perfSamples(lines: AsyncIterable<string>): AsyncGenerator
     const header = /^(\S.*?)\s+(\d+)\s+(\d+)\.(\d{6}):/.exec(line);
     if (header) {
       if (current) yield current;
-      current = { comm: header[1], tid: Number(header[2]), micros: Number(header[3]) * 1e6 + Number(header[4]), symbols: [] };
+      current = { comm: header[1], tid: Number(header[2]), micros: Number(header[3]) * 1e6 + Number(header[4]), symbols: [], addresses: [] };
     } else if (current && line.trim()) {
-      current.symbols.push(line.trim().split(/\s+/).slice(1).join(' '));
+      const [address, ...symbol] = line.trim().split(/\s+/);
+      current.addresses.push(parseInt(address, 16));
+      current.symbols.push(symbol.join(' '));
     }
   }
   if (current) yield current;
@@ -94,12 +98,17 @@ export const PERF_FREQUENCY = 999;
  * µs of CPU per request by part, one result per entry of `rows` (the windows of one server, process
  * `pid`), from that server's perf samples. Every thread counts; idle moments of the main thread do not.
  */
-export async function perfPartsPerRequest(samples: AsyncIterable<PerfSample>, pid: number, rows: LoadWindow[][]): Promise<PartsPerRequest[]> {
+export async function perfPartsPerRequest(
+  samples: AsyncIterable<PerfSample>,
+  pid: number,
+  rows: LoadWindow[][],
+  maps: Array<JitMap | undefined> = [],
+): Promise<PartsPerRequest[]> {
   const counts = rows.map(() => new Map<string, number>());
   for await (const sample of samples) {
     const row = rows.findIndex((windows) => windows.some((window) => sample.micros > window.from && sample.micros <= window.to));
     if (row < 0) continue;
-    const part = partOfSample(sample, pid);
+    const part = partOfSample(maps[row] ? resolved(sample, maps[row]) : sample, pid);
     if (part) counts[row].set(part, (counts[row].get(part) ?? 0) + 1);
   }
   const sampleMicros = 1e6 / PERF_FREQUENCY;
@@ -116,33 +125,62 @@ export async function perfPartsPerRequest(samples: AsyncIterable<PerfSample>, pi
   });
 }
 
+/** JavaScript functions by address, as they stood at one moment: starts ascending, ranges disjoint. */
+export interface JitMap {
+  starts: number[];
+  ends: number[];
+  names: string[];
+}
+
 /**
- * The map node writes for perf (`/tmp/perf-<pid>.map`: address, size, name, a line per function
- * compiled, in the order they were) with only the latest function at each address. Code space is
- * reused once code is collected (the start-up's, mostly), and perf resolves an address reused to
- * whichever entry it keeps, often the first: a hot function sampled during the load would be named
- * after start-up code that once lived there.
+ * The functions of node's perf map (`/tmp/perf-<pid>.map`: address, size, name, a line per function
+ * compiled, in the order they were) with only the latest at each address. V8 reuses the addresses of
+ * code it collects, and perf names an address after whichever entry it keeps, whatever the time: read
+ * up to where the map stood when a row's load ended, the latest entry is the code that ran there.
  */
-export function latestMapEntries(map: string): string {
+export function jitMap(map: string): JitMap {
   const entries = map
     .split('\n')
     .map((line) => /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line))
     .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => ({ start: parseInt(match[1], 16), end: parseInt(match[1], 16) + parseInt(match[2], 16), line: match[0] }));
+    .map((match) => ({ start: parseInt(match[1], 16), end: parseInt(match[1], 16) + parseInt(match[2], 16), name: match[3] }));
   // From the newest: an entry is kept when nothing newer overlaps it (`kept` stays sorted by start).
   const kept: typeof entries = [];
+  const keptStarts: number[] = [];
   for (const entry of entries.reverse()) {
-    let low = 0;
-    let high = kept.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (kept[middle].start < entry.start) low = middle + 1;
-      else high = middle;
-    }
-    const overlaps = (low > 0 && kept[low - 1].end > entry.start) || (low < kept.length && kept[low].start < entry.end);
-    if (!overlaps) kept.splice(low, 0, entry);
+    const at = firstStartingFrom(keptStarts, entry.start);
+    const overlaps = (at > 0 && kept[at - 1].end > entry.start) || (at < kept.length && kept[at].start < entry.end);
+    if (overlaps) continue;
+    kept.splice(at, 0, entry);
+    keptStarts.splice(at, 0, entry.start);
   }
-  return kept.map((entry) => `${entry.line}\n`).join('');
+  return { starts: kept.map((entry) => entry.start), ends: kept.map((entry) => entry.end), names: kept.map((entry) => entry.name) };
+}
+
+/** The index of the first of `sorted` that is ≥ `value`. */
+function firstStartingFrom(sorted: number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The function of `map` at `address`, if any. */
+export function functionAt(map: JitMap, address: number): string | undefined {
+  const at = firstStartingFrom(map.starts, address + 1) - 1;
+  return at >= 0 && address < map.ends[at] ? map.names[at] : undefined;
+}
+
+/** `sample` with its JavaScript frames (those perf named from the map, or could not name) named from `map`. */
+function resolved(sample: PerfSample, map: JitMap): PerfSample {
+  const symbols = sample.symbols.map((symbol, index) =>
+    symbol.startsWith('JS:') || symbol === '[unknown]' ? (functionAt(map, sample.addresses[index]) ?? symbol) : symbol,
+  );
+  return { ...sample, symbols };
 }
 
 /** The map node writes for perf about process `pid` (a path of its own choosing). */

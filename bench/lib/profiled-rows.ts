@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { latestMapEntries, perfDataFile, perfMapFile, perfPartsPerRequest, perfSamples, perfScriptLines } from './perf-parts.js';
+import { jitMap, perfDataFile, perfMapFile, perfPartsPerRequest, perfSamples, perfScriptLines } from './perf-parts.js';
 import { partsPerRequest, partsTable, readProfile, type CpuProfile, type LoadWindow, type PartsPerRequest } from './profile-parts.js';
 import type { Measurement } from './report.js';
 import { LOOKUP_BESIDE_SLOTS } from './targets.js';
@@ -55,15 +55,15 @@ export async function rowPerfParts(dir: string, rows: ProfiledRow[]): Promise<Ro
     const file = perfDataFile(dir, pid);
     if (!existsSync(file)) continue;
     const own = rows.filter((row) => row.pid === pid);
-    // The functions compiled up to the end of the server's last measured round, the latest at each
-    // address: code compiled later (its shutdown's) reuses addresses the load's code had.
-    const map = perfMapFile(pid);
-    const upTo = Math.max(...own.map((row) => row.perfMapBytes ?? Infinity));
-    if (existsSync(map)) writeFileSync(map, latestMapEntries(readFileSync(map).subarray(0, upTo).toString('utf8')));
+    // Each row's JavaScript named from node's map as it stood when that row's load ended.
+    const map = existsSync(perfMapFile(pid)) ? readFileSync(perfMapFile(pid)) : undefined;
+    const upTo = (bytes = Infinity) => map!.subarray(0, map!.lastIndexOf(10, Math.min(bytes, map!.length) - 1) + 1).toString('utf8');
+    const maps = own.map((row) => (map ? jitMap(upTo(row.perfMapBytes)) : undefined));
     const parts = await perfPartsPerRequest(
       perfSamples(perfScriptLines(file)),
       pid,
       own.map((row) => row.windows),
+      maps,
     );
     own.forEach((entry, index) => {
       const { row } = entry;

@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import {
   jsFrame,
-  latestMapEntries,
+  functionAt,
+  jitMap,
   PERF_FREQUENCY,
   PERF_PARTS,
   perfPartsPerRequest,
@@ -73,13 +74,13 @@ describe("perf's samples, by part of the request path", () => {
       printed('MainThread', PID, '1506.000100', pgWrite) + '\n' + printed('libuv-worker', PID + 3, '1506.000200', ['write']),
     );
     expect(samples).toEqual([
-      { comm: 'MainThread', tid: PID, micros: 1506_000_100, symbols: pgWrite },
-      { comm: 'libuv-worker', tid: PID + 3, micros: 1506_000_200, symbols: ['write'] },
+      { comm: 'MainThread', tid: PID, micros: 1506_000_100, symbols: pgWrite, addresses: pgWrite.map((_, i) => 0x7f00 + i) },
+      { comm: 'libuv-worker', tid: PID + 3, micros: 1506_000_200, symbols: ['write'], addresses: [0x7f00] },
     ]);
   });
 
   it("gives a sample to the innermost JavaScript frame that names a part: the kernel's work is its caller's", () => {
-    const main = (symbols: string[]): PerfSample => ({ comm: 'MainThread', tid: PID, micros: 0, symbols });
+    const main = (symbols: string[]) => ({ comm: 'MainThread', tid: PID, micros: 0, symbols });
     expect(partOfSample(main(pgWrite), PID)).toBe("Node's HTTP and sockets");
     expect(partOfSample(main(pgWrite.slice(4)), PID)).toBe('database and cache drivers');
     expect(partOfSample(main(rsa), PID)).toBe('RSA unwrap');
@@ -101,8 +102,8 @@ describe("perf's samples, by part of the request path", () => {
     expect(partOfSample(main(uvCheck), PID)).toBe(PERF_PARTS.native);
     // Waiting for events is no one's; the other threads are theirs whatever they run.
     expect(partOfSample(main(idle), PID)).toBeUndefined();
-    expect(partOfSample({ comm: 'V8Worker', tid: PID + 1, micros: 0, symbols: scavenge }, PID)).toBe(PERF_PARTS.helpers);
-    expect(partOfSample({ comm: 'libuv-worker', tid: PID + 2, micros: 0, symbols: ['write'] }, PID)).toBe(PERF_PARTS.threadPool);
+    expect(partOfSample({ comm: 'V8Worker', tid: PID + 1, symbols: scavenge }, PID)).toBe(PERF_PARTS.helpers);
+    expect(partOfSample({ comm: 'libuv-worker', tid: PID + 2, symbols: ['write'] }, PID)).toBe(PERF_PARTS.threadPool);
   });
 
   it('counts each sample as 1/frequency s of CPU, inside its row’s windows only, per request of that row', async () => {
@@ -133,20 +134,25 @@ describe("perf's samples, by part of the request path", () => {
     expect(second).toEqual({ requests: 4, busy: sample / 4, parts: { "Node's HTTP and sockets": sample / 4 } });
   });
 
-  it("keeps the newest function at each address of node's perf map: code space reused names the code that ran there last", () => {
-    const map = [
-      '1000 100 JS:~boot /srv/flowgate/node_modules/avvio/index.js:84:24', // start-up code, collected
-      '2000 80 Builtin:RecordWriteSaveFP',
-      '1000 40 JS:*decrypt file:///srv/flowgate/dist/src/flows-core/crypto/flow-decryptor.js:34:12', // reuses its start
-      '1080 40 JS:*answer file:///srv/flowgate/dist/src/flows-core/routing/flow-router.js:180:16', // and its end
-      '3000 10 JS:^get node:_http_incoming:120:3',
-      '',
-    ].join('\n');
-    expect(latestMapEntries(map).split('\n').filter(Boolean)).toEqual([
-      '1000 40 JS:*decrypt file:///srv/flowgate/dist/src/flows-core/crypto/flow-decryptor.js:34:12',
-      '1080 40 JS:*answer file:///srv/flowgate/dist/src/flows-core/routing/flow-router.js:180:16',
-      '2000 80 Builtin:RecordWriteSaveFP',
-      '3000 10 JS:^get node:_http_incoming:120:3',
-    ]);
+  it("names a JavaScript frame after the newest function at its address in node's perf map, as the map stood then", async () => {
+    const map = jitMap(
+      [
+        '1000 100 JS:~boot /srv/flowgate/node_modules/avvio/index.js:84:24', // start-up code, collected
+        '2000 80 Builtin:RecordWriteSaveFP',
+        `1000 40 JS:*decrypt ${FLOWGATE}/flows-core/crypto/flow-decryptor.js:34:12`, // reuses its start
+        `1080 40 JS:*answer ${FLOWGATE}/flows-core/routing/flow-router.js:180:16`, // and its end
+        '',
+      ].join('\n'),
+    );
+    expect(functionAt(map, 0x1010)).toMatch(/^JS:\*decrypt /);
+    expect(functionAt(map, 0x10a0)).toMatch(/^JS:\*answer /);
+    expect(functionAt(map, 0x1050)).toBeUndefined(); // between the two: the start-up code is gone
+    expect(functionAt(map, 0x2000)).toBe('Builtin:RecordWriteSaveFP');
+    expect(functionAt(map, 0x2080)).toBeUndefined();
+
+    // perf named the frame after the start-up code it kept for that address; the row's map says what ran there.
+    const text = printed('MainThread', PID, '10.001500', ['JS:~boot /srv/flowgate/node_modules/avvio/index.js:84:24']).replace('7f00', '1010');
+    const [row] = await perfPartsPerRequest(perfSamples(lines(text)), PID, [[{ from: 10_001_000, to: 10_002_000, requests: 1 }]], [map]);
+    expect(Object.keys(row.parts)).toEqual(['decrypt and seal (Flowgate code)']);
   });
 });
