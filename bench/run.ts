@@ -98,7 +98,8 @@ const settle = () => passDatabase?.settle() ?? Promise.resolve();
 
 /**
  * node --cpu-prof for a server (its profile is written when it exits on SIGTERM). Node's own name
- * for the file carries the server's pid, which is how each measured row finds its profile.
+ * for the file carries the server's pid, which is how each measured row finds its profile. With
+ * --perf, the flags that let perf name the server's JavaScript.
  */
 const profileArgs = () => [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...(options.perf ? PERF_NODE_ARGS : [])];
 if (options.profile) rmSync(PROFILE_DIR, { recursive: true, force: true });
@@ -199,15 +200,24 @@ async function inTurns(
 
 /** One measured load on one server: its CPU, and its event-loop lag p99 over the load. */
 async function measuredLoad(contender: Contender, run: () => Promise<RawLoad>): Promise<RoundResult> {
-  const { server, lagOf } = contender;
+  const { result: load, ...measured } = await measuredRun(contender, run, (load) => load.latencies.length);
+  return { load, ...measured };
+}
+
+/** `run` on a settled database, with the server's CPU, event-loop lag p99 and window over it; `requests` counts its answers. */
+async function measuredRun<T>(
+  { server, lagOf }: Pick<Contender, 'server' | 'lagOf'>,
+  run: () => Promise<T>,
+  requests: (result: T) => number,
+): Promise<Omit<RoundResult, 'load'> & { result: T }> {
   await settle();
   await lagOf(server.url); // reading starts a new window
   const cpuBefore = serverCpuMicros(server.pid);
   const from = profileClockMicros();
-  const load = await run();
+  const result = await run();
   const to = profileClockMicros();
   const cpu = serverCpuMicros(server.pid) - cpuBefore;
-  return { load, cpu, lag: await lagOf(server.url), window: { from, to, requests: load.latencies.length } };
+  return { result, cpu, lag: await lagOf(server.url), window: { from, to, requests: requests(result) } };
 }
 
 /**
@@ -286,17 +296,21 @@ async function measureCrowd(server: ServerProcess, label: string, target: Target
       { step: 'reserve', request: reserveRequest(target, token) },
     ];
   });
-  await settle();
-  await lagOf(server.url);
-  const cpuBefore = serverCpuMicros(server.pid);
-  const crowd = await runCrowd(server.url, walks, { people: options.people, rate: options.peopleRate, thinkSeconds: options.thinkSeconds });
-  const cpu = serverCpuMicros(server.pid) - cpuBefore;
+  const {
+    result: crowd,
+    cpu,
+    lag,
+  } = await measuredRun(
+    { server, lagOf },
+    () => runCrowd(server.url, walks, { people: options.people, rate: options.peopleRate, thinkSeconds: options.thinkSeconds }),
+    (crowd) => crowd.requests,
+  );
   const row: Measurement = {
     target: label,
     scenario: 'crowd',
     ...crowd,
     cpuMicrosPerRequest: cpuPerRequest(cpu, crowd.requests),
-    eventLoopLagP99Ms: await lagOf(server.url),
+    eventLoopLagP99Ms: lag,
   };
   logRow(row);
   return row;

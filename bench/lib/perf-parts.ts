@@ -175,10 +175,13 @@ export function functionAt(map: JitMap, address: number): string | undefined {
   return at >= 0 && address < map.ends[at] ? map.names[at] : undefined;
 }
 
-/** `sample` with its JavaScript frames (those perf named from the map, or could not name) named from `map`. */
+/**
+ * `sample` with its JavaScript frames (those perf named from the map, or could not name) named from
+ * `map`; one the map does not have ran code compiled after it, so perf's name for it is no better.
+ */
 function resolved(sample: PerfSample, map: JitMap): PerfSample {
   const symbols = sample.symbols.map((symbol, index) =>
-    symbol.startsWith('JS:') || symbol === '[unknown]' ? (functionAt(map, sample.addresses[index]) ?? symbol) : symbol,
+    symbol.startsWith('JS:') || symbol === '[unknown]' ? (functionAt(map, sample.addresses[index]) ?? '[unknown]') : symbol,
   );
   return { ...sample, symbols };
 }
