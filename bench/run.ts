@@ -141,7 +141,7 @@ interface RoundResult {
   load: RawLoad;
   cpu: number;
   lag: number | undefined;
-  /** When it ran, on the clock of the servers' CPU profiles. */
+  /** When it ran, on the monotonic clock V8's profiles and perf's recordings stamp their samples with. */
   window: LoadWindow;
 }
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { OTHER_PART, PARTS, type LoadWindow, type PartsPerRequest, type ProfileFrame } from './profile-parts.js';
+import { inWindows, OTHER_PART, PARTS, partNamedBy, perRequest, type LoadWindow, type PartsPerRequest, type ProfileFrame } from './profile-parts.js';
 
 /**
  * Where a server's CPU goes per request, from Linux perf's samples of it (`--perf`): CPU time only,
@@ -65,7 +65,7 @@ export function partOfSample(sample: Pick<PerfSample, 'comm' | 'tid' | 'symbols'
     const frame = jsFrame(symbol);
     if (!frame) continue;
     sawJs = true;
-    const part = PARTS.find(([, matches]) => matches(frame))?.[0];
+    const part = partNamedBy(frame);
     if (part) return part;
   }
   if (sawJs) return OTHER_PART;
@@ -106,22 +106,16 @@ export async function perfPartsPerRequest(
 ): Promise<PartsPerRequest[]> {
   const counts = rows.map(() => new Map<string, number>());
   for await (const sample of samples) {
-    const row = rows.findIndex((windows) => windows.some((window) => sample.micros > window.from && sample.micros <= window.to));
+    const row = rows.findIndex((windows) => inWindows(windows, sample.micros));
     if (row < 0) continue;
     const part = partOfSample(maps[row] ? resolved(sample, maps[row]) : sample, pid);
     if (part) counts[row].set(part, (counts[row].get(part) ?? 0) + 1);
   }
   const sampleMicros = 1e6 / PERF_FREQUENCY;
+  const names = [...PARTS.map(([name]) => name), OTHER_PART, ...Object.values(PERF_PARTS)];
   return rows.map((windows, index) => {
-    const requests = windows.reduce((sum, window) => sum + window.requests, 0);
-    const parts: Record<string, number> = {};
-    let busy = 0;
-    for (const name of [...PARTS.map(([name]) => name), OTHER_PART, ...Object.values(PERF_PARTS)]) {
-      const micros = (counts[index].get(name) ?? 0) * sampleMicros;
-      busy += micros;
-      if (micros) parts[name] = requests ? micros / requests : 0;
-    }
-    return { requests, busy: requests ? busy / requests : 0, parts };
+    const totals = new Map([...counts[index]].map(([part, count]) => [part, count * sampleMicros]));
+    return perRequest(totals, windows, names);
   });
 }
 

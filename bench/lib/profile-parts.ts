@@ -78,6 +78,12 @@ export const PARTS: ReadonlyArray<readonly [string, (frame: ProfileFrame) => boo
 
 export const OTHER_PART = 'other';
 
+/** The part `frame` names itself (the first of PARTS that matches it), if any. */
+export const partNamedBy = (frame: ProfileFrame): string | undefined => PARTS.find(([, matches]) => matches(frame))?.[0];
+
+/** Whether a sample taken at `at` (µs) falls in one of `windows` (it stands for the interval that ends at it). */
+export const inWindows = (windows: LoadWindow[], at: number): boolean => windows.some((window) => at > window.from && at <= window.to);
+
 /** µs of main-thread CPU per request, by part, over `windows`; `busy` is their sum. */
 export interface PartsPerRequest {
   requests: number;
@@ -95,7 +101,7 @@ export function partsPerRequest(profile: CpuProfile, windows: LoadWindow[]): Par
     let found = partOfNode.get(id);
     if (found !== undefined) return found;
     const frame = byId.get(id)!.callFrame;
-    const own = PARTS.find(([, matches]) => matches(frame))?.[0];
+    const own = partNamedBy(frame);
     const parent = parentOf.get(id);
     found = own ?? (parent === undefined ? OTHER_PART : partOf(parent));
     partOfNode.set(id, found);
@@ -108,16 +114,21 @@ export function partsPerRequest(profile: CpuProfile, windows: LoadWindow[]): Par
     // A sample stands for the interval that ends at it.
     const delta = profile.timeDeltas[i] ?? 0;
     at += delta;
-    if (!windows.some((window) => at > window.from && at <= window.to)) continue;
+    if (!inWindows(windows, at)) continue;
     const id = profile.samples[i];
     if (byId.get(id)?.callFrame.functionName === '(idle)') continue;
     const part = partOf(id);
     totals.set(part, (totals.get(part) ?? 0) + delta);
   }
+  return perRequest(totals, windows, [...PARTS.map(([name]) => name), OTHER_PART]);
+}
+
+/** µs per request of each of `names` from its µs in all over `windows`; `busy` is their sum per request. */
+export function perRequest(totals: Map<string, number>, windows: LoadWindow[], names: readonly string[]): PartsPerRequest {
   const requests = windows.reduce((sum, window) => sum + window.requests, 0);
   const parts: Record<string, number> = {};
   let busy = 0;
-  for (const [name] of [...PARTS, [OTHER_PART] as const]) {
+  for (const name of names) {
     const micros = totals.get(name) ?? 0;
     busy += micros;
     if (micros) parts[name] = requests ? micros / requests : 0;

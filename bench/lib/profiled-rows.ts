@@ -14,12 +14,12 @@ export interface ProfiledRow {
   perfMapBytes?: number;
 }
 
-/** A row's CPU per request by part of the request path, from its server's profile. */
+/** A row's CPU per request by part of the request path, from its server's profile or perf recording. */
 export interface RowParts extends PartsPerRequest {
   target: string;
   scenario: string;
   concurrency: number;
-  /** The profile read, under bench/out/profiles. */
+  /** The file read: a profile under bench/out/profiles, or a recording under bench/out/perf. */
   profile: string;
 }
 
