@@ -15,7 +15,7 @@ import { benchDatabase, flowgateReservations, GENEROUS_STOCK, stockFlowgate, typ
 import {
   EVENT_LOOP_RESOLUTION_MS,
   FLOWGATE_MAIN,
-  FLOWGATE_TRACING,
+  FLOWGATE_NODE_ARGS,
   FLOWGATE_SEED,
   FLOWGATE_TABLES,
   FlowTestClient,
@@ -367,7 +367,7 @@ async function startFlowgate(
 ) {
   return startProcess({
     script: FLOWGATE_MAIN,
-    nodeArgs: ['--import', FLOWGATE_TRACING, ...profileArgs()],
+    nodeArgs: [...FLOWGATE_NODE_ARGS, ...profileArgs()],
     port: await freePort(),
     cores,
     logFile: join(OUT_DIR, logName),
