@@ -26,7 +26,7 @@ interface TracedServer {
   output: () => string;
 }
 
-/** The built server started as `npm start` starts it: `node --import register.js main.js`. */
+/** The built server with the tracing entry point loaded first, as `npm start` loads it: `node --import register.js main.js`. */
 async function startTracedServer(env: Record<string, string | undefined>): Promise<TracedServer> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', REGISTER, BUILT_SERVER], {
