@@ -47,7 +47,7 @@ export const INVENTORY_FLOW_JSON = resolve(PROJECT_ROOT, 'src/flows/inventory/in
 /** Flowgate's built entry point and its demo-data command (run from PROJECT_ROOT). */
 export const FLOWGATE_MAIN = 'dist/src/main.js';
 /** Loaded first with `node --import`, as `npm start` does: starts tracing only when an OTLP endpoint is set. */
-export const FLOWGATE_TRACING = './dist/src/tracing/register.js';
+const FLOWGATE_TRACING = './dist/src/tracing/register.js';
 /** Node's flags as `npm start` and the container image give them (test/bench/start-command.spec.ts keeps them equal). */
 export const FLOWGATE_NODE_ARGS = ['--single-threaded-gc', '--import', FLOWGATE_TRACING] as const;
 export const FLOWGATE_SEED = 'dist/src/seed.js';

@@ -2,7 +2,16 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { inWindows, OTHER_PART, PARTS, partNamedBy, perRequest, type LoadWindow, type PartsPerRequest, type ProfileFrame } from './profile-parts.js';
+import {
+  inWindows,
+  OTHER_PART,
+  PART_NAMES,
+  partNamedBy,
+  perRequest,
+  type LoadWindow,
+  type PartsPerRequest,
+  type ProfileFrame,
+} from './profile-parts.js';
 
 /**
  * Where a server's CPU goes per request, from Linux perf's samples of it (`--perf`): CPU time only,
@@ -112,7 +121,7 @@ export async function perfPartsPerRequest(
     if (part) counts[row].set(part, (counts[row].get(part) ?? 0) + 1);
   }
   const sampleMicros = 1e6 / PERF_FREQUENCY;
-  const names = [...PARTS.map(([name]) => name), OTHER_PART, ...Object.values(PERF_PARTS)];
+  const names = [...PART_NAMES, ...Object.values(PERF_PARTS)];
   return rows.map((windows, index) => {
     const totals = new Map([...counts[index]].map(([part, count]) => [part, count * sampleMicros]));
     return perRequest(totals, windows, names);

@@ -78,6 +78,9 @@ export const PARTS: ReadonlyArray<readonly [string, (frame: ProfileFrame) => boo
 
 export const OTHER_PART = 'other';
 
+/** Every part a profile's frames can name, in PARTS's order, then OTHER_PART. */
+export const PART_NAMES: readonly string[] = [...PARTS.map(([name]) => name), OTHER_PART];
+
 /** The part `frame` names itself (the first of PARTS that matches it), if any. */
 export const partNamedBy = (frame: ProfileFrame): string | undefined => PARTS.find(([, matches]) => matches(frame))?.[0];
 
@@ -120,7 +123,7 @@ export function partsPerRequest(profile: CpuProfile, windows: LoadWindow[]): Par
     const part = partOf(id);
     totals.set(part, (totals.get(part) ?? 0) + delta);
   }
-  return perRequest(totals, windows, [...PARTS.map(([name]) => name), OTHER_PART]);
+  return perRequest(totals, windows, PART_NAMES);
 }
 
 /** µs per request of each of `names` from its µs in all over `windows`; `busy` is their sum per request. */
@@ -144,7 +147,7 @@ export const readProfile = (file: string): CpuProfile => JSON.parse(readFileSync
  */
 export function partsTable(columns: Array<{ title: string; parts: PartsPerRequest }>, heading = 'µs per request (main thread)'): string {
   // The parts of PARTS in their order, then any other a column has (perf's threads, for one).
-  const known = [...PARTS.map(([name]) => name), OTHER_PART];
+  const known = PART_NAMES;
   const extra = [...new Set(columns.flatMap((column) => Object.keys(column.parts.parts)))].filter((name) => !known.includes(name));
   const names = [...known, ...extra].filter((name) => columns.some((column) => column.parts.parts[name]));
   const value = (column: (typeof columns)[number], name: string) => column.parts.parts[name] ?? 0;
