@@ -24,7 +24,7 @@ import {
   generateAppSecret,
   generateTestKeyPair,
 } from './lib/flowgate.js';
-import { cyclingPool, oneShotPool, round, runLoad, runLoadRaw, summarise, type RawLoad, type RequestPool } from './lib/load.js';
+import { cyclingPool, oneShotPool, round, runLoadRaw, summarise, warmUp, WARM_UP_PARTS, type RawLoad, type RequestPool } from './lib/load.js';
 import { parseOptions, type BenchOptions } from './lib/options.js';
 import { cpuPerRequest, serverCpuMicros } from './lib/process-cpu.js';
 import { markdownTable, table, type Measurement } from './lib/report.js';
@@ -232,7 +232,7 @@ async function measure(
 ): Promise<Measurement[]> {
   const pools = await Promise.all(contenders.map(poolOf));
   for (const [index, contender] of contenders.entries()) {
-    await runLoad(contender.server.url, pools[index], Math.max(...concurrencies), options.warmupSeconds);
+    await warmUp(contender.server.url, pools[index], Math.max(...concurrencies), options.warmupSeconds, () => contender.lagOf(contender.server.url));
   }
   const rows: Measurement[] = [];
   for (const concurrency of concurrencies) {
@@ -271,8 +271,10 @@ async function measureReserve(contenders: Contender[]): Promise<Measurement[]> {
     };
   });
 
+  // Warmed up in parts, each on connections of its own, as warmUp does for the other scenarios.
   if (options.warmupSeconds > 0)
-    for (const reserveRound of reserveRounds) await reserveRound(Math.max(...options.concurrency), options.warmupSeconds);
+    for (const reserveRound of reserveRounds)
+      for (let part = 0; part < WARM_UP_PARTS; part++) await reserveRound(Math.max(...options.concurrency), options.warmupSeconds / WARM_UP_PARTS);
   // Rounds of at most --reserve-round seconds: each round's tokens are looked up just before it.
   const rounds = Math.max(options.rounds, Math.ceil(options.seconds / options.reserveRoundSeconds));
   const rows: Measurement[] = [];
@@ -285,7 +287,9 @@ async function measureReserve(contenders: Contender[]): Promise<Measurement[]> {
 /** The 1,000 people in a flow at once (open loop, see bench/lib/crowd.ts), after a short warm-up of lookups. */
 async function measureCrowd(server: ServerProcess, label: string, target: Target, lagOf: LagReader): Promise<Measurement> {
   if (options.warmupSeconds > 0) {
-    await runLoad(server.url, oneShotPool(lookupRequests(target, Math.ceil(options.warmupSeconds * 2000))), 4, options.warmupSeconds);
+    await warmUp(server.url, oneShotPool(lookupRequests(target, Math.ceil(options.warmupSeconds * 2000))), 4, options.warmupSeconds, () =>
+      lagOf(server.url),
+    );
   }
   const prefix = tokenPrefix('crowd');
   const walks: Walk[] = Array.from({ length: options.people }, (_, i) => {
@@ -767,7 +771,7 @@ async function main(opts: BenchOptions) {
 /** The unsigned flood beside signed pings, on a running Flowgate (see bench/lib/flood.ts). */
 async function measureFlood(server: ServerProcess, target: Target): Promise<FloodResult> {
   const pings = cyclingPool(pingRequests(target, options.poolSize));
-  await runLoad(server.url, pings, 4, options.warmupSeconds);
+  await warmUp(server.url, pings, 4, options.warmupSeconds);
   const result = await unsignedFlood({
     url: server.url,
     pid: server.pid,

@@ -132,6 +132,34 @@ export async function runLoadRaw(baseUrl: string, pool: RequestPool, concurrency
   return { concurrency, elapsed, latencies, errors: errors.count, errorSamples: errors.samples };
 }
 
+/**
+ * Warm-up loads come in this many parts, each on connections of its own: before anything is measured,
+ * a server has run its connections' whole life (opened, used, closed) several times. V8 compiles the
+ * request path for what it has seen so far; the first connections closing (the end of the first
+ * load) deoptimize the stream code that closing shares with reading requests, and the reads that
+ * frame each measured round (Flowgate's GET /metrics) the request path they share with the load; it
+ * is all compiled again during the next load. Measured right after one load, a server pays that
+ * compilation in its first rounds, the more so the more code it has.
+ */
+export const WARM_UP_PARTS = 4;
+
+/**
+ * Loads the server for `seconds` in WARM_UP_PARTS parts, each on new connections, and calls
+ * `between` after each (the reads a measured round is framed by); nothing is kept.
+ */
+export async function warmUp(
+  baseUrl: string,
+  pool: RequestPool,
+  concurrency: number,
+  seconds: number,
+  between?: () => Promise<unknown>,
+): Promise<void> {
+  for (let part = 0; part < WARM_UP_PARTS; part++) {
+    await runLoadRaw(baseUrl, pool, concurrency, seconds / WARM_UP_PARTS);
+    await between?.();
+  }
+}
+
 /** Percentiles of latencies in ms (sorts them in place). */
 export function percentiles(latencies: number[]): LoadResult['latencyMs'] {
   latencies.sort((a, b) => a - b);

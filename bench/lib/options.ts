@@ -46,7 +46,8 @@ export interface BenchOptions {
 const HELP = `npm run bench -- [options]
   --smoke                 a few seconds per scenario: every reply must decrypt and check out (what CI runs)
   --seconds N             measured seconds per scenario and concurrency (default 10; smoke 1)
-  --warmup N              warm-up seconds before each scenario (default 2; smoke 0.3)
+  --warmup N              warm-up seconds of each server before each scenario, in parts on new connections
+                          (default 20; smoke 0.3)
   --rounds N              servers compared on a scenario take turns, each load cut into N rounds (default 4; smoke 1)
   --concurrency 1,16,64   requests in flight (default 1,16,64; smoke 1,4); the targets read c=64 (c=16 for reserve)
   --scenarios LIST        comma-separated, default all: ${SCENARIOS.join(',')}
@@ -104,7 +105,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     : {
         smoke,
         seconds: 10,
-        warmupSeconds: 2,
+        warmupSeconds: 20,
         rounds: 4,
         concurrency: [1, 16, 64],
         scenarios: [...SCENARIOS],
