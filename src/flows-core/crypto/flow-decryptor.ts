@@ -6,7 +6,7 @@ import { FlowKeyRing } from '../keys/flow-key-ring.js';
 import type { RingKey } from '../keys/ring-key.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { decryptPayload, unwrapAesKey, type AesSession } from './flow-crypto.js';
-import { invalidEnvelopeField, isPlainObject } from './flow-envelope.js';
+import { decodeEnvelope, isPlainObject } from './flow-envelope.js';
 
 export interface DecryptedFlowRequest {
   request: FlowRequest;
@@ -37,12 +37,9 @@ export class FlowDecryptor {
   /** `ring`: the keys to try (a tenant's, on its endpoint); default: the single-tenant key ring. */
   decrypt(body: unknown, ring?: readonly RingKey[]): DecryptedFlowRequest {
     if (!isPlainObject(body)) throw new BadRequestException('The request body must be a JSON object');
-    const invalid = invalidEnvelopeField(body);
-    if (invalid) throw new FlowDecryptionError(`${invalid} is missing, empty or not base64`, 'envelope');
-
-    const wrappedKey = Buffer.from(body.encrypted_aes_key as string, 'base64');
-    const iv = Buffer.from(body.initial_vector as string, 'base64');
-    const ciphertext = Buffer.from(body.encrypted_flow_data as string, 'base64');
+    const decoded = decodeEnvelope(body);
+    if ('invalid' in decoded) throw new FlowDecryptionError(`${decoded.invalid} is missing, empty or not base64`, 'envelope');
+    const { wrappedKey, iv, ciphertext } = decoded;
 
     const started = performance.now();
     let aesKey: Buffer | undefined;
