@@ -30,7 +30,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
 # The server applies pending migrations (under a Postgres advisory lock) before it starts serving.
 # register.js starts tracing when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT) and
 # loads nothing otherwise: turning traces on is a matter of variables only.
-# --single-threaded-gc: one process per core (a pod's CPU, or WEB_CONCURRENCY workers), where V8's
-# parallel garbage-collection helpers only take turns with the server on its core and about double
-# the CPU each collection costs (docs/performance.md#the-runtime-flag).
-CMD ["node", "--single-threaded-gc", "--import", "./dist/src/tracing/register.js", "dist/src/main.js"]
+CMD ["node", "--import", "./dist/src/tracing/register.js", "dist/src/main.js"]
