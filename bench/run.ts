@@ -24,7 +24,7 @@ import {
   generateAppSecret,
   generateTestKeyPair,
 } from './lib/flowgate.js';
-import { cyclingPool, oneShotPool, round, runLoadRaw, summarise, warmUp, WARM_UP_PARTS, type RawLoad, type RequestPool } from './lib/load.js';
+import { cyclingPool, inWarmUpParts, oneShotPool, round, runLoadRaw, summarise, warmUp, type RawLoad, type RequestPool } from './lib/load.js';
 import { parseOptions, type BenchOptions } from './lib/options.js';
 import { cpuPerRequest, serverCpuMicros } from './lib/process-cpu.js';
 import { markdownTable, table, type Measurement } from './lib/report.js';
@@ -271,10 +271,11 @@ async function measureReserve(contenders: Contender[]): Promise<Measurement[]> {
     };
   });
 
-  // Warmed up in parts, each on connections of its own, as warmUp does for the other scenarios.
+  // Warmed up in parts as warmUp does for the other scenarios (each round is a load on connections of
+  // its own, framed by the lag reads).
   if (options.warmupSeconds > 0)
     for (const reserveRound of reserveRounds)
-      for (let part = 0; part < WARM_UP_PARTS; part++) await reserveRound(Math.max(...options.concurrency), options.warmupSeconds / WARM_UP_PARTS);
+      await inWarmUpParts(options.warmupSeconds, (seconds) => reserveRound(Math.max(...options.concurrency), seconds));
   // Rounds of at most --reserve-round seconds: each round's tokens are looked up just before it.
   const rounds = Math.max(options.rounds, Math.ceil(options.seconds / options.reserveRoundSeconds));
   const rows: Measurement[] = [];

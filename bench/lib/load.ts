@@ -143,6 +143,11 @@ export async function runLoadRaw(baseUrl: string, pool: RequestPool, concurrency
  */
 export const WARM_UP_PARTS = 4;
 
+/** Runs `part` WARM_UP_PARTS times, one after the other, for an equal share of `seconds` each. */
+export async function inWarmUpParts(seconds: number, part: (seconds: number) => Promise<unknown>): Promise<void> {
+  for (let index = 0; index < WARM_UP_PARTS; index++) await part(seconds / WARM_UP_PARTS);
+}
+
 /**
  * Loads the server for `seconds` in WARM_UP_PARTS parts, each on new connections, and calls
  * `between` after each (the reads a measured round is framed by); nothing is kept.
@@ -154,10 +159,10 @@ export async function warmUp(
   seconds: number,
   between?: () => Promise<unknown>,
 ): Promise<void> {
-  for (let part = 0; part < WARM_UP_PARTS; part++) {
-    await runLoadRaw(baseUrl, pool, concurrency, seconds / WARM_UP_PARTS);
+  await inWarmUpParts(seconds, async (partSeconds) => {
+    await runLoadRaw(baseUrl, pool, concurrency, partSeconds);
     await between?.();
-  }
+  });
 }
 
 /** Percentiles of latencies in ms (sorts them in place). */

@@ -5,8 +5,6 @@ export interface FlowEnvelope {
   initial_vector: string;
 }
 
-export const ENVELOPE_FIELDS = ['encrypted_flow_data', 'encrypted_aes_key', 'initial_vector'] as const;
-
 export { isPlainObject } from '../../http/plain-object.js';
 
 /** The envelope's fields, decoded. */
@@ -35,7 +33,7 @@ export function strictBase64(value: unknown): Buffer | undefined {
  * The envelope's three fields decoded, or the name of the first one that is missing, empty, not a
  * string or not base64.
  */
-export function decodeEnvelope(body: Record<string, unknown>): DecodedEnvelope | { invalid: (typeof ENVELOPE_FIELDS)[number] } {
+export function decodeEnvelope(body: Record<string, unknown>): DecodedEnvelope | { invalid: keyof FlowEnvelope } {
   const ciphertext = strictBase64(body.encrypted_flow_data);
   if (!ciphertext) return { invalid: 'encrypted_flow_data' };
   const wrappedKey = strictBase64(body.encrypted_aes_key);
