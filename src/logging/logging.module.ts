@@ -6,7 +6,7 @@ import { appConfig } from '../config/app.config.js';
 import { flowLabels, flowTenantOf } from '../metrics/flow-request-metrics.js';
 import { AppLogger } from './app-logger.js';
 import { withRequestId } from './request-context.js';
-import { createLoggers } from './root-logger.js';
+import { createLoggers, writeInfoLine } from './root-logger.js';
 
 type ServedRequest = { flowKey?: string; signedWith?: string };
 
@@ -66,7 +66,7 @@ export class LoggingModule implements OnModuleInit {
     fastify.addHook('onResponse', (request, reply, done) => {
       if (!request.url.startsWith('/health')) {
         if (reply.statusCode >= 500) root.error(completionLine(request, reply), 'request failed');
-        else if (root.isLevelEnabled('info')) root.info(completionLine(request, reply), 'request completed');
+        else if (root.isLevelEnabled('info')) writeInfoLine(root, completionLine(request, reply), 'request completed');
       }
       done();
     });

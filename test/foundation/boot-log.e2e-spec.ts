@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -94,5 +95,47 @@ describe('the boot log', () => {
         .split('\n')
         .map((line) => (JSON.parse(line) as { msg: string }).msg),
     ).toEqual(Array.from({ length: 200 }, (_, i) => `line ${i}`));
+  });
+
+  /** Runs `body` in a node process with the JSON loggers (`root`, `requests`, `writeInfoLine`); its stdout's messages and exit. */
+  async function loggingProcess(body: string) {
+    const logger = pathToFileURL(join(PROJECT_ROOT, 'dist/src/logging/root-logger.js')).href;
+    const script = `const { createLoggers, writeInfoLine } = await import('${logger}');
+      const { root, requests } = createLoggers({ level: 'info', format: 'json' });
+      const completed = (i) => writeInfoLine(requests, { req: { id: 'r' + i, method: 'POST', path: '/flows/inventory' } }, 'request completed');
+      ${body}`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const [code, signal] = (await once(child, 'close')) as [number | null, string | null];
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; req?: { id: string } });
+    return { code, signal, messages: lines.map((line) => line.req?.id ?? line.msg) };
+  }
+
+  it('completion lines gathered in memory keep their place before a line written at once, and a crash still writes them', async () => {
+    const { code, messages } = await loggingProcess(`for (let i = 0; i < 30; i++) completed(i);
+      root.info('written at once');
+      for (let i = 30; i < 35; i++) completed(i);
+      throw new Error('crash');`);
+    expect(code).toBe(1);
+    expect(messages).toEqual([...Array.from({ length: 30 }, (_, i) => `r${i}`), 'written at once', 'r30', 'r31', 'r32', 'r33', 'r34']);
+  });
+
+  it('completion lines go out within a quarter second: a SIGKILL after it loses none', async () => {
+    const { signal, messages } = await loggingProcess(`completed(0); completed(1);
+      setTimeout(() => process.kill(process.pid, 'SIGKILL'), 800);`);
+    expect(signal).toBe('SIGKILL');
+    expect(messages).toEqual(['r0', 'r1']);
+  });
+
+  it('a batch of completion lines goes out once 4 KiB have gathered, whole lines in order', async () => {
+    const { messages } = await loggingProcess(`for (let i = 0; i < 500; i++) completed(i);
+      setTimeout(() => process.kill(process.pid, 'SIGKILL'), 100);`);
+    // Killed before the periodic flush: what came out came in 4 KiB batches, the rest is lost with the process.
+    expect(messages.length).toBeGreaterThan(400);
+    expect(messages).toEqual(Array.from({ length: messages.length }, (_, i) => `r${i}`));
   });
 });
