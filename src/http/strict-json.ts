@@ -16,12 +16,21 @@ export const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * stack; the recursive code that would (validation, serialization) never sees such a value.
  */
 export function nestsDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
-  const pending: Array<[unknown, number]> = [[value, 0]];
-  while (pending.length > 0) {
-    const [item, depth] = pending.pop()!;
-    if (typeof item !== 'object' || item === null) continue;
+  if (typeof value !== 'object' || value === null) return false;
+  // Only objects and arrays are kept, each beside its depth: the leaves (most of a payload) cost nothing.
+  const objects: object[] = [value];
+  const depths: number[] = [0];
+  while (objects.length > 0) {
+    const item = objects.pop() as Record<string, unknown>;
+    const depth = depths.pop()!;
     if (depth >= max) return true;
-    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+    for (const key in item) {
+      const child = item[key];
+      if (typeof child === 'object' && child !== null && Object.hasOwn(item, key)) {
+        objects.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return false;
 }
