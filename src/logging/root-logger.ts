@@ -26,6 +26,14 @@ export function createRootLogger(options: LoggerOptions): Logger {
   return createLoggers(options).root;
 }
 
+/** The settings both loggers share (the request lines' logger has no others: see `writeInfoLine`). */
+export function loggerSettings(options: LoggerOptions): { level: string; base: Record<string, unknown> } {
+  return {
+    level: options.level,
+    base: { pid: process.pid, hostname: hostname(), service: 'flowgate', ...(options.role ? { role: options.role } : {}) },
+  };
+}
+
 /**
  * The process's pino loggers, writing to one stdout stream: JSON lines by default; readable,
  * coloured lines for a person at a terminal (`pretty`, written synchronously so a crash never loses
@@ -34,8 +42,7 @@ export function createRootLogger(options: LoggerOptions): Logger {
  * pass, a selective clone of every line that would cost each request and find nothing.
  */
 export function createLoggers(options: LoggerOptions): { root: Logger; requests: Logger } {
-  const base = { pid: process.pid, hostname: hostname(), service: 'flowgate', ...(options.role ? { role: options.role } : {}) };
-  const settings = { level: options.level, base };
+  const settings = loggerSettings(options);
   const redact = { paths: REDACTED_PATHS, censor: '[redacted]' };
   if (options.format === 'pretty') {
     const root = pino({ ...settings, redact }, prettyStream());
