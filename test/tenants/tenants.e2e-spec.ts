@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { pino } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppLogger } from '../../src/logging/app-logger.js';
 import { bootSummary } from '../../src/server/boot-summary.js';
@@ -194,21 +195,23 @@ describe('tenants: the data endpoint per tenant', () => {
     const before = await metric(series);
     const logger = test.app.get(AppLogger).requests;
     const enabled = jest.spyOn(logger, 'isLevelEnabled').mockReturnValue(true);
-    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    // The completion lines as written to the request logger's stream (they are serialised before pino would).
+    const stream = (logger as unknown as Record<symbol, { write(line: string): void }>)[pino.symbols.streamSym];
+    const written = jest.spyOn(stream, 'write').mockImplementation(() => undefined);
+    const lines = () => written.mock.calls.map(([line]) => JSON.parse(line) as Record<string, any>);
     try {
       expect((await clientB.send.ping(clientB.flow('inventory'))).status).toBe(200);
       expect(await metric(series)).toBe(before + 1);
-      const lines = info.mock.calls.map((call) => call[0] as unknown as Record<string, any>);
-      const line = lines.find((l) => l?.req?.path === '/flows/globex/inventory');
-      expect(line).toMatchObject({ tenant: 'globex', flow: 'inventory', action: 'ping', outcome: 'ok' });
+      const line = lines().find((l) => l.req?.path === '/flows/globex/inventory');
+      expect(line).toMatchObject({ msg: 'request completed', tenant: 'globex', flow: 'inventory', action: 'ping', outcome: 'ok' });
       expect(JSON.stringify(line)).not.toContain(b.wabaId);
       // Single-tenant requests stay out of the tenant series and carry no tenant.
       expect((await test.client.ping('inventory')).status).toBe(200);
-      const single = info.mock.calls.map((call) => call[0] as unknown as Record<string, any>).find((l) => l?.req?.path === '/flows/inventory');
+      const single = lines().find((l) => l.req?.path === '/flows/inventory');
       expect(single).toBeDefined();
       expect(single!.tenant).toBeUndefined();
     } finally {
-      info.mockRestore();
+      written.mockRestore();
       enabled.mockRestore();
     }
     const text = await (await fetch(`${test.url}/metrics`)).text();
