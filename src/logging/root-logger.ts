@@ -73,10 +73,10 @@ export function writeInfoLine(logger: Logger, fields: Record<string, unknown>, m
  * Request completion lines gather in memory and go to stdout when 4 KiB have gathered or 250 ms
  * have passed: a write(2) per line was the largest single cost of a request after its RSA unwrap.
  * Every other line (start-up, warnings, errors) goes out at once, after the completion lines before
- * it. Writes are synchronous, a batch at a time: lines never interleave or change order, a reader
- * that stops reading slows the process rather than filling its memory, and at exit (a crash
- * included) what has gathered is written before the process ends; only a SIGKILL can lose the last
- * quarter second of completion lines.
+ * it, through the same stream (so lines never interleave). Writes are asynchronous: a log reader
+ * that falls behind never stalls requests (a synchronous write to a full, non-blocking pipe sleeps the
+ * event loop). At exit, a crash included, what has gathered is written synchronously; only a SIGKILL
+ * can lose the last quarter second of completion lines.
  */
 export const LOG_BUFFER = { minLength: 4096, periodicFlushMs: 250 } as const;
 
@@ -100,32 +100,47 @@ export class LineBatch implements DestinationStream {
     if (this.length >= this.minLength) this.flush();
   }
 
-  /** Hands what has gathered to the stream. */
-  flush(): void {
-    if (this.lines.length === 0) return;
+  /** Hands what has gathered to the stream; false when there was nothing. */
+  flush(): boolean {
+    if (this.lines.length === 0) return false;
     const text = this.lines.length === 1 ? this.lines[0] : this.lines.join('');
     this.lines = [];
     this.length = 0;
     this.out.write(text);
+    return true;
   }
 }
 
 // The batches of this process, written out when it exits (one listener, however many loggers it made).
-const batches = new Set<LineBatch>();
-function flushAtExit(batch: LineBatch): void {
-  if (batches.size === 0) process.once('exit', () => batches.forEach((each) => each.flush()));
-  batches.add(batch);
+const atExit = new Set<() => void>();
+function flushAtExit(flush: () => void): void {
+  if (atExit.size === 0) process.once('exit', () => atExit.forEach((each) => each()));
+  atExit.add(flush);
 }
 
 function jsonStreams(): { immediate: DestinationStream; buffered: DestinationStream } {
-  const out = pino.destination({ dest: 1, sync: true });
+  // sonic-boom holds what it is given until 4 KiB have come or it is flushed: batches go out as they
+  // fill, a line written at once flushes everything before it.
+  const out = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER.minLength });
   const gathered = new LineBatch(out);
-  setInterval(() => gathered.flush(), LOG_BUFFER.periodicFlushMs).unref();
-  flushAtExit(gathered);
+  setInterval(() => gathered.flush() && out.flush(), LOG_BUFFER.periodicFlushMs).unref();
+  // Whichever runs first, this or pino's own exit handler: both leave nothing held. (A batch being
+  // written when the process dies may still land after what is written here.)
+  flushAtExit(() => {
+    gathered.flush();
+    try {
+      out.flushSync();
+    } catch {
+      // stdout is gone: nothing can be written any more
+    }
+  });
   const immediate = {
     write(line: string) {
       gathered.flush();
       out.write(line);
+      // No callback: each one would add 'drain' and 'error' listeners until the write under way ends,
+      // and a burst of start-up lines (one more per flow module) passed Node's limit of 10 with a warning.
+      out.flush();
     },
   };
   return { immediate, buffered: gathered };

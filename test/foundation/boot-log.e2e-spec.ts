@@ -116,8 +116,11 @@ describe('the boot log', () => {
   }
 
   it('completion lines gathered in memory keep their place before a line written at once, and a crash still writes them', async () => {
+    // 30 lines pass 4 KiB: a batch goes out, the line written at once follows it; the last five are
+    // still gathered in memory when the process crashes (once the writes before them are done).
     const { code, messages } = await loggingProcess(`for (let i = 0; i < 30; i++) completed(i);
       root.info('written at once');
+      await new Promise((resolve) => setTimeout(resolve, 100));
       for (let i = 30; i < 35; i++) completed(i);
       throw new Error('crash');`);
     expect(code).toBe(1);
