@@ -100,14 +100,13 @@ export class LineBatch implements DestinationStream {
     if (this.length >= this.minLength) this.flush();
   }
 
-  /** Hands what has gathered to the stream; false when there was nothing. */
-  flush(): boolean {
-    if (this.lines.length === 0) return false;
+  /** Hands what has gathered to the stream. */
+  flush(): void {
+    if (this.lines.length === 0) return;
     const text = this.lines.length === 1 ? this.lines[0] : this.lines.join('');
     this.lines = [];
     this.length = 0;
     this.out.write(text);
-    return true;
   }
 }
 
@@ -123,7 +122,12 @@ function jsonStreams(): { immediate: DestinationStream; buffered: DestinationStr
   // fill, a line written at once flushes everything before it.
   const out = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER.minLength });
   const gathered = new LineBatch(out);
-  setInterval(() => gathered.flush() && out.flush(), LOG_BUFFER.periodicFlushMs).unref();
+  // Every tick, also when nothing new gathered: what sonic-boom was handed while a write was under way
+  // waits in it below 4 KiB once that write ends.
+  setInterval(() => {
+    gathered.flush();
+    out.flush();
+  }, LOG_BUFFER.periodicFlushMs).unref();
   // Whichever runs first, this or pino's own exit handler: both leave nothing held. (A batch being
   // written when the process dies may still land after what is written here.)
   flushAtExit(() => {
