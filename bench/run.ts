@@ -33,7 +33,7 @@ import { perfMapBytes } from './lib/perf-parts.js';
 import type { LoadWindow } from './lib/profile-parts.js';
 import { unsignedFlood, type FloodResult } from './lib/flood.js';
 import { startTraceSink, type TraceSink } from './lib/trace-sink.js';
-import { evaluateTargets, LOOKUP_BESIDE_SLOTS, type InitNote, type Pass, type ReservationLedger } from './lib/targets.js';
+import { evaluateTargets, FRAMEWORK_SHAPE, LOOKUP_BESIDE_SLOTS, type InitNote, type Pass, type ReservationLedger } from './lib/targets.js';
 import {
   initRequest,
   lookupRequest,
@@ -89,6 +89,11 @@ const PING_COMPARISONS = [
     target: 'framework floor',
     title: 'framework floor: NestJS on Fastify, same crypto (bench/framework-floor-server.ts)',
     script: 'framework-floor-server',
+  },
+  {
+    target: FRAMEWORK_SHAPE,
+    title: "framework floor in Flowgate's shape: the same crypto in a guard and an interceptor (bench/framework-shape-server.ts)",
+    script: 'framework-shape-server',
   },
 ] as const;
 

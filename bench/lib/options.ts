@@ -51,7 +51,7 @@ const HELP = `npm run bench -- [options]
   --rounds N              servers compared on a scenario take turns, each load cut into N rounds (default 4; smoke 1)
   --concurrency 1,16,64   requests in flight (default 1,16,64; smoke 1,4); the targets read c=64 (c=16 for reserve)
   --scenarios LIST        comma-separated, default all: ${SCENARIOS.join(',')}
-                            ping     the health check action: thin baseline, framework floor, Flowgate
+                            ping     the health check action: thin baseline, framework floor (bare, and with a guard and an interceptor), Flowgate
                             lookup   PROD-99 on INVENTORY, a fresh flow token per request: Flowgate and thin + Postgres
                             reserve  AVAILABILITY → SUCCESS on distinct tokens, each looked up first (unmeasured): both
                             slots    appointment slot listing: Flowgate

@@ -10,7 +10,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
  */
 const privateKey = createPrivateKey(readFileSync(process.env.FLOW_PRIVATE_KEY_FILE!, 'utf8'));
 const appSecret = process.env.WHATSAPP_APP_SECRET!;
-const PING_REPLY = Buffer.from(JSON.stringify({ data: { status: 'active' } }));
+/** The ping's plaintext answer, serialised once. */
+export const PING_REPLY = Buffer.from(JSON.stringify({ data: { status: 'active' } }));
 
 /** A request that passed the signature check and decrypted: its plaintext, and how to encrypt its answer. */
 export interface OpenedRequest {
@@ -24,9 +25,18 @@ export interface OpenedRequest {
  * and decrypts the request (421 when anything does not decrypt or parse).
  */
 export function openRequest(body: Buffer, signature: string | undefined): OpenedRequest | { status: 432 | 421 } {
+  return signatureValid(body, signature) ? openEnvelope(body) : { status: 432 };
+}
+
+/** `X-Hub-Signature-256` checked over the exact body bytes, in constant time. */
+export function signatureValid(body: Buffer, signature: string | undefined): boolean {
   const expected = Buffer.from(`sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`);
   const given = Buffer.from(signature ?? '');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 432 };
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Unwraps the AES key and decrypts the request (421 when anything does not decrypt or parse). */
+export function openEnvelope(body: Buffer): OpenedRequest | { status: 421 } {
   try {
     const envelope = JSON.parse(body.toString('utf8'));
     const key = privateDecrypt(

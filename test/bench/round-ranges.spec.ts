@@ -65,6 +65,25 @@ describe('the CPU ratios round by round', () => {
   });
 });
 
+describe("the framework floor in the product's shape", () => {
+  it('reads the ping against the bare floor, says what the guard and interceptor alone cost, and pairs Flowgate with the shaped floor', () => {
+    const { targets, ratios } = evaluate([
+      row('flowgate', 'ping', 64, 480, [470, 490]),
+      row('framework floor', 'ping', 64, 400, [400, 400]),
+      row('floor + guard + interceptor', 'ping', 64, 440, [430, 450]),
+    ]);
+    const ping = targets.find((t) => t.target.includes('framework floor'));
+    expect(ping?.measured).toBe(
+      '1.2 × (480 vs 400 µs; round by round 1.175–1.225 ×); the floor with a guard and an interceptor alone: 1.1 × (440 vs 400 µs; round by round 1.075–1.125 ×)',
+    );
+    expect(ping?.met).toBe(false);
+    expect(ratios.map((ratio) => [ratio.pair, ratio.cpuPerRequest])).toEqual([
+      ['floor + guard + interceptor ÷ framework floor', 1.1],
+      ['flowgate ÷ floor + guard + interceptor', 1.091],
+    ]);
+  });
+});
+
 describe('the slot listings against the lookups that took turns with them', () => {
   it('reads the slots target against the lookups beside them, round by round, not the lookup scenario of another moment', () => {
     const { targets } = evaluate([
