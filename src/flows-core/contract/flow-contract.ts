@@ -36,9 +36,12 @@ export class FlowContract {
     return this.flowJson.screens.find((screen) => !targets.has(screen.id))?.id ?? this.flowJson.screens[0].id;
   }
 
-  /** Violations of a reply to a request made from `fromScreen` (undefined for INIT). Empty when valid. */
-  violations(fromScreen: string | undefined, response: WireResponse): string[] {
-    const bytes = Buffer.byteLength(JSON.stringify(response));
+  /**
+   * Violations of a reply to a request made from `fromScreen` (undefined for INIT). Empty when valid.
+   * `serialised`: the reply as JSON text, when the caller has it (its size is checked).
+   */
+  violations(fromScreen: string | undefined, response: WireResponse, serialised: string = JSON.stringify(response)): string[] {
+    const bytes = Buffer.byteLength(serialised);
     if (bytes > MAX_REPLY_BYTES) return [`reply: ${bytes} bytes, over the ${MAX_REPLY_BYTES}-byte limit of a reply`];
     const { screen, data = {} } = response;
     if (screen === 'SUCCESS') {

@@ -40,9 +40,12 @@ function aesGcmEncrypt(plaintext: Buffer, key: Buffer, iv: Buffer): Buffer {
   return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
 }
 
-/** Encrypts a reply for the client: same AES key, inverted IV, base64 of ciphertext ‖ tag. */
-export function encryptResponse(body: unknown, session: AesSession): string {
-  return aesGcmEncrypt(Buffer.from(JSON.stringify(body), 'utf8'), session.key, invertIv(session.iv)).toString('base64');
+/**
+ * Encrypts a reply for the client: same AES key, inverted IV, base64 of ciphertext ‖ tag.
+ * `serialised`: `body` as JSON text, when the caller already has it.
+ */
+export function encryptResponse(body: unknown, session: AesSession, serialised: string = JSON.stringify(body)): string {
+  return aesGcmEncrypt(Buffer.from(serialised, 'utf8'), session.key, invertIv(session.iv)).toString('base64');
 }
 
 // ---- The client's side, as WhatsApp does it: used by the test kit, the simulator and the benchmark.

@@ -59,7 +59,7 @@ export class FlowCryptoInterceptor implements NestInterceptor {
     request.flow = {
       ...decrypted,
       envelope: recorded ? this.claims.identify(aes.key, envelope) : undefined,
-      seal: (reply) => inSpan('flow.encrypt', undefined, () => encryptResponse(reply, aes)),
+      seal: (reply, serialised) => inSpan('flow.encrypt', undefined, () => encryptResponse(reply, aes, serialised)),
       tenant,
     };
     request.body = decrypted.request;

@@ -33,7 +33,8 @@ export type FlowOutcome = 'ok' | 'client_error_ack' | 'error_message' | 'budget_
 /** The envelope of the request being answered, and how to encrypt its answer (the crypto interceptor's). */
 export interface Sealing {
   envelope?: EnvelopeId;
-  seal(reply: object): string;
+  /** `serialised`: the reply as JSON text, when the caller already has it (it is then not serialised again). */
+  seal(reply: object, serialised?: string): string;
   /**
    * Set on a tenant's endpoint (`/flows/<tenant>/<flow>`): the tenant's name, which its sessions
    * carry, and its app secrets, which sign its flow tokens. Absent on the single-tenant endpoint.
@@ -46,7 +47,7 @@ export interface Sealing {
  * "sealed" as plain JSON text.
  */
 export function plainSealing(): Sealing {
-  return { envelope: { keyHash: randomBytes(32), digest: randomBytes(32) }, seal: (reply) => JSON.stringify(reply) };
+  return { envelope: { keyHash: randomBytes(32), digest: randomBytes(32) }, seal: (reply, serialised) => serialised ?? JSON.stringify(reply) };
 }
 
 export interface Dispatched {
@@ -121,6 +122,8 @@ interface Exchange {
 /** An answer ready to send and record: its plaintext, what it does to the session, how it ended. */
 interface Answer {
   wire: WireReply;
+  /** `wire` serialised, when the reply check already did (slot lists and the like are long to serialise twice). */
+  text?: string;
   end: AnswerEnd;
   outcome: FlowOutcome;
 }
@@ -280,7 +283,7 @@ export class FlowRouter {
               );
               // An answer replaced by an error screen commits nothing of what the handler wrote.
               if (answer.outcome === 'contract_violation' && this.config.contractCheck === 'enforce') return { value: answer, end: 'rollback' };
-              const body = exchange.sealing.seal(answer.wire);
+              const body = exchange.sealing.seal(answer.wire, answer.text);
               if (answer.end.complete) return { value: { ...answer, body }, end: 'complete', body };
               return { value: { ...answer, body }, end: 'keep', body, screen: answer.end.screen };
             },
@@ -311,7 +314,7 @@ export class FlowRouter {
   /** Seals `answer`, records it against the envelope with the session check, and returns it. */
   private async record(exchange: Exchange, answer: Answer): Promise<Dispatched> {
     const { flow, token, envelope } = exchange;
-    const body = exchange.sealing.seal(answer.wire);
+    const body = exchange.sealing.seal(answer.wire, answer.text);
     try {
       await inSpan('flow.session', sessionSpan('record', flow.metadata.tokens), (notes) =>
         this.sessions.record(flow.metadata.name, token, flow.metadata.tokens, envelope, body, answer.end, exchange.tenant).then(
@@ -333,7 +336,7 @@ export class FlowRouter {
   /** An error screen sent while the database cannot record it: held here, recorded when it can be. */
   private sendUnrecorded(exchange: Exchange, answer: Answer): Dispatched {
     const { flow, token, envelope } = exchange;
-    const body = exchange.sealing.seal(answer.wire);
+    const body = exchange.sealing.seal(answer.wire, answer.text);
     this.claims.hold({ flow: flow.metadata.name, token, policy: flow.metadata.tokens, envelope, body, end: answer.end, tenant: exchange.tenant });
     return exchange.done(body, answer.outcome);
   }
@@ -371,7 +374,8 @@ export class FlowRouter {
     if (!(result instanceof FlowResponse)) throw new Error(`${handler.location} returned ${typeof result}; flow handlers return a FlowResponse`);
     const target = result.targetScreen(currentScreen);
     const wire = result.toWire(currentScreen, token, result.kind === 'error' ? await remembered(target) : undefined);
-    const violations = this.config.contractCheck === 'off' ? [] : flow.contract.violations(fromScreen, wire);
+    const text = this.config.contractCheck === 'off' ? undefined : JSON.stringify(wire);
+    const violations = text === undefined ? [] : flow.contract.violations(fromScreen, wire, text);
     if (violations.length > 0) {
       this.logger.error(
         `Contract violation by ${handler.location} (${clipped(fromScreen ?? request.action)} → ${wire.screen}), checked against ${flow.flowJsonFile}: ${violations.join('; ')}`,
@@ -381,9 +385,9 @@ export class FlowRouter {
       }
     }
     const outcome: FlowOutcome = violations.length > 0 ? 'contract_violation' : result.kind === 'error' ? 'error_message' : 'ok';
-    if (result.kind === 'complete') return { wire, end: { complete: true }, outcome };
+    if (result.kind === 'complete') return { wire, text, end: { complete: true }, outcome };
     const { error_message: _, ...shown } = wire.data;
-    return { wire, end: { complete: false, screen: { id: wire.screen, data: shown } }, outcome };
+    return { wire, text, end: { complete: false, screen: { id: wire.screen, data: shown } }, outcome };
   }
 
   /**
