@@ -30,4 +30,6 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
 # The server applies pending migrations (under a Postgres advisory lock) before it starts serving.
 # register.js starts tracing when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT) and
 # loads nothing otherwise: turning traces on is a matter of variables only.
-CMD ["node", "--import", "./dist/src/tracing/register.js", "dist/src/main.js"]
+# --no-memory-reducer: V8 would shrink the heap after a lull, so the next burst of users would start on
+# a heap too small for it, collected over and over (docs/performance.md#the-runtime-flag).
+CMD ["node", "--no-memory-reducer", "--import", "./dist/src/tracing/register.js", "dist/src/main.js"]

@@ -49,7 +49,7 @@ export const FLOWGATE_MAIN = 'dist/src/main.js';
 /** Loaded first with `node --import`, as `npm start` does: starts tracing only when an OTLP endpoint is set. */
 const FLOWGATE_TRACING = './dist/src/tracing/register.js';
 /** Node's flags as `npm start` and the container image give them (test/bench/start-command.spec.ts keeps them equal). */
-export const FLOWGATE_NODE_ARGS = ['--import', FLOWGATE_TRACING] as const;
+export const FLOWGATE_NODE_ARGS = ['--no-memory-reducer', '--import', FLOWGATE_TRACING] as const;
 export const FLOWGATE_SEED = 'dist/src/seed.js';
 
 /** Flowgate's tables the benchmark reads or refills (the inventory flow's demo data and the webhook store). */
