@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: drives the built Flowgate server and its comparison servers (thin baseline,
- * framework floor, thin + Postgres) with requests built exactly like WhatsApp's client, decrypts
- * and checks every reply, and prints a table and a JSON report. `npm run bench -- --help` lists
- * the options.
+ * framework floor, the floor in Flowgate's shape, thin + Postgres) with requests built exactly like
+ * WhatsApp's client, decrypts and checks every reply, and prints a table and a JSON report.
+ * `npm run bench -- --help` lists the options.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
