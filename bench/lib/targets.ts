@@ -130,17 +130,10 @@ export function evaluateTargets({ measurements, multiWorker, passes, webhooks, w
     (row) => find('framework floor', 'ping', row.concurrency),
   );
   for (const pass of passes) {
-    compare(
-      `${pass.flowgate} ÷ baseline`,
-      measurements.filter((row) => row.target === pass.flowgate && row.scenario === 'ping'),
-      (row) => find('baseline', 'ping', row.concurrency),
-    );
-    // What the product's shape costs, and what Flowgate adds on top of it.
-    compare(
-      `${pass.flowgate} ÷ ${FRAMEWORK_SHAPE}`,
-      measurements.filter((row) => row.target === pass.flowgate && row.scenario === 'ping'),
-      (row) => find(FRAMEWORK_SHAPE, 'ping', row.concurrency),
-    );
+    const pings = measurements.filter((row) => row.target === pass.flowgate && row.scenario === 'ping');
+    compare(`${pass.flowgate} ÷ baseline`, pings, (row) => find('baseline', 'ping', row.concurrency));
+    // What Flowgate adds on top of the product's shape.
+    compare(`${pass.flowgate} ÷ ${FRAMEWORK_SHAPE}`, pings, (row) => find(FRAMEWORK_SHAPE, 'ping', row.concurrency));
     compare(
       `${pass.flowgate} ÷ ${pass.thin}`,
       measurements.filter((row) => row.target === pass.flowgate && (row.scenario === 'lookup' || row.scenario === 'reserve')),
